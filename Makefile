@@ -1,0 +1,34 @@
+# Two commands: `make run` (the app) and `make test` (the test suite).
+# Both create .venv on first use and reuse it while setup.cfg is unchanged.
+
+PYTHON ?= python3
+VENV := .venv
+VENV_PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test venv migrate schema clean
+
+$(STAMP): setup.cfg setup.py pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...).")'
+	@test -x $(VENV_PYTHON) || $(PYTHON) -m venv $(VENV)
+	$(VENV_PYTHON) -m pip install --quiet --upgrade pip
+	$(VENV_PYTHON) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(VENV_PYTHON) -m saleor_returns run
+
+test: $(STAMP)
+	$(VENV_PYTHON) -m pytest $(PYTEST_ARGS)
+
+migrate: $(STAMP)
+	$(VENV_PYTHON) -m saleor_returns manage migrate
+
+# Rewrites graphql/schema.graphql from the graphene schema.
+schema: $(STAMP)
+	SALEOR_RETURNS_DEV=1 $(VENV_PYTHON) -m saleor_returns manage graphql_schema --schema saleor_returns.api.schema.schema --out graphql/schema.graphql
+
+clean:
+	rm -rf $(VENV) .data

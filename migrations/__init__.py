@@ -1,0 +1,1 @@
+"""Migrations of saleor_returns (installed as saleor_returns.migrations)."""

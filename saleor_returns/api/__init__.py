@@ -1,0 +1,1 @@
+"""The app's GraphQL API (graphene) for storefronts and staff."""

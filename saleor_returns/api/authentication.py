@@ -1,0 +1,77 @@
+"""Turns an API request's headers into a Requestor.
+
+The shop is named by `Saleor-Api-Url`; the caller by `Authorization: Bearer
+<token>` (app-sdk's `Authorization-Bearer` header is accepted too). Tokens are
+Saleor's own JWTs, verified offline against that shop's JWKS:
+- `access`: a logged-in customer (id and e-mail from the claims);
+- `thirdparty`: a staff user in the Dashboard, which must name this app in its
+  `app` claim; its `user_permissions` are the staff user's permissions.
+"""
+
+from django.http import HttpRequest
+
+from saleor_returns.models import Installation
+from saleor_returns.requestors import ANONYMOUS, Requestor, RequestorKind
+from saleor_returns.saleor import auth
+from saleor_returns.saleor.urls import InvalidSaleorApiUrl, normalize_api_url
+
+
+class AuthenticationFailed(Exception):
+    """The request must be answered 401 with this message."""
+
+
+def bearer_token(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() in {"bearer", "jwt"} and value.strip():
+        return value.strip()
+    alternative = request.headers.get("Authorization-Bearer", "").strip()
+    return alternative or None
+
+
+def authenticate(request: HttpRequest) -> Requestor:
+    token = bearer_token(request)
+    raw_api_url = request.headers.get("Saleor-Api-Url")
+    if not raw_api_url:
+        if token:
+            raise AuthenticationFailed("Name the shop with the Saleor-Api-Url header.")
+        return ANONYMOUS
+    try:
+        api_url = normalize_api_url(raw_api_url)
+    except InvalidSaleorApiUrl as error:
+        raise AuthenticationFailed(str(error)) from None
+    installation = Installation.objects.filter(saleor_api_url=api_url, is_active=True).first()
+    if installation is None:
+        raise AuthenticationFailed("The app is not installed in this Saleor.")
+    if not token:
+        return Requestor(kind=RequestorKind.ANONYMOUS, installation=installation)
+    return requestor_from_token(installation, token)
+
+
+def requestor_from_token(installation: Installation, token: str) -> Requestor:
+    try:
+        claims = auth.verify_installation_token(installation, token)
+    except auth.VerificationError as error:
+        raise AuthenticationFailed(str(error)) from None
+    token_type = claims.get("type")
+    user_id, email = claims.get("user_id"), claims.get("email")
+    if not user_id:
+        raise AuthenticationFailed("The token names no user.")
+    if token_type == "access":
+        return Requestor(kind=RequestorKind.CUSTOMER, installation=installation, user_id=user_id, email=email)
+    if token_type == "thirdparty":
+        if claims.get("is_staff") is not True:
+            raise AuthenticationFailed("Dashboard tokens must belong to a staff user.")
+        if claims.get("app") != installation.app_id:
+            raise AuthenticationFailed("The token was issued for another app.")
+        permissions = claims.get("user_permissions") or []
+        if not isinstance(permissions, list):
+            raise AuthenticationFailed("The token's permissions are malformed.")
+        return Requestor(
+            kind=RequestorKind.STAFF,
+            installation=installation,
+            user_id=user_id,
+            email=email,
+            permissions=frozenset(str(permission) for permission in permissions),
+        )
+    raise AuthenticationFailed("This kind of token cannot be used here; send an access token.")

@@ -1,0 +1,154 @@
+"""`make run`: PostgreSQL, migrations, web server, Celery worker and beat, in one command.
+
+The runner owns every child process: Ctrl-C (or SIGTERM) stops the web server
+and Celery first, then the embedded PostgreSQL it started, and nothing is left
+running.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from saleor_returns.paths import data_dir
+
+STOP_TIMEOUT_SECONDS = 15
+READY_TIMEOUT_SECONDS = 60
+
+
+def _log(message: str) -> None:
+    print(f"[saleor-returns] {message}", flush=True)
+
+
+def _wait_until_ready(url: str, children: list[subprocess.Popen]) -> bool:
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own loopback URL
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+    for child in children:
+        remaining = max(0.1, deadline - time.monotonic())
+        try:
+            child.wait(timeout=remaining)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def run() -> int:
+    os.environ.setdefault("SALEOR_RETURNS_DEV", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
+    owns_database = not os.environ.get("DATABASE_URL")
+
+    import django  # noqa: PLC0415 - settings must see the environment set above
+    from django.conf import settings  # noqa: PLC0415
+    from django.core.management import call_command  # noqa: PLC0415
+
+    if owns_database:
+        from saleor_returns import embedded_db  # noqa: PLC0415
+
+        _log(f"Starting PostgreSQL (data in {data_dir() / 'postgres'})")
+        os.environ["DATABASE_URL"] = embedded_db.ensure_database_url(
+            data_dir() / "postgres", stop_on_exit=False
+        )
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    _log("Database migrated")
+
+    port = str(settings.PORT)
+    python = sys.executable
+    bin_dir = Path(python).parent
+    children: list[subprocess.Popen] = []
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    # Children ignore the terminal's Ctrl-C: the runner stops them in order.
+    detach = {"start_new_session": True}
+    try:
+        children.append(
+            subprocess.Popen(
+                [
+                    str(bin_dir / "gunicorn"),
+                    "saleor_returns.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--worker-class",
+                    "gthread",
+                    "--workers",
+                    os.environ.get("WEB_CONCURRENCY", "2"),
+                    "--threads",
+                    "8",
+                    "--access-logfile",
+                    "-",
+                ],
+                **detach,
+            )
+        )
+        children.append(
+            subprocess.Popen(
+                [python, "-m", "celery", "-A", "saleor_returns", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+                **detach,
+            )
+        )
+        children.append(
+            subprocess.Popen(
+                [
+                    python,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "saleor_returns",
+                    "beat",
+                    "--loglevel",
+                    "INFO",
+                    "--schedule",
+                    settings.CELERY_BEAT_SCHEDULE_FILENAME,
+                ],
+                **detach,
+            )
+        )
+        if _wait_until_ready(f"http://127.0.0.1:{port}/healthz", children):
+            _log(f"Ready. Manifest URL to paste into the Saleor Dashboard: {settings.APP_PUBLIC_URL}/api/manifest")
+            _log("Press Ctrl-C to stop.")
+        elif not stopping:
+            _log("The app did not become ready; stopping.")
+            stopping = True
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.3)
+        if not stopping:
+            _log("A process exited; stopping the others.")
+        return_code = 0 if stopping else 1
+    finally:
+        _log("Stopping…")
+        _stop(children)
+        if owns_database:
+            from django.db import connections  # noqa: PLC0415
+
+            from saleor_returns import embedded_db  # noqa: PLC0415
+
+            connections.close_all()
+            embedded_db.stop(data_dir() / "postgres")
+        _log("Stopped.")
+    return return_code

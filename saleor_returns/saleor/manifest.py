@@ -1,0 +1,84 @@
+"""The Saleor App manifest, served at /api/manifest.
+
+Every URL comes from APP_PUBLIC_URL: Saleor sends `Host` without the port, so
+URLs rebuilt from the request would point nowhere.
+"""
+
+from django.conf import settings
+
+from saleor_returns import __version__
+from saleor_returns.saleor.documents import document
+from saleor_returns.webhooks.saleor import EVENTS
+
+APP_IDENTIFIER = "saleor.returns"
+
+# What the app does in Saleor, and why it needs each permission.
+PERMISSIONS = [
+    "MANAGE_ORDERS",  # read orders, grant refunds, mark returns, notes, metadata, draft orders
+    "HANDLE_PAYMENTS",  # request the refund of a granted refund
+    "MANAGE_GIFT_CARD",  # store credit
+    "MANAGE_PRODUCTS",  # restock returned goods, read variants for exchanges
+]
+
+
+def absolute(path: str) -> str:
+    return settings.APP_PUBLIC_URL + path
+
+
+def build_manifest() -> dict:
+    return {
+        "id": APP_IDENTIFIER,
+        "name": "Returns",
+        "version": __version__,
+        "about": (
+            "Returns management for Saleor: return policy and eligibility, customer return requests, "
+            "review, return labels and tracking, inspection, refunds exactly once, store credit, "
+            "exchanges, claims and return analytics."
+        ),
+        "author": "saleor-returns",
+        "permissions": PERMISSIONS,
+        # fractionalAmount/fractionDigits, read for exact money, arrived in 3.22.
+        "requiredSaleorVersion": ">=3.22",
+        "appUrl": absolute("/dashboard/"),
+        "tokenTargetUrl": absolute("/api/register"),
+        "dataPrivacyUrl": settings.APP_DATA_PRIVACY_URL or absolute("/privacy/"),
+        "homepageUrl": settings.APP_HOMEPAGE_URL or absolute("/"),
+        "supportUrl": settings.APP_SUPPORT_URL or absolute("/support/"),
+        "webhooks": [
+            {
+                "name": event.replace("_", "-"),
+                "targetUrl": absolute(f"/webhooks/saleor/{event.replace('_', '-')}/"),
+                "asyncEvents": [enum_name],
+                "query": document(operation),
+                "isActive": True,
+            }
+            for event, (operation, enum_name, _) in EVENTS.items()
+        ],
+        "extensions": [
+            {
+                "identifier": "returns-list",
+                "label": "Returns",
+                "mount": "NAVIGATION_ORDERS",
+                "target": "APP_PAGE",
+                "url": "/dashboard/",
+                "permissions": ["MANAGE_ORDERS"],
+            },
+            {
+                "identifier": "order-create-return",
+                "label": "Create return",
+                "mount": "ORDER_DETAILS_MORE_ACTIONS",
+                "target": "APP_PAGE",
+                "url": "/dashboard/returns/new/",
+                "permissions": ["MANAGE_ORDERS"],
+            },
+            {
+                "identifier": "order-returns-widget",
+                "label": "Returns",
+                "mount": "ORDER_DETAILS_WIDGETS",
+                "target": "WIDGET",
+                "url": "/dashboard/widgets/order/",
+                "permissions": ["MANAGE_ORDERS"],
+                "options": {"widgetTarget": {"method": "GET"}},
+            },
+        ],
+    }

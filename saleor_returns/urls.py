@@ -1,0 +1,21 @@
+"""URL routes."""
+
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from saleor_returns import health, pages
+from saleor_returns.api.views import ReturnsGraphQLView
+from saleor_returns.saleor import views as saleor_views
+from saleor_returns.webhooks.saleor.views import saleor_webhook
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("support/", pages.support, name="support"),
+    path("healthz", health.healthz, name="healthz"),
+    path("api/manifest", saleor_views.manifest, name="manifest"),
+    path("api/register", saleor_views.register, name="register"),
+    path("webhooks/saleor/<slug:event_slug>/", saleor_webhook, name="saleor-webhook"),
+    path("graphql/", csrf_exempt(ReturnsGraphQLView.as_view(graphiql=True)), name="graphql"),
+    path("dashboard/", pages.dashboard, name="dashboard"),
+]

@@ -1,0 +1,1 @@
+"""Incoming webhooks: from Saleor (saleor/) and from carriers."""

@@ -1,0 +1,10 @@
+"""Webhooks from Saleor: one module per event, each with `handle(delivery) -> bool`."""
+
+from saleor_returns.webhooks.saleor import app_deleted
+
+# Saleor-Event header value (lower case) -> (subscription operation, handler).
+EVENTS = {
+    "app_deleted": ("AppDeletedSubscription", "APP_DELETED", app_deleted.handle),
+}
+
+handlers = {event: handler for event, (_, _, handler) in EVENTS.items()}

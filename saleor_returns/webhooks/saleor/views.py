@@ -1,0 +1,51 @@
+"""One endpoint for Saleor's webhooks: verify, store once, answer fast."""
+
+import json
+import logging
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from saleor_returns import actions
+from saleor_returns.http import error_response
+from saleor_returns.models import Installation
+from saleor_returns.saleor import auth
+from saleor_returns.saleor.urls import InvalidSaleorApiUrl, normalize_api_url
+from saleor_returns.webhooks.saleor import EVENTS
+
+logger = logging.getLogger(__name__)
+
+
+@csrf_exempt
+@require_POST
+def saleor_webhook(request, event_slug: str):
+    """Checks, in order: known event, known active shop, matching Saleor-Event,
+    signature over the raw body; only then is the body parsed and stored."""
+    event = event_slug.replace("-", "_")
+    if event not in EVENTS:
+        return error_response(404, "UNKNOWN_EVENT", "This webhook is not handled by the app.")
+    try:
+        api_url = normalize_api_url(request.headers.get("Saleor-Api-Url"))
+    except InvalidSaleorApiUrl as error:
+        return error_response(401, "UNKNOWN_SALEOR", str(error))
+    installation = Installation.objects.filter(saleor_api_url=api_url, is_active=True).first()
+    if installation is None:
+        logger.warning("Webhook refused: unknown shop", extra={"saleor_api_url": api_url, "event": event})
+        return error_response(401, "UNKNOWN_SALEOR", "The app is not installed in this Saleor.")
+    if (request.headers.get("Saleor-Event") or "").lower() != event:
+        return error_response(400, "UNEXPECTED_EVENT", "Saleor-Event does not match this webhook.")
+    body = request.body
+    try:
+        auth.verify_installation_webhook(installation, request.headers.get("Saleor-Signature", ""), body)
+    except auth.VerificationError as error:
+        logger.warning("Webhook refused: bad signature", extra={"saleor_api_url": api_url, "event": event})
+        return error_response(401, "INVALID_SIGNATURE", str(error))
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return error_response(400, "INVALID_BODY", "The webhook body is not JSON.")
+    if not isinstance(payload, dict):
+        return error_response(400, "INVALID_BODY", "The webhook body must be a JSON object.")
+    _, created = actions.record_saleor_webhook(installation=installation, event=event, body=body, payload=payload)
+    return JsonResponse({"status": "accepted" if created else "duplicate"})

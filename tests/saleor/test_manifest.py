@@ -1,0 +1,84 @@
+"""GET /api/manifest."""
+
+import pytest
+from graphql import build_schema, parse, validate
+
+from tests.conftest import SALEOR_SCHEMA, capture_json, require_shared
+
+# Saleor 3.23's PermissionEnum (specs/saleor.md §f), which the manifest must use.
+SALEOR_PERMISSIONS = {
+    "MANAGE_ORDERS",
+    "HANDLE_PAYMENTS",
+    "MANAGE_GIFT_CARD",
+    "MANAGE_PRODUCTS",
+    "MANAGE_USERS",
+    "MANAGE_SETTINGS",
+}
+
+
+@pytest.fixture
+def manifest(client):
+    response = client.get("/api/manifest", headers={"Saleor-Schema-Version": "3.23"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_manifest_has_what_saleor_requires(manifest):
+    assert manifest["id"] == "saleor.returns"
+    assert manifest["name"] == "Returns"
+    assert manifest["version"] == "0.1.0"
+    assert manifest["about"]
+    assert manifest["author"]
+    assert set(manifest["permissions"]) == {"MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS"}
+    assert set(manifest["permissions"]) <= SALEOR_PERMISSIONS
+
+
+def test_manifest_has_the_keys_of_the_manifest_saleor_accepted():
+    # The capture app's manifest was installed by a real Saleor 3.23.28.
+    accepted = capture_json("app-install", "manifest.json")
+    assert {"id", "name", "version", "about", "permissions", "appUrl", "tokenTargetUrl", "webhooks"} <= set(accepted)
+
+
+def test_manifest_urls_come_from_the_public_url_not_the_host(client, settings):
+    # given: Saleor sends Host without the port
+    settings.APP_PUBLIC_URL = "https://returns.example.com"
+
+    # when
+    manifest = client.get("/api/manifest", headers={"Host": "127.0.0.1"}, SERVER_NAME="127.0.0.1").json()
+
+    # then
+    assert manifest["appUrl"] == "https://returns.example.com/dashboard/"
+    assert manifest["tokenTargetUrl"] == "https://returns.example.com/api/register"
+    assert manifest["dataPrivacyUrl"] == "https://returns.example.com/privacy/"
+    assert manifest["homepageUrl"] == "https://returns.example.com/"
+    assert manifest["supportUrl"] == "https://returns.example.com/support/"
+    assert [hook["targetUrl"] for hook in manifest["webhooks"]] == [
+        "https://returns.example.com/webhooks/saleor/app-deleted/"
+    ]
+
+
+def test_manifest_webhooks_are_valid_subscriptions(manifest):
+    schema = build_schema(require_shared(SALEOR_SCHEMA).read_text())
+    for webhook in manifest["webhooks"]:
+        assert webhook["asyncEvents"] == ["APP_DELETED"]
+        assert webhook["isActive"] is True
+        assert validate(schema, parse(webhook["query"])) == []
+        assert parse(webhook["query"]).definitions[0].operation.value == "subscription"
+
+
+def test_manifest_mounts_the_app_under_orders_and_on_the_order_page(manifest):
+    mounts = {(ext["mount"], ext["target"]): ext for ext in manifest["extensions"]}
+    assert set(mounts) == {
+        ("NAVIGATION_ORDERS", "APP_PAGE"),
+        ("ORDER_DETAILS_MORE_ACTIONS", "APP_PAGE"),
+        ("ORDER_DETAILS_WIDGETS", "WIDGET"),
+    }
+    for extension in manifest["extensions"]:
+        assert extension["url"].startswith("/")
+        assert set(extension["permissions"]) <= set(manifest["permissions"])
+        assert extension["label"]
+
+
+def test_manifest_answers_get_only(client):
+    assert client.post("/api/manifest").status_code == 405
+

@@ -28,7 +28,7 @@ migrate: $(STAMP)
 
 # Rewrites graphql/schema.graphql from the graphene schema.
 schema: $(STAMP)
-	SALEOR_RETURNS_DEV=1 $(VENV_PYTHON) -m saleor_returns manage graphql_schema --schema saleor_returns.api.schema.schema --out graphql/schema.graphql
+	DJANGO_SETTINGS_MODULE=saleor_returns.test_settings $(VENV_PYTHON) -c 'import django; django.setup(); from saleor_returns.api.schema import printed_schema; open("graphql/schema.graphql", "w").write(printed_schema())'
 
 clean:
 	rm -rf $(VENV) .data

@@ -92,8 +92,8 @@ def fake_saleor_server():
 
 @pytest.fixture
 def fake_saleor(fake_saleor_server):
-    """The running fake, with its request log and pending faults cleared."""
-    fake_saleor_server.reset()
+    """The running fake, emptied of data, requests and pending faults."""
+    fake_saleor_server.reset(data=True)
     return fake_saleor_server
 
 

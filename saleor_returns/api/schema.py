@@ -43,3 +43,8 @@ class Query(graphene.ObjectType):
 
 
 schema = graphene.Schema(query=Query)
+
+
+def printed_schema() -> str:
+    """The SDL kept in graphql/schema.graphql (`make schema` rewrites it)."""
+    return str(schema).strip() + "\n"

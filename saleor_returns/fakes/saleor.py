@@ -520,6 +520,10 @@ class FakeSaleor:
         # first/last argument, which reproduces the captured costs of app/tokenVerify.
         self.cost_map: dict[str, dict[str, dict[str, Any]]] = _default_cost_map(self.schema)
         self._faults: deque[_Fault] = deque()
+        # GET /.well-known/jwks.json: how often it was fetched, and statuses to
+        # answer the next fetches with instead of the keys.
+        self.jwks_fetches = 0
+        self._jwks_faults: deque[int] = deque()
         self._pks: dict[str, itertools.count] = {}
         self._key = _SigningKey()
         self._server: ThreadingHTTPServer | None = None
@@ -858,9 +862,24 @@ class FakeSaleor:
                 _Fault("fail_after_execute", status=status, drop=drop) for _ in range(count)
             )
 
+    def fail_jwks_next(self, count: int = 1, status: int = 503) -> None:
+        """Answer the next ``count`` JWKS fetches with ``status``."""
+        with self.lock:
+            self._jwks_faults.extend([status] * count)
+
+    def serve_jwks(self) -> tuple[int, bytes]:
+        """One JWKS fetch: ``(status, body)``, counting it and honouring faults."""
+        with self.lock:
+            self.jwks_fetches += 1
+            status = self._jwks_faults.popleft() if self._jwks_faults else None
+        if status is not None:
+            return status, b'{"error": "unavailable"}'
+        return 200, self.jwks_bytes()
+
     def clear_faults(self) -> None:
         with self.lock:
             self._faults.clear()
+            self._jwks_faults.clear()
 
     def reset(self, *, data: bool = False) -> None:
         """Forget the request log, deliveries and pending faults (between tests).
@@ -870,6 +889,8 @@ class FakeSaleor:
         """
         with self.lock:
             self._faults.clear()
+            self._jwks_faults.clear()
+            self.jwks_fetches = 0
             self.requests.clear()
             self.deliveries.clear()
             if data:
@@ -1548,7 +1569,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         path = urlsplit(self.path).path
         if path == JWKS_PATH:
-            self.send_json(200, self.fake.jwks_bytes())
+            self.send_json(*self.fake.serve_jwks())
         elif path == GRAPHQL_PATH:
             self.send_plain(405, b"", extra={"Allow": "OPTIONS, POST"})
         else:

@@ -45,6 +45,7 @@ def test_webhook_signed_with_a_new_key_is_accepted_after_one_jwks_fetch(
     assert response.status_code == 200
     stale_installation.refresh_from_db()
     assert stale_installation.jwks == fake_saleor.jwks() != old_jwks
+    assert fake_saleor.jwks_fetches == 1
     assert stale_installation.is_active is False
 
 
@@ -66,6 +67,7 @@ def test_no_refetch_within_the_minimum_interval(client, fake_saleor, installatio
     }
     installation.refresh_from_db()
     assert installation.jwks_fetched_at == fetched_at
+    assert fake_saleor.jwks_fetches == 0
     assert installation.is_active is True
     assert callbacks == []
     assert SaleorWebhookDelivery.objects.count() == 0

@@ -2,12 +2,34 @@
 
 import hashlib
 import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from saleor_returns import tasks
-from saleor_returns.models import Installation, SaleorWebhookDelivery
+from saleor_returns import events, policies, tasks
+from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.models import (
+    CLAIM_KINDS,
+    Evidence,
+    Installation,
+    Resolution,
+    ReturnKind,
+    ReturnLine,
+    ReturnPolicy,
+    ReturnReason,
+    ReturnRequest,
+    SaleorWebhookDelivery,
+)
+from saleor_returns.reasons import DEFAULT_REASONS
+from saleor_returns.requestors import SYSTEM, Actor
+from saleor_returns.states import NEEDS_REVIEW, OPEN_OR_DONE, ReturnStatus, transition
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +55,8 @@ def install_app(
         installation.installed_at = now
         installation.deactivated_at = None
         installation.save()
+        seed_default_reasons(installation=installation)
+        current_policy(installation=installation, channel_slug="")
         transaction.on_commit(lambda: tasks.refresh_installation_task.delay(str(installation.pk)))
     logger.info("App installed", extra={"saleor_api_url": saleor_api_url, "installation_id": str(installation.pk)})
     return installation
@@ -74,3 +98,622 @@ def finish_saleor_webhook(*, delivery_id, status: str, error: str = "") -> None:
     SaleorWebhookDelivery.objects.filter(pk=delivery_id).update(
         status=status, error=error, applied_at=timezone.now()
     )
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def invalid(field_name: str | None, message: str, code: ReturnErrorCode, *, lines: list[str] | None = None):
+    """A ValidationError the API turns into `ReturnError {field code message lines}`."""
+    params = {"lines": lines} if lines else None
+    error = ValidationError(message, code=code.value, params=params)
+    return ValidationError({field_name or "__all__": error})
+
+
+# --------------------------------------------------------------------------- reasons and policy
+
+
+def seed_default_reasons(*, installation: Installation) -> None:
+    """Give a shop the default reason taxonomy once; existing codes are left alone."""
+    if installation.return_reasons.exists():
+        return
+    position = 0
+    for group_code, group_en, group_zh, reasons in DEFAULT_REASONS:
+        group = ReturnReason.objects.create(
+            installation=installation, code=group_code, label_en=group_en, label_zh_hans=group_zh, position=position
+        )
+        position += 1
+        for code, label_en, label_zh, merchant_fault in reasons:
+            ReturnReason.objects.create(
+                installation=installation,
+                parent=group,
+                code=code,
+                label_en=label_en,
+                label_zh_hans=label_zh,
+                is_merchant_fault=merchant_fault,
+                position=position,
+            )
+            position += 1
+
+
+def current_policy(*, installation: Installation, channel_slug: str) -> ReturnPolicy:
+    """The policy in force for a channel: its own, else the shop's default (created on first use)."""
+    policy = (
+        ReturnPolicy.objects.filter(installation=installation, is_current=True, channel_slug__in=[channel_slug, ""])
+        .order_by("-channel_slug")
+        .first()
+    )
+    if policy is not None:
+        return policy
+    with transaction.atomic():
+        ReturnPolicy.objects.get_or_create(
+            installation=installation,
+            channel_slug="",
+            version=1,
+            defaults={"rules": policies.PolicyRules().to_json(), "is_current": True, "created_by": "system"},
+        )
+    return ReturnPolicy.objects.get(installation=installation, channel_slug="", is_current=True)
+
+
+def update_return_policy(*, installation: Installation, channel_slug: str, rules: dict, preset: str | None, actor: Actor):
+    """Write a new policy version and make it current. Earlier requests keep their version."""
+    parsed = policies.PolicyRules.from_json(rules)
+    if preset is not None:
+        parsed = policies.apply_preset(parsed, preset)
+    with transaction.atomic():
+        # One writer at a time per shop, so versions never collide.
+        Installation.objects.select_for_update().get(pk=installation.pk)
+        latest = (
+            ReturnPolicy.objects.filter(installation=installation, channel_slug=channel_slug).order_by("-version").first()
+        )
+        ReturnPolicy.objects.filter(installation=installation, channel_slug=channel_slug, is_current=True).update(
+            is_current=False
+        )
+        policy = ReturnPolicy.objects.create(
+            installation=installation,
+            channel_slug=channel_slug,
+            version=(latest.version + 1) if latest else 1,
+            rules=parsed.to_json(),
+            is_current=True,
+            created_by=actor.email or actor.id or actor.kind,
+        )
+    logger.info("Return policy updated", extra={"installation_id": str(installation.pk), "version": policy.version})
+    return policy
+
+
+def create_return_reason(*, installation, code: str, label_en: str, label_zh_hans: str, parent_code: str | None,
+                         is_merchant_fault: bool) -> ReturnReason:
+    code = (code or "").strip().upper()
+    if not code or not code.replace("_", "").isalnum():
+        raise invalid("code", "Use letters, digits and underscores, e.g. DAMAGED_IN_TRANSIT.", ReturnErrorCode.INVALID)
+    if not (label_en or "").strip():
+        raise invalid("labelEn", "An English label is required.", ReturnErrorCode.REQUIRED)
+    parent = None
+    if parent_code:
+        parent = ReturnReason.objects.filter(installation=installation, code=parent_code, parent__isnull=True).first()
+        if parent is None:
+            raise invalid("parentCode", "No reason group has this code.", ReturnErrorCode.NOT_FOUND)
+    try:
+        with transaction.atomic():
+            return ReturnReason.objects.create(
+                installation=installation,
+                parent=parent,
+                code=code,
+                label_en=label_en.strip(),
+                label_zh_hans=(label_zh_hans or "").strip(),
+                is_merchant_fault=is_merchant_fault,
+                position=ReturnReason.objects.filter(installation=installation).count(),
+            )
+    except IntegrityError:
+        raise invalid("code", "A reason with this code exists.", ReturnErrorCode.UNIQUE) from None
+
+
+def update_return_reason(*, reason: ReturnReason, changes: dict) -> ReturnReason:
+    if "label_en" in changes and not (changes["label_en"] or "").strip():
+        raise invalid("labelEn", "An English label is required.", ReturnErrorCode.REQUIRED)
+    for name in ("label_en", "label_zh_hans", "is_merchant_fault", "is_active", "position"):
+        if name in changes and changes[name] is not None:
+            setattr(reason, name, changes[name].strip() if isinstance(changes[name], str) else changes[name])
+    reason.save()
+    return reason
+
+
+def delete_return_reason(*, reason: ReturnReason) -> bool:
+    """Delete an unused reason; one that requests refer to is deactivated instead. True if deleted."""
+    if reason.lines.exists() or ReturnLine.objects.filter(reason__parent=reason).exists():
+        reason.is_active = False
+        reason.save(update_fields=["is_active", "updated_at"])
+        ReturnReason.objects.filter(parent=reason).update(is_active=False)
+        return False
+    reason.delete()
+    return True
+
+
+# --------------------------------------------------------------------------- evidence
+
+EVIDENCE_CONTENT_TYPES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/webp": (b"RIFF",),
+    "image/heic": (b"\x00\x00\x00",),
+    "application/pdf": (b"%PDF-",),
+}
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+def upload_evidence(*, installation, uploaded_by: Actor, uploaded_file) -> Evidence:
+    """Store a photo or PDF after checking its declared type against its first bytes and its size."""
+    size = uploaded_file.size or 0
+    if size == 0:
+        raise invalid("file", "The file is empty.", ReturnErrorCode.INVALID_FILE)
+    if size > MAX_EVIDENCE_BYTES:
+        raise invalid("file", "Files may be at most 10 MB.", ReturnErrorCode.INVALID_FILE)
+    content_type = (uploaded_file.content_type or "").split(";")[0].strip().lower()
+    head = uploaded_file.read(16)
+    uploaded_file.seek(0)
+    signatures = EVIDENCE_CONTENT_TYPES.get(content_type)
+    if signatures is None or not any(head.startswith(signature) for signature in signatures):
+        raise invalid("file", "Upload a JPEG, PNG, WebP or HEIC photo, or a PDF.", ReturnErrorCode.INVALID_FILE)
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    evidence = Evidence(
+        installation=installation,
+        filename=(uploaded_file.name or "upload")[-255:],
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by_kind=uploaded_by.kind,
+        uploaded_by_id=uploaded_by.id or uploaded_by.email,
+    )
+    evidence.file.save(evidence.filename, uploaded_file, save=False)
+    evidence.save()
+    return evidence
+
+
+# --------------------------------------------------------------------------- requests
+
+
+@dataclass
+class LineInput:
+    order_line_id: str
+    quantity: int
+    reason_code: str
+    comment: str = ""
+    evidence_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReturnRequestInput:
+    order_id: str
+    kind: str = ReturnKind.RETURN
+    resolution: str = Resolution.REFUND
+    lines: list[LineInput] = field(default_factory=list)
+    exchange_variant_id: str = ""
+    customer_note: str = ""
+    idempotency_key: str = ""
+    policy_override_justification: str = ""
+
+
+def already_requested(*, installation, order_id: str, exclude_request_id=None) -> dict[str, int]:
+    """Units per order line held by this app's open or completed requests for an order."""
+    lines = ReturnLine.objects.filter(
+        return_request__installation=installation,
+        return_request__order_id=order_id,
+        return_request__status__in=OPEN_OR_DONE,
+    )
+    if exclude_request_id:
+        lines = lines.exclude(return_request_id=exclude_request_id)
+    totals = lines.values("order_line_id").annotate(units=Sum(Coalesce("approved_quantity", "requested_quantity")))
+    return {row["order_line_id"]: row["units"] for row in totals}
+
+
+def _lock_order(installation_id, order_id: str) -> None:
+    """Serialise request creation per order, so two submissions cannot both take the last unit."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{installation_id}:{order_id}"])
+
+
+def _next_number() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('return_request_number_seq')")
+        return cursor.fetchone()[0]
+
+
+def _find_by_idempotency_key(installation, actor: Actor, key: str):
+    if not key:
+        return None
+    return ReturnRequest.objects.filter(
+        installation=installation, created_by_kind=actor.kind, created_by_id=actor.id or actor.email, idempotency_key=key
+    ).first()
+
+
+def _validate_request_shape(data: ReturnRequestInput) -> None:
+    if data.kind not in ReturnKind.values:
+        raise invalid("kind", "Unknown kind of return.", ReturnErrorCode.INVALID)
+    if data.resolution not in Resolution.values:
+        raise invalid("resolution", "Unknown resolution.", ReturnErrorCode.INVALID_RESOLUTION)
+    if not data.lines:
+        raise invalid("lines", "Choose at least one item to return.", ReturnErrorCode.REQUIRED)
+    seen = set()
+    for line in data.lines:
+        if line.order_line_id in seen:
+            raise invalid("lines", "Each order line may appear once.", ReturnErrorCode.INVALID, lines=[line.order_line_id])
+        seen.add(line.order_line_id)
+        if line.quantity < 1:
+            raise invalid("lines", "Quantities must be at least 1.", ReturnErrorCode.INVALID_QUANTITY, lines=[line.order_line_id])
+    if (data.kind == ReturnKind.EXCHANGE or data.resolution == Resolution.EXCHANGE) and not data.exchange_variant_id:
+        raise invalid("exchangeVariantId", "Choose the item you want in exchange.", ReturnErrorCode.REQUIRED)
+    if data.resolution == Resolution.EXCHANGE and data.kind != ReturnKind.EXCHANGE:
+        raise invalid("resolution", "An exchange is requested with kind EXCHANGE.", ReturnErrorCode.INVALID_RESOLUTION)
+
+
+def create_return_request(
+    *, installation, order, data: ReturnRequestInput, actor: Actor, is_staff: bool, now: datetime | None = None
+) -> tuple[ReturnRequest, bool]:
+    """Validate a request against the policy and store it with its lines.
+
+    `order` is the OrderSnapshot read from Saleor (the caller checked the actor
+    may see it). Returns (request, created); a repeated idempotency key returns
+    the first request unchanged. Every failure raises ValidationError and
+    writes nothing. Review runs in a task after commit.
+    """
+    now = now or timezone.now()
+    existing = _find_by_idempotency_key(installation, actor, data.idempotency_key)
+    if existing is not None:
+        return existing, False
+    _validate_request_shape(data)
+    justification = (data.policy_override_justification or "").strip()
+    if justification and not is_staff:
+        raise invalid("policyOverrideJustification", "Only staff can override the policy.", ReturnErrorCode.INVALID)
+    policy = current_policy(installation=installation, channel_slug=order.channel_slug)
+    rules = policies.PolicyRules.from_json(policy.rules)
+    if data.resolution not in rules.allowed_resolutions and not justification:
+        raise invalid("resolution", "The shop's policy does not offer this resolution.", ReturnErrorCode.INVALID_RESOLUTION)
+
+    order_lines = {line.id: line for line in order.lines}
+    unknown = [line.order_line_id for line in data.lines if line.order_line_id not in order_lines]
+    if unknown:
+        raise invalid("lines", "These lines are not in the order.", ReturnErrorCode.NOT_FOUND, lines=unknown)
+    reasons = {
+        reason.code: reason
+        for reason in ReturnReason.objects.filter(installation=installation, is_active=True, parent__isnull=False)
+    }
+    bad_reasons = [
+        line.order_line_id
+        for line in data.lines
+        if line.reason_code not in reasons or (rules.allowed_reason_codes and line.reason_code not in rules.allowed_reason_codes)
+    ]
+    if bad_reasons:
+        raise invalid("lines", "Choose a reason from the shop's list.", ReturnErrorCode.INVALID_REASON, lines=bad_reasons)
+
+    evidence_by_line = _evidence_for_lines(installation, actor, data)
+    needs_photos = [
+        line.order_line_id
+        for line in data.lines
+        if line.reason_code in rules.photo_required_reason_codes or data.kind == ReturnKind.DAMAGED_ON_ARRIVAL
+    ]
+    missing_photos = [line_id for line_id in needs_photos if not evidence_by_line.get(line_id)]
+    if missing_photos:
+        raise invalid("lines", "Add a photo of the problem.", ReturnErrorCode.EVIDENCE_REQUIRED, lines=missing_photos)
+
+    with transaction.atomic():
+        _lock_order(installation.pk, order.id)
+        existing = _find_by_idempotency_key(installation, actor, data.idempotency_key)
+        if existing is not None:
+            return existing, False
+        requested = already_requested(installation=installation, order_id=order.id)
+        eligibility = {
+            result.order_line_id: result
+            for result in policies.check_eligibility(
+                order=order, rules=rules, already_requested=requested, now=now,
+                reasons=[policies.ReasonInfo(code, reason.is_merchant_fault) for code, reason in reasons.items()],
+            )
+        }
+        overridden = _check_lines(order, data, eligibility, requested, justification)
+
+        return_request = ReturnRequest.objects.create(
+            installation=installation,
+            number=_next_number(),
+            status=ReturnStatus.REQUESTED,
+            kind=data.kind,
+            resolution=data.resolution,
+            exchange_variant_id=data.exchange_variant_id or "",
+            order_id=order.id,
+            order_number=str(order.number),
+            order_created_at=order.created,
+            channel_slug=order.channel_slug,
+            currency=order.currency,
+            customer_user_id=order.user_id or "",
+            customer_email=order.user_email or actor.email,
+            created_by_kind=actor.kind,
+            created_by_id=actor.id or actor.email,
+            policy=policy,
+            policy_overridden=bool(overridden),
+            override_justification=justification if overridden else "",
+            customer_note=(data.customer_note or "").strip(),
+            idempotency_key=data.idempotency_key or "",
+            order_snapshot=order.to_json(),
+            status_changed_at=now,
+        )
+        for line_input in data.lines:
+            order_line = order_lines[line_input.order_line_id]
+            reason = reasons[line_input.reason_code]
+            line = ReturnLine.objects.create(
+                return_request=return_request,
+                order_line_id=order_line.id,
+                variant_id=order_line.variant_id or "",
+                product_id=order_line.product_id or "",
+                product_type_id=order_line.product_type_id or "",
+                category_id=order_line.category_id or "",
+                sku=order_line.sku or "",
+                product_name=order_line.product_name or "",
+                variant_name=order_line.variant_name or "",
+                reason=reason,
+                reason_code=reason.code,
+                comment=(line_input.comment or "").strip(),
+                requested_quantity=line_input.quantity,
+                currency=order.currency,
+                unit_price_gross_amount=order_line.unit_price_gross.amount,
+                unit_price_net_amount=order_line.unit_price_net.amount,
+                unit_tax_amount=order_line.unit_tax.amount,
+                undiscounted_unit_price_gross_amount=order_line.undiscounted_unit_price_gross.amount,
+                tax_rate=order_line.tax_rate,
+            )
+            Evidence.objects.filter(pk__in=[e.pk for e in evidence_by_line.get(line.order_line_id, [])]).update(
+                return_request=return_request, return_line=line
+            )
+        events.return_request_created_event(return_request=return_request, actor=actor, data={"lines": len(data.lines)})
+        if overridden:
+            events.policy_overridden_event(
+                return_request=return_request, actor=actor, justification=justification, overridden=overridden
+            )
+        request_id = str(return_request.pk)
+        transaction.on_commit(lambda: tasks.review_return_request_task.delay(request_id))
+    logger.info("Return request created", extra={"return_request_id": str(return_request.pk)})
+    return return_request, True
+
+
+def _evidence_for_lines(installation, actor: Actor, data: ReturnRequestInput) -> dict[str, list[Evidence]]:
+    wanted = {evidence_id for line in data.lines for evidence_id in line.evidence_ids}
+    if not wanted:
+        return {}
+    found = {
+        str(evidence.pk): evidence
+        for evidence in Evidence.objects.filter(
+            installation=installation,
+            pk__in=[evidence_id for evidence_id in wanted if _is_uuid(evidence_id)],
+            return_request__isnull=True,
+            uploaded_by_kind=actor.kind,
+            uploaded_by_id=actor.id or actor.email,
+        )
+    }
+    missing = [line.order_line_id for line in data.lines if any(e not in found for e in line.evidence_ids)]
+    if missing:
+        raise invalid("lines", "Some evidence was not found; upload it again.", ReturnErrorCode.NOT_FOUND, lines=missing)
+    return {line.order_line_id: [found[e] for e in line.evidence_ids] for line in data.lines}
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _check_lines(order, data: ReturnRequestInput, eligibility, requested, justification: str) -> list[dict]:
+    """Raise for lines the policy refuses (unless staff override it); return what was overridden."""
+    overridden = []
+    problems: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for line in data.lines:
+        result = eligibility[line.order_line_id]
+        limit = policies.hard_limit(order, line.order_line_id, requested)
+        if line.quantity > limit:
+            code = ReturnErrorCode.ALREADY_RETURNED if limit == 0 and result.shipped_quantity else ReturnErrorCode.QUANTITY_EXCEEDS_RETURNABLE
+            if result.shipped_quantity == 0:
+                code = ReturnErrorCode.NOT_FULFILLED
+            problems[(code.value, _quantity_message(code, limit))].append(line.order_line_id)
+            continue
+        policy_problems = [problem for problem in result.ineligible if problem.code != ReturnErrorCode.ALREADY_RETURNED]
+        if policy_problems and justification:
+            overridden.append({"order_line_id": line.order_line_id, "codes": [p.code.value for p in policy_problems]})
+        elif policy_problems:
+            first = policy_problems[0]
+            problems[(first.code.value, first.message)].append(line.order_line_id)
+    if problems:
+        (code, message), line_ids = sorted(problems.items())[0]
+        raise invalid("lines", message, ReturnErrorCode(code), lines=line_ids)
+    return overridden
+
+
+def _quantity_message(code: ReturnErrorCode, limit: int) -> str:
+    if code == ReturnErrorCode.NOT_FULFILLED:
+        return "This item has not been shipped yet."
+    if code == ReturnErrorCode.ALREADY_RETURNED:
+        return "Every shipped unit of this item is already returned."
+    return f"At most {limit} of this item can be returned."
+
+
+def _locked(return_request: ReturnRequest) -> ReturnRequest:
+    return ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+
+
+def review_return_request(*, return_request_id, customer_return_rate=None, now: datetime | None = None) -> ReturnRequest | None:
+    """Auto-approval at submission: approve if every configured rule passes, else queue for staff. Idempotent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        return_request = ReturnRequest.objects.select_for_update().filter(pk=return_request_id).first()
+        if return_request is None or return_request.status != ReturnStatus.REQUESTED:
+            return return_request
+        rules = policies.PolicyRules.from_json(return_request.policy.rules)
+        lines = list(return_request.lines.select_for_update().order_by("pk"))
+        value = sum((line.unit_price_gross_amount * line.requested_quantity for line in lines), 0)
+        risk = risk_reasons(return_request=return_request)
+        order_age = (now - return_request.order_created_at).days if return_request.order_created_at else None
+        checks = policies.auto_approval_checks(
+            rules=rules,
+            request_value=value,
+            reason_codes=[line.reason_code for line in lines],
+            customer_return_rate=customer_return_rate,
+            order_age_days=order_age,
+            risk_reasons=risk,
+        )
+        approved = policies.auto_approves(rules, checks) and not return_request.policy_overridden
+        return_request.risk_reasons = risk
+        return_request.is_auto_approved = approved
+        return_request.save(update_fields=["risk_reasons", "is_auto_approved", "updated_at"])
+        events.auto_reviewed_event(
+            return_request=return_request,
+            approved=approved,
+            checks=[{"name": c.name, "passed": c.passed, "detail": c.detail} for c in checks],
+        )
+        if approved:
+            for line in lines:
+                line.approved_quantity = line.requested_quantity
+                line.save(update_fields=["approved_quantity"])
+            transition(return_request, to=ReturnStatus.APPROVED, actor=SYSTEM, note="Approved automatically.")
+        else:
+            transition(return_request, to=ReturnStatus.PENDING_REVIEW, actor=SYSTEM)
+    return return_request
+
+
+def risk_reasons(*, return_request: ReturnRequest) -> list[str]:
+    """Signals staff should look at; any of them keeps a request out of auto-approval."""
+    reasons = []
+    others = ReturnRequest.objects.filter(
+        installation_id=return_request.installation_id, order_id=return_request.order_id
+    ).exclude(pk=return_request.pk)
+    if others.filter(kind__in=CLAIM_KINDS).exists() and return_request.is_claim:
+        reasons.append("repeated_claim_on_order")
+    hashes = list(return_request.evidence.values_list("sha256", flat=True))
+    if hashes and Evidence.objects.filter(
+        installation_id=return_request.installation_id, sha256__in=hashes
+    ).exclude(return_request=return_request).exists():
+        reasons.append("evidence_reused")
+    if return_request.policy_overridden:
+        reasons.append("policy_overridden")
+    return reasons
+
+
+def customer_return_stats(*, installation, customer_email: str, customer_user_id: str) -> int:
+    """How many return requests this customer made in the shop (rejected and canceled included)."""
+    query = Q(customer_email__iexact=customer_email)
+    if customer_user_id:
+        query |= Q(customer_user_id=customer_user_id)
+    return ReturnRequest.objects.filter(query, installation=installation).count()
+
+
+def approve_return_request(*, return_request: ReturnRequest, actor: Actor, quantities: dict[str, int] | None = None,
+                           note: str = "") -> ReturnRequest:
+    """Staff approve all lines, or per line (approved ≤ requested; 0 leaves a line out).
+
+    At least one unit must be approved; approving nothing is a rejection.
+    """
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        if return_request.status == ReturnStatus.APPROVED:
+            return return_request
+        if return_request.status not in NEEDS_REVIEW:
+            transition(return_request, to=ReturnStatus.APPROVED, actor=actor)  # raises INVALID_TRANSITION
+        lines = {str(line.pk): line for line in return_request.lines.select_for_update().order_by("pk")}
+        quantities = quantities or {line_id: line.requested_quantity for line_id, line in lines.items()}
+        unknown = [line_id for line_id in quantities if line_id not in lines]
+        if unknown:
+            raise invalid("lines", "These lines are not in the return request.", ReturnErrorCode.NOT_FOUND, lines=unknown)
+        too_many = [line_id for line_id, qty in quantities.items() if qty < 0 or qty > lines[line_id].requested_quantity]
+        if too_many:
+            raise invalid(
+                "lines", "Approve at most the requested quantity.", ReturnErrorCode.INVALID_QUANTITY, lines=too_many
+            )
+        final = {line_id: quantities.get(line_id, 0) for line_id in lines}
+        if sum(final.values()) == 0:
+            raise invalid("lines", "Approve at least one unit, or reject the request.", ReturnErrorCode.INVALID_QUANTITY)
+        for line_id, quantity in final.items():
+            lines[line_id].approved_quantity = quantity
+            lines[line_id].save(update_fields=["approved_quantity"])
+        events.lines_approved_event(return_request=return_request, actor=actor, quantities=final)
+        return_request.info_requested_at = None
+        return_request.save(update_fields=["info_requested_at", "updated_at"])
+        transition(return_request, to=ReturnStatus.APPROVED, actor=actor, note=note)
+    logger.info("Return request approved", extra={"return_request_id": str(return_request.pk)})
+    return return_request
+
+
+def reject_return_request(*, return_request: ReturnRequest, actor: Actor, message: str) -> ReturnRequest:
+    message = (message or "").strip()
+    if not message:
+        raise invalid("message", "Tell the customer why the return is rejected.", ReturnErrorCode.REQUIRED)
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        transition(return_request, to=ReturnStatus.REJECTED, actor=actor, note=message)
+        return_request.rejection_message = message
+        return_request.save(update_fields=["rejection_message", "updated_at"])
+    logger.info("Return request rejected", extra={"return_request_id": str(return_request.pk)})
+    return return_request
+
+
+def request_info(*, return_request: ReturnRequest, actor: Actor, message: str) -> ReturnRequest:
+    """Ask the customer for more (photos, details); the request stays in review."""
+    message = (message or "").strip()
+    if not message:
+        raise invalid("message", "Say what information is needed.", ReturnErrorCode.REQUIRED)
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        if return_request.status not in NEEDS_REVIEW:
+            raise invalid("status", "Information can be asked for only while the request is in review.",
+                          ReturnErrorCode.INVALID_TRANSITION)
+        transition(return_request, to=ReturnStatus.PENDING_REVIEW, actor=actor)
+        return_request.info_requested_at = timezone.now()
+        return_request.info_requested_message = message
+        return_request.save(update_fields=["info_requested_at", "info_requested_message", "updated_at"])
+        events.info_requested_event(return_request=return_request, actor=actor, message=message)
+    return return_request
+
+
+def add_info(*, return_request: ReturnRequest, actor: Actor, message: str, evidence_ids: list[str]) -> ReturnRequest:
+    """The customer answers with a message and/or more evidence."""
+    message = (message or "").strip()
+    if not message and not evidence_ids:
+        raise invalid("message", "Add a message or a file.", ReturnErrorCode.REQUIRED)
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        if return_request.status not in NEEDS_REVIEW:
+            raise invalid("status", "This request is no longer in review.", ReturnErrorCode.INVALID_TRANSITION)
+        valid_ids = [e for e in evidence_ids if _is_uuid(e)]
+        found = Evidence.objects.select_for_update().filter(
+            installation_id=return_request.installation_id,
+            pk__in=valid_ids,
+            return_request__isnull=True,
+            uploaded_by_kind=actor.kind,
+            uploaded_by_id=actor.id or actor.email,
+        )
+        if found.count() != len(set(evidence_ids)):
+            raise invalid("evidenceIds", "Some evidence was not found; upload it again.", ReturnErrorCode.NOT_FOUND)
+        found.update(return_request=return_request)
+        return_request.info_requested_at = None
+        return_request.save(update_fields=["info_requested_at", "updated_at"])
+        events.info_added_event(return_request=return_request, actor=actor, message=message,
+                                evidence_ids=sorted(str(e) for e in evidence_ids))
+    return return_request
+
+
+def cancel_return_request(*, return_request: ReturnRequest, actor: Actor, note: str = "") -> ReturnRequest:
+    """The customer (or staff) calls the return off before it ships."""
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        transition(return_request, to=ReturnStatus.CANCELED, actor=actor, note=note)
+    return return_request
+
+
+def add_note(*, return_request: ReturnRequest, actor: Actor, note: str, is_visible_to_customer: bool) -> ReturnRequest:
+    note = (note or "").strip()
+    if not note:
+        raise invalid("note", "The note is empty.", ReturnErrorCode.REQUIRED)
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        events.note_added_event(
+            return_request=return_request, actor=actor, note=note, is_visible_to_customer=is_visible_to_customer
+        )
+    return return_request

@@ -7,8 +7,11 @@ from enum import Enum
 class RequestorKind(str, Enum):
     ANONYMOUS = "anonymous"
     CUSTOMER = "customer"
+    # Order number + e-mail, proven by a short-lived lookup token: one order only.
     GUEST = "guest"
     STAFF = "staff"
+    # An integrator (ERP/WMS) with an installation's API key: staff rights.
+    APP = "app"
 
 
 @dataclass(frozen=True)
@@ -20,13 +23,31 @@ class Requestor:
     user_id: str | None = None
     email: str | None = None
     permissions: frozenset[str] = field(default_factory=frozenset)
+    # For guests: the one order their lookup token names.
+    order_id: str | None = None
 
     @property
     def is_staff(self) -> bool:
-        return self.kind is RequestorKind.STAFF
+        return self.kind in (RequestorKind.STAFF, RequestorKind.APP)
 
     def has_permission(self, permission: str) -> bool:
         return self.is_staff and permission in self.permissions
 
 
 ANONYMOUS = Requestor(kind=RequestorKind.ANONYMOUS)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something, as the timeline records it."""
+
+    kind: str  # customer, guest, staff, app, system, carrier
+    id: str = ""
+    email: str = ""
+
+
+SYSTEM = Actor(kind="system")
+
+
+def actor_of(requestor: Requestor) -> Actor:
+    return Actor(kind=requestor.kind.value, id=requestor.user_id or "", email=requestor.email or "")

@@ -6,13 +6,15 @@ retried with exponential backoff; anything else (4xx, bad data) is not.
 """
 
 import logging
+from decimal import Decimal
 
 from celery import shared_task
 
-from saleor_returns import actions
-from saleor_returns.models import Installation, SaleorWebhookDelivery
+from saleor_returns import actions, policies
+from saleor_returns.models import Installation, ReturnRequest, SaleorWebhookDelivery
 from saleor_returns.saleor import auth
-from saleor_returns.saleor.client import SaleorUnavailable
+from saleor_returns.saleor.client import SaleorClient, SaleorUnavailable
+from saleor_returns.states import ReturnStatus
 from saleor_returns.webhooks.saleor import handlers
 
 logger = logging.getLogger(__name__)
@@ -50,3 +52,34 @@ def apply_saleor_webhook_task(delivery_id: str) -> None:
         delivery_id=delivery.pk,
         status=SaleorWebhookDelivery.Status.APPLIED if applied else SaleorWebhookDelivery.Status.IGNORED,
     )
+
+
+@shared_task(name="saleor_returns.review_return_request", **RETRY_OPTIONS)
+def review_return_request_task(return_request_id: str) -> None:
+    """Auto-review a new request; asks Saleor for the customer's order count when a rule needs it."""
+    return_request = ReturnRequest.objects.select_related("installation", "policy").filter(pk=return_request_id).first()
+    if return_request is None or return_request.status != ReturnStatus.REQUESTED:
+        return
+    rules = policies.PolicyRules.from_json(return_request.policy.rules)
+    rate = None
+    if rules.auto_approval.enabled and rules.auto_approval.max_customer_return_rate is not None:
+        rate = customer_return_rate(return_request)
+    actions.review_return_request(return_request_id=return_request.pk, customer_return_rate=rate)
+
+
+def customer_return_rate(return_request) -> Decimal | None:
+    """Return requests per order placed, for this customer in this shop (None if unknown)."""
+    if not return_request.customer_email:
+        return None
+    data = SaleorClient.for_installation(return_request.installation).query(
+        "CustomerOrderCount", {"customer": return_request.customer_email}
+    )
+    orders = (data.get("orders") or {}).get("totalCount") or 0
+    if orders == 0:
+        return None
+    returns = actions.customer_return_stats(
+        installation=return_request.installation,
+        customer_email=return_request.customer_email,
+        customer_user_id=return_request.customer_user_id,
+    )
+    return (Decimal(returns) / Decimal(orders)).quantize(Decimal("0.0001"))

@@ -1,0 +1,27 @@
+"""Error codes shared by the domain and the API (the `ReturnErrorCode` GraphQL enum)."""
+
+from enum import Enum
+
+
+class ReturnErrorCode(str, Enum):
+    """Why a request about returns was refused. Values are stable API strings."""
+
+    ALREADY_RETURNED = "already_returned"
+    EVIDENCE_REQUIRED = "evidence_required"
+    FINAL_SALE = "final_sale"
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    INVALID_FILE = "invalid_file"
+    INVALID_QUANTITY = "invalid_quantity"
+    INVALID_REASON = "invalid_reason"
+    INVALID_RESOLUTION = "invalid_resolution"
+    INVALID_TRANSITION = "invalid_transition"
+    NOT_FOUND = "not_found"
+    NOT_FULFILLED = "not_fulfilled"
+    NOT_RETURNABLE = "not_returnable"
+    ORDER_NOT_RETURNABLE = "order_not_returnable"
+    QUANTITY_EXCEEDS_RETURNABLE = "quantity_exceeds_returnable"
+    REQUIRED = "required"
+    SALEOR_UNAVAILABLE = "saleor_unavailable"
+    UNIQUE = "unique"
+    WINDOW_EXPIRED = "window_expired"

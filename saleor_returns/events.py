@@ -1,0 +1,74 @@
+"""One function per timeline event. Each writes a ReturnEvent in the caller's transaction."""
+
+from saleor_returns.models import ReturnEvent
+from saleor_returns.requestors import SYSTEM, Actor
+
+
+def _event(return_request, type_, actor: Actor, *, note="", is_visible_to_customer=True, data=None, **fields):
+    return ReturnEvent.objects.create(
+        return_request=return_request,
+        type=type_,
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_email=actor.email,
+        note=note,
+        is_visible_to_customer=is_visible_to_customer,
+        data=data or {},
+        **fields,
+    )
+
+
+def return_request_created_event(*, return_request, actor: Actor, data=None):
+    return _event(return_request, ReturnEvent.Type.CREATED, actor, data=data, to_status=return_request.status)
+
+
+def status_changed_event(*, return_request, from_status, to_status, actor: Actor, note, is_visible_to_customer, data):
+    return _event(
+        return_request,
+        ReturnEvent.Type.STATUS_CHANGED,
+        actor,
+        note=note,
+        is_visible_to_customer=is_visible_to_customer,
+        data=data,
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def lines_approved_event(*, return_request, actor: Actor, quantities: dict[str, int]):
+    return _event(return_request, ReturnEvent.Type.LINES_APPROVED, actor, data={"approved_quantities": quantities})
+
+
+def info_requested_event(*, return_request, actor: Actor, message: str):
+    return _event(return_request, ReturnEvent.Type.INFO_REQUESTED, actor, note=message)
+
+
+def info_added_event(*, return_request, actor: Actor, message: str, evidence_ids: list[str]):
+    return _event(return_request, ReturnEvent.Type.INFO_ADDED, actor, note=message, data={"evidence_ids": evidence_ids})
+
+
+def note_added_event(*, return_request, actor: Actor, note: str, is_visible_to_customer: bool):
+    return _event(
+        return_request, ReturnEvent.Type.NOTE_ADDED, actor, note=note, is_visible_to_customer=is_visible_to_customer
+    )
+
+
+def policy_overridden_event(*, return_request, actor: Actor, justification: str, overridden: list[dict]):
+    return _event(
+        return_request,
+        ReturnEvent.Type.POLICY_OVERRIDDEN,
+        actor,
+        note=justification,
+        is_visible_to_customer=False,
+        data={"overridden": overridden},
+    )
+
+
+def auto_reviewed_event(*, return_request, approved: bool, checks: list[dict]):
+    return _event(
+        return_request,
+        ReturnEvent.Type.AUTO_REVIEWED,
+        SYSTEM,
+        is_visible_to_customer=False,
+        data={"approved": approved, "checks": checks},
+    )

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import secrets
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from saleor_returns import events, policies, tasks
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import (
     CLAIM_KINDS,
+    ApiKey,
     Evidence,
     Installation,
     Resolution,
@@ -483,7 +485,7 @@ def _evidence_for_lines(installation, actor: Actor, data: ReturnRequestInput) ->
         str(evidence.pk): evidence
         for evidence in Evidence.objects.filter(
             installation=installation,
-            pk__in=[evidence_id for evidence_id in wanted if _is_uuid(evidence_id)],
+            pk__in=[evidence_id for evidence_id in wanted if is_uuid(evidence_id)],
             return_request__isnull=True,
             uploaded_by_kind=actor.kind,
             uploaded_by_id=actor.id or actor.email,
@@ -495,7 +497,7 @@ def _evidence_for_lines(installation, actor: Actor, data: ReturnRequestInput) ->
     return {line.order_line_id: [found[e] for e in line.evidence_ids] for line in data.lines}
 
 
-def _is_uuid(value: str) -> bool:
+def is_uuid(value: str) -> bool:
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -681,7 +683,7 @@ def add_info(*, return_request: ReturnRequest, actor: Actor, message: str, evide
         return_request = _locked(return_request)
         if return_request.status not in NEEDS_REVIEW:
             raise invalid("status", "This request is no longer in review.", ReturnErrorCode.INVALID_TRANSITION)
-        valid_ids = [e for e in evidence_ids if _is_uuid(e)]
+        valid_ids = [e for e in evidence_ids if is_uuid(e)]
         found = Evidence.objects.select_for_update().filter(
             installation_id=return_request.installation_id,
             pk__in=valid_ids,
@@ -717,3 +719,27 @@ def add_note(*, return_request: ReturnRequest, actor: Actor, note: str, is_visib
             return_request=return_request, actor=actor, note=note, is_visible_to_customer=is_visible_to_customer
         )
     return return_request
+
+
+# --------------------------------------------------------------------------- API keys
+
+
+def create_api_key(*, installation, name: str) -> tuple[ApiKey, str]:
+    """A new key for integrators; the plain key is returned once and only its hash is kept."""
+    name = (name or "").strip()
+    if not name:
+        raise invalid("name", "Name the key after what uses it.", ReturnErrorCode.REQUIRED)
+    prefix = secrets.token_hex(4)
+    key = f"rk_{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(
+        installation=installation, name=name[:100], prefix=prefix, key_hash=hashlib.sha256(key.encode()).hexdigest()
+    )
+    logger.info("API key created", extra={"installation_id": str(installation.pk), "key_prefix": prefix})
+    return api_key, key
+
+
+def revoke_api_key(*, api_key: ApiKey) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key

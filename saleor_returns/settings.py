@@ -198,3 +198,18 @@ GRAPHENE = {"SCHEMA": "saleor_returns.api.schema.schema"}
 APP_HOMEPAGE_URL = os.environ.get("APP_HOMEPAGE_URL", "")
 APP_SUPPORT_URL = os.environ.get("APP_SUPPORT_URL", "")
 APP_DATA_PRIVACY_URL = os.environ.get("APP_DATA_PRIVACY_URL", "")
+
+# How long a guest's order lookup token (order number + e-mail) stays valid.
+LOOKUP_TOKEN_TTL_SECONDS = int(os.environ.get("LOOKUP_TOKEN_TTL_SECONDS", "3600"))
+# How long an order read from Saleor is reused for eligibility answers.
+ORDER_SNAPSHOT_TTL_SECONDS = int(os.environ.get("ORDER_SNAPSHOT_TTL_SECONDS", "60"))
+# Shared with every process through Redis in production; per process otherwise.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -6,11 +6,22 @@ Saleor's own JWTs, verified offline against that shop's JWKS:
 - `access`: a logged-in customer (id and e-mail from the claims);
 - `thirdparty`: a staff user in the Dashboard, which must name this app in its
   `app` claim; its `user_permissions` are the staff user's permissions.
+The app's own tokens are told apart by their prefix:
+- `rlt_…`: a guest's order lookup token (order number + e-mail proven);
+- `rk_…`: an installation's API key for integrators, with staff rights.
 """
 
-from django.http import HttpRequest
+API_KEY_PREFIX = "rk_"
+API_KEY_PERMISSIONS = frozenset({"MANAGE_ORDERS"})
 
-from saleor_returns.models import Installation
+import hashlib
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from saleor_returns.lookup_tokens import PREFIX as LOOKUP_TOKEN_PREFIX
+from saleor_returns.lookup_tokens import InvalidLookupToken, read_lookup_token
+from saleor_returns.models import ApiKey, Installation
 from saleor_returns.requestors import ANONYMOUS, Requestor, RequestorKind
 from saleor_returns.saleor import auth
 from saleor_returns.saleor.urls import InvalidSaleorApiUrl, normalize_api_url
@@ -45,7 +56,35 @@ def authenticate(request: HttpRequest) -> Requestor:
         raise AuthenticationFailed("The app is not installed in this Saleor.")
     if not token:
         return Requestor(kind=RequestorKind.ANONYMOUS, installation=installation)
+    if token.startswith(LOOKUP_TOKEN_PREFIX):
+        return requestor_from_lookup_token(installation, token)
+    if token.startswith(API_KEY_PREFIX):
+        return requestor_from_api_key(installation, token)
     return requestor_from_token(installation, token)
+
+
+def requestor_from_lookup_token(installation: Installation, token: str) -> Requestor:
+    try:
+        proven = read_lookup_token(token, installation=installation)
+    except InvalidLookupToken as error:
+        raise AuthenticationFailed(str(error)) from None
+    return Requestor(
+        kind=RequestorKind.GUEST, installation=installation, email=proven["email"], order_id=proven["order_id"]
+    )
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def requestor_from_api_key(installation: Installation, key: str) -> Requestor:
+    api_key = ApiKey.objects.filter(installation=installation, key_hash=hash_api_key(key), revoked_at__isnull=True).first()
+    if api_key is None:
+        raise AuthenticationFailed("The API key is not valid for this shop.")
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+    return Requestor(
+        kind=RequestorKind.APP, installation=installation, user_id=f"ApiKey:{api_key.prefix}", permissions=API_KEY_PERMISSIONS
+    )
 
 
 def requestor_from_token(installation: Installation, token: str) -> Requestor:

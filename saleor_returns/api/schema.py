@@ -3,6 +3,22 @@
 import graphene
 
 from saleor_returns import __version__
+from saleor_returns.api.mutations.return_api_key_create import ReturnApiKeyCreate
+from saleor_returns.api.mutations.return_api_key_revoke import ReturnApiKeyRevoke
+from saleor_returns.api.mutations.return_evidence_upload import ReturnEvidenceUpload
+from saleor_returns.api.mutations.return_lookup_token_create import ReturnLookupTokenCreate
+from saleor_returns.api.mutations.return_policy_update import ReturnPolicyUpdate
+from saleor_returns.api.mutations.return_reason_create import ReturnReasonCreate
+from saleor_returns.api.mutations.return_reason_delete import ReturnReasonDelete
+from saleor_returns.api.mutations.return_reason_update import ReturnReasonUpdate
+from saleor_returns.api.mutations.return_request_add_info import ReturnRequestAddInfo
+from saleor_returns.api.mutations.return_request_approve import ReturnRequestApprove
+from saleor_returns.api.mutations.return_request_cancel import ReturnRequestCancel
+from saleor_returns.api.mutations.return_request_create import ReturnRequestCreate
+from saleor_returns.api.mutations.return_request_note_add import ReturnRequestNoteAdd
+from saleor_returns.api.mutations.return_request_reject import ReturnRequestReject
+from saleor_returns.api.mutations.return_request_request_info import ReturnRequestRequestInfo
+from saleor_returns.api.queries import Query as ReturnsQuery
 
 
 class RequestorKindEnum(graphene.Enum):
@@ -10,6 +26,7 @@ class RequestorKindEnum(graphene.Enum):
     CUSTOMER = "customer"
     GUEST = "guest"
     STAFF = "staff"
+    APP = "app"
 
 
 class Viewer(graphene.ObjectType):
@@ -31,7 +48,7 @@ class Viewer(graphene.ObjectType):
         return requestor.installation.saleor_api_url if requestor.installation else None
 
 
-class Query(graphene.ObjectType):
+class Query(ReturnsQuery, graphene.ObjectType):
     app_version = graphene.String(required=True, description="Version of the returns app.")
     viewer = graphene.Field(Viewer, required=True)
 
@@ -42,7 +59,25 @@ class Query(graphene.ObjectType):
         return info.context.requestor
 
 
-schema = graphene.Schema(query=Query)
+class Mutation(graphene.ObjectType):
+    return_lookup_token_create = ReturnLookupTokenCreate.Field()
+    return_evidence_upload = ReturnEvidenceUpload.Field()
+    return_request_create = ReturnRequestCreate.Field()
+    return_request_cancel = ReturnRequestCancel.Field()
+    return_request_add_info = ReturnRequestAddInfo.Field()
+    return_request_approve = ReturnRequestApprove.Field()
+    return_request_reject = ReturnRequestReject.Field()
+    return_request_request_info = ReturnRequestRequestInfo.Field()
+    return_request_note_add = ReturnRequestNoteAdd.Field()
+    return_policy_update = ReturnPolicyUpdate.Field()
+    return_reason_create = ReturnReasonCreate.Field()
+    return_reason_update = ReturnReasonUpdate.Field()
+    return_reason_delete = ReturnReasonDelete.Field()
+    return_api_key_create = ReturnApiKeyCreate.Field()
+    return_api_key_revoke = ReturnApiKeyRevoke.Field()
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)
 
 
 def printed_schema() -> str:

@@ -56,17 +56,19 @@ import socket
 import string
 import threading
 import time
+import uuid
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
+from babel.numbers import get_currency_precision
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from graphql import (
@@ -1081,6 +1083,889 @@ class FakeSaleor:
                     return user
         return None
 
+    # ------------------------------------------------------------------ orders
+
+    def add_order(
+        self,
+        *,
+        channel_slug: str = "default-channel",
+        currency: str = "USD",
+        user: Mapping | None = None,
+        user_email: str | None = None,
+        lines: Iterable[Mapping[str, Any]] = (),
+        shipping: Decimal | int | str = Decimal("0"),
+        created: Any = None,
+        status: str = "UNFULFILLED",
+        metadata: Mapping[str, str] | None = None,
+        number: int | str | None = None,
+        **fields: Any,
+    ) -> dict:
+        """Place an order; returns its dict, shaped like Saleor's ``Order``.
+
+        ``lines`` describe what was bought, one mapping per line (see
+        ``ORDER_LINE_KEYS``), e.g. ``{"sku": "A", "quantity": 2, "unit_price":
+        Decimal("25.00"), "product_type": "Shoes", "metadata": {...},
+        "variant_metadata": {...}}``. Prices are gross, as paid, with
+        ``tax_rate`` (a fraction, default 0) included. Channels, products,
+        variants, product types, categories and collections are reused by slug,
+        name or SKU across the fake's orders, so two orders of SKU "A" share one
+        variant; describing an existing one differently is a ``ValueError``.
+        ``shipping`` is the gross shipping price (untaxed). Extra keyword
+        arguments are stored as Order fields (camelCase), e.g.
+        ``externalReference=...``. Money is exact for 0-, 2- and 3-decimal
+        currencies: ``fractionalAmount`` and ``fractionDigits`` follow the
+        currency's precision, and ``amount`` is the float Saleor sends.
+        """
+        currency = currency.upper()
+        shipping_amount = _quantize(_decimal(shipping, "shipping"), currency)
+        with self.lock:
+            catalog = self._catalog()
+            channel = catalog.get(("Channel", channel_slug))
+            if channel is None:
+                channel = {
+                    "__typename": "Channel",
+                    "id": self.new_id("Channel"),
+                    "slug": channel_slug,
+                    "name": channel_slug.replace("-", " ").title(),
+                    "currencyCode": currency,
+                    "isActive": True,
+                    "hasOrders": True,
+                    "metadata": [],
+                    "privateMetadata": [],
+                }
+                catalog[("Channel", channel_slug)] = channel
+            elif channel["currencyCode"] != currency:
+                raise ValueError(
+                    f"Channel {channel_slug} exists with currency {channel['currencyCode']}."
+                )
+            order_lines = [self._build_order_line(spec, currency, catalog) for spec in lines]
+            when = _iso(created)
+            order: dict[str, Any] = {
+                "__typename": "Order",
+                "id": global_id("Order", uuid.uuid4()),
+                "number": str(number if number is not None else self.next_pk("OrderNumber")),
+                "token": str(uuid.uuid4()),
+                "created": when,
+                "updatedAt": when,
+                "status": status,
+                "origin": "CHECKOUT",
+                "original": None,
+                "userEmail": user_email or (user["email"] if user else None),
+                "user": user,
+                "channel": channel,
+                "metadata": _metadata_items(metadata),
+                "privateMetadata": [],
+                "externalReference": None,
+                "customerNote": "",
+                "trackingClientId": "",
+                "languageCodeEnum": "EN_US",
+                "displayGrossPrices": True,
+                "isShippingRequired": True,
+                "taxExemption": False,
+                "canFinalize": True,
+                "shippingMethodName": "Standard" if shipping_amount else None,
+                "shippingTaxRate": 0.0,
+                "undiscountedShippingPrice": _money(shipping_amount, currency),
+                "shippingPrice": _taxed_money(shipping_amount, shipping_amount, currency),
+                "voucherCode": None,
+                "giftCards": [],
+                "discounts": [],
+                "invoices": [],
+                "errors": [],
+                "events": [],
+                "lines": order_lines,
+                "fulfillments": [],
+                "transactions": [],
+                "grantedRefunds": [],
+                "payments": [],
+                "_currency": currency,
+            }
+            order.update(fields)
+            self.refresh_order(order)
+            self.orders.append(order)
+        return order
+
+    def _build_order_line(self, spec: Mapping[str, Any], currency: str, catalog: dict) -> dict:
+        unknown = set(spec) - ORDER_LINE_KEYS
+        if unknown:
+            raise ValueError(f"Unknown order line keys {sorted(unknown)}; use {sorted(ORDER_LINE_KEYS)}.")
+        sku = spec["sku"]
+        quantity = int(spec.get("quantity", 1))
+        rate = _decimal(spec.get("tax_rate", 0), "tax_rate")
+        gross = _quantize(_decimal(spec["unit_price"], "unit_price"), currency)
+        undiscounted = _quantize(
+            _decimal(spec.get("undiscounted_unit_price", gross), "undiscounted_unit_price"),
+            currency,
+        )
+        net = _net_of(gross, rate, currency)
+        undiscounted_net = _net_of(undiscounted, rate, currency)
+        variant = self._variant_for(spec, catalog)
+        product = variant["product"]
+        return {
+            "__typename": "OrderLine",
+            "id": global_id("OrderLine", uuid.uuid4()),
+            "productName": product["name"],
+            "variantName": variant["name"],
+            "translatedProductName": "",
+            "translatedVariantName": "",
+            "productSku": sku,
+            "productVariantId": variant["id"],
+            # A deleted variant leaves the line's copies of its SKU, names and ID.
+            "variant": None if spec.get("variant_deleted") else variant,
+            "isShippingRequired": True,
+            "quantity": quantity,
+            "quantityFulfilled": 0,
+            "quantityToFulfill": quantity,
+            "taxRate": float(rate),
+            "unitPrice": _taxed_money(gross, net, currency),
+            "undiscountedUnitPrice": _taxed_money(undiscounted, undiscounted_net, currency),
+            "totalPrice": _taxed_money(gross * quantity, net * quantity, currency),
+            "undiscountedTotalPrice": _taxed_money(
+                undiscounted * quantity, undiscounted_net * quantity, currency
+            ),
+            "unitDiscount": _money(undiscounted - gross, currency),
+            "unitDiscountValue": float(undiscounted - gross),
+            "unitDiscountType": "FIXED" if undiscounted != gross else None,
+            "unitDiscountReason": None,
+            "isPriceOverridden": False,
+            "isGift": bool(spec.get("is_gift", False)),
+            "voucherCode": None,
+            "saleId": None,
+            "discounts": [],
+            "allocations": [],
+            "taxClassName": None,
+            "taxClassMetadata": [],
+            "taxClassPrivateMetadata": [],
+            "metadata": _metadata_items(spec.get("line_metadata")),
+            "privateMetadata": [],
+        }
+
+    def _variant_for(self, spec: Mapping[str, Any], catalog: dict) -> dict:
+        """The variant of ``spec["sku"]``, created with its product on first use."""
+        sku = spec["sku"]
+        variant = catalog.get(("ProductVariant", sku))
+        if variant is not None:
+            _check_same_variant(variant, spec)
+            return variant
+        product_name = spec.get("product_name", f"Product {sku}")
+        product = catalog.get(("Product", product_name))
+        if product is not None:
+            _check_same_product(product, spec)
+        else:
+            category_name = spec.get("category", "Default category")
+            product = {
+                "__typename": "Product",
+                "id": self.new_id("Product"),
+                "name": product_name,
+                "slug": _slug(product_name),
+                "productType": self._catalog_entry(
+                    catalog, "ProductType", spec.get("product_type", "Default type"),
+                    {"hasVariants": True, "isShippingRequired": True, "isDigital": False,
+                     "kind": "NORMAL"},
+                ),
+                "category": (
+                    self._catalog_entry(catalog, "Category", category_name, {"level": 0})
+                    if category_name is not None
+                    else None
+                ),
+                "collections": [
+                    self._catalog_entry(catalog, "Collection", name, {})
+                    for name in spec.get("collections", ())
+                ],
+                "metadata": _metadata_items(spec.get("metadata")),
+                "privateMetadata": [],
+                "_visible": bool(spec.get("product_visible", True)),
+            }
+            catalog[("Product", product_name)] = product
+        variant = {
+            "__typename": "ProductVariant",
+            "id": self.new_id("ProductVariant"),
+            "sku": sku,
+            "name": spec.get("variant_name", sku),
+            "product": product,
+            "trackInventory": True,
+            "metadata": _metadata_items(spec.get("variant_metadata")),
+            "privateMetadata": [],
+        }
+        catalog[("ProductVariant", sku)] = variant
+        return variant
+
+    def _catalog_entry(self, catalog: dict, type_name: str, name: str, extra: Mapping) -> dict:
+        entry = catalog.get((type_name, name))
+        if entry is None:
+            entry = {
+                "__typename": type_name,
+                "id": self.new_id(type_name),
+                "name": name,
+                "slug": _slug(name),
+                "metadata": [],
+                "privateMetadata": [],
+                **extra,
+            }
+            catalog[(type_name, name)] = entry
+        return entry
+
+    def _catalog(self) -> dict[tuple[str, str], dict]:
+        """Channels, products and the like already used by orders, by slug, name or SKU.
+
+        Derived from ``orders`` so that ``reset(data=True)`` forgets them too.
+        """
+        catalog: dict[tuple[str, str], dict] = {}
+        for order in self.orders:
+            channel = order.get("channel")
+            if isinstance(channel, Mapping) and channel.get("slug"):
+                catalog[("Channel", channel["slug"])] = channel
+            for line in order.get("lines") or ():
+                variant = line.get("variant")
+                if not isinstance(variant, Mapping) or "product" not in variant:
+                    continue
+                catalog[("ProductVariant", variant["sku"])] = variant
+                product = variant["product"]
+                catalog[("Product", product["name"])] = product
+                related = [product.get("productType"), product.get("category")]
+                for entry in related + list(product.get("collections") or ()):
+                    if entry:
+                        catalog[(entry["__typename"], entry["name"])] = entry
+            for fulfillment in order.get("fulfillments") or ():
+                warehouse = fulfillment.get("warehouse")
+                if warehouse:
+                    catalog[("Warehouse", warehouse["name"])] = warehouse
+        return catalog
+
+    def refresh_order(self, order: dict) -> None:
+        """Recompute the order's derived fields: totals, amounts charged and refunded,
+        payment statuses and ``quantityToFulfill``.
+
+        The builders call it; call it after editing an order's dict by hand. The
+        order ``status`` is left alone: fulfilling and returning set it.
+        """
+        with self.lock:
+            currency = order["_currency"]
+            for line in order["lines"]:
+                line["quantityToFulfill"] = line["quantity"] - line["quantityFulfilled"]
+            subtotal_gross = _sum_amounts(line["totalPrice"]["gross"] for line in order["lines"])
+            subtotal_net = _sum_amounts(line["totalPrice"]["net"] for line in order["lines"])
+            shipping_gross = _amount(order["shippingPrice"]["gross"])
+            shipping_net = _amount(order["shippingPrice"]["net"])
+            undiscounted = _sum_amounts(
+                line["undiscountedTotalPrice"]["gross"] for line in order["lines"]
+            ) + _amount(order["undiscountedShippingPrice"])
+            undiscounted_net = _sum_amounts(
+                line["undiscountedTotalPrice"]["net"] for line in order["lines"]
+            ) + _amount(order["undiscountedShippingPrice"])
+            total = subtotal_gross + shipping_gross
+            order["subtotal"] = _taxed_money(subtotal_gross, subtotal_net, currency)
+            order["total"] = _taxed_money(total, subtotal_net + shipping_net, currency)
+            order["undiscountedTotal"] = _taxed_money(undiscounted, undiscounted_net, currency)
+
+            transactions = order["transactions"]
+            payments = [payment for payment in order["payments"] if payment.get("isActive")]
+            charged = _sum_amounts(t["chargedAmount"] for t in transactions) + _sum_amounts(
+                p["capturedAmount"] for p in payments if p.get("capturedAmount")
+            )
+            refunded = _sum_amounts(t["refundedAmount"] for t in transactions) + _sum_amounts(
+                legacy["amount"]
+                for p in payments
+                for legacy in p.get("transactions") or ()
+                if legacy["kind"] == "REFUND" and legacy["isSuccess"]
+            )
+            refund_pending = _sum_amounts(t["refundPendingAmount"] for t in transactions)
+            granted = _sum_amounts(g["amount"] for g in order["grantedRefunds"])
+            # What the customer still owes once granted refunds are taken off.
+            due = total - granted
+            zero = _money(0, currency)
+            order["totalCharged"] = _money(charged, currency)
+            order["totalCaptured"] = _money(charged, currency)
+            order["totalRefunded"] = _money(refunded, currency)
+            order["totalRefundPending"] = _money(refund_pending, currency)
+            order["totalGrantedRefund"] = _money(granted, currency)
+            order["totalRemainingGrant"] = _money(
+                max(granted - refunded - refund_pending, Decimal(0)), currency
+            )
+            order["totalBalance"] = _money(charged - due, currency)
+            for name in ("totalAuthorized", "totalCanceled", "totalAuthorizePending",
+                         "totalChargePending", "totalCancelPending"):
+                order[name] = dict(zero)
+            order["isPaid"] = charged >= total
+            if charged <= 0:
+                order["chargeStatus"] = "NONE" if due > 0 else "FULL"
+            elif charged < due:
+                order["chargeStatus"] = "PARTIAL"
+            elif charged == due:
+                order["chargeStatus"] = "FULL"
+            else:
+                order["chargeStatus"] = "OVERCHARGED"
+            order["authorizeStatus"] = (
+                "FULL" if charged >= due else "PARTIAL" if charged > 0 else "NONE"
+            )
+            if transactions:
+                # Saleor's get_payment_status_for_order.
+                if charged >= due:
+                    order["paymentStatus"] = "FULLY_CHARGED"
+                elif charged > 0:
+                    order["paymentStatus"] = "PARTIALLY_CHARGED"
+                else:
+                    order["paymentStatus"] = "NOT_CHARGED"
+            elif order["payments"]:
+                order["paymentStatus"] = order["payments"][-1]["chargeStatus"]
+            else:
+                order["paymentStatus"] = "FULLY_CHARGED" if total == 0 else "NOT_CHARGED"
+            order["updatedAt"] = _now_iso()
+
+    def fulfill(
+        self,
+        order: dict,
+        lines: Mapping[str, int] | None = None,
+        *,
+        created: Any = None,
+        status: str = "FULFILLED",
+        tracking_number: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        warehouse: str = "Default warehouse",
+    ) -> dict:
+        """Ship ``lines`` (``{order line id: quantity}``; default: everything unfulfilled).
+
+        ``status`` is FULFILLED or WAITING_FOR_APPROVAL (created but not yet
+        approved). Like Saleor, both raise the lines' ``quantityFulfilled`` and
+        the order status becomes PARTIALLY_FULFILLED or FULFILLED (an
+        awaiting fulfillment does not count). Returns the fulfillment dict.
+        """
+        if status not in ("FULFILLED", "WAITING_FOR_APPROVAL"):
+            raise ValueError("fulfill() creates FULFILLED or WAITING_FOR_APPROVAL fulfillments.")
+        with self.lock:
+            if lines is None:
+                lines = {
+                    line["id"]: line["quantity"] - line["quantityFulfilled"]
+                    for line in order["lines"]
+                    if line["quantity"] > line["quantityFulfilled"]
+                }
+            moves = []
+            for line_id, quantity in lines.items():
+                line = _order_line(order, line_id)
+                unfulfilled = line["quantity"] - line["quantityFulfilled"]
+                if not 0 < quantity <= unfulfilled:
+                    raise ValueError(
+                        f"Cannot fulfill {quantity} of line {line_id}: {unfulfilled} unfulfilled."
+                    )
+                moves.append((line, quantity))
+            if not moves:
+                raise ValueError("Nothing to fulfill.")
+            fulfillment = self._new_fulfillment(
+                order, status, created, tracking_number or "", metadata, warehouse, reason=""
+            )
+            for line, quantity in moves:
+                line["quantityFulfilled"] += quantity
+                fulfillment["lines"].append(self._new_fulfillment_line(line, quantity, ""))
+            order["fulfillments"].append(fulfillment)
+            _refresh_order_status(order)
+            self.refresh_order(order)
+        return fulfillment
+
+    def return_lines(
+        self,
+        order: dict,
+        lines: Mapping[str, int],
+        *,
+        status: str = "RETURNED",
+        created: Any = None,
+        reason: str = "",
+    ) -> dict:
+        """Move shipped units of ``lines`` (``{order line id: quantity}``) into a new fulfillment.
+
+        As ``orderFulfillmentReturnProducts`` (status RETURNED, or
+        REFUNDED_AND_RETURNED, or REPLACED) and ``orderFulfillmentRefundProducts``
+        (REFUNDED) do with fulfilled lines: the quantity leaves the FULFILLED
+        fulfillments (earliest first; emptied lines and fulfillments are deleted),
+        ``quantityFulfilled`` stays, and the order status follows (e.g.
+        PARTIALLY_RETURNED). The replacement draft order Saleor creates for
+        REPLACED is not made. Returns the new fulfillment.
+        """
+        if status not in _MOVED_FULFILLMENT_STATUSES:
+            raise ValueError(f"status must be one of {sorted(_MOVED_FULFILLMENT_STATUSES)}.")
+        with self.lock:
+            moves = []
+            for line_id, quantity in lines.items():
+                line = _order_line(order, line_id)
+                shipped = sum(
+                    fulfillment_line["quantity"]
+                    for fulfillment in order["fulfillments"]
+                    if fulfillment["status"] == "FULFILLED"
+                    for fulfillment_line in fulfillment["lines"]
+                    if fulfillment_line["orderLine"] is line
+                )
+                if not 0 < quantity <= shipped:
+                    raise ValueError(
+                        f"Cannot move {quantity} of line {line_id}: {shipped} in FULFILLED fulfillments."
+                    )
+                moves.append((line, quantity))
+            target = self._new_fulfillment(order, status, created, "", None, None, reason=reason)
+            for line, quantity in moves:
+                remaining = quantity
+                for fulfillment in order["fulfillments"]:
+                    if fulfillment["status"] != "FULFILLED":
+                        continue
+                    for fulfillment_line in fulfillment["lines"]:
+                        if fulfillment_line["orderLine"] is line and remaining:
+                            taken = min(fulfillment_line["quantity"], remaining)
+                            fulfillment_line["quantity"] -= taken
+                            remaining -= taken
+                    fulfillment["lines"] = [fl for fl in fulfillment["lines"] if fl["quantity"]]
+                target["lines"].append(self._new_fulfillment_line(line, quantity, reason))
+            order["fulfillments"] = [
+                fulfillment
+                for fulfillment in order["fulfillments"]
+                if fulfillment["lines"]
+                or fulfillment["status"] not in ("FULFILLED", "WAITING_FOR_APPROVAL")
+            ]
+            order["fulfillments"].append(target)
+            _refresh_order_status(order)
+            self.refresh_order(order)
+        return target
+
+    def cancel_fulfillment(self, order: dict, fulfillment: dict) -> dict:
+        """``orderFulfillmentCancel``: the fulfillment becomes CANCELED and its units unfulfilled."""
+        with self.lock:
+            if fulfillment["status"] not in ("FULFILLED", "WAITING_FOR_APPROVAL"):
+                raise ValueError(f"A {fulfillment['status']} fulfillment cannot be canceled.")
+            for fulfillment_line in fulfillment["lines"]:
+                fulfillment_line["orderLine"]["quantityFulfilled"] -= fulfillment_line["quantity"]
+            fulfillment["status"] = "CANCELED"
+            _refresh_order_status(order)
+            self.refresh_order(order)
+        return fulfillment
+
+    def _new_fulfillment(
+        self,
+        order: dict,
+        status: str,
+        created: Any,
+        tracking_number: str,
+        metadata: Mapping[str, str] | None,
+        warehouse: str | None,
+        *,
+        reason: str,
+    ) -> dict:
+        if warehouse is None:
+            earlier = [f.get("warehouse") for f in order["fulfillments"] if f.get("warehouse")]
+            warehouse_entry = earlier[0] if earlier else None
+        else:
+            warehouse_entry = self._catalog().get(("Warehouse", warehouse)) or {
+                "__typename": "Warehouse",
+                "id": global_id("Warehouse", uuid.uuid4()),
+                "name": warehouse,
+                "slug": _slug(warehouse),
+                "email": "",
+                "isPrivate": True,
+                "metadata": [],
+                "privateMetadata": [],
+            }
+        return {
+            "__typename": "Fulfillment",
+            "id": self.new_id("Fulfillment"),
+            "fulfillmentOrder": max(
+                (f["fulfillmentOrder"] for f in order["fulfillments"]), default=0
+            ) + 1,
+            "status": status,
+            "trackingNumber": tracking_number,
+            "created": _iso(created),
+            "reason": reason,
+            "reasonReference": None,
+            "warehouse": warehouse_entry,
+            "shippingRefundedAmount": None,
+            "totalRefundedAmount": None,
+            "metadata": _metadata_items(metadata),
+            "privateMetadata": [],
+            "lines": [],
+        }
+
+    def _new_fulfillment_line(self, line: dict, quantity: int, reason: str) -> dict:
+        return {
+            "__typename": "FulfillmentLine",
+            "id": self.new_id("FulfillmentLine"),
+            "quantity": quantity,
+            "orderLine": line,
+            "reason": reason,
+            "reasonReference": None,
+        }
+
+    def add_transaction(
+        self,
+        order: dict,
+        charged: Decimal | int | str,
+        *,
+        refunded: Decimal | int | str = Decimal("0"),
+        refund_pending: Decimal | int | str = Decimal("0"),
+        name: str = "Credit card",
+        psp_reference: str | None = None,
+        actions: Iterable[str] = ("REFUND",),
+        app: Mapping | None = None,
+        created: Any = None,
+    ) -> dict:
+        """A Transactions API payment of ``charged`` (the amount first charged).
+
+        As in Saleor, refunds are taken off the charged amount: with
+        ``refunded=25`` of ``charged=100``, ``chargedAmount`` is 75 and
+        ``refundedAmount`` 25; a pending refund is likewise moved out of
+        ``chargedAmount`` into ``refundPendingAmount``. ``app`` is the creator
+        (``createdBy``). Returns the transaction dict.
+        """
+        with self.lock:
+            currency = order["_currency"]
+            charged_amount = _quantize(_decimal(charged, "charged"), currency)
+            refunded_amount = _quantize(_decimal(refunded, "refunded"), currency)
+            pending_amount = _quantize(_decimal(refund_pending, "refund_pending"), currency)
+            remaining = charged_amount - refunded_amount - pending_amount
+            if remaining < 0:
+                raise ValueError("Refunds exceed the charged amount.")
+            when = _iso(created)
+            psp_reference = psp_reference or f"psp-{secrets.token_hex(6)}"
+            zero = _money(0, currency)
+            events = [self._transaction_event("CHARGE_SUCCESS", charged_amount, currency, when,
+                                              "", app)]
+            if refunded_amount:
+                events.append(self._transaction_event(
+                    "REFUND_REQUEST", refunded_amount, currency, when, f"{psp_reference}-r", None))
+                events.append(self._transaction_event(
+                    "REFUND_SUCCESS", refunded_amount, currency, when, f"{psp_reference}-r", app))
+            if pending_amount:
+                events.append(self._transaction_event(
+                    "REFUND_REQUEST", pending_amount, currency, when, f"{psp_reference}-p", None))
+            transaction = {
+                "__typename": "TransactionItem",
+                "id": global_id("TransactionItem", uuid.uuid4()),
+                "token": str(uuid.uuid4()),
+                "name": name,
+                "message": "",
+                "pspReference": psp_reference,
+                "externalUrl": "",
+                "createdAt": when,
+                "modifiedAt": when,
+                "actions": list(actions),
+                "authorizedAmount": dict(zero),
+                "authorizePendingAmount": dict(zero),
+                "chargedAmount": _money(remaining, currency),
+                "chargePendingAmount": dict(zero),
+                "refundedAmount": _money(refunded_amount, currency),
+                "refundPendingAmount": _money(pending_amount, currency),
+                "canceledAmount": dict(zero),
+                "cancelPendingAmount": dict(zero),
+                "createdBy": app,
+                # Saleor lists a transaction's events newest first.
+                "events": events[::-1],
+                "paymentMethodDetails": None,
+                "reason": None,
+                "reasonReference": None,
+                "metadata": [],
+                "privateMetadata": [],
+            }
+            order["transactions"].append(transaction)
+            self.refresh_order(order)
+        return transaction
+
+    def _transaction_event(
+        self, type_: str, amount: Decimal, currency: str, when: str, psp_reference: str,
+        created_by: Mapping | None,
+    ) -> dict:
+        return {
+            "__typename": "TransactionEvent",
+            "id": self.new_id("TransactionEvent"),
+            "type": type_,
+            "createdAt": when,
+            "pspReference": psp_reference,
+            "message": "",
+            "externalUrl": "",
+            "idempotencyKey": None,
+            "reasonReference": None,
+            "amount": _money(amount, currency),
+            "createdBy": created_by,
+        }
+
+    def add_granted_refund(
+        self,
+        order: dict,
+        *,
+        lines: Mapping[str, int] | None = None,
+        amount: Decimal | int | str | None = None,
+        shipping_costs_included: bool = False,
+        transaction: Mapping | None = None,
+        status: str = "NONE",
+        reason: str | None = None,
+        user: Mapping | None = None,
+        app: Mapping | None = None,
+        created: Any = None,
+    ) -> dict:
+        """``orderGrantRefundCreate``: grant a refund of ``lines`` (``{order line id: quantity}``).
+
+        ``amount`` defaults to the lines' unit gross prices times their
+        quantities, plus the shipping price when ``shipping_costs_included``;
+        ``transaction`` to the order's first. Quantities over what earlier
+        granted refunds left are a ``ValueError``, as Saleor refuses them.
+        ``status`` is what Saleor computes from the refund's transaction events
+        (NONE, PENDING, SUCCESS, FAILURE). Returns the granted refund dict.
+        """
+        with self.lock:
+            currency = order["_currency"]
+            granted_lines = []
+            computed = Decimal(0)
+            for line_id, quantity in (lines or {}).items():
+                line = _order_line(order, line_id)
+                already = sum(
+                    granted_line["quantity"]
+                    for granted in order["grantedRefunds"]
+                    for granted_line in granted.get("lines") or ()
+                    if granted_line["orderLine"] is line
+                )
+                if not 0 < quantity <= line["quantity"] - already:
+                    raise ValueError(
+                        f"Cannot grant {quantity} of line {line_id}: "
+                        f"{line['quantity'] - already} left to grant."
+                    )
+                computed += _amount(line["unitPrice"]["gross"]) * quantity
+                granted_lines.append({
+                    "__typename": "OrderGrantedRefundLine",
+                    "id": self.new_id("OrderGrantedRefundLine"),
+                    "quantity": quantity,
+                    "orderLine": line,
+                    "reason": None,
+                    "reasonReference": None,
+                })
+            if shipping_costs_included:
+                computed += _amount(order["shippingPrice"]["gross"])
+            value = computed if amount is None else _decimal(amount, "amount")
+            if transaction is None and order["transactions"]:
+                transaction = order["transactions"][0]
+            when = _iso(created)
+            granted_refund = {
+                "__typename": "OrderGrantedRefund",
+                "id": self.new_id("OrderGrantedRefund"),
+                "createdAt": when,
+                "updatedAt": when,
+                "amount": _money(value, currency),
+                "reason": reason,
+                "reasonReference": None,
+                "user": user,
+                "app": app,
+                "shippingCostsIncluded": shipping_costs_included,
+                "lines": granted_lines,
+                "status": status,
+                "transactionEvents": [],
+                "transaction": transaction,
+            }
+            order["grantedRefunds"].append(granted_refund)
+            self.refresh_order(order)
+        return granted_refund
+
+    def add_payment(
+        self,
+        order: dict,
+        *,
+        total: Decimal | int | str | None = None,
+        refunded: Decimal | int | str = Decimal("0"),
+        gateway: str = "manual",
+        is_active: bool = True,
+        psp_reference: str | None = None,
+        created: Any = None,
+    ) -> dict:
+        """A legacy (Payments API) payment of ``total`` (default: the order total).
+
+        As in captures/responses/order_staff_legacy_payment.json: an EXTERNAL
+        transaction for the total, a REFUND transaction for ``refunded``, and
+        ``capturedAmount`` reduced by the refund. Returns the payment dict.
+        """
+        with self.lock:
+            currency = order["_currency"]
+            total_amount = (
+                _amount(order["total"]["gross"])
+                if total is None
+                else _quantize(_decimal(total, "total"), currency)
+            )
+            refunded_amount = _quantize(_decimal(refunded, "refunded"), currency)
+            if not 0 <= refunded_amount <= total_amount:
+                raise ValueError("The refund exceeds the payment.")
+            captured = total_amount - refunded_amount
+            if not refunded_amount:
+                charge_status = "FULLY_CHARGED"
+            elif captured:
+                charge_status = "PARTIALLY_REFUNDED"
+            else:
+                charge_status = "FULLY_REFUNDED"
+            when = _iso(created)
+            payment: dict[str, Any] = {
+                "__typename": "Payment",
+                "id": self.new_id("Payment"),
+                "gateway": gateway,
+                "isActive": is_active,
+                "created": when,
+                "modified": when,
+                "token": "",
+                "pspReference": psp_reference,
+                "paymentMethodType": "",
+                "customerIpAddress": None,
+                "chargeStatus": charge_status,
+                "actions": ["REFUND"] if captured else [],
+                "total": _money(total_amount, currency),
+                "capturedAmount": _money(captured, currency),
+                "availableCaptureAmount": _money(0, currency),
+                "availableRefundAmount": _money(captured, currency),
+                "creditCard": None,
+                "metadata": [],
+                "privateMetadata": [],
+                "transactions": [],
+            }
+            payment["transactions"].append(
+                self._legacy_transaction(payment, "EXTERNAL", total_amount, currency, when)
+            )
+            if refunded_amount:
+                payment["transactions"].append(
+                    self._legacy_transaction(payment, "REFUND", refunded_amount, currency, when)
+                )
+            order["payments"].append(payment)
+            self.refresh_order(order)
+        return payment
+
+    def _legacy_transaction(
+        self, payment: dict, kind: str, amount: Decimal, currency: str, when: str
+    ) -> dict:
+        return {
+            "__typename": "Transaction",
+            "id": self.new_id("Transaction"),
+            "created": when,
+            "token": "",
+            "kind": kind,
+            "isSuccess": True,
+            "error": None,
+            "gatewayResponse": "{}",
+            "amount": _money(amount, currency),
+            "payment": payment,
+        }
+
+    # Root and field resolvers of orders. Saleor's rules, from saleor/graphql/order/:
+    # ``order(id)`` is public (an order's UUID is its secret), but who may read
+    # which field depends on the requestor, and a denied non-null field nulls the
+    # whole order, with only that first error reported.
+
+    def _register_order_resolvers(self) -> None:
+        self.query("order")(self._resolve_order)
+        self.query("orders")(self._resolve_orders)
+        self.field("User", "orders")(self._resolve_user_orders)
+        self.field("Order", "user")(self._resolve_order_user)
+        self.field("Order", "fulfillments")(self._resolve_order_fulfillments)
+        self.field("Order", "privateMetadata")(self._resolve_order_private_metadata)
+        for name in _ORDER_FIELD_PERMISSIONS:
+            self.field("Order", name)(self._resolve_guarded_order_field)
+        self.field("OrderLine", "variant")(self._resolve_order_line_variant)
+
+    def _resolve_order(
+        self, info: Any, id: str | None = None, externalReference: str | None = None  # noqa: N803
+    ) -> dict | None:
+        if id and externalReference:
+            raise GraphQLError("Argument 'id' cannot be combined with 'external_reference'")
+        if not id and not externalReference:
+            raise GraphQLError("At least one of arguments is required: 'id', 'external_reference'.")
+        with self.lock:
+            if not id:
+                info.context.require("MANAGE_ORDERS")
+                return next(
+                    (o for o in self.orders if o.get("externalReference") == externalReference),
+                    None,
+                )
+            # Saleor's from_global_id_or_error(id, Order) without raise_error: a
+            # malformed ID is an error, an ID of another type just finds nothing.
+            try:
+                type_name, pk = from_global_id(id)
+                if not pk.isdigit():
+                    uuid.UUID(pk)
+            except ValueError as exc:
+                raise GraphQLError(f"Invalid ID: {id}. Expected: Order.") from exc
+            if type_name != "Order":
+                return None
+            return next((o for o in self.orders if o.get("id") == id), None)
+
+    def _resolve_orders(self, info: Any, **args: Any) -> dict:
+        context: RequestContext = info.context
+        context.require("MANAGE_ORDERS")
+        unsupported = set(args) - {"first", "last", "filter", "channel"}
+        if unsupported:
+            raise GraphQLError(f"orders({', '.join(sorted(unsupported))}) is not implemented in the fake.")
+        filter_ = args.get("filter") or {}
+        unsupported = set(filter_) - {"numbers", "ids", "customer"}
+        if unsupported:
+            raise GraphQLError(
+                f"orders(filter: {', '.join(sorted(unsupported))}) is not implemented in the fake."
+            )
+        if "ids" in filter_ and "numbers" in filter_:
+            raise GraphQLError("'ids' and 'numbers` are not allowed to use together in filter.")
+        with self.lock:
+            orders = [o for o in self.orders if o.get("status") != "DRAFT"]
+            if args.get("channel"):
+                orders = [o for o in orders if (o.get("channel") or {}).get("slug") == args["channel"]]
+            if filter_.get("numbers"):
+                numbers = {str(number) for number in filter_["numbers"]}
+                orders = [o for o in orders if str(o.get("number")) in numbers]
+            if filter_.get("ids"):
+                orders = [o for o in orders if o.get("id") in filter_["ids"]]
+            if filter_.get("customer"):
+                orders = [o for o in orders if _order_matches_customer(o, filter_["customer"])]
+            return _order_connection(orders, info, args)
+
+    def _resolve_user_orders(self, user: dict, info: Any, **args: Any) -> dict:
+        if "orders" in user:
+            return _read_field(user, info, args)
+        context: RequestContext = info.context
+        requestor = context.requestor
+        is_owner = requestor is not None and requestor.get("id") == user.get("id")
+        if requestor is None or not (is_owner or context.has_perm("MANAGE_ORDERS")):
+            raise PermissionDenied(permissions=["OWNER", "MANAGE_ORDERS"])
+        if set(args) - {"first", "last"}:
+            raise GraphQLError("User.orders filters are not implemented in the fake.")
+        with self.lock:
+            orders = [o for o in self.orders if (o.get("user") or {}).get("id") == user.get("id")]
+            if not context.has_perm("MANAGE_ORDERS"):
+                orders = [o for o in orders if o.get("status") != "DRAFT"]
+            return _order_connection(orders, info, args)
+
+    @staticmethod
+    def _resolve_order_user(order: dict, info: Any, **args: Any) -> dict | None:
+        user = _read_field(order, info, args)
+        if user is None:
+            return None
+        context: RequestContext = info.context
+        requestor = context.requestor
+        if requestor is not None and requestor.get("id") == user.get("id"):
+            return user
+        if context.has_perm(*_ORDER_USER_PERMISSIONS):
+            return user
+        raise permission_denied(*_ORDER_USER_PERMISSIONS, "OWNER")
+
+    @staticmethod
+    def _resolve_order_fulfillments(order: dict, info: Any, **args: Any) -> list | None:
+        fulfillments = _read_field(order, info, args)
+        context: RequestContext = info.context
+        if fulfillments is None or context.app is not None or context.is_staff:
+            return fulfillments
+        # Customers never see canceled fulfillments.
+        return [f for f in fulfillments if f.get("status") != "CANCELED"]
+
+    @staticmethod
+    def _resolve_order_private_metadata(order: dict, info: Any, **args: Any) -> Any:
+        if not info.context.has_perm("MANAGE_ORDERS"):
+            raise PermissionDenied()  # Saleor names no permission here
+        return _read_field(order, info, args)
+
+    @staticmethod
+    def _resolve_guarded_order_field(order: dict, info: Any, **args: Any) -> Any:
+        info.context.require(*_ORDER_FIELD_PERMISSIONS[info.field_name])
+        return _read_field(order, info, args)
+
+    @staticmethod
+    def _resolve_order_line_variant(line: dict, info: Any, **args: Any) -> dict | None:
+        variant = _read_field(line, info, args)
+        if variant is None or info.context.has_perm(*_ALL_PRODUCTS_PERMISSIONS):
+            return variant
+        # Others see the variant only while its product is visible in the channel.
+        product = variant.get("product") or {}
+        return variant if product.get("_visible", True) else None
+
     # ------------------------------------------------------------------ keys & tokens
 
     @property
@@ -1479,6 +2364,7 @@ class FakeSaleor:
         self.mutation("tokenVerify")(self._resolve_token_verify)
         self.mutation("appTokenVerify")(self._resolve_app_token_verify)
         self.field("App", "accessToken")(self._resolve_app_access_token)
+        self._register_order_resolvers()
 
     def _resolve_app(self, info: Any, id: str | None = None) -> dict | None:
         context: RequestContext = info.context
@@ -1753,3 +2639,270 @@ def _event_typename(event_type: str) -> str:
 def _event_object(event_type: str) -> dict[str, str]:
     name = event_type.upper()
     return {"eventType": name, "name": name.replace("_", " ").capitalize()}
+
+
+# ---------------------------------------------------------------------------- orders
+
+# Keys of one ``add_order(lines=[...])`` entry.
+ORDER_LINE_KEYS = frozenset(
+    {
+        "sku",  # required; identifies the variant across orders
+        "quantity",  # default 1
+        "unit_price",  # required: gross unit price paid, after discounts (Decimal, int or str)
+        "undiscounted_unit_price",  # default unit_price
+        "tax_rate",  # a fraction included in the prices, e.g. Decimal("0.23"); default 0
+        "product_name",  # default "Product <sku>"; identifies the product across orders
+        "variant_name",  # default the SKU
+        "product_type",  # name, default "Default type"
+        "category",  # name or None, default "Default category"
+        "collections",  # names, default none
+        "metadata",  # the product's public metadata
+        "variant_metadata",  # the variant's public metadata
+        "line_metadata",  # the order line's own public metadata
+        "is_gift",  # default False
+        "variant_deleted",  # the variant was deleted since: OrderLine.variant is null
+        "product_visible",  # default True; False hides the variant from customers
+    }
+)
+
+_MOVED_FULFILLMENT_STATUSES = frozenset({"RETURNED", "REFUNDED_AND_RETURNED", "REPLACED", "REFUNDED"})
+
+# Order fields Saleor guards with permissions (as seen in
+# captures/responses/order_customer_field_access.json); all are non-null, so a
+# denial nulls the whole order.
+_ORDER_FIELD_PERMISSIONS = {
+    "channel": (AUTHENTICATED_APP, AUTHENTICATED_STAFF_USER),
+    "transactions": ("MANAGE_ORDERS", "HANDLE_PAYMENTS"),
+    "grantedRefunds": ("MANAGE_ORDERS",),
+    "events": ("MANAGE_ORDERS",),
+    "totalGrantedRefund": ("MANAGE_ORDERS",),
+    "totalRemainingGrant": ("MANAGE_ORDERS",),
+    "totalRefundPending": ("MANAGE_ORDERS",),
+}
+# Who besides the owner may read Order.user.
+_ORDER_USER_PERMISSIONS = ("MANAGE_USERS", "MANAGE_ORDERS", "HANDLE_PAYMENTS", "HANDLE_TAXES")
+# Saleor's ALL_PRODUCTS_PERMISSIONS: each shows unpublished products too.
+_ALL_PRODUCTS_PERMISSIONS = ("MANAGE_ORDERS", "MANAGE_DISCOUNTS", "MANAGE_PRODUCTS")
+MAX_PAGE_SIZE = 100  # GRAPHQL_PAGINATION_LIMIT
+
+
+def _decimal(value: Any, name: str) -> Decimal:
+    if isinstance(value, (float, bool)):
+        raise TypeError(f"{name} must be a Decimal, int or str, never {type(value).__name__}.")
+    return Decimal(value)
+
+
+def _quantize(amount: Decimal, currency: str) -> Decimal:
+    """Round to the currency's minor unit as Saleor's quantize_price does (half up)."""
+    exponent = Decimal(1).scaleb(-get_currency_precision(currency))
+    return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def _money(amount: Decimal | int, currency: str) -> dict:
+    """Saleor's Money: exact ``fractionalAmount`` / ``fractionDigits`` and the float ``amount``."""
+    digits = get_currency_precision(currency)
+    value = _quantize(Decimal(amount), currency)
+    return {
+        "__typename": "Money",
+        "currency": currency,
+        "amount": float(value),
+        "fractionalAmount": int(value.scaleb(digits)),
+        "fractionDigits": digits,
+    }
+
+
+def _taxed_money(gross: Decimal, net: Decimal, currency: str) -> dict:
+    return {
+        "__typename": "TaxedMoney",
+        "currency": currency,
+        "gross": _money(gross, currency),
+        "net": _money(net, currency),
+        "tax": _money(gross - net, currency),
+    }
+
+
+def _net_of(gross: Decimal, rate: Decimal, currency: str) -> Decimal:
+    return _quantize(gross / (1 + rate), currency) if rate else gross
+
+
+def _amount(money: Mapping) -> Decimal:
+    return Decimal(money["fractionalAmount"]).scaleb(-money["fractionDigits"])
+
+
+def _sum_amounts(items: Iterable[Mapping]) -> Decimal:
+    return sum((_amount(item) for item in items), Decimal(0))
+
+
+def _metadata_items(values: Mapping[str, str] | None) -> list[dict]:
+    return [
+        {"__typename": "MetadataItem", "key": key, "value": value}
+        for key, value in (values or {}).items()
+    ]
+
+
+def _metadata_dict(items: Iterable[Mapping] | None) -> dict[str, str]:
+    return {item["key"]: item["value"] for item in items or ()}
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _iso(value: Any) -> str:
+    """A DateTime as Saleor sends it; ``value`` is None (now), an aware datetime or a string."""
+    if value is None:
+        return _now_iso()
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            raise ValueError("Use an aware datetime; Saleor's timestamps carry a time zone.")
+        return value.isoformat()
+    return str(value)
+
+
+def _order_line(order: Mapping, line_id: str) -> dict:
+    for line in order["lines"]:
+        if line["id"] == line_id:
+            return line
+    raise ValueError(f"Order {order['id']} has no line {line_id}.")
+
+
+def _check_same_product(product: Mapping, spec: Mapping[str, Any]) -> None:
+    """A product is described once; a later line may repeat, never change, its description."""
+    existing = {
+        "product_type": product["productType"]["name"],
+        "category": (product.get("category") or {}).get("name"),
+        "collections": [collection["name"] for collection in product.get("collections") or ()],
+        "metadata": _metadata_dict(product.get("metadata")),
+        "product_visible": product.get("_visible", True),
+    }
+    _check_same(existing, spec, f"Product {product['name']}")
+
+
+def _check_same_variant(variant: Mapping, spec: Mapping[str, Any]) -> None:
+    product = variant["product"]
+    existing = {
+        "product_name": product["name"],
+        "variant_name": variant["name"],
+        "variant_metadata": _metadata_dict(variant.get("metadata")),
+    }
+    _check_same(existing, spec, f"SKU {variant['sku']}")
+    _check_same_product(product, spec)
+
+
+def _check_same(existing: Mapping[str, Any], spec: Mapping[str, Any], what: str) -> None:
+    for key, value in existing.items():
+        if key not in spec:
+            continue
+        given = spec[key]
+        if key == "collections":
+            given = list(given)
+        elif key.endswith("metadata"):
+            given = dict(given or {})
+        if given != value:
+            raise ValueError(f"{what} already exists with {key}={value!r}, not {given!r}.")
+
+
+def _fulfilled_quantities(order: Mapping, statuses: Iterable[str]) -> int:
+    statuses = set(statuses)
+    return sum(
+        line["quantity"]
+        for fulfillment in order["fulfillments"]
+        if fulfillment["status"] in statuses
+        for line in fulfillment.get("lines") or ()
+    )
+
+
+def _refresh_order_status(order: dict) -> None:
+    """Saleor's refresh_order_status: the status that the lines and fulfillments imply."""
+    replaced = _fulfilled_quantities(order, ["REPLACED"])
+    total = sum(line["quantity"] for line in order["lines"]) - replaced
+    fulfilled = sum(line["quantityFulfilled"] for line in order["lines"]) - replaced
+    returned = _fulfilled_quantities(order, ["RETURNED", "REFUNDED_AND_RETURNED"])
+    awaiting_approval = _fulfilled_quantities(order, ["WAITING_FOR_APPROVAL"])
+    if total == 0:  # everything was replaced: Saleor keeps the status
+        return
+    if fulfilled - awaiting_approval <= 0:
+        order["status"] = "UNFULFILLED"
+    elif 0 < returned < total:
+        order["status"] = "PARTIALLY_RETURNED"
+    elif returned == total:
+        order["status"] = "RETURNED"
+    elif fulfilled - awaiting_approval < total:
+        order["status"] = "PARTIALLY_FULFILLED"
+    else:
+        order["status"] = "FULFILLED"
+
+
+def _read_field(source: Any, info: Any, args: Mapping[str, Any]) -> Any:
+    """The fake's default field value: the dict key of the field's name (callables computed)."""
+    if isinstance(source, Mapping):
+        value = source.get(info.field_name)
+        return value(info, **args) if callable(value) else value
+    return getattr(source, info.field_name, None)
+
+
+def _order_matches_customer(order: Mapping, value: str) -> bool:
+    """Saleor's ``customer`` order filter: an e-mail matches exactly, anything else names."""
+    user = order.get("user") or {}
+    wanted = value.strip().lower()
+    emails = [(order.get("userEmail") or "").lower(), (user.get("email") or "").lower()]
+    if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", wanted):
+        return wanted in emails
+    first = (user.get("firstName") or "").lower()
+    last = (user.get("lastName") or "").lower()
+    if " " in wanted:
+        given, family = wanted.split(" ", 1)
+        return f"{first} {last}" in (wanted, f"{family} {given}")
+    return any(wanted in text for text in [*emails, first, last] if text)
+
+
+def _order_number(order: Mapping) -> int:
+    number = str(order.get("number") or "")
+    return int(number) if number.isdigit() else 0
+
+
+def _order_connection(orders: list[dict], info: Any, args: Mapping[str, Any]) -> dict:
+    """An OrderCountableConnection, newest number first (Order's default ordering)."""
+    first = args.get("first")
+    last = args.get("last")
+    field = info.field_name
+    selections = info.field_nodes[0].selection_set.selections
+    if not (first or last) and any(
+        isinstance(node, FieldNode) and node.name.value == "edges" for node in selections
+    ):
+        raise GraphQLError(
+            f"You must provide a `first` or `last` value to properly paginate the `{field}` connection."
+        )
+    for name, value in (("first", first), ("last", last)):
+        if value and value > MAX_PAGE_SIZE:
+            # Saleor checks this with an assert, so its error code is AssertionError.
+            raise AssertionError(
+                f"Requesting {value} records on the `{field}` connection "
+                f"exceeds the `{name}` limit of {MAX_PAGE_SIZE} records."
+            )
+    ordered = sorted(orders, key=_order_number, reverse=True)
+    page = ordered
+    if first is not None:
+        page = page[:first]
+    if last is not None:
+        page = page[len(page) - last:] if last else []
+    edges = [
+        {
+            "__typename": "OrderCountableEdge",
+            "node": order,
+            "cursor": base64.b64encode(json.dumps([str(order.get("number"))]).encode()).decode(),
+        }
+        for order in page
+    ]
+    return {
+        "__typename": "OrderCountableConnection",
+        "totalCount": len(ordered),
+        "edges": edges,
+        "pageInfo": {
+            "__typename": "PageInfo",
+            "hasNextPage": first is not None and len(ordered) > first,
+            "hasPreviousPage": last is not None and len(ordered) > last,
+            "startCursor": edges[0]["cursor"] if edges else None,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+    }

@@ -1,0 +1,1 @@
+"""The Saleor boundary: install protocol, signatures and tokens, the GraphQL client, orders."""

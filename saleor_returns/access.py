@@ -1,0 +1,61 @@
+"""The one place that finds return requests and orders for a requestor, scoped and authorized.
+
+Anything a requestor may not see is reported as not found, so ids of other
+shops' or other customers' returns reveal nothing.
+"""
+
+from django.core.exceptions import ValidationError
+
+from saleor_returns.models import ReturnRequest
+from saleor_returns.requestors import Requestor, RequestorKind
+
+MANAGE_ORDERS = "MANAGE_ORDERS"
+
+
+class NotFound(Exception):
+    pass
+
+
+def visible_return_requests(requestor: Requestor, queryset=None):
+    """Return requests the requestor may see (none for anonymous callers), from `queryset` if given."""
+    if queryset is None:
+        queryset = ReturnRequest.objects.all()
+    if requestor.installation is None:
+        return queryset.none()
+    queryset = queryset.filter(installation=requestor.installation)
+    if requestor.is_staff and requestor.has_permission(MANAGE_ORDERS):
+        return queryset
+    if requestor.kind is RequestorKind.CUSTOMER and requestor.user_id:
+        return queryset.filter(customer_user_id=requestor.user_id)
+    if requestor.kind is RequestorKind.GUEST and requestor.order_id:
+        return queryset.filter(order_id=requestor.order_id)
+    return queryset.none()
+
+
+def access_return_request(requestor: Requestor, return_request_id, *, for_update: bool = False) -> ReturnRequest:
+    queryset = visible_return_requests(requestor)
+    if for_update:
+        queryset = queryset.select_for_update()
+    try:
+        return queryset.get(pk=return_request_id)
+    except (ReturnRequest.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise NotFound from None
+
+
+def can_access_order(requestor: Requestor, order) -> bool:
+    """May this requestor make or see returns for this order (an OrderSnapshot)?
+
+    Customers own the orders placed on their account, and guest orders placed
+    with their (verified) e-mail; guests only the order their lookup token names.
+    """
+    if requestor.installation is None or order is None:
+        return False
+    if requestor.is_staff:
+        return requestor.has_permission(MANAGE_ORDERS)
+    if requestor.kind is RequestorKind.CUSTOMER:
+        if order.user_id:
+            return order.user_id == requestor.user_id
+        return bool(order.user_email and requestor.email and order.user_email.lower() == requestor.email.lower())
+    if requestor.kind is RequestorKind.GUEST:
+        return order.id == requestor.order_id
+    return False

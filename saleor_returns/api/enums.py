@@ -1,0 +1,40 @@
+"""GraphQL enums, made from the domain's choices so the two never drift apart."""
+
+import graphene
+
+from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.models import Resolution, ReturnEvent, ReturnKind
+from saleor_returns.states import ReturnStatus
+
+
+def _enum(name: str, values, description: str):
+    return graphene.Enum(name, [(value.upper(), value) for value in values], description=description)
+
+
+ReturnStatusEnum = _enum("ReturnStatusEnum", ReturnStatus.values, "Where a return request is in its lifecycle.")
+ReturnKindEnum = _enum(
+    "ReturnKindEnum", ReturnKind.values, "A return, an exchange, or a claim for a parcel that arrived wrong or not at all."
+)
+ResolutionEnum = _enum("ResolutionEnum", Resolution.values, "What the customer gets back.")
+ReturnEventTypeEnum = _enum("ReturnEventTypeEnum", ReturnEvent.Type.values, "What happened on the timeline.")
+ReturnErrorCodeEnum = _enum(
+    "ReturnErrorCode", [code.value for code in ReturnErrorCode], "Why a request about returns was refused."
+)
+
+
+class ReturnRequestSortField(graphene.Enum):
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+    NUMBER = "number"
+    STATUS = "status"
+
+
+class SortDirection(graphene.Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+class PolicyPresetEnum(graphene.Enum):
+    NONE = ""
+    CN_7_DAY = "cn_7_day"
+    EU_14_DAY = "eu_14_day"

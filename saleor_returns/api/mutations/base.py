@@ -1,0 +1,90 @@
+"""What every mutation shares: permission check, error payloads, id decoding."""
+
+import logging
+
+import graphene
+from django.core.exceptions import ValidationError
+from graphene import relay
+
+from saleor_returns.access import MANAGE_ORDERS, NotFound, access_return_request
+from saleor_returns.api.loading import return_requests_queryset
+from saleor_returns.api.errors import PermissionDenied, ReturnError, error, errors_from_validation
+from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.requestors import RequestorKind, actor_of
+from saleor_returns.saleor.client import SaleorError, SaleorUnavailable
+
+logger = logging.getLogger(__name__)
+
+CUSTOMERS = frozenset({RequestorKind.CUSTOMER, RequestorKind.GUEST})
+
+
+class InputError(Exception):
+    """Turns into one ReturnError in the payload."""
+
+    def __init__(self, field, code: ReturnErrorCode, message: str, lines=None):
+        super().__init__(message)
+        self.error = error(field, code, message, lines)
+
+
+def decode_id(global_id: str, expected_type: str, field: str = "id") -> str:
+    try:
+        type_name, pk = relay.Node.from_global_id(global_id)
+    except Exception:  # noqa: BLE001 - graphql-relay raises several kinds for garbage
+        type_name, pk = None, None
+    if type_name != expected_type or not pk:
+        raise InputError(field, ReturnErrorCode.NOT_FOUND, f"No {expected_type} has this id.")
+    return pk
+
+
+class ReturnMutation(graphene.Mutation):
+    """Base: declare `permissions` (staff) or `customers_allowed`; implement `perform`."""
+
+    class Meta:
+        abstract = True
+
+    errors = graphene.List(graphene.NonNull(ReturnError), required=True)
+
+    permissions: tuple[str, ...] = ()
+    customers_allowed = False
+
+    @classmethod
+    def check_permissions(cls, requestor) -> None:
+        if requestor.installation is None:
+            raise PermissionDenied("Name the shop with the Saleor-Api-Url header.")
+        if requestor.is_staff and all(requestor.has_permission(p) for p in cls.permissions or (MANAGE_ORDERS,)):
+            return
+        if cls.customers_allowed and requestor.kind in CUSTOMERS:
+            return
+        raise PermissionDenied()
+
+    @classmethod
+    def mutate(cls, root, info, **data):
+        requestor = info.context.requestor
+        cls.check_permissions(requestor)
+        try:
+            return cls.perform(info, requestor, actor_of(requestor), **data)
+        except InputError as problem:
+            return cls(errors=[problem.error])
+        except NotFound:
+            return cls(errors=[error("id", ReturnErrorCode.NOT_FOUND, "No return request has this id.")])
+        except ValidationError as problem:
+            return cls(errors=errors_from_validation(problem))
+        except SaleorUnavailable:
+            logger.warning("Saleor unavailable during a mutation", extra={"mutation": cls.__name__})
+            return cls(errors=[error(None, ReturnErrorCode.SALEOR_UNAVAILABLE, "The shop did not answer; try again.")])
+        except SaleorError:
+            logger.exception("Saleor refused a call during a mutation", extra={"mutation": cls.__name__})
+            return cls(errors=[error(None, ReturnErrorCode.SALEOR_UNAVAILABLE, "The shop refused the request.")])
+
+    @classmethod
+    def perform(cls, info, requestor, actor, **data):
+        raise NotImplementedError
+
+
+def load_return_request(requestor, global_id: str):
+    return access_return_request(requestor, decode_id(global_id, "ReturnRequest"))
+
+
+def reloaded(return_request):
+    """The request with what its payload shows, prefetched."""
+    return return_requests_queryset().get(pk=return_request.pk)

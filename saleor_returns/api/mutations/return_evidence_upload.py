@@ -1,0 +1,28 @@
+"""returnEvidenceUpload: a photo or PDF, sent as a GraphQL multipart request."""
+
+import graphene
+
+from saleor_returns import actions
+from saleor_returns.api.errors import error
+from saleor_returns.api.mutations.base import ReturnMutation
+from saleor_returns.api.scalars import Upload
+from saleor_returns.api.types import Evidence
+from saleor_returns.error_codes import ReturnErrorCode
+
+
+class ReturnEvidenceUpload(ReturnMutation):
+    """Upload first, then reference the id in returnRequestCreate or returnRequestAddInfo."""
+
+    customers_allowed = True
+
+    class Arguments:
+        file = Upload(required=True, description="JPEG, PNG, WebP, HEIC or PDF, at most 10 MB.")
+
+    evidence = graphene.Field(Evidence)
+
+    @classmethod
+    def perform(cls, info, requestor, actor, file):
+        if not hasattr(file, "read"):
+            return cls(errors=[error("file", ReturnErrorCode.INVALID_FILE, "Send the file as a multipart upload.")])
+        evidence = actions.upload_evidence(installation=requestor.installation, uploaded_by=actor, uploaded_file=file)
+        return cls(evidence=evidence, errors=[])

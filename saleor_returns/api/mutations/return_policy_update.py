@@ -1,0 +1,28 @@
+"""returnPolicyUpdate: staff write a new version of the shop's (or a channel's) policy."""
+
+import graphene
+
+from saleor_returns import actions
+from saleor_returns.api.enums import PolicyPresetEnum
+from saleor_returns.api.mutations.base import ReturnMutation
+from saleor_returns.api.types import ReturnPolicy
+
+
+class ReturnPolicyUpdate(ReturnMutation):
+    class Arguments:
+        channel_slug = graphene.String(description="Omit for the policy of every channel without its own.")
+        rules = graphene.JSONString(required=True, description="Settings to set; the rest keep their defaults.")
+        preset = PolicyPresetEnum(description="Apply a legal preset on top of the rules.")
+
+    policy = graphene.Field(ReturnPolicy)
+
+    @classmethod
+    def perform(cls, info, requestor, actor, rules, channel_slug=None, preset=None):
+        policy = actions.update_return_policy(
+            installation=requestor.installation,
+            channel_slug=(channel_slug or "").strip(),
+            rules=rules,
+            preset=None if preset is None else str(preset.value if hasattr(preset, "value") else preset),
+            actor=actor,
+        )
+        return cls(policy=policy, errors=[])

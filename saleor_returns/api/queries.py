@@ -1,0 +1,211 @@
+"""Query fields of the returns API."""
+
+import graphene
+from django.db.models import Q
+from django.utils import timezone
+
+from saleor_returns import actions, policies
+from saleor_returns.access import MANAGE_ORDERS, NotFound, access_return_request, can_access_order, visible_return_requests
+from saleor_returns.api.enums import ReturnKindEnum, ReturnRequestSortField, ReturnStatusEnum, SortDirection
+from saleor_returns.api.errors import PermissionDenied
+from saleor_returns.api.loading import return_requests_queryset
+from saleor_returns.api.pagination import paginate
+from saleor_returns.api.types import (
+    ReturnEligibility,
+    ReturnPolicy,
+    ReturnReason,
+    ReturnRequest,
+    ReturnRequestConnection,
+    line_eligibility,
+)
+from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
+from saleor_returns.models import ReturnReason as ReturnReasonModel
+from saleor_returns.requestors import RequestorKind
+from saleor_returns.saleor.orders import fetch_order
+
+
+class DateTimeRangeInput(graphene.InputObjectType):
+    gte = graphene.DateTime()
+    lte = graphene.DateTime()
+
+
+class ReturnRequestFilterInput(graphene.InputObjectType):
+    status = graphene.List(graphene.NonNull(ReturnStatusEnum))
+    kind = graphene.List(graphene.NonNull(ReturnKindEnum))
+    reason = graphene.List(graphene.NonNull(graphene.String), description="Reason codes.")
+    channel = graphene.List(graphene.NonNull(graphene.String), description="Channel slugs.")
+    created_at = DateTimeRangeInput()
+    order_number = graphene.String()
+    customer_email = graphene.String()
+    search = graphene.String(description="RMA number, order number or customer e-mail.")
+
+
+class ReturnRequestSortingInput(graphene.InputObjectType):
+    field = ReturnRequestSortField(required=True)
+    direction = SortDirection(default_value="desc")
+
+
+def require_shop(info):
+    requestor = info.context.requestor
+    if requestor.installation is None:
+        raise PermissionDenied("Name the shop with the Saleor-Api-Url header.")
+    return requestor
+
+
+def require_staff(info):
+    requestor = require_shop(info)
+    if not requestor.has_permission(MANAGE_ORDERS):
+        raise PermissionDenied()
+    return requestor
+
+
+def _values(items) -> list[str]:
+    return [str(getattr(item, "value", item)) for item in items]
+
+
+def filter_return_requests(queryset, filters):
+    if not filters:
+        return queryset
+    if filters.get("status"):
+        queryset = queryset.filter(status__in=_values(filters["status"]))
+    if filters.get("kind"):
+        queryset = queryset.filter(kind__in=_values(filters["kind"]))
+    if filters.get("reason"):
+        queryset = queryset.filter(lines__reason_code__in=filters["reason"]).distinct()
+    if filters.get("channel"):
+        queryset = queryset.filter(channel_slug__in=filters["channel"])
+    created = filters.get("created_at") or {}
+    if created.get("gte"):
+        queryset = queryset.filter(created_at__gte=created["gte"])
+    if created.get("lte"):
+        queryset = queryset.filter(created_at__lte=created["lte"])
+    if filters.get("order_number"):
+        queryset = queryset.filter(order_number=filters["order_number"].strip().lstrip("#"))
+    if filters.get("customer_email"):
+        queryset = queryset.filter(customer_email__iexact=filters["customer_email"].strip())
+    search = (filters.get("search") or "").strip()
+    if search:
+        condition = Q(customer_email__icontains=search) | Q(order_number=search.lstrip("#"))
+        digits = search.upper().removeprefix("RMA-")
+        if digits.isdigit():
+            condition |= Q(number=int(digits))
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def sort_return_requests(queryset, sort_by):
+    field, direction = "created_at", "desc"
+    if sort_by:
+        field = str(getattr(sort_by["field"], "value", sort_by["field"]))
+        direction = str(getattr(sort_by.get("direction"), "value", sort_by.get("direction") or "desc"))
+    prefix = "-" if direction == "desc" else ""
+    return queryset.order_by(f"{prefix}{field}", f"{prefix}number")
+
+
+class Query(graphene.ObjectType):
+    return_reasons = graphene.List(
+        graphene.NonNull(ReturnReason),
+        required=True,
+        include_inactive=graphene.Boolean(default_value=False),
+        description="Reason groups with their reasons. Labels follow Accept-Language (en, zh-Hans).",
+    )
+    return_eligibility = graphene.Field(
+        ReturnEligibility, order_id=graphene.ID(required=True), description="What of an order can be returned."
+    )
+    return_request = graphene.Field(ReturnRequest, id=graphene.ID(required=True))
+    my_return_requests = graphene.Field(
+        ReturnRequestConnection, first=graphene.Int(), after=graphene.String(),
+        description="The customer's own return requests (a guest: those of their order).",
+    )
+    return_requests = graphene.Field(
+        ReturnRequestConnection,
+        filter=ReturnRequestFilterInput(),
+        sort_by=ReturnRequestSortingInput(),
+        first=graphene.Int(),
+        after=graphene.String(),
+        description="Staff: the shop's return requests.",
+    )
+    return_policy = graphene.Field(
+        ReturnPolicy, channel_slug=graphene.String(), description="Staff: the policy in force for a channel."
+    )
+    return_policy_versions = graphene.List(
+        graphene.NonNull(ReturnPolicy), required=True, channel_slug=graphene.String(),
+        description="Staff: every version of a channel's policy, newest first.",
+    )
+
+    def resolve_return_reasons(root, info, include_inactive=False):
+        requestor = require_shop(info)
+        if include_inactive and not requestor.has_permission(MANAGE_ORDERS):
+            raise PermissionDenied()
+        reasons = list(ReturnReasonModel.objects.filter(installation=requestor.installation).order_by("position", "code"))
+        if not include_inactive:
+            reasons = [reason for reason in reasons if reason.is_active]
+        groups = [reason for reason in reasons if reason.parent_id is None]
+        for group in groups:
+            group._children = [reason for reason in reasons if reason.parent_id == group.pk]
+        return groups
+
+    def resolve_return_eligibility(root, info, order_id):
+        requestor = require_shop(info)
+        if requestor.kind is RequestorKind.ANONYMOUS:
+            raise PermissionDenied("Log in, or look the order up with its number and e-mail.")
+        order = fetch_order(requestor.installation, order_id)
+        if not can_access_order(requestor, order):
+            return None
+        policy = actions.current_policy(installation=requestor.installation, channel_slug=order.channel_slug)
+        rules = policies.PolicyRules.from_json(policy.rules)
+        reasons = ReturnReasonModel.objects.filter(installation=requestor.installation, is_active=True, parent__isnull=False)
+        results = policies.check_eligibility(
+            order=order,
+            rules=rules,
+            already_requested=actions.already_requested(installation=requestor.installation, order_id=order.id),
+            now=timezone.now(),
+            reasons=[policies.ReasonInfo(r.code, r.is_merchant_fault) for r in reasons],
+        )
+        lines = {line.id: line for line in order.lines}
+        return ReturnEligibility(
+            order_id=order.id,
+            order_number=str(order.number),
+            policy_version=policy.version,
+            lines=[line_eligibility(lines[result.order_line_id], result, rules) for result in results],
+        )
+
+    def resolve_return_request(root, info, id):
+        requestor = require_shop(info)
+        try:
+            type_name, pk = graphene.relay.Node.from_global_id(id)
+        except Exception:  # noqa: BLE001 - graphql-relay raises several kinds for garbage
+            return None
+        if type_name != "ReturnRequest":
+            return None
+        try:
+            found = access_return_request(requestor, pk)
+        except NotFound:
+            return None
+        return return_requests_queryset().get(pk=found.pk)
+
+    def resolve_my_return_requests(root, info, first=None, after=None):
+        requestor = require_shop(info)
+        if requestor.kind not in (RequestorKind.CUSTOMER, RequestorKind.GUEST):
+            raise PermissionDenied("Only customers have their own return requests.")
+        queryset = visible_return_requests(requestor, return_requests_queryset()).order_by("-created_at", "-number")
+        return paginate(ReturnRequestConnection, queryset, first=first, after=after)
+
+    def resolve_return_requests(root, info, filter=None, sort_by=None, first=None, after=None):
+        requestor = require_staff(info)
+        queryset = visible_return_requests(requestor, return_requests_queryset())
+        queryset = sort_return_requests(filter_return_requests(queryset, filter), sort_by)
+        return paginate(ReturnRequestConnection, queryset, first=first, after=after)
+
+    def resolve_return_policy(root, info, channel_slug=None):
+        requestor = require_staff(info)
+        return actions.current_policy(installation=requestor.installation, channel_slug=(channel_slug or "").strip())
+
+    def resolve_return_policy_versions(root, info, channel_slug=None):
+        requestor = require_staff(info)
+        return list(
+            ReturnPolicyModel.objects.filter(
+                installation=requestor.installation, channel_slug=(channel_slug or "").strip()
+            ).order_by("-version")
+        )
+

@@ -1,0 +1,324 @@
+"""GraphQL object types of the returns API."""
+
+from decimal import Decimal
+
+import graphene
+from graphene import relay
+
+from saleor_returns import policies
+from saleor_returns.access import MANAGE_ORDERS
+from saleor_returns.api.enums import (
+    ResolutionEnum,
+    ReturnErrorCodeEnum,
+    ReturnEventTypeEnum,
+    ReturnKindEnum,
+    ReturnStatusEnum,
+)
+from saleor_returns.api.pagination import CountableConnection
+from saleor_returns.money import quantize
+
+
+def global_id(type_name: str, pk) -> str:
+    return relay.Node.to_global_id(type_name, str(pk))
+
+
+def is_staff(info) -> bool:
+    return info.context.requestor.has_permission(MANAGE_ORDERS)
+
+
+def language(info) -> str:
+    return (info.context.headers.get("Accept-Language") or "en").split(",")[0].strip().lower()
+
+
+class Money(graphene.ObjectType):
+    amount = graphene.Decimal(required=True, description="Exact amount, rounded to the currency's precision.")
+    currency = graphene.String(required=True, description="ISO 4217 code.")
+
+
+def money(amount: Decimal, currency: str) -> Money:
+    return Money(amount=quantize(Decimal(amount), currency), currency=currency)
+
+
+class ReturnReason(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    code = graphene.String(required=True, description="Stable code storefronts send, e.g. DAMAGED_IN_TRANSIT.")
+    label = graphene.String(required=True, description="In the language of Accept-Language (en or zh-Hans).")
+    label_en = graphene.String(required=True)
+    label_zh_hans = graphene.String(required=True)
+    is_merchant_fault = graphene.Boolean(required=True)
+    is_active = graphene.Boolean(required=True)
+    children = graphene.List(graphene.NonNull(lambda: ReturnReason), required=True)
+
+    def resolve_id(reason, info):
+        return global_id("ReturnReason", reason.pk)
+
+    def resolve_label(reason, info):
+        return reason.label(language(info))
+
+    def resolve_children(reason, info):
+        children = getattr(reason, "_children", None)
+        return children if children is not None else list(reason.children.all())
+
+
+class Evidence(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    filename = graphene.String(required=True)
+    content_type = graphene.String(required=True)
+    size = graphene.Int(required=True)
+    url = graphene.String(required=True)
+    created_at = graphene.DateTime(required=True)
+
+    def resolve_id(evidence, info):
+        return str(evidence.pk)
+
+    def resolve_url(evidence, info):
+        return info.context.build_absolute_uri(evidence.file.url)
+
+
+class ReturnLine(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    order_line_id = graphene.ID(required=True)
+    variant_id = graphene.ID()
+    sku = graphene.String()
+    product_name = graphene.String(required=True)
+    variant_name = graphene.String(required=True)
+    reason = graphene.Field(ReturnReason, required=True)
+    comment = graphene.String(required=True)
+    requested_quantity = graphene.Int(required=True)
+    approved_quantity = graphene.Int()
+    received_quantity = graphene.Int(required=True)
+    accepted_quantity = graphene.Int()
+    unit_price = graphene.Field(Money, required=True, description="Gross unit price paid, after discounts.")
+    evidence = graphene.List(graphene.NonNull(Evidence), required=True)
+
+    def resolve_id(line, info):
+        return global_id("ReturnLine", line.pk)
+
+    def resolve_unit_price(line, info):
+        return money(line.unit_price_gross_amount, line.currency)
+
+    def resolve_evidence(line, info):
+        return list(line.evidence.all())
+
+
+class Actor(graphene.ObjectType):
+    kind = graphene.String(required=True, description="customer, guest, staff, app, system or carrier.")
+    email = graphene.String(description="Staff only.")
+
+
+class ReturnEvent(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    type = graphene.Field(ReturnEventTypeEnum, required=True)
+    created_at = graphene.DateTime(required=True)
+    actor = graphene.Field(Actor, required=True)
+    from_status = graphene.Field(ReturnStatusEnum)
+    to_status = graphene.Field(ReturnStatusEnum)
+    note = graphene.String(required=True)
+    is_visible_to_customer = graphene.Boolean(required=True)
+
+    def resolve_id(event, info):
+        return global_id("ReturnEvent", event.pk)
+
+    def resolve_actor(event, info):
+        return Actor(kind=event.actor_kind, email=event.actor_email if is_staff(info) else None)
+
+    def resolve_from_status(event, info):
+        return event.from_status or None
+
+    def resolve_to_status(event, info):
+        return event.to_status or None
+
+
+class ReturnRequest(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    number = graphene.String(required=True, description="The customer-facing number, e.g. RMA-000123.")
+    status = graphene.Field(ReturnStatusEnum, required=True)
+    kind = graphene.Field(ReturnKindEnum, required=True)
+    resolution = graphene.Field(ResolutionEnum, required=True)
+    exchange_variant_id = graphene.ID()
+    order_id = graphene.ID(required=True)
+    order_number = graphene.String(required=True)
+    channel_slug = graphene.String(required=True)
+    customer_email = graphene.String(required=True)
+    customer_note = graphene.String(required=True)
+    currency = graphene.String(required=True)
+    lines = graphene.List(graphene.NonNull(ReturnLine), required=True)
+    timeline = graphene.List(
+        graphene.NonNull(ReturnEvent), required=True, description="Customers see only the events meant for them."
+    )
+    requested_value = graphene.Field(Money, required=True, description="What the requested units were paid.")
+    rejection_message = graphene.String()
+    info_requested_message = graphene.String()
+    info_requested_at = graphene.DateTime()
+    created_at = graphene.DateTime(required=True)
+    updated_at = graphene.DateTime(required=True)
+    policy_version = graphene.Int(required=True)
+    is_auto_approved = graphene.Boolean(required=True)
+    policy_overridden = graphene.Boolean(description="Staff only.")
+    override_justification = graphene.String(description="Staff only.")
+    risk_reasons = graphene.List(graphene.NonNull(graphene.String), description="Staff only.")
+
+    def resolve_id(request, info):
+        return global_id("ReturnRequest", request.pk)
+
+    def resolve_number(request, info):
+        return request.rma_number
+
+    def resolve_exchange_variant_id(request, info):
+        return request.exchange_variant_id or None
+
+    def resolve_lines(request, info):
+        return list(request.lines.all())
+
+    def resolve_timeline(request, info):
+        staff = is_staff(info)
+        return [event for event in request.events.all() if staff or event.is_visible_to_customer]
+
+    def resolve_requested_value(request, info):
+        total = sum((line.unit_price_gross_amount * line.requested_quantity for line in request.lines.all()), Decimal(0))
+        return money(total, request.currency)
+
+    def resolve_rejection_message(request, info):
+        return request.rejection_message or None
+
+    def resolve_info_requested_message(request, info):
+        return request.info_requested_message if request.info_requested_at else None
+
+    def resolve_policy_version(request, info):
+        return request.policy.version
+
+    def resolve_policy_overridden(request, info):
+        return request.policy_overridden if is_staff(info) else None
+
+    def resolve_override_justification(request, info):
+        return request.override_justification if is_staff(info) else None
+
+    def resolve_risk_reasons(request, info):
+        return request.risk_reasons if is_staff(info) else None
+
+
+class ReturnRequestConnection(CountableConnection):
+    class Meta:
+        node = ReturnRequest
+
+
+class Ineligibility(graphene.ObjectType):
+    code = graphene.Field(ReturnErrorCodeEnum, required=True)
+    message = graphene.String(required=True)
+
+
+class LineEligibility(graphene.ObjectType):
+    order_line_id = graphene.ID(required=True)
+    product_name = graphene.String(required=True)
+    variant_name = graphene.String(required=True)
+    sku = graphene.String()
+    quantity = graphene.Int(required=True, description="Units ordered.")
+    shipped_quantity = graphene.Int(required=True)
+    returnable_quantity = graphene.Int(required=True)
+    is_returnable = graphene.Boolean(required=True)
+    deadline = graphene.DateTime(description="The last moment a return can be requested.")
+    unit_price = graphene.Field(Money, required=True)
+    allowed_reasons = graphene.List(graphene.NonNull(graphene.String), required=True)
+    allowed_resolutions = graphene.List(graphene.NonNull(ResolutionEnum), required=True)
+    photo_required_reasons = graphene.List(graphene.NonNull(graphene.String), required=True)
+    ineligible_reasons = graphene.List(graphene.NonNull(Ineligibility), required=True)
+
+
+class ReturnEligibility(graphene.ObjectType):
+    order_id = graphene.ID(required=True)
+    order_number = graphene.String(required=True)
+    policy_version = graphene.Int(required=True)
+    lines = graphene.List(graphene.NonNull(LineEligibility), required=True)
+
+
+def line_eligibility(order_line, result: policies.LineEligibility, rules: policies.PolicyRules) -> LineEligibility:
+    return LineEligibility(
+        order_line_id=order_line.id,
+        product_name=order_line.product_name or "",
+        variant_name=order_line.variant_name or "",
+        sku=order_line.sku,
+        quantity=order_line.quantity,
+        shipped_quantity=result.shipped_quantity,
+        returnable_quantity=result.returnable_quantity,
+        is_returnable=result.is_returnable,
+        deadline=result.deadline,
+        unit_price=money(order_line.unit_price_gross.amount, order_line.unit_price_gross.currency),
+        allowed_reasons=list(result.allowed_reason_codes),
+        allowed_resolutions=list(result.allowed_resolutions),
+        photo_required_reasons=list(rules.photo_required_reason_codes),
+        ineligible_reasons=[Ineligibility(code=p.code.value, message=p.message) for p in result.ineligible],
+    )
+
+
+class RestockingFee(graphene.ObjectType):
+    percentage = graphene.Decimal()
+    fixed_amount = graphene.Decimal()
+    reason_codes = graphene.List(graphene.NonNull(graphene.String), required=True)
+    category_ids = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+
+class ReturnPolicy(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    channel_slug = graphene.String(description="Null: the policy of every channel without its own.")
+    version = graphene.Int(required=True)
+    created_at = graphene.DateTime(required=True)
+    rules = graphene.JSONString(required=True, description="Every setting, with decimals as strings.")
+    summary = graphene.List(graphene.NonNull(graphene.String), required=True, description="The rules in plain words.")
+
+    def resolve_id(policy, info):
+        return global_id("ReturnPolicy", policy.pk)
+
+    def resolve_channel_slug(policy, info):
+        return policy.channel_slug or None
+
+    def resolve_rules(policy, info):
+        return policy.rules
+
+    def resolve_summary(policy, info):
+        return policy_summary(policies.PolicyRules.from_json(policy.rules))
+
+
+def policy_summary(rules: policies.PolicyRules) -> list[str]:
+    """What the policy does, for staff reviewing their settings."""
+    lines = [f"Items can be returned within {rules.window_days} days of delivery (end of day, {rules.time_zone})."]
+    for override in rules.overrides:
+        if not override.is_returnable:
+            lines.append(f"Items in {override.kind.replace('_', ' ')} {override.id} cannot be returned.")
+        elif override.window_days is not None:
+            lines.append(f"Items in {override.kind.replace('_', ' ')} {override.id} have {override.window_days} days.")
+    lines.append(f"Items whose metadata has {rules.final_sale_metadata_key}=true are final sale.")
+    lines.append("Customers can choose: " + ", ".join(r.replace("_", " ") for r in rules.allowed_resolutions) + ".")
+    if rules.customer_return_shipping_fee:
+        lines.append(f"Customers pay {rules.customer_return_shipping_fee} for return shipping unless the shop is at fault.")
+    for fee in rules.restocking_fees:
+        amount = f"{fee.percentage}%" if fee.percentage is not None else f"{fee.fixed_amount} per unit"
+        lines.append(f"A restocking fee of {amount} applies" + (f" for {', '.join(fee.reason_codes)}" if fee.reason_codes else "") + ".")
+    auto = rules.auto_approval
+    if auto.enabled:
+        parts = []
+        if auto.max_value is not None:
+            parts.append(f"worth at most {auto.max_value}")
+        if auto.reason_codes:
+            parts.append(f"for {', '.join(auto.reason_codes)}")
+        if auto.max_customer_return_rate is not None:
+            parts.append(f"from customers returning at most {auto.max_customer_return_rate} of orders")
+        if auto.max_order_age_days is not None:
+            parts.append(f"on orders at most {auto.max_order_age_days} days old")
+        if auto.require_no_risk_flag:
+            parts.append("with no risk flag")
+        lines.append("Requests " + (", ".join(parts) or "of any kind") + " are approved automatically.")
+    else:
+        lines.append("Every request waits for staff review.")
+    return lines
+
+
+class ApiKey(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    prefix = graphene.String(required=True, description="The start of the key, to tell keys apart.")
+    created_at = graphene.DateTime(required=True)
+    last_used_at = graphene.DateTime()
+    revoked_at = graphene.DateTime()
+
+    def resolve_id(api_key, info):
+        return global_id("ApiKey", api_key.pk)

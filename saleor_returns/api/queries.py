@@ -1,6 +1,7 @@
 """Query fields of the returns API."""
 
 import graphene
+from graphql_relay import from_global_id
 from django.db.models import Q
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from saleor_returns.access import MANAGE_ORDERS, NotFound, access_return_request
 from saleor_returns.api.enums import ReturnKindEnum, ReturnRequestSortField, ReturnStatusEnum, SortDirection
 from saleor_returns.api.errors import PermissionDenied
 from saleor_returns.api.loading import return_requests_queryset
+from saleor_returns.api.mutations.base import enum_value
 from saleor_returns.api.pagination import paginate
 from saleor_returns.api.types import (
     ReturnEligibility,
@@ -60,7 +62,7 @@ def require_staff(info):
 
 
 def _values(items) -> list[str]:
-    return [str(getattr(item, "value", item)) for item in items]
+    return [enum_value(item) for item in items]
 
 
 def filter_return_requests(queryset, filters):
@@ -96,8 +98,8 @@ def filter_return_requests(queryset, filters):
 def sort_return_requests(queryset, sort_by):
     field, direction = "created_at", "desc"
     if sort_by:
-        field = str(getattr(sort_by["field"], "value", sort_by["field"]))
-        direction = str(getattr(sort_by.get("direction"), "value", sort_by.get("direction") or "desc"))
+        field = enum_value(sort_by["field"])
+        direction = enum_value(sort_by.get("direction")) or "desc"
     prefix = "-" if direction == "desc" else ""
     return queryset.order_by(f"{prefix}{field}", f"{prefix}number")
 
@@ -173,7 +175,7 @@ class Query(graphene.ObjectType):
     def resolve_return_request(root, info, id):
         requestor = require_shop(info)
         try:
-            type_name, pk = graphene.relay.Node.from_global_id(id)
+            type_name, pk = from_global_id(id)
         except Exception:  # noqa: BLE001 - graphql-relay raises several kinds for garbage
             return None
         if type_name != "ReturnRequest":

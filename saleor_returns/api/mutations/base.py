@@ -3,6 +3,7 @@
 import logging
 
 import graphene
+from graphql_relay import from_global_id
 from django.core.exceptions import ValidationError
 from graphene import relay
 
@@ -26,9 +27,14 @@ class InputError(Exception):
         self.error = error(field, code, message, lines)
 
 
+def enum_value(value):
+    """The plain value of a GraphQL enum argument (graphene hands over enum members)."""
+    return getattr(value, "value", value)
+
+
 def decode_id(global_id: str, expected_type: str, field: str = "id") -> str:
     try:
-        type_name, pk = relay.Node.from_global_id(global_id)
+        type_name, pk = from_global_id(global_id)
     except Exception:  # noqa: BLE001 - graphql-relay raises several kinds for garbage
         type_name, pk = None, None
     if type_name != expected_type or not pk:

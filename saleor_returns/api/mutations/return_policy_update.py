@@ -4,7 +4,7 @@ import graphene
 
 from saleor_returns import actions
 from saleor_returns.api.enums import PolicyPresetEnum
-from saleor_returns.api.mutations.base import ReturnMutation
+from saleor_returns.api.mutations.base import ReturnMutation, enum_value
 from saleor_returns.api.types import ReturnPolicy
 
 
@@ -22,7 +22,7 @@ class ReturnPolicyUpdate(ReturnMutation):
             installation=requestor.installation,
             channel_slug=(channel_slug or "").strip(),
             rules=rules,
-            preset=None if preset is None else str(preset.value if hasattr(preset, "value") else preset),
+            preset=None if preset is None else enum_value(preset),
             actor=actor,
         )
         return cls(policy=policy, errors=[])

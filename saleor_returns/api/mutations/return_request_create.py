@@ -5,7 +5,7 @@ import graphene
 from saleor_returns import actions
 from saleor_returns.access import can_access_order
 from saleor_returns.api.enums import ResolutionEnum, ReturnKindEnum
-from saleor_returns.api.mutations.base import InputError, ReturnMutation, reloaded
+from saleor_returns.api.mutations.base import InputError, ReturnMutation, enum_value, reloaded
 from saleor_returns.api.types import ReturnRequest
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.saleor.orders import fetch_order
@@ -52,8 +52,8 @@ class ReturnRequestCreate(ReturnMutation):
             raise InputError("orderId", ReturnErrorCode.NOT_FOUND, "No order has this id.")
         data = actions.ReturnRequestInput(
             order_id=order.id,
-            kind=str(input.get("kind") or "return"),
-            resolution=str(input.get("resolution") or "refund"),
+            kind=enum_value(input.get("kind")) or "return",
+            resolution=enum_value(input.get("resolution")) or "refund",
             lines=[
                 actions.LineInput(
                     order_line_id=line["order_line_id"],

@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from saleor_returns.actions import seed_default_reasons
+from saleor_returns.actions import current_policy, seed_default_reasons
 from saleor_returns.models import Installation, ReturnLine, ReturnPolicy, ReturnReason, ReturnRequest
 from saleor_returns.policies import PolicyRules
 from saleor_returns.states import ReturnStatus
@@ -49,7 +49,7 @@ class ReturnRequestFactory(factory.django.DjangoModelFactory):
     customer_email = "customer@example.com"
     created_by_kind = "customer"
     created_by_id = "VXNlcjo5"
-    policy = factory.LazyAttribute(lambda o: ReturnPolicyFactory(installation=o.installation))
+    policy = factory.LazyAttribute(lambda o: current_policy(installation=o.installation, channel_slug=""))
 
 
 class ReturnLineFactory(factory.django.DjangoModelFactory):

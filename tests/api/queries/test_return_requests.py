@@ -1,0 +1,134 @@
+"""returnRequests (staff), myReturnRequests and returnRequest."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from django.db import connection
+from graphene import relay
+from django.test.utils import CaptureQueriesContext
+
+from saleor_returns.models import ReturnEvent
+from tests.factories import InstallationFactory, ReturnLineFactory, ReturnRequestFactory, reason_for
+
+LIST = """
+query($filter: ReturnRequestFilterInput, $sortBy: ReturnRequestSortingInput, $first: Int, $after: String) {
+  returnRequests(filter: $filter, sortBy: $sortBy, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { number status kind orderNumber customerEmail channelSlug
+                   lines { sku requestedQuantity reason { code label } unitPrice { amount } }
+                   timeline { type } requestedValue { amount currency } } }
+  }
+}
+"""
+
+
+def numbers(result):
+    return [edge["node"]["number"] for edge in result["data"]["returnRequests"]["edges"]]
+
+
+def seed(shop, count, **fields):
+    requests = []
+    for index in range(count):
+        request = ReturnRequestFactory(installation=shop, number=index + 1, **fields)
+        ReturnLineFactory(return_request=request, reason=reason_for(shop, "DEFECT"), reason_code="DEFECT")
+        ReturnLineFactory(return_request=request, reason=reason_for(shop, "CHANGED_MIND"), reason_code="CHANGED_MIND")
+        ReturnEvent.objects.create(return_request=request, type="created", actor_kind="customer")
+        requests.append(request)
+    return requests
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_the_list_runs_a_constant_number_of_queries(as_staff, shop, rows):
+    # given
+    seed(shop, rows)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        result = as_staff(LIST, {"first": 100})
+
+    # then: the same count for 10 and 100 rows
+    assert len(numbers(result)) == rows
+    # installation, count, page, lines (with reasons), evidence, events
+    assert len(queries) == 6, [q["sql"] for q in queries]
+
+
+def test_filters(as_staff, shop):
+    # given
+    requests = seed(shop, 4)
+    ReturnRequestFactory(installation=InstallationFactory())  # another shop's
+    requests[0].status = "approved"
+    requests[0].customer_email = "alice@example.com"
+    requests[0].save()
+    requests[1].kind = "damaged_on_arrival"
+    requests[1].channel_slug = "eu"
+    requests[1].order_number = "777"
+    requests[1].save()
+    requests[2].created_at = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    requests[2].save()
+
+    # then
+    def run(filter_):
+        return numbers(as_staff(LIST, {"filter": filter_}))
+
+    assert run({"status": ["APPROVED"]}) == ["RMA-000001"]
+    assert run({"kind": ["DAMAGED_ON_ARRIVAL"]}) == ["RMA-000002"]
+    assert run({"channel": ["eu"]}) == ["RMA-000002"]
+    assert run({"orderNumber": "#777"}) == ["RMA-000002"]
+    assert run({"customerEmail": "ALICE@example.com"}) == ["RMA-000001"]
+    assert run({"createdAt": {"lte": "2026-02-01T00:00:00+00:00"}}) == ["RMA-000003"]
+    assert run({"search": "RMA-000004"}) == ["RMA-000004"]
+    assert run({"search": "alice@"}) == ["RMA-000001"]
+    assert sorted(run({"reason": ["DEFECT"]})) == ["RMA-000001", "RMA-000002", "RMA-000003", "RMA-000004"]
+    assert run({"reason": ["EXPIRED"]}) == []
+
+
+def test_sorting_and_cursor_pagination(as_staff, shop):
+    seed(shop, 5)
+    ascending = {"field": "NUMBER", "direction": "ASC"}
+    first = as_staff(LIST, {"sortBy": ascending, "first": 2})["data"]["returnRequests"]
+    assert [e["node"]["number"] for e in first["edges"]] == ["RMA-000001", "RMA-000002"]
+    assert first["totalCount"] == 5
+    assert first["pageInfo"]["hasNextPage"] is True
+    second = as_staff(LIST, {"sortBy": ascending, "first": 2, "after": first["pageInfo"]["endCursor"]})
+    assert numbers(second) == ["RMA-000003", "RMA-000004"]
+    descending = numbers(as_staff(LIST, {"sortBy": {"field": "NUMBER", "direction": "DESC"}, "first": 2}))
+    assert descending == ["RMA-000005", "RMA-000004"]
+
+
+@pytest.mark.parametrize(("_case", "variables", "message"), [
+    ("page too large", {"first": 101}, "first must be between 1 and 100."),
+    ("bad cursor", {"after": "garbage"}, "The cursor is not valid."),
+])
+def test_bad_pagination_is_a_clear_error(as_staff, shop, _case, variables, message):
+    result = as_staff(LIST, variables)
+    assert result["data"]["returnRequests"] is None
+    assert result["errors"][0]["message"] == message
+
+
+MINE = "{ myReturnRequests(first: 10) { totalCount edges { node { number customerEmail } } } }"
+
+
+def test_customers_list_their_own_requests_only(as_alice, as_bob, shop):
+    ReturnRequestFactory(installation=shop, number=1, customer_user_id="alice-id")
+    alice_id = as_alice("{ viewer { userId } }")["data"]["viewer"]["userId"]
+    ReturnRequestFactory(installation=shop, number=2, customer_user_id=alice_id)
+    mine = as_alice(MINE)["data"]["myReturnRequests"]
+    assert [e["node"]["number"] for e in mine["edges"]] == ["RMA-000002"]
+    assert as_bob(MINE)["data"]["myReturnRequests"]["totalCount"] == 0
+
+
+def test_staff_have_no_own_requests(as_staff, shop):
+    result = as_staff(MINE)
+    assert result["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
+
+
+def test_staff_of_another_shop_do_not_see_this_shops_requests(client, shop, fake_saleor, as_staff):
+    # given: a request in another shop, and this shop's staff asking for it by id
+    other = ReturnRequestFactory(installation=InstallationFactory())
+    other_id = relay.Node.to_global_id("ReturnRequest", str(other.pk))
+
+    # then
+    result = as_staff("query($id: ID!) { returnRequest(id: $id) { number } }", {"id": other_id})
+    assert result["data"]["returnRequest"] is None
+    assert numbers(as_staff(LIST)) == []

@@ -2,7 +2,7 @@
 
 import json
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from graphene_django.views import GraphQLView, HttpError
 
 from saleor_returns.api.authentication import AuthenticationFailed, authenticate
@@ -11,11 +11,6 @@ from saleor_returns.api.authentication import AuthenticationFailed, authenticate
 def unauthenticated(message: str) -> HttpResponse:
     body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
     return HttpResponse(json.dumps(body), status=401, content_type="application/json")
-
-
-def bad_request(message: str) -> HttpResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
-    return HttpResponse(json.dumps(body), status=400, content_type="application/json")
 
 
 class MultipartError(ValueError):
@@ -68,5 +63,5 @@ class ReturnsGraphQLView(GraphQLView):
             try:
                 return multipart_operations(request)
             except MultipartError as error:
-                raise HttpError(bad_request(str(error))) from None
+                raise HttpError(HttpResponseBadRequest(), str(error)) from None
         return super().parse_body(request)

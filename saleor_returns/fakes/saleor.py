@@ -21,6 +21,13 @@ as recorded in ``shared/saleor/captures/``:
   format (``extensions.exception.code`` is the exception class name); validation
   errors answer HTTP 400, a dead app token answers HTTP 200 with ``PermissionDenied``.
 
+Orders are built in, as Saleor 3.23 serves them to each requestor: ``order(id)`` is
+public, ``orders`` needs MANAGE_ORDERS, ``me { orders }`` lists the customer's own,
+and customers cannot read an order's ``channel``, ``transactions``,
+``grantedRefunds``, ``events``, ``privateMetadata`` or grant totals (asking for any
+of them nulls the whole order, captures/responses/order_customer_field_access.json).
+Order events, discounts, vouchers, addresses and stock are not modelled.
+
 Known differences from a real Saleor: error messages of parse/validation errors are
 graphql-core 3's wording (Saleor runs graphql-core 2), ``requestedQueryCost`` uses a
 small default cost map (see ``FakeSaleor.cost_map``), and field-level permissions are
@@ -30,11 +37,13 @@ Typical use::
 
     with FakeSaleor() as saleor:
         app = saleor.add_app(permissions=["MANAGE_ORDERS"])
+        order = saleor.add_order(lines=[{"sku": "A", "quantity": 2, "unit_price": Decimal("25.00")}])
+        saleor.fulfill(order)
 
-        @saleor.query("order")
-        def resolve_order(info, id):
+        @saleor.mutation("orderNoteAdd")
+        def order_note_add(info, order, input):
             info.context.require("MANAGE_ORDERS")
-            return saleor.lookup(id)
+            return {"order": saleor.lookup(order), "event": None, "errors": []}
 
         ...  # point the app at saleor.api_url and run it
 """
@@ -500,7 +509,9 @@ class FakeSaleor:
     """A Saleor 3.23 double served over loopback HTTP; see the module docstring.
 
     Arrange state with the data API (``add_app``, ``add_customer``, ``add_staff``,
-    or append dicts to ``orders``), register root resolvers with ``query`` /
+    ``add_order`` and its companions ``fulfill``, ``return_lines``,
+    ``add_transaction``, ``add_granted_refund``, ``add_payment``, or append dicts to
+    ``orders``), register root resolvers with ``query`` /
     ``mutation`` (or the ``query_resolvers`` / ``mutation_resolvers`` dicts), and
     per-type field resolvers with ``field``. All data access from the server's
     threads happens under ``lock``.
@@ -1689,7 +1700,7 @@ class FakeSaleor:
         shipping_costs_included: bool = False,
         transaction: Mapping | None = None,
         status: str = "NONE",
-        reason: str | None = None,
+        reason: str = "",
         user: Mapping | None = None,
         app: Mapping | None = None,
         created: Any = None,
@@ -1726,7 +1737,7 @@ class FakeSaleor:
                     "id": self.new_id("OrderGrantedRefundLine"),
                     "quantity": quantity,
                     "orderLine": line,
-                    "reason": None,
+                    "reason": "",
                     "reasonReference": None,
                 })
             if shipping_costs_included:
@@ -1844,7 +1855,12 @@ class FakeSaleor:
     # which field depends on the requestor, and a denied non-null field nulls the
     # whole order, with only that first error reported.
 
-    def _register_order_resolvers(self) -> None:
+    def register_order_resolvers(self) -> None:
+        """(Re)register the built-in resolvers of orders, e.g. after a test replaced one.
+
+        Root fields ``order`` and ``orders``, ``User.orders`` (for ``me { orders }``),
+        and the Order and OrderLine fields whose visibility depends on the requestor.
+        """
         self.query("order")(self._resolve_order)
         self.query("orders")(self._resolve_orders)
         self.field("User", "orders")(self._resolve_user_orders)
@@ -2364,7 +2380,7 @@ class FakeSaleor:
         self.mutation("tokenVerify")(self._resolve_token_verify)
         self.mutation("appTokenVerify")(self._resolve_app_token_verify)
         self.field("App", "accessToken")(self._resolve_app_access_token)
-        self._register_order_resolvers()
+        self.register_order_resolvers()
 
     def _resolve_app(self, info: Any, id: str | None = None) -> dict | None:
         context: RequestContext = info.context
@@ -2775,7 +2791,7 @@ def _check_same_product(product: Mapping, spec: Mapping[str, Any]) -> None:
         "metadata": _metadata_dict(product.get("metadata")),
         "product_visible": product.get("_visible", True),
     }
-    _check_same(existing, spec, f"Product {product['name']}")
+    _check_same(existing, spec, f"Product {product['name']!r}")
 
 
 def _check_same_variant(variant: Mapping, spec: Mapping[str, Any]) -> None:
@@ -2785,7 +2801,7 @@ def _check_same_variant(variant: Mapping, spec: Mapping[str, Any]) -> None:
         "variant_name": variant["name"],
         "variant_metadata": _metadata_dict(variant.get("metadata")),
     }
-    _check_same(existing, spec, f"SKU {variant['sku']}")
+    _check_same(existing, spec, f"SKU {variant['sku']!r}")
     _check_same_product(product, spec)
 
 

@@ -54,6 +54,16 @@ def require_shop(info):
     return requestor
 
 
+def require_identified(info):
+    """A customer, a guest, or staff allowed to manage orders."""
+    requestor = require_shop(info)
+    if requestor.kind is RequestorKind.ANONYMOUS:
+        raise PermissionDenied("Log in, or look the order up with its number and e-mail.")
+    if requestor.is_staff and not requestor.has_permission(MANAGE_ORDERS):
+        raise PermissionDenied()
+    return requestor
+
+
 def require_staff(info):
     requestor = require_shop(info)
     if not requestor.has_permission(MANAGE_ORDERS):
@@ -148,9 +158,7 @@ class Query(graphene.ObjectType):
         return groups
 
     def resolve_return_eligibility(root, info, order_id):
-        requestor = require_shop(info)
-        if requestor.kind is RequestorKind.ANONYMOUS:
-            raise PermissionDenied("Log in, or look the order up with its number and e-mail.")
+        requestor = require_identified(info)
         order = fetch_order(requestor.installation, order_id)
         if not can_access_order(requestor, order):
             return None
@@ -173,7 +181,7 @@ class Query(graphene.ObjectType):
         )
 
     def resolve_return_request(root, info, id):
-        requestor = require_shop(info)
+        requestor = require_identified(info)
         try:
             type_name, pk = from_global_id(id)
         except Exception:  # noqa: BLE001 - graphql-relay raises several kinds for garbage

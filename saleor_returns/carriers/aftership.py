@@ -26,9 +26,11 @@ from typing import Any
 from saleor_returns.carriers import inbound
 from saleor_returns.carriers.base import (
     Carrier,
+    Credentials,
     CarrierError,
     CarrierRejected,
     Location,
+    MappedStatus,
     TrackingEvent,
     TrackingStatus,
     WebhookPayloadError,
@@ -60,25 +62,25 @@ RETURNED_TO_SENDER = "Exception_011"
 LOST = "Exception_013"
 
 
-def map_status(tag: str, subtag: str | None) -> tuple[TrackingStatus, bool]:
-    """(normalized status, completed) for a Tracking's `tag` / `subtag` (§9.2).
+def map_status(tag: str, subtag: str | None) -> MappedStatus:
+    """The normalized status for a Tracking's `tag` / `subtag` (§9.2).
 
     Subtags unknown to the table (AfterShip keeps adding them) map by their tag.
     """
     if tag == "Exception":
         if subtag == RETURNING_TO_SENDER:
-            return TrackingStatus.RETURNED_TO_SENDER, False
+            return MappedStatus(TrackingStatus.RETURNED_TO_SENDER, completed=False)
         if subtag == RETURNED_TO_SENDER:
-            return TrackingStatus.RETURNED_TO_SENDER, True
+            return MappedStatus(TrackingStatus.RETURNED_TO_SENDER, completed=True)
         if subtag == LOST:
-            return TrackingStatus.LOST, False
+            return MappedStatus(TrackingStatus.LOST)
     mapped = _TAGS.get(tag)
     if mapped is None:
         logger.warning(
             "Unmapped carrier status", extra={"provider": PROVIDER, "provider_status": tag, "detail_code": subtag}
         )
-        return TrackingStatus.UNKNOWN, False
-    return mapped, False
+        return MappedStatus(TrackingStatus.UNKNOWN)
+    return MappedStatus(mapped)
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -103,7 +105,7 @@ class AfterShipCarrier(Carrier):
         "max_event_age": timedelta(days=7),
     }
 
-    def __init__(self, credentials):
+    def __init__(self, credentials: Credentials | Mapping[str, Any]):
         super().__init__(credentials)
         self.api = JsonApi(
             provider=PROVIDER,
@@ -139,7 +141,14 @@ class AfterShipCarrier(Carrier):
 
     # ---------------------------------------------------------------- webhooks
 
-    def verify_webhook(self, headers, body, *, query=None, now=None) -> None:
+    def verify_webhook(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        query: Mapping[str, str] | None = None,
+        now: datetime | None = None,
+    ) -> None:
         secret = self.credentials.webhook_secret
         if not secret:
             raise WebhookSignatureError("No AfterShip webhook secret is configured.")
@@ -165,19 +174,20 @@ class AfterShipCarrier(Carrier):
             raise WebhookPayloadError("msg.tag is missing.")
         newest = _newest_checkpoint(tracking)
         occurred_at = _occurred_at(envelope, tracking, newest)
-        status, completed = map_status(tag, subtag)
+        mapped = map_status(tag, subtag)
         return [
             TrackingEvent(
                 provider=PROVIDER,
                 event_id=event_id,
                 tracking_number=inbound.required_str(tracking, "tracking_number", "msg"),
                 carrier=inbound.required_str(tracking, "slug", "msg"),
-                status=status,
+                status=mapped.status,
                 provider_status=tag,
                 occurred_at=occurred_at,
                 detail_code=subtag,
-                completed=completed,
-                message=inbound.optional_str(newest or {}, "message") or inbound.optional_str(tracking, "subtag_message"),
+                completed=mapped.completed,
+                message=inbound.optional_str(newest or {}, "message")
+                or inbound.optional_str(tracking, "subtag_message"),
                 location=_location(newest),
                 tracker_id=tracking.get("id") if isinstance(tracking.get("id"), str) else None,
                 raw=envelope,
@@ -198,7 +208,9 @@ def _newest_checkpoint(tracking: Mapping[str, Any]) -> dict[str, Any] | None:
     return max(checkpoints, key=lambda checkpoint: inbound.parse_datetime(checkpoint["checkpoint_time"]))
 
 
-def _occurred_at(envelope: Mapping[str, Any], tracking: Mapping[str, Any], newest: Mapping[str, Any] | None) -> datetime:
+def _occurred_at(
+    envelope: Mapping[str, Any], tracking: Mapping[str, Any], newest: Mapping[str, Any] | None
+) -> datetime:
     # §3.4: the newest checkpoint_time, then msg.updated_at, then ts.
     occurred_at = (newest and inbound.parse_datetime(newest.get("checkpoint_time"))) or inbound.parse_datetime(
         tracking.get("updated_at")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from saleor_returns.money import Money
 
@@ -34,6 +34,7 @@ __all__ = [
     "LabelFormat",
     "LengthUnit",
     "Location",
+    "MappedStatus",
     "NotSupported",
     "Parcel",
     "Pickup",
@@ -73,9 +74,7 @@ class TrackingStatus(str, Enum):
     UNKNOWN = "unknown"
 
 
-TERMINAL_STATUSES = frozenset(
-    {TrackingStatus.DELIVERED, TrackingStatus.LOST, TrackingStatus.CANCELLED}
-)
+TERMINAL_STATUSES = frozenset({TrackingStatus.DELIVERED, TrackingStatus.LOST, TrackingStatus.CANCELLED})
 
 # How far a parcel has got. A newer event may move within a phase (an exception
 # resolves back to in transit, a failed delivery goes back to the depot) but never
@@ -96,6 +95,15 @@ _PHASES = {
     TrackingStatus.CANCELLED: 3,
 }
 _FINAL_PHASE = 3
+
+
+class MappedStatus(NamedTuple):
+    """What an adapter's mapping table (spec §9.2) makes of a provider's status and sub-status."""
+
+    status: TrackingStatus
+    action_required: bool = False
+    # RETURNED_TO_SENDER only: the parcel is back with the customer.
+    completed: bool = False
 
 
 def is_terminal(status: TrackingStatus, *, completed: bool = False) -> bool:
@@ -529,7 +537,8 @@ class Carrier(abc.ABC):
 
         `headers` may use any case; `query` is the request's query string (Shippo's
         URL token travels there); `now` defaults to the current time and only
-        matters for replay windows. Call this before `parse_webhook`.
+        matters for replay windows. Call this before `parse_webhook`. An authentic
+        body that lacks the field a replay check needs raises `WebhookPayloadError`.
         """
 
     @abc.abstractmethod

@@ -28,12 +28,14 @@ from saleor_returns.carriers import inbound
 from saleor_returns.carriers.base import (
     Address,
     Carrier,
+    Credentials,
     CarrierError,
     CarrierRejected,
     Label,
     LabelFormat,
     LengthUnit,
     Location,
+    MappedStatus,
     Parcel,
     Pickup,
     TrackingEvent,
@@ -89,30 +91,32 @@ _FILE_TYPES = {
 _TENTH = Decimal("0.1")
 
 
-def map_status(status: str, status_detail: str | None) -> tuple[TrackingStatus, bool]:
-    """(normalized status, action required) for a Tracker's `status` / `status_detail` (§9.2).
+def map_status(status: str, status_detail: str | None, *, finalized: bool = False) -> MappedStatus:
+    """The normalized status for a Tracker's `status` / `status_detail` (§9.2).
 
-    Detail rows take precedence over the main status.
+    Detail rows take precedence over the main status. The spec gives EasyPost no
+    "returned" detail, so a return to sender counts as completed once the tracker
+    is `finalized` (reached its final state).
     """
     detail = status_detail or ""
     if detail == "return" or status == "return_to_sender":
-        return TrackingStatus.RETURNED_TO_SENDER, False
+        return MappedStatus(TrackingStatus.RETURNED_TO_SENDER, completed=finalized)
     if detail == "expired":
-        return TrackingStatus.EXPIRED, False
+        return MappedStatus(TrackingStatus.EXPIRED)
     if detail == "cancelled" or status == "cancelled":
-        return TrackingStatus.CANCELLED, False
+        return MappedStatus(TrackingStatus.CANCELLED)
     if status == "failure":
-        return (TrackingStatus.LOST if detail == "lost" else TrackingStatus.EXCEPTION), False
+        return MappedStatus(TrackingStatus.LOST if detail == "lost" else TrackingStatus.EXCEPTION)
     if status == "in_transit" and detail in _EXCEPTION_DETAILS:
-        return TrackingStatus.EXCEPTION, detail in _ACTION_REQUIRED_DETAILS
+        return MappedStatus(TrackingStatus.EXCEPTION, action_required=detail in _ACTION_REQUIRED_DETAILS)
     mapped = _MAIN_STATUSES.get(status)
     if mapped is None:
         logger.warning(
             "Unmapped carrier status",
             extra={"provider": PROVIDER, "provider_status": status, "detail_code": detail},
         )
-        return TrackingStatus.UNKNOWN, False
-    return mapped, False
+        return MappedStatus(TrackingStatus.UNKNOWN)
+    return MappedStatus(mapped)
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -141,7 +145,7 @@ class EasyPostCarrier(Carrier):
         "max_event_age": timedelta(days=3),
     }
 
-    def __init__(self, credentials):
+    def __init__(self, credentials: Credentials | Mapping[str, Any]):
         super().__init__(credentials)
         self.label_format = LabelFormat(self.options["label_format"])
         # HTTP Basic with the key as user and no password, as EasyPost's docs describe.
@@ -207,9 +211,7 @@ class EasyPostCarrier(Carrier):
             and (not self.options["service"] or rate.get("service") == self.options["service"])
         ]
         if not rates:
-            raise CarrierRejected(
-                _messages(shipment) or "EasyPost offered no rate for this return.", provider=PROVIDER
-            )
+            raise CarrierRejected(_messages(shipment) or "EasyPost offered no rate for this return.", provider=PROVIDER)
         return min(rates, key=lambda rate: Decimal(str(rate["rate"])))
 
     def _label(self, shipment: Mapping[str, Any]) -> Label:
@@ -301,7 +303,14 @@ class EasyPostCarrier(Carrier):
 
     # ---------------------------------------------------------------- webhooks
 
-    def verify_webhook(self, headers, body, *, query=None, now=None) -> None:
+    def verify_webhook(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        query: Mapping[str, str] | None = None,
+        now: datetime | None = None,
+    ) -> None:
         secret = self.credentials.webhook_secret
         if not secret:
             raise WebhookSignatureError("No EasyPost webhook secret is configured.")
@@ -332,21 +341,19 @@ class EasyPostCarrier(Carrier):
         )
         if occurred_at is None:
             raise WebhookPayloadError("Event.result has no time.")
-        normalized, action_required = map_status(status, detail)
+        mapped = map_status(status, detail, finalized=tracker.get("finalized") is True)
         return [
             TrackingEvent(
                 provider=PROVIDER,
                 event_id=event_id,
                 tracking_number=inbound.required_str(tracker, "tracking_code", "Event.result"),
                 carrier=inbound.required_str(tracker, "carrier", "Event.result"),
-                status=normalized,
+                status=mapped.status,
                 provider_status=status,
                 occurred_at=occurred_at,
                 detail_code=detail,
-                action_required=action_required,
-                # The spec gives EasyPost no "returned" detail; a finalized tracker
-                # is one that reached its final state.
-                completed=normalized is TrackingStatus.RETURNED_TO_SENDER and tracker.get("finalized") is True,
+                action_required=mapped.action_required,
+                completed=mapped.completed,
                 message=inbound.optional_str(newest or {}, "message"),
                 location=_location((newest or {}).get("tracking_location")),
                 estimated_delivery=inbound.parse_datetime(tracker.get("est_delivery_date")),
@@ -387,7 +394,7 @@ def _parcel(parcel: Parcel) -> dict[str, str]:
     data = {"weight": _tenths(parcel.weight_in(WeightUnit.OUNCE))}
     dimensions = parcel.dimensions_in(LengthUnit.INCH)
     if dimensions is not None:
-        data.update(zip(("length", "width", "height"), (_tenths(value) for value in dimensions)))
+        data.update(zip(("length", "width", "height"), (_tenths(value) for value in dimensions), strict=True))
     return data
 
 

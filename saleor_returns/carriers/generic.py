@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from saleor_returns.carriers import inbound
@@ -86,7 +86,14 @@ class GenericCarrier(Carrier):
     provider = PROVIDER
     default_options: Mapping[str, Any] = {"tolerance": TOLERANCE}
 
-    def verify_webhook(self, headers, body, *, query=None, now=None) -> None:
+    def verify_webhook(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        query: Mapping[str, str] | None = None,
+        now: datetime | None = None,
+    ) -> None:
         secret = self.credentials.webhook_secret
         if not secret:
             raise WebhookSignatureError("No webhook secret is configured.")

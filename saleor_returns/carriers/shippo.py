@@ -37,12 +37,14 @@ from saleor_returns.carriers import inbound
 from saleor_returns.carriers.base import (
     Address,
     Carrier,
+    Credentials,
     CarrierError,
     CarrierRejected,
     CarrierUnavailable,
     Label,
     LabelFormat,
     Location,
+    MappedStatus,
     Parcel,
     TrackingEvent,
     TrackingStatus,
@@ -79,9 +81,17 @@ _TRANSIT_EXCEPTIONS = frozenset(
 _LOST = frozenset({"package_lost", "package_disposed"})
 
 
-def map_status(status: str, substatus: str | None, action_required: bool) -> TrackingStatus:
-    """The normalized status for `tracking_status.status` / `substatus.code` (§9.2)."""
+def map_status(status: str, substatus: str | None, action_required: bool = False) -> MappedStatus:
+    """The normalized status for `tracking_status.status` / `substatus.code` (§9.2).
+
+    `action_required` is Shippo's own flag; it is passed on, and on a TRANSIT
+    sub-status the table does not know it marks an exception.
+    """
     code = substatus or ""
+    return MappedStatus(_normalized(status, code, action_required), action_required=action_required)
+
+
+def _normalized(status: str, code: str, action_required: bool) -> TrackingStatus:
     if status == "PRE_TRANSIT":
         return TrackingStatus.LABEL_CREATED
     if status == "UNKNOWN":
@@ -97,8 +107,9 @@ def map_status(status: str, substatus: str | None, action_required: bool) -> Tra
     if status == "DELIVERED":
         return TrackingStatus.DELIVERED
     if status == "RETURNED":
-        # "On its way back to, or returned to, the sender"; unclaimed may still
-        # be collected, so it is a problem rather than a return.
+        # "On its way back to, or returned to, the sender": Shippo does not say
+        # which, so it is never completed. Unclaimed may still be collected, so it
+        # is a problem rather than a return.
         return TrackingStatus.EXCEPTION if code == "package_unclaimed" else TrackingStatus.RETURNED_TO_SENDER
     if status == "FAILURE":
         return TrackingStatus.LOST if code in _LOST else TrackingStatus.EXCEPTION
@@ -153,7 +164,7 @@ class ShippoCarrier(Carrier):
         "api_version": API_VERSION,
     }
 
-    def __init__(self, credentials):
+    def __init__(self, credentials: Credentials | Mapping[str, Any]):
         super().__init__(credentials)
         self.api = JsonApi(
             provider=PROVIDER,
@@ -287,7 +298,14 @@ class ShippoCarrier(Carrier):
 
     # ---------------------------------------------------------------- webhooks
 
-    def verify_webhook(self, headers, body, *, query=None, now=None) -> None:
+    def verify_webhook(
+        self,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        query: Mapping[str, str] | None = None,
+        now: datetime | None = None,
+    ) -> None:
         token = self.credentials.webhook_token
         secret = self.credentials.webhook_secret
         if not token and not secret:
@@ -325,7 +343,7 @@ class ShippoCarrier(Carrier):
         status = inbound.required_str(scan, "status", "data.tracking_status")
         substatus = scan.get("substatus") if isinstance(scan.get("substatus"), dict) else {}
         code = substatus.get("code") if isinstance(substatus.get("code"), str) else None
-        action_required = substatus.get("action_required") is True
+        mapped = map_status(status, code, substatus.get("action_required") is True)
         # §2.4: order by the carrier's scan time, then by when Shippo recorded it.
         occurred_at = inbound.parse_datetime(scan.get("status_date")) or inbound.parse_datetime(
             scan.get("object_updated")
@@ -340,11 +358,11 @@ class ShippoCarrier(Carrier):
                 event_id=f"track_updated:{inbound.required_str(scan, 'object_id', 'data.tracking_status')}",
                 tracking_number=tracking_number,
                 carrier=carrier,
-                status=map_status(status, code, action_required),
+                status=mapped.status,
                 provider_status=status,
                 occurred_at=occurred_at,
                 detail_code=code,
-                action_required=action_required,
+                action_required=mapped.action_required,
                 message=inbound.optional_str(scan, "status_details"),
                 location=_location(scan.get("location")),
                 estimated_delivery=inbound.parse_datetime(track.get("eta")),

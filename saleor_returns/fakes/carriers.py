@@ -361,7 +361,6 @@ EASYPOST_PICKUP_RATES = (
     {"carrier": "USPS", "service": "NextDay", "rate": "0.00", "currency": "USD"},
     {"carrier": "UPS", "service": "Same-day Pickup", "rate": "6.50", "currency": "USD"},
 )
-_EASYPOST_FILE_TYPES = {"PDF": "application/pdf", "PNG": "image/png", "ZPL": "application/zpl"}
 
 
 class FakeEasyPost(_ProviderFake):
@@ -405,7 +404,13 @@ class FakeEasyPost(_ProviderFake):
 
     def _error(self, status: int, message: str, code: str | None = None) -> Any:
         codes = {401: "APIKEY.INACTIVE", 404: "NOT_FOUND", 429: "RATE_LIMITED"}
-        return {"error": {"code": code or codes.get(status, "INTERNAL_SERVER_ERROR" if status >= 500 else "BAD_REQUEST"), "message": message, "errors": []}}
+        return {
+            "error": {
+                "code": code or codes.get(status, "INTERNAL_SERVER_ERROR" if status >= 500 else "BAD_REQUEST"),
+                "message": message,
+                "errors": [],
+            }
+        }
 
     def _routes(self) -> Iterable[Route]:
         return (
@@ -428,7 +433,9 @@ class FakeEasyPost(_ProviderFake):
     def _create_shipment(self, match: _Match) -> tuple[int, Any]:
         data = (match.request.json or {}).get("shipment") if isinstance(match.request.json, dict) else None
         if not isinstance(data, dict):
-            return self._invalid("Missing required parameter: shipment.", [("shipment", "is required")], "PARAMETER.REQUIRED")
+            return self._invalid(
+                "Missing required parameter: shipment.", [("shipment", "is required")], "PARAMETER.REQUIRED"
+            )
         missing = [name for name in ("to_address", "from_address", "parcel") if not isinstance(data.get(name), dict)]
         if not missing and not data["parcel"].get("weight"):
             missing = ["parcel.weight"]
@@ -519,7 +526,9 @@ class FakeEasyPost(_ProviderFake):
             "updated_at": now,
         }
         tracking_code = f"9400{self._number():018d}"
-        tracker = self._new_tracker(tracking_code, rate["carrier"], shipment_id=shipment["id"], is_return=shipment["is_return"])
+        tracker = self._new_tracker(
+            tracking_code, rate["carrier"], shipment_id=shipment["id"], is_return=shipment["is_return"]
+        )
         shipment.update(
             {
                 "postage_label": postage_label,
@@ -544,7 +553,9 @@ class FakeEasyPost(_ProviderFake):
 
     # -------------------------------------------------------------- trackers
 
-    def _new_tracker(self, tracking_code: str, carrier: str, *, shipment_id: str | None = None, is_return: bool = False) -> dict:
+    def _new_tracker(
+        self, tracking_code: str, carrier: str, *, shipment_id: str | None = None, is_return: bool = False
+    ) -> dict:
         now = _iso(_now())
         tracker = {
             "id": _hex_id("trk_"),
@@ -583,7 +594,11 @@ class FakeEasyPost(_ProviderFake):
     def _create_tracker(self, match: _Match) -> tuple[int, Any]:
         data = (match.request.json or {}).get("tracker") if isinstance(match.request.json, dict) else None
         if not isinstance(data, dict) or not data.get("tracking_code"):
-            return self._invalid("Missing required parameter: tracker.tracking_code.", [("tracking_code", "is required")], "TRACKER.TRACKING_CODE.REQUIRED")
+            return self._invalid(
+                "Missing required parameter: tracker.tracking_code.",
+                [("tracking_code", "is required")],
+                "TRACKER.TRACKING_CODE.REQUIRED",
+            )
         carrier = data.get("carrier") or "USPS"
         # §1.4: the same (tracking_code, carrier) gives back the original tracker.
         existing = self.tracker_for(data["tracking_code"], carrier)
@@ -596,7 +611,9 @@ class FakeEasyPost(_ProviderFake):
     def _create_pickup(self, match: _Match) -> tuple[int, Any]:
         data = (match.request.json or {}).get("pickup") if isinstance(match.request.json, dict) else None
         if not isinstance(data, dict):
-            return self._invalid("Missing required parameter: pickup.", [("pickup", "is required")], "PARAMETER.REQUIRED")
+            return self._invalid(
+                "Missing required parameter: pickup.", [("pickup", "is required")], "PARAMETER.REQUIRED"
+            )
         missing = [name for name in ("address", "min_datetime", "max_datetime") if not data.get(name)]
         shipment_id = (data.get("shipment") or {}).get("id")
         if shipment_id not in self.shipments:
@@ -608,7 +625,11 @@ class FakeEasyPost(_ProviderFake):
                 "PICKUP.INVALID_PARAMS",
             )
         if datetime.fromisoformat(data["max_datetime"]) <= datetime.fromisoformat(data["min_datetime"]):
-            return self._invalid("max_datetime must be later than min_datetime.", [("max_datetime", "is invalid")], "PICKUP.INVALID_PARAMS")
+            return self._invalid(
+                "max_datetime must be later than min_datetime.",
+                [("max_datetime", "is invalid")],
+                "PICKUP.INVALID_PARAMS",
+            )
         now = _iso(_now())
         pickup_id = _hex_id("pickup_")
         pickup = {
@@ -688,7 +709,14 @@ class FakeEasyPost(_ProviderFake):
                 "datetime": _iso(scan_time),
                 "source": tracker["carrier"],
                 "carrier_code": "",
-                "tracking_location": {"object": "TrackingLocation", "city": None, "state": None, "country": None, "zip": None, **(location or {})},
+                "tracking_location": {
+                    "object": "TrackingLocation",
+                    "city": None,
+                    "state": None,
+                    "country": None,
+                    "zip": None,
+                    **(location or {}),
+                },
             }
             tracker["tracking_details"].append(detail)
             tracker.update(
@@ -718,7 +746,9 @@ class FakeEasyPost(_ProviderFake):
             self.events.append(event)
             return event
 
-    def signed_webhook(self, event: Mapping[str, Any] | bytes, *, secret: str | None = None) -> tuple[dict[str, str], bytes]:
+    def signed_webhook(
+        self, event: Mapping[str, Any] | bytes, *, secret: str | None = None
+    ) -> tuple[dict[str, str], bytes]:
         """Headers and raw body of the POST EasyPost makes; unsigned when no secret is set."""
         body = _json_bytes(event)
         headers = {"Content-Type": "application/json"}
@@ -731,9 +761,27 @@ class FakeEasyPost(_ProviderFake):
 # --------------------------------------------------------------------------- Shippo
 
 SHIPPO_RATES = (
-    {"provider": "USPS", "servicelevel": {"name": "Priority Mail", "token": "usps_priority"}, "amount": "7.58", "currency": "USD", "estimated_days": 2},
-    {"provider": "USPS", "servicelevel": {"name": "Ground Advantage", "token": "usps_ground_advantage"}, "amount": "5.93", "currency": "USD", "estimated_days": 4},
-    {"provider": "UPS", "servicelevel": {"name": "Ground", "token": "ups_ground"}, "amount": "9.10", "currency": "USD", "estimated_days": 3},
+    {
+        "provider": "USPS",
+        "servicelevel": {"name": "Priority Mail", "token": "usps_priority"},
+        "amount": "7.58",
+        "currency": "USD",
+        "estimated_days": 2,
+    },
+    {
+        "provider": "USPS",
+        "servicelevel": {"name": "Ground Advantage", "token": "usps_ground_advantage"},
+        "amount": "5.93",
+        "currency": "USD",
+        "estimated_days": 4,
+    },
+    {
+        "provider": "UPS",
+        "servicelevel": {"name": "Ground", "token": "ups_ground"},
+        "amount": "9.10",
+        "currency": "USD",
+        "estimated_days": 3,
+    },
 )
 SHIPPO_LABEL_FILE_TYPES = frozenset(
     {"PNG", "PNG_2.3x7.5", "PDF", "PDF_2.3x7.5", "PDF_4x6", "PDF_4x8", "PDF_A4", "PDF_A5", "PDF_A6", "ZPLII"}
@@ -801,13 +849,21 @@ class FakeShippo(_ProviderFake):
 
     def _create_shipment(self, match: _Match) -> tuple[int, Any]:
         data = match.request.json if isinstance(match.request.json, dict) else {}
-        errors = {name: ["This field is required."] for name in ("address_from", "address_to") if not isinstance(data.get(name), dict)}
+        errors = {
+            name: ["This field is required."]
+            for name in ("address_from", "address_to")
+            if not isinstance(data.get(name), dict)
+        }
         parcels = data.get("parcels")
         if not isinstance(parcels, list) or not parcels:
             errors["parcels"] = ["This field is required."]
         else:
             for parcel in parcels:
-                missing = [name for name in ("length", "width", "height", "distance_unit", "weight", "mass_unit") if not parcel.get(name)]
+                missing = [
+                    name
+                    for name in ("length", "width", "height", "distance_unit", "weight", "mass_unit")
+                    if not parcel.get(name)
+                ]
                 if missing:
                     errors["parcels"] = [f"{name}: This field is required." for name in missing]
         if errors:
@@ -994,7 +1050,11 @@ class FakeShippo(_ProviderFake):
                 "status_details": status_details,
                 "status_date": _iso(at or _now()),
                 "substatus": (
-                    {"code": substatus, "text": substatus.replace("_", " ").capitalize(), "action_required": action_required}
+                    {
+                        "code": substatus,
+                        "text": substatus.replace("_", " ").capitalize(),
+                        "action_required": action_required,
+                    }
                     if substatus
                     else None
                 ),
@@ -1087,7 +1147,9 @@ class FakeAfterShip(_ProviderFake):
         tracking = self._new_tracking(tracking_number, slug, title=data.get("title"), order_id=data.get("order_id"))
         return 201, {"meta": {"code": 201, "message": "", "type": "Created"}, "data": tracking}
 
-    def _new_tracking(self, tracking_number: str, slug: str, *, title: str | None = None, order_id: str | None = None) -> dict:
+    def _new_tracking(
+        self, tracking_number: str, slug: str, *, title: str | None = None, order_id: str | None = None
+    ) -> dict:
         now = _iso(_now())
         tracking = {
             "id": secrets.token_hex(12),
@@ -1117,7 +1179,10 @@ class FakeAfterShip(_ProviderFake):
         ]
         return 200, {
             "meta": {"code": 200, "message": "", "type": "OK"},
-            "data": {"pagination": {"total": len(found), "next_cursor": None, "has_next_page": False}, "trackings": found},
+            "data": {
+                "pagination": {"total": len(found), "next_cursor": None, "has_next_page": False},
+                "trackings": found,
+            },
         }
 
     def tracking_for(self, tracking_number: str, slug: str | None = None) -> dict | None:
@@ -1179,7 +1244,9 @@ class FakeAfterShip(_ProviderFake):
                     "tag": tag,
                     "subtag": subtag,
                     "subtag_message": subtag_message,
-                    "return_to_sender": bool(return_to_sender) if return_to_sender is not None else subtag in ("Exception_010", "Exception_011"),
+                    "return_to_sender": bool(return_to_sender)
+                    if return_to_sender is not None
+                    else subtag in ("Exception_010", "Exception_011"),
                     "updated_at": _iso(_now()),
                 }
             )
@@ -1191,7 +1258,9 @@ class FakeAfterShip(_ProviderFake):
                 "msg": copy.deepcopy(tracking),
             }
 
-    def signed_webhook(self, event: Mapping[str, Any] | bytes, *, secret: str | None = None) -> tuple[dict[str, str], bytes]:
+    def signed_webhook(
+        self, event: Mapping[str, Any] | bytes, *, secret: str | None = None
+    ) -> tuple[dict[str, str], bytes]:
         """Headers and raw body of AfterShip's POST; unsigned when no secret is set."""
         body = _json_bytes(event)
         headers = {"Content-Type": "application/json"}

@@ -1199,7 +1199,9 @@ class FakeSaleor:
     def _build_order_line(self, spec: Mapping[str, Any], currency: str, catalog: dict) -> dict:
         unknown = set(spec) - ORDER_LINE_KEYS
         if unknown:
-            raise ValueError(f"Unknown order line keys {sorted(unknown)}; use {sorted(ORDER_LINE_KEYS)}.")
+            raise ValueError(
+                f"Unknown order line keys {sorted(unknown)}; use {sorted(ORDER_LINE_KEYS)}."
+            )
         sku = spec["sku"]
         quantity = int(spec.get("quantity", 1))
         rate = _decimal(spec.get("tax_rate", 0), "tax_rate")
@@ -1270,9 +1272,15 @@ class FakeSaleor:
                 "name": product_name,
                 "slug": _slug(product_name),
                 "productType": self._catalog_entry(
-                    catalog, "ProductType", spec.get("product_type", "Default type"),
-                    {"hasVariants": True, "isShippingRequired": True, "isDigital": False,
-                     "kind": "NORMAL"},
+                    catalog,
+                    "ProductType",
+                    spec.get("product_type", "Default type"),
+                    {
+                        "hasVariants": True,
+                        "isShippingRequired": True,
+                        "isDigital": False,
+                        "kind": "NORMAL",
+                    },
                 ),
                 "category": (
                     self._catalog_entry(catalog, "Category", category_name, {"level": 0})
@@ -1394,8 +1402,13 @@ class FakeSaleor:
                 max(granted - refunded - refund_pending, Decimal(0)), currency
             )
             order["totalBalance"] = _money(charged - due, currency)
-            for name in ("totalAuthorized", "totalCanceled", "totalAuthorizePending",
-                         "totalChargePending", "totalCancelPending"):
+            for name in (
+                "totalAuthorized",
+                "totalCanceled",
+                "totalAuthorizePending",
+                "totalChargePending",
+                "totalCancelPending",
+            ):
                 order[name] = dict(zero)
             order["isPaid"] = charged >= total
             if charged <= 0:
@@ -1575,7 +1588,8 @@ class FakeSaleor:
             "id": self.new_id("Fulfillment"),
             "fulfillmentOrder": max(
                 (f["fulfillmentOrder"] for f in order["fulfillments"]), default=0
-            ) + 1,
+            )
+            + 1,
             "status": status,
             "trackingNumber": tracking_number,
             "created": _iso(created),
@@ -1631,16 +1645,31 @@ class FakeSaleor:
             when = _iso(created)
             psp_reference = psp_reference or f"psp-{secrets.token_hex(6)}"
             zero = _money(0, currency)
-            events = [self._transaction_event("CHARGE_SUCCESS", charged_amount, currency, when,
-                                              "", app)]
+            events = [
+                self._transaction_event("CHARGE_SUCCESS", charged_amount, currency, when, "", app)
+            ]
             if refunded_amount:
-                events.append(self._transaction_event(
-                    "REFUND_REQUEST", refunded_amount, currency, when, f"{psp_reference}-r", None))
-                events.append(self._transaction_event(
-                    "REFUND_SUCCESS", refunded_amount, currency, when, f"{psp_reference}-r", app))
+                events.append(
+                    self._transaction_event(
+                        "REFUND_REQUEST",
+                        refunded_amount,
+                        currency,
+                        when,
+                        f"{psp_reference}-r",
+                        None,
+                    )
+                )
+                events.append(
+                    self._transaction_event(
+                        "REFUND_SUCCESS", refunded_amount, currency, when, f"{psp_reference}-r", app
+                    )
+                )
             if pending_amount:
-                events.append(self._transaction_event(
-                    "REFUND_REQUEST", pending_amount, currency, when, f"{psp_reference}-p", None))
+                events.append(
+                    self._transaction_event(
+                        "REFUND_REQUEST", pending_amount, currency, when, f"{psp_reference}-p", None
+                    )
+                )
             transaction = {
                 "__typename": "TransactionItem",
                 "id": global_id("TransactionItem", uuid.uuid4()),
@@ -1674,7 +1703,12 @@ class FakeSaleor:
         return transaction
 
     def _transaction_event(
-        self, type_: str, amount: Decimal, currency: str, when: str, psp_reference: str,
+        self,
+        type_: str,
+        amount: Decimal,
+        currency: str,
+        when: str,
+        psp_reference: str,
         created_by: Mapping | None,
     ) -> dict:
         return {
@@ -1732,14 +1766,16 @@ class FakeSaleor:
                         f"{line['quantity'] - already} left to grant."
                     )
                 computed += _amount(line["unitPrice"]["gross"]) * quantity
-                granted_lines.append({
-                    "__typename": "OrderGrantedRefundLine",
-                    "id": self.new_id("OrderGrantedRefundLine"),
-                    "quantity": quantity,
-                    "orderLine": line,
-                    "reason": "",
-                    "reasonReference": None,
-                })
+                granted_lines.append(
+                    {
+                        "__typename": "OrderGrantedRefundLine",
+                        "id": self.new_id("OrderGrantedRefundLine"),
+                        "quantity": quantity,
+                        "orderLine": line,
+                        "reason": "",
+                        "reasonReference": None,
+                    }
+                )
             if shipping_costs_included:
                 computed += _amount(order["shippingPrice"]["gross"])
             value = computed if amount is None else _decimal(amount, "amount")
@@ -1902,7 +1938,9 @@ class FakeSaleor:
         context.require("MANAGE_ORDERS")
         unsupported = set(args) - {"first", "last", "filter", "channel"}
         if unsupported:
-            raise GraphQLError(f"orders({', '.join(sorted(unsupported))}) is not implemented in the fake.")
+            raise GraphQLError(
+                f"orders({', '.join(sorted(unsupported))}) is not implemented in the fake."
+            )
         filter_ = args.get("filter") or {}
         unsupported = set(filter_) - {"numbers", "ids", "customer"}
         if unsupported:
@@ -1914,7 +1952,9 @@ class FakeSaleor:
         with self.lock:
             orders = [o for o in self.orders if o.get("status") != "DRAFT"]
             if args.get("channel"):
-                orders = [o for o in orders if (o.get("channel") or {}).get("slug") == args["channel"]]
+                orders = [
+                    o for o in orders if (o.get("channel") or {}).get("slug") == args["channel"]
+                ]
             if filter_.get("numbers"):
                 numbers = {str(number) for number in filter_["numbers"]}
                 orders = [o for o in orders if str(o.get("number")) in numbers]
@@ -2681,7 +2721,9 @@ ORDER_LINE_KEYS = frozenset(
     }
 )
 
-_MOVED_FULFILLMENT_STATUSES = frozenset({"RETURNED", "REFUNDED_AND_RETURNED", "REPLACED", "REFUNDED"})
+_MOVED_FULFILLMENT_STATUSES = frozenset(
+    {"RETURNED", "REFUNDED_AND_RETURNED", "REPLACED", "REFUNDED"}
+)
 
 # Order fields Saleor guards with permissions (as seen in
 # captures/responses/order_customer_field_access.json); all are non-null, so a
@@ -2901,7 +2943,7 @@ def _order_connection(orders: list[dict], info: Any, args: Mapping[str, Any]) ->
     if first is not None:
         page = page[:first]
     if last is not None:
-        page = page[len(page) - last:] if last else []
+        page = page[len(page) - last :] if last else []
     edges = [
         {
             "__typename": "OrderCountableEdge",

@@ -541,8 +541,7 @@ def _parse_granted_refund(data: dict) -> GrantedRefundSnapshot:
         shipping_costs_included=bool(data["shippingCostsIncluded"]),
         transaction_id=transaction.get("id"),
         lines=tuple(
-            GrantedRefundLineSnapshot(line["orderLine"]["id"], line["quantity"])
-            for line in data.get("lines") or ()
+            GrantedRefundLineSnapshot(line["orderLine"]["id"], line["quantity"]) for line in data.get("lines") or ()
         ),
     )
 
@@ -669,7 +668,7 @@ def _is_unknown_order(error: SaleorGraphQLError) -> bool:
     # Saleor rejects an ID it cannot decode, or one of another type, with a
     # GraphQLError on `order` itself. A PermissionDenied, or an error deeper in
     # the order, is a real failure and must surface.
-    return True or all(detail.path == ["order"] for detail in error.errors)
+    return not error.is_permission_denied and all(detail.path == ["order"] for detail in error.errors)
 
 
 def _ttl() -> int:

@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from saleor_returns import events, policies, tasks
 from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.money import quantize
 from saleor_returns.models import (
     CLAIM_KINDS,
     ApiKey,
@@ -551,7 +553,10 @@ def review_return_request(*, return_request_id, customer_return_rate=None, now: 
             return return_request
         rules = policies.PolicyRules.from_json(return_request.policy.rules)
         lines = list(return_request.lines.select_for_update().order_by("pk"))
-        value = sum((line.unit_price_gross_amount * line.requested_quantity for line in lines), 0)
+        value = quantize(
+            sum((line.unit_price_gross_amount * line.requested_quantity for line in lines), Decimal(0)),
+            return_request.currency,
+        )
         risk = risk_reasons(return_request=return_request)
         order_age = (now - return_request.order_created_at).days if return_request.order_created_at else None
         checks = policies.auto_approval_checks(
@@ -599,12 +604,12 @@ def risk_reasons(*, return_request: ReturnRequest) -> list[str]:
     return reasons
 
 
-def customer_return_stats(*, installation, customer_email: str, customer_user_id: str) -> int:
-    """How many return requests this customer made in the shop (rejected and canceled included)."""
+def customer_return_stats(*, installation, customer_email: str, customer_user_id: str, exclude_id=None) -> int:
+    """How many earlier return requests this customer made in the shop (rejected and canceled included)."""
     query = Q(customer_email__iexact=customer_email)
     if customer_user_id:
         query |= Q(customer_user_id=customer_user_id)
-    return ReturnRequest.objects.filter(query, installation=installation).count()
+    return ReturnRequest.objects.filter(query, installation=installation).exclude(pk=exclude_id).count()
 
 
 def approve_return_request(*, return_request: ReturnRequest, actor: Actor, quantities: dict[str, int] | None = None,

@@ -68,7 +68,7 @@ def review_return_request_task(return_request_id: str) -> None:
 
 
 def customer_return_rate(return_request) -> Decimal | None:
-    """Return requests per order placed, for this customer in this shop (None if unknown)."""
+    """Earlier return requests per order placed, for this customer in this shop (None if unknown)."""
     if not return_request.customer_email:
         return None
     data = SaleorClient.for_installation(return_request.installation).query(
@@ -81,5 +81,6 @@ def customer_return_rate(return_request) -> Decimal | None:
         installation=return_request.installation,
         customer_email=return_request.customer_email,
         customer_user_id=return_request.customer_user_id,
+        exclude_id=return_request.pk,
     )
     return (Decimal(returns) / Decimal(orders)).quantize(Decimal("0.0001"))

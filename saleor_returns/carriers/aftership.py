@@ -26,9 +26,9 @@ from typing import Any
 from saleor_returns.carriers import inbound
 from saleor_returns.carriers.base import (
     Carrier,
-    Credentials,
     CarrierError,
     CarrierRejected,
+    Credentials,
     Location,
     MappedStatus,
     TrackingEvent,

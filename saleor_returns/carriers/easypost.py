@@ -28,9 +28,9 @@ from saleor_returns.carriers import inbound
 from saleor_returns.carriers.base import (
     Address,
     Carrier,
-    Credentials,
     CarrierError,
     CarrierRejected,
+    Credentials,
     Label,
     LabelFormat,
     LengthUnit,

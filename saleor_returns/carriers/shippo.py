@@ -37,10 +37,10 @@ from saleor_returns.carriers import inbound
 from saleor_returns.carriers.base import (
     Address,
     Carrier,
-    Credentials,
     CarrierError,
     CarrierRejected,
     CarrierUnavailable,
+    Credentials,
     Label,
     LabelFormat,
     Location,

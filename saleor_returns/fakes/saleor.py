@@ -102,6 +102,7 @@ from graphql.language import (
 
 __all__ = [
     "OMIT",
+    "ORDER_LINE_KEYS",
     "PERMISSION_NAMES",
     "SALEOR_VERSION",
     "SCHEMA_VERSION",
@@ -1352,11 +1353,12 @@ class FakeSaleor:
         return catalog
 
     def refresh_order(self, order: dict) -> None:
-        """Recompute the order's derived fields: totals, amounts charged and refunded,
-        payment statuses and ``quantityToFulfill``.
+        """Recompute an order's derived fields from its lines, shipping and payments.
 
-        The builders call it; call it after editing an order's dict by hand. The
-        order ``status`` is left alone: fulfilling and returning set it.
+        That is the totals, the amounts charged, refunded and granted, the
+        payment statuses and ``quantityToFulfill``. The builders call it; call it
+        after editing an order's dict by hand. The order ``status`` is left
+        alone: fulfilling and returning set it.
         """
         with self.lock:
             currency = order["_currency"]

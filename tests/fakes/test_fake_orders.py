@@ -4,7 +4,6 @@ Shapes and permission answers are compared with ../shared/saleor/captures
 (order A: lines A 2 × 25.00 and B 1 × 40.00, shipping 10.00, USD).
 """
 
-import json
 from decimal import Decimal
 
 import pytest

@@ -6,7 +6,7 @@ import secrets
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -16,19 +16,25 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from saleor_returns import events, policies, tasks
+from saleor_returns.carriers.base import TrackingEvent, TrackingStatus, next_status
+from saleor_returns.carriers.registry import PROVIDERS, get_carrier
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.money import quantize
 from saleor_returns.models import (
     CLAIM_KINDS,
     ApiKey,
+    CarrierAccount,
+    CarrierWebhookEvent,
     Evidence,
     Installation,
     Resolution,
     ReturnKind,
     ReturnLine,
     ReturnPolicy,
+    ReturnAddress,
     ReturnReason,
     ReturnRequest,
+    ReturnShipment,
     SaleorWebhookDelivery,
 )
 from saleor_returns.reasons import DEFAULT_REASONS
@@ -581,6 +587,7 @@ def review_return_request(*, return_request_id, customer_return_rate=None, now: 
                 line.approved_quantity = line.requested_quantity
                 line.save(update_fields=["approved_quantity"])
             transition(return_request, to=ReturnStatus.APPROVED, actor=SYSTEM, note="Approved automatically.")
+            _plan_shipping(return_request)
         else:
             transition(return_request, to=ReturnStatus.PENDING_REVIEW, actor=SYSTEM)
     return return_request
@@ -644,6 +651,7 @@ def approve_return_request(*, return_request: ReturnRequest, actor: Actor, quant
         return_request.info_requested_at = None
         return_request.save(update_fields=["info_requested_at", "updated_at"])
         transition(return_request, to=ReturnStatus.APPROVED, actor=actor, note=note)
+        _plan_shipping(return_request)
     logger.info("Return request approved", extra={"return_request_id": str(return_request.pk)})
     return return_request
 
@@ -711,6 +719,9 @@ def cancel_return_request(*, return_request: ReturnRequest, actor: Actor, note: 
     with transaction.atomic():
         return_request = _locked(return_request)
         transition(return_request, to=ReturnStatus.CANCELED, actor=actor, note=note)
+        for shipment in return_request.shipments.filter(label_status=ReturnShipment.LabelStatus.CREATED):
+            shipment_id = str(shipment.pk)
+            transaction.on_commit(lambda: tasks.void_label_task.delay(shipment_id))
     return return_request
 
 
@@ -748,3 +759,295 @@ def revoke_api_key(*, api_key: ApiKey) -> ApiKey:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
     return api_key
+
+
+# --------------------------------------------------------------------------- shipping
+
+RETURNLESS_RESOLUTIONS = frozenset({Resolution.KEEP_ITEM})
+# Tracking statuses that mean the parcel is moving (the first scan).
+MOVING = frozenset({TrackingStatus.IN_TRANSIT, TrackingStatus.OUT_FOR_DELIVERY, TrackingStatus.AVAILABLE_FOR_PICKUP})
+# Tracking statuses staff must look at.
+NEEDS_ATTENTION = frozenset({TrackingStatus.EXCEPTION, TrackingStatus.RETURNED_TO_SENDER, TrackingStatus.LOST})
+
+
+def set_carrier_account(*, installation, provider: str, name: str, credentials: dict, is_default: bool,
+                        account: CarrierAccount | None = None) -> CarrierAccount:
+    """Create or update a carrier account; credentials are checked by the adapter, then encrypted."""
+    if provider not in PROVIDERS:
+        raise invalid("provider", f"Choose from {', '.join(PROVIDERS)}.", ReturnErrorCode.INVALID)
+    name = (name or "").strip()
+    if not name:
+        raise invalid("name", "Name the account.", ReturnErrorCode.REQUIRED)
+    try:
+        get_carrier(provider, credentials)
+    except ValueError as error:
+        raise invalid("credentials", str(error), ReturnErrorCode.INVALID) from None
+    with transaction.atomic():
+        if is_default:
+            CarrierAccount.objects.filter(installation=installation, is_default=True).update(is_default=False)
+        if account is None:
+            account = CarrierAccount(installation=installation, webhook_key=secrets.token_urlsafe(24))
+        account.provider = provider
+        account.name = name[:100]
+        account.credentials = credentials
+        account.is_default = is_default
+        account.save()
+    logger.info("Carrier account saved", extra={"installation_id": str(installation.pk), "provider": provider})
+    return account
+
+
+def set_return_address(*, installation, warehouse_id: str, fields: dict, is_default: bool) -> ReturnAddress:
+    required = {"name", "street1", "city", "zip", "country"}
+    missing = sorted(name for name in required if not (fields.get(name) or "").strip())
+    if missing:
+        raise invalid(missing[0], "This part of the address is required.", ReturnErrorCode.REQUIRED)
+    if len(fields["country"].strip()) != 2:
+        raise invalid("country", "Use the two-letter country code, e.g. DE.", ReturnErrorCode.INVALID)
+    with transaction.atomic():
+        if is_default:
+            ReturnAddress.objects.filter(installation=installation).update(is_default=False)
+        address, _ = ReturnAddress.objects.update_or_create(
+            installation=installation,
+            warehouse_id=warehouse_id or "",
+            defaults={**{k: (v or "").strip() for k, v in fields.items()}, "country": fields["country"].strip().upper(),
+                      "is_default": is_default},
+        )
+    return address
+
+
+def _plan_shipping(return_request: ReturnRequest) -> None:
+    """After approval: buy a label from the shop's default carrier, when it has one.
+
+    Returnless resolutions and claims ship nothing back. Caller holds the lock.
+    """
+    if return_request.is_claim or return_request.resolution in RETURNLESS_RESOLUTIONS:
+        return
+    account = CarrierAccount.objects.filter(installation_id=return_request.installation_id, is_default=True,
+                                            is_active=True).first()
+    if account is None or return_request.shipments.exists():
+        return
+    shipment = ReturnShipment.objects.create(
+        return_request=return_request, carrier_account=account, method=ReturnShipment.Method.LABEL,
+        label_status=ReturnShipment.LabelStatus.PENDING,
+    )
+    shipment_id = str(shipment.pk)
+    transaction.on_commit(lambda: tasks.create_label_task.delay(shipment_id))
+
+
+def add_customer_tracking(*, return_request: ReturnRequest, actor: Actor, carrier: str, tracking_number: str) -> ReturnShipment:
+    """The customer ships the parcel themselves and tells us the carrier and tracking number."""
+    tracking_number = "".join((tracking_number or "").split()).upper()
+    carrier = (carrier or "").strip()
+    if not tracking_number or len(tracking_number) > 128:
+        raise invalid("trackingNumber", "Enter the tracking number from the carrier's receipt.", ReturnErrorCode.REQUIRED)
+    if not carrier:
+        raise invalid("carrier", "Name the carrier, e.g. UPS or DHL.", ReturnErrorCode.REQUIRED)
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        if return_request.status not in (ReturnStatus.APPROVED, ReturnStatus.AWAITING_SHIPMENT):
+            raise invalid("status", "Tracking can be added once the return is approved and before it arrives.",
+                          ReturnErrorCode.INVALID_TRANSITION)
+        account = CarrierAccount.objects.filter(installation_id=return_request.installation_id, is_default=True,
+                                                is_active=True).first()
+        shipment = ReturnShipment.objects.create(
+            return_request=return_request, carrier_account=account, method=ReturnShipment.Method.SELF_SHIP,
+            carrier=carrier[:64], tracking_number=tracking_number,
+        )
+        events.tracking_added_event(return_request=return_request, actor=actor, carrier=carrier,
+                                    tracking_number=tracking_number)
+        transition(return_request, to=ReturnStatus.AWAITING_SHIPMENT, actor=actor)
+        if account is not None:
+            shipment_id = str(shipment.pk)
+            transaction.on_commit(lambda: tasks.register_tracker_task.delay(shipment_id))
+    return shipment
+
+
+def record_shipment_id(*, shipment_id, provider_shipment_id: str) -> None:
+    """Kept before a label is bought, so a retry resumes the same purchase."""
+    ReturnShipment.objects.filter(pk=shipment_id).update(provider_shipment_id=provider_shipment_id)
+
+
+def record_label(*, shipment_id, label) -> ReturnShipment | None:
+    """The carrier sold the label: keep it, and the return now waits for the parcel. Idempotent."""
+    with transaction.atomic():
+        shipment = ReturnShipment.objects.select_for_update().select_related("return_request").get(pk=shipment_id)
+        if shipment.label_status == ReturnShipment.LabelStatus.CREATED:
+            return shipment
+        return_request = _locked(shipment.return_request)
+        shipment.label_status = ReturnShipment.LabelStatus.CREATED
+        shipment.label_error = ""
+        shipment.carrier = label.carrier[:64]
+        shipment.tracking_number = label.tracking_number
+        shipment.label_id = label.label_id
+        shipment.provider_shipment_id = label.shipment_id or shipment.provider_shipment_id
+        shipment.tracker_id = label.tracker_id or ""
+        shipment.label_url = label.label_url
+        shipment.label_format = getattr(label.label_format, "value", label.label_format) or ""
+        shipment.qr_code_url = label.qr_code_url or ""
+        shipment.cost_amount = label.cost.amount
+        shipment.currency = label.cost.currency
+        shipment.tracking_status = TrackingStatus.LABEL_CREATED.value
+        shipment.label_created_at = label.created_at or timezone.now()
+        shipment.save()
+        if return_request.status == ReturnStatus.APPROVED:
+            transition(return_request, to=ReturnStatus.AWAITING_SHIPMENT, actor=SYSTEM,
+                       note="Your return label is ready.")
+        elif return_request.status == ReturnStatus.CANCELED:
+            transaction.on_commit(lambda: tasks.void_label_task.delay(str(shipment_id)))
+    logger.info("Return label created", extra={"return_request_id": str(return_request.pk)})
+    return shipment
+
+
+def record_label_failure(*, shipment_id, message: str) -> None:
+    with transaction.atomic():
+        shipment = ReturnShipment.objects.select_for_update().select_related("return_request").get(pk=shipment_id)
+        if shipment.label_status == ReturnShipment.LabelStatus.CREATED:
+            return
+        shipment.label_status = ReturnShipment.LabelStatus.FAILED
+        shipment.label_error = message[:1000]
+        shipment.save(update_fields=["label_status", "label_error", "updated_at"])
+        events.shipping_flagged_event(return_request=shipment.return_request, reason="label_failed", note=message)
+    logger.error("Return label failed", extra={"return_request_id": str(shipment.return_request_id)})
+
+
+def record_label_voided(*, shipment_id) -> None:
+    ReturnShipment.objects.filter(pk=shipment_id).update(
+        label_status=ReturnShipment.LabelStatus.VOIDED, voided_at=timezone.now()
+    )
+
+
+def record_carrier_events(*, account: CarrierAccount, parsed: list) -> list[str]:
+    """Store verified tracking events once per (provider, event id); queue the new ones."""
+    with transaction.atomic():
+        wanted = [
+            CarrierWebhookEvent(
+                carrier_account=account,
+                provider=event.provider,
+                event_id=event.event_id[:255],
+                tracking_number="".join(event.tracking_number.split()).upper()[:128],
+                tracking_status=event.status.value,
+                completed=event.completed,
+                occurred_at=event.occurred_at,
+                message=(event.message or "")[:2000],
+                location=str(event.location or "")[:255],
+                raw=event.raw if isinstance(event.raw, dict) else {},
+            )
+            for event in parsed
+        ]
+        created = CarrierWebhookEvent.objects.bulk_create(wanted, ignore_conflicts=True)
+        keys = [(event.provider, event.event_id) for event in created]
+        new_ids = [
+            str(pk)
+            for pk in CarrierWebhookEvent.objects.filter(
+                pk__in=[event.pk for event in created], status=CarrierWebhookEvent.Status.PENDING
+            ).values_list("pk", flat=True)
+        ] if keys else []
+        if new_ids:
+            transaction.on_commit(lambda: tasks.apply_carrier_events_task.delay(new_ids))
+    return new_ids
+
+
+def apply_carrier_event(*, event_id) -> str:
+    """Move a shipment (and its return) along with one tracking event. Never backwards; idempotent."""
+    with transaction.atomic():
+        event = CarrierWebhookEvent.objects.select_for_update().select_related("carrier_account").get(pk=event_id)
+        if event.status != CarrierWebhookEvent.Status.PENDING:
+            return event.status
+        shipment = (
+            ReturnShipment.objects.filter(
+                return_request__installation_id=event.carrier_account.installation_id,
+                tracking_number=event.tracking_number,
+            )
+            .exclude(label_status=ReturnShipment.LabelStatus.VOIDED)
+            .order_by("-created_at")
+            .first()
+        )
+        if shipment is None:
+            return _finish_event(event, CarrierWebhookEvent.Status.UNMATCHED)
+        return_request = _locked(shipment.return_request)
+        shipment = ReturnShipment.objects.select_for_update().get(pk=shipment.pk)
+        tracking_event = TrackingEvent(
+            provider=event.provider, event_id=event.event_id, tracking_number=event.tracking_number,
+            carrier=shipment.carrier, status=TrackingStatus(event.tracking_status), provider_status="",
+            occurred_at=event.occurred_at, completed=event.completed,
+        )
+        current = TrackingStatus(shipment.tracking_status) if shipment.tracking_status else None
+        new_status = next_status(current, tracking_event, shipment.last_event_at, current_completed=shipment.tracking_completed)
+        event.shipment = shipment
+        if new_status is None:
+            return _finish_event(event, CarrierWebhookEvent.Status.IGNORED)
+        shipment.tracking_status = new_status.value
+        shipment.tracking_completed = event.completed
+        shipment.last_event_at = event.occurred_at
+        if new_status in MOVING | {TrackingStatus.DELIVERED} and shipment.first_scan_at is None:
+            shipment.first_scan_at = event.occurred_at
+        if new_status is TrackingStatus.DELIVERED:
+            shipment.delivered_at = event.occurred_at
+        if new_status in NEEDS_ATTENTION:
+            shipment.flagged_reason = new_status.value
+            shipment.flagged_at = timezone.now()
+            events.shipping_flagged_event(return_request=return_request, reason=new_status.value, note=event.message)
+        shipment.save()
+        _advance_return(return_request, new_status)
+        return _finish_event(event, CarrierWebhookEvent.Status.APPLIED)
+
+
+def _advance_return(return_request: ReturnRequest, status: TrackingStatus) -> None:
+    """First scan → in transit; delivered to the returns address → received. Only forwards."""
+    carrier = Actor(kind="carrier")
+    if status in MOVING and return_request.status == ReturnStatus.AWAITING_SHIPMENT:
+        transition(return_request, to=ReturnStatus.IN_TRANSIT, actor=carrier, note="Your parcel is on its way back.")
+    elif status is TrackingStatus.DELIVERED and return_request.status in (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.IN_TRANSIT):
+        transition(return_request, to=ReturnStatus.RECEIVED, actor=carrier,
+                   note="Your parcel arrived; we will inspect it shortly.")
+
+
+def _finish_event(event: CarrierWebhookEvent, status: str) -> str:
+    event.status = status
+    event.applied_at = timezone.now()
+    event.save(update_fields=["status", "applied_at", "shipment"])
+    return status
+
+
+def flag_stale_shipments(*, now: datetime | None = None) -> int:
+    """Labels with no carrier scan after the policy's days are flagged as possibly lost."""
+    now = now or timezone.now()
+    flagged = 0
+    candidates = ReturnShipment.objects.filter(
+        label_status=ReturnShipment.LabelStatus.CREATED, first_scan_at__isnull=True, flagged_at__isnull=True,
+        return_request__status=ReturnStatus.AWAITING_SHIPMENT,
+    ).select_related("return_request__policy")
+    for shipment in candidates:
+        rules = policies.PolicyRules.from_json(shipment.return_request.policy.rules)
+        if shipment.label_created_at and now - shipment.label_created_at >= timedelta(days=rules.no_scan_flag_days):
+            with transaction.atomic():
+                locked = ReturnShipment.objects.select_for_update().get(pk=shipment.pk)
+                if locked.flagged_at is not None or locked.first_scan_at is not None:
+                    continue
+                locked.flagged_reason = "no_scan"
+                locked.flagged_at = now
+                locked.save(update_fields=["flagged_reason", "flagged_at", "updated_at"])
+                events.shipping_flagged_event(return_request=shipment.return_request, reason="no_scan",
+                                              note=f"No carrier scan {rules.no_scan_flag_days} days after the label.")
+            flagged += 1
+    return flagged
+
+
+def expire_unshipped_returns(*, now: datetime | None = None) -> int:
+    """Approved returns never shipped are canceled after the policy's days (their labels voided)."""
+    now = now or timezone.now()
+    expired = 0
+    candidates = ReturnRequest.objects.filter(
+        status__in=[ReturnStatus.APPROVED, ReturnStatus.AWAITING_SHIPMENT]
+    ).select_related("policy")
+    for return_request in candidates:
+        rules = policies.PolicyRules.from_json(return_request.policy.rules)
+        since = return_request.status_changed_at or return_request.created_at
+        if now - since < timedelta(days=rules.approved_return_expiry_days):
+            continue
+        if return_request.shipments.filter(first_scan_at__isnull=False).exists():
+            continue
+        cancel_return_request(return_request=return_request, actor=SYSTEM,
+                              note=f"Not shipped within {rules.approved_return_expiry_days} days of approval.")
+        expired += 1
+    return expired

@@ -72,3 +72,25 @@ def auto_reviewed_event(*, return_request, approved: bool, checks: list[dict]):
         is_visible_to_customer=False,
         data={"approved": approved, "checks": checks},
     )
+
+
+def tracking_added_event(*, return_request, actor: Actor, carrier: str, tracking_number: str):
+    return _event(
+        return_request,
+        ReturnEvent.Type.TRACKING_ADDED,
+        actor,
+        note=f"{carrier} {tracking_number}",
+        data={"carrier": carrier, "tracking_number": tracking_number},
+    )
+
+
+def shipping_flagged_event(*, return_request, reason: str, note: str = ""):
+    """Something about the parcel needs staff: a carrier exception, no scan, a failed label."""
+    return _event(
+        return_request,
+        ReturnEvent.Type.SHIPPING_FLAGGED,
+        Actor(kind="carrier"),
+        note=note or "",
+        is_visible_to_customer=False,
+        data={"reason": reason},
+    )

@@ -97,6 +97,8 @@ class PolicyRules:
     store_credit_bonus_percentage: Decimal = Decimal(0)
     keep_item_max_value: Decimal | None = None
     approved_return_expiry_days: int = 30
+    # A label with no carrier scan after this many days is flagged as possibly lost.
+    no_scan_flag_days: int = 10
     auto_approval: AutoApproval = field(default_factory=AutoApproval)
     preset: str = ""
 
@@ -263,6 +265,7 @@ def _rules_from_json(data: Mapping) -> PolicyRules:
         ),
         keep_item_max_value=None if keep_item is None else _decimal(keep_item, "keep_item_max_value"),
         approved_return_expiry_days=_int(get("approved_return_expiry_days"), "approved_return_expiry_days", minimum=1),
+        no_scan_flag_days=_int(get("no_scan_flag_days"), "no_scan_flag_days", minimum=1),
         auto_approval=auto,
         preset=preset,
     )

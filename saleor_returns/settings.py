@@ -213,3 +213,9 @@ CACHES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+# Periodic jobs run by `celery beat` (exactly one beat process per deployment).
+CELERY_BEAT_SCHEDULE = {
+    "flag-stale-shipments": {"task": "saleor_returns.flag_stale_shipments", "schedule": 3600.0},
+    "expire-unshipped-returns": {"task": "saleor_returns.expire_unshipped_returns", "schedule": 3600.0},
+}

@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from saleor_returns import health, pages
 from saleor_returns.api.views import ReturnsGraphQLView
 from saleor_returns.saleor import views as saleor_views
+from saleor_returns.webhooks.carriers import carrier_webhook
 from saleor_returns.webhooks.saleor.views import saleor_webhook
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("api/manifest", saleor_views.manifest, name="manifest"),
     path("api/register", saleor_views.register, name="register"),
     path("webhooks/saleor/<slug:event_slug>/", saleor_webhook, name="saleor-webhook"),
+    path("webhooks/carriers/<slug:provider>/<str:key>/", carrier_webhook, name="carrier-webhook"),
     path("graphql/", csrf_exempt(ReturnsGraphQLView.as_view(graphiql=True)), name="graphql"),
     path("dashboard/", pages.dashboard, name="dashboard"),
 ]

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from saleor_returns.models import Evidence, ReturnEvent, ReturnLine, ReturnRequest
+from saleor_returns.models import CarrierWebhookEvent, Evidence, ReturnEvent, ReturnLine, ReturnRequest, ReturnShipment
 
 
 def return_requests_queryset():
@@ -14,4 +14,10 @@ def return_requests_queryset():
             ),
         ),
         Prefetch("events", queryset=ReturnEvent.objects.order_by("created_at", "id")),
+        Prefetch(
+            "shipments",
+            queryset=ReturnShipment.objects.order_by("created_at").prefetch_related(
+                Prefetch("events", queryset=CarrierWebhookEvent.objects.filter(status="applied").order_by("occurred_at"))
+            ),
+        ),
     )

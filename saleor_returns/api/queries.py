@@ -13,6 +13,7 @@ from saleor_returns.api.loading import return_requests_queryset
 from saleor_returns.api.mutations.base import enum_value
 from saleor_returns.api.pagination import paginate
 from saleor_returns.api.types import (
+    CarrierAccount,
     ReturnEligibility,
     ReturnPolicy,
     ReturnReason,
@@ -20,6 +21,7 @@ from saleor_returns.api.types import (
     ReturnRequestConnection,
     line_eligibility,
 )
+from saleor_returns.models import CarrierAccount as CarrierAccountModel
 from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
 from saleor_returns.models import ReturnReason as ReturnReasonModel
 from saleor_returns.requestors import RequestorKind
@@ -140,6 +142,9 @@ class Query(graphene.ObjectType):
     return_policy = graphene.Field(
         ReturnPolicy, channel_slug=graphene.String(), description="Staff: the policy in force for a channel."
     )
+    return_carrier_accounts = graphene.List(
+        graphene.NonNull(CarrierAccount), required=True, description="Staff: the shop's shipping providers."
+    )
     return_policy_versions = graphene.List(
         graphene.NonNull(ReturnPolicy), required=True, channel_slug=graphene.String(),
         description="Staff: every version of a channel's policy, newest first.",
@@ -210,6 +215,10 @@ class Query(graphene.ObjectType):
     def resolve_return_policy(root, info, channel_slug=None):
         requestor = require_staff(info)
         return actions.current_policy(installation=requestor.installation, channel_slug=(channel_slug or "").strip())
+
+    def resolve_return_carrier_accounts(root, info):
+        requestor = require_staff(info)
+        return list(CarrierAccountModel.objects.filter(installation=requestor.installation, is_active=True))
 
     def resolve_return_policy_versions(root, info, channel_slug=None):
         requestor = require_staff(info)

@@ -3,8 +3,10 @@
 import graphene
 
 from saleor_returns import __version__
+from saleor_returns.api.mutations.return_address_set import ReturnAddressSet
 from saleor_returns.api.mutations.return_api_key_create import ReturnApiKeyCreate
 from saleor_returns.api.mutations.return_api_key_revoke import ReturnApiKeyRevoke
+from saleor_returns.api.mutations.return_carrier_account_set import ReturnCarrierAccountSet
 from saleor_returns.api.mutations.return_evidence_upload import ReturnEvidenceUpload
 from saleor_returns.api.mutations.return_lookup_token_create import ReturnLookupTokenCreate
 from saleor_returns.api.mutations.return_policy_update import ReturnPolicyUpdate
@@ -18,6 +20,7 @@ from saleor_returns.api.mutations.return_request_create import ReturnRequestCrea
 from saleor_returns.api.mutations.return_request_note_add import ReturnRequestNoteAdd
 from saleor_returns.api.mutations.return_request_reject import ReturnRequestReject
 from saleor_returns.api.mutations.return_request_request_info import ReturnRequestRequestInfo
+from saleor_returns.api.mutations.return_request_tracking_add import ReturnRequestTrackingAdd
 from saleor_returns.api.queries import Query as ReturnsQuery
 
 
@@ -75,6 +78,9 @@ class Mutation(graphene.ObjectType):
     return_reason_delete = ReturnReasonDelete.Field()
     return_api_key_create = ReturnApiKeyCreate.Field()
     return_api_key_revoke = ReturnApiKeyRevoke.Field()
+    return_request_tracking_add = ReturnRequestTrackingAdd.Field()
+    return_carrier_account_set = ReturnCarrierAccountSet.Field()
+    return_address_set = ReturnAddressSet.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import graphene
+from django.conf import settings
 from graphene import relay
 
 from saleor_returns import policies
@@ -157,9 +158,13 @@ class ReturnRequest(graphene.ObjectType):
     policy_overridden = graphene.Boolean(description="Staff only.")
     override_justification = graphene.String(description="Staff only.")
     risk_reasons = graphene.List(graphene.NonNull(graphene.String), description="Staff only.")
+    shipments = graphene.List(graphene.NonNull(lambda: ReturnShipment), required=True)
 
     def resolve_id(request, info):
         return global_id("ReturnRequest", request.pk)
+
+    def resolve_shipments(request, info):
+        return list(request.shipments.all())
 
     def resolve_number(request, info):
         return request.rma_number
@@ -322,3 +327,76 @@ class ApiKey(graphene.ObjectType):
 
     def resolve_id(api_key, info):
         return global_id("ApiKey", api_key.pk)
+
+
+class ReturnShipment(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    method = graphene.String(required=True, description="label (bought by the shop) or self_ship.")
+    carrier = graphene.String(required=True)
+    tracking_number = graphene.String(required=True)
+    tracking_status = graphene.String(description="Normalized: label_created, in_transit, delivered, exception, ...")
+    label_status = graphene.String(required=True)
+    label_url = graphene.String()
+    label_format = graphene.String()
+    qr_code_url = graphene.String(description="For carriers that take a QR code at the drop-off point.")
+    cost = graphene.Field(Money, description="Staff only: what the label cost the shop.")
+    last_event_at = graphene.DateTime()
+    delivered_at = graphene.DateTime()
+    flagged_reason = graphene.String(description="Staff only: why the parcel needs attention.")
+    events = graphene.List(graphene.NonNull(lambda: TrackingEventType), required=True)
+
+    def resolve_id(shipment, info):
+        return global_id("ReturnShipment", shipment.pk)
+
+    def resolve_tracking_status(shipment, info):
+        return shipment.tracking_status or None
+
+    def resolve_label_url(shipment, info):
+        return shipment.label_url or None
+
+    def resolve_label_format(shipment, info):
+        return shipment.label_format or None
+
+    def resolve_qr_code_url(shipment, info):
+        return shipment.qr_code_url or None
+
+    def resolve_cost(shipment, info):
+        if not is_staff(info) or shipment.cost_amount is None:
+            return None
+        return money(shipment.cost_amount, shipment.currency)
+
+    def resolve_flagged_reason(shipment, info):
+        return (shipment.flagged_reason or None) if is_staff(info) else None
+
+    def resolve_events(shipment, info):
+        return list(shipment.events.all())
+
+
+class TrackingEventType(graphene.ObjectType):
+    class Meta:
+        name = "TrackingEvent"
+
+    status = graphene.String(required=True)
+    occurred_at = graphene.DateTime(required=True)
+    message = graphene.String(required=True)
+    location = graphene.String(required=True)
+
+    def resolve_status(event, info):
+        return event.tracking_status
+
+
+class CarrierAccount(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    provider = graphene.String(required=True)
+    name = graphene.String(required=True)
+    is_default = graphene.Boolean(required=True)
+    webhook_url = graphene.String(required=True, description="Paste this into the provider's webhook settings.")
+
+    def resolve_id(account, info):
+        return global_id("CarrierAccount", account.pk)
+
+    def resolve_webhook_url(account, info):
+        url = f"{settings.APP_PUBLIC_URL}/webhooks/carriers/{account.provider}/{account.webhook_key}/"
+        token = account.credentials.get("webhook_token")
+        # Shippo signs nothing by default: its URL carries a secret token instead.
+        return f"{url}?token={token}" if token else url

@@ -7,7 +7,7 @@ from django.db import connection
 from graphene import relay
 from django.test.utils import CaptureQueriesContext
 
-from saleor_returns.models import ReturnEvent
+from saleor_returns.models import ReturnEvent, ReturnShipment
 from tests.factories import InstallationFactory, ReturnLineFactory, ReturnRequestFactory, reason_for
 
 LIST = """
@@ -15,7 +15,7 @@ query($filter: ReturnRequestFilterInput, $sortBy: ReturnRequestSortingInput, $fi
   returnRequests(filter: $filter, sortBy: $sortBy, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { number status kind orderNumber customerEmail channelSlug
+    edges { node { number status kind orderNumber customerEmail channelSlug shipments { trackingNumber events { status } }
                    lines { sku requestedQuantity reason { code label } unitPrice { amount } }
                    timeline { type } requestedValue { amount currency } } }
   }
@@ -34,6 +34,7 @@ def seed(shop, count, **fields):
         ReturnLineFactory(return_request=request, reason=reason_for(shop, "DEFECT"), reason_code="DEFECT")
         ReturnLineFactory(return_request=request, reason=reason_for(shop, "CHANGED_MIND"), reason_code="CHANGED_MIND")
         ReturnEvent.objects.create(return_request=request, type="created", actor_kind="customer")
+        ReturnShipment.objects.create(return_request=request, method="self_ship", carrier="UPS", tracking_number=f"1Z{index}")
         requests.append(request)
     return requests
 
@@ -49,8 +50,8 @@ def test_the_list_runs_a_constant_number_of_queries(as_staff, shop, rows):
 
     # then: the same count for 10 and 100 rows
     assert len(numbers(result)) == rows
-    # installation, count, page, lines (with reasons), evidence, events
-    assert len(queries) == 6, [q["sql"] for q in queries]
+    # installation, count, page, lines (with reasons), evidence, events, shipments, tracking events
+    assert len(queries) == 8, [q["sql"] for q in queries]
 
 
 def test_filters(as_staff, shop):

@@ -27,7 +27,14 @@ STORE_CREDIT = "store_credit"
 KEEP_ITEM = "keep_item"
 
 # The Money fields of a line and of the preview, in the order they are written.
-_AMOUNTS = ("items", "restocking_fee", "return_shipping_fee", "original_shipping", "store_credit_bonus", "total")
+_AMOUNTS = (
+    "items",
+    "restocking_fee",
+    "return_shipping_fee",
+    "original_shipping",
+    "store_credit_bonus",
+    "total",
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,11 @@ class LineRefund:
     total: Money
 
     def to_json(self) -> dict:
-        data = {"line_id": self.line_id, "order_line_id": self.order_line_id, "quantity": self.quantity}
+        data = {
+            "line_id": self.line_id,
+            "order_line_id": self.order_line_id,
+            "quantity": self.quantity,
+        }
         data.update({name: str(getattr(self, name).amount) for name in _AMOUNTS})
         return data
 
@@ -83,14 +94,11 @@ class LineRefund:
             quantity=quantity,
             **{name: _money_from_json(data[name], currency) for name in _AMOUNTS},
         )
-        expected = (
-            line.items.amount
-            - line.restocking_fee.amount
-            - line.return_shipping_fee.amount
-            + line.original_shipping.amount
-            + line.store_credit_bonus.amount
+        expected = _line_total(
+            line.items, line.restocking_fee, line.return_shipping_fee, line.original_shipping,
+            line.store_credit_bonus,
         )
-        if line.total.amount != expected:
+        if line.total != expected:
             raise ValueError(f"Line {line.line_id}: the total is not the sum of its parts.")
         return line
 
@@ -127,7 +135,8 @@ class RefundPreview:
         """Read back a stored preview; malformed data raises ValueError."""
         try:
             currency = data["currency"]
-            if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
+            if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()
+                    and currency.isupper()):
                 raise ValueError(f"{currency!r} is not an ISO 4217 currency code.")
             shipping_refunded = data["shipping_refunded"]
             if not isinstance(shipping_refunded, bool):
@@ -150,7 +159,9 @@ class RefundPreview:
         Execution recomputes the preview from current data and refuses to run
         when the fingerprint differs from the one that was shown.
         """
-        canonical = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        canonical = json.dumps(
+            self.to_json(), sort_keys=True, separators=(",", ":"), ensure_ascii=True
+        )
         return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
@@ -177,36 +188,39 @@ def preview_refund(
     is_keep_item = resolution == KEEP_ITEM
     any_merchant_fault = any(line.is_merchant_fault for line in lines)
 
-    # Rule 1: what was paid for the units, rounded per line, so the line is
-    # what the customer saw on the order and the total is their exact sum.
+    # What was paid for the units, rounded per line, so each line is what the
+    # customer saw on the order and the total is their exact sum.
     items = [money(line.unit_price.amount * line.quantity, currency) for line in lines]
 
-    # Rule 2: restocking fees, per line. A kept item is never restocked, so it
-    # pays none.
+    # Restocking fees, per line. A kept item is never restocked, so it pays none.
     restocking = [
         zero(currency) if is_keep_item else _restocking_fee(line, line_items, rules.restocking_fees)
         for line, line_items in zip(lines, items)
     ]
 
-    # Rule 4: the original shipping, whole, or nothing. Saleor grants shipping
+    # The original shipping, whole, or nothing. Saleor grants shipping
     # once per order (grantRefundForShipping, SHIPPING_COSTS_ALREADY_GRANTED),
     # so a partial share would have nowhere to go. A mixed return counts as the
     # merchant's fault, like its return shipping below. Free shipping is not
     # "refunded": the flag stays false and Saleor's one grant stays unused.
-    owes_shipping = (any_merchant_fault and rules.refund_original_shipping_on_merchant_fault) or (
-        is_withdrawal and rules.refund_original_shipping_on_withdrawal
+    owes_shipping = (
+        any_merchant_fault and rules.refund_original_shipping_on_merchant_fault
+    ) or (is_withdrawal and rules.refund_original_shipping_on_withdrawal)
+    shipping_refunded = (
+        owes_shipping and not shipping_already_refunded and original_shipping.amount > 0
     )
-    shipping_refunded = owes_shipping and not shipping_already_refunded and original_shipping.amount > 0
     shipping_back = money(original_shipping.amount if shipping_refunded else 0, currency)
     original_shipping_parts = allocate(shipping_back, [amount.amount for amount in items])
 
-    # Rule 3: the customer pays return shipping only when nothing returned is
+    # The customer pays return shipping only when nothing returned is
     # the merchant's fault. A mixed return travels in one parcel that the
     # merchant needs back anyway for the faulty item, and charging for that
     # parcel would make the customer pay for the merchant's fault (the EU and
     # China both put that cost on the seller). Nothing ships when the
     # customer keeps the item. The fee is charged once per return, split by
-    # what each line paid, and never takes a line (or the return) below zero.
+    # what each line paid, and never takes a line (or the return) below zero;
+    # it may eat into original shipping refunded on an EU withdrawal, as the
+    # law lets the trader deduct the direct cost of returning from that refund.
     room = [
         line_items.amount - fee.amount + shipping.amount
         for line_items, fee, shipping in zip(items, restocking, original_shipping_parts)
@@ -214,12 +228,14 @@ def preview_refund(
     if any_merchant_fault or is_keep_item:
         return_shipping_charged = Decimal(0)
     else:
-        return_shipping_charged = min(quantize(rules.customer_return_shipping_fee, currency), sum(room, Decimal(0)))
+        return_shipping_charged = min(
+            quantize(rules.customer_return_shipping_fee, currency), sum(room, Decimal(0))
+        )
     return_shipping_parts = _allocate_within(
         money(return_shipping_charged, currency), [amount.amount for amount in items], room
     )
 
-    # Rule 5: store credit keeps the money in the shop, so it earns a bonus on
+    # Store credit keeps the money in the shop, so it earns a bonus on
     # what the goods refund comes to after fees (the original shipping earns
     # none), split by each line's goods after restocking.
     net_goods = [line_items.amount - fee.amount for line_items, fee in zip(items, restocking)]
@@ -240,13 +256,13 @@ def preview_refund(
             return_shipping_fee=return_fee,
             original_shipping=shipping,
             store_credit_bonus=line_bonus,
-            total=money(line_items.amount - fee.amount - return_fee.amount + shipping.amount + line_bonus.amount, currency),
+            total=_line_total(line_items, fee, return_fee, shipping, line_bonus),
         )
         for line, line_items, fee, return_fee, shipping, line_bonus in zip(
             lines, items, restocking, return_shipping_parts, original_shipping_parts, bonus_parts
         )
     )
-    # Rule 6: the totals are the sums of the lines, so they agree exactly.
+    # The totals are the sums of the lines, so the two always agree exactly.
     return RefundPreview(
         currency=currency,
         lines=line_refunds,
@@ -270,18 +286,22 @@ def _validate(lines: Sequence[LineForRefund], original_shipping: Money, resoluti
     if not lines:
         raise ValueError("A refund needs at least one line.")
     if resolution not in RESOLUTIONS:
-        raise ValueError(f"Unknown resolution {resolution!r}; choose from {', '.join(RESOLUTIONS)}.")
+        raise ValueError(
+            f"Unknown resolution {resolution!r}; choose from {', '.join(RESOLUTIONS)}."
+        )
     line_ids = [line.line_id for line in lines]
     if len(set(line_ids)) != len(line_ids):
         raise ValueError("Each line is refunded once.")
     for line in lines:
-        if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or line.quantity <= 0:
+        quantity = line.quantity
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
             raise ValueError(f"Line {line.line_id} needs a quantity of at least 1.")
         if line.unit_price.amount < 0:
             raise ValueError(f"Line {line.line_id} has a negative unit price.")
     if original_shipping.amount < 0:
         raise ValueError("The original shipping cannot be negative.")
-    currencies = {line.unit_price.currency.upper() for line in lines} | {original_shipping.currency.upper()}
+    currencies = {line.unit_price.currency.upper() for line in lines}
+    currencies.add(original_shipping.currency.upper())
     if len(currencies) != 1:
         raise MixedCurrencies(f"Cannot refund {', '.join(sorted(currencies))} together.")
     return currencies.pop()
@@ -294,7 +314,9 @@ def _fee_applies(fee: RestockingFee, line: LineForRefund) -> bool:
     )
 
 
-def _restocking_fee(line: LineForRefund, items: Money, fees: Sequence[RestockingFee]) -> Money:
+def _restocking_fee(
+    line: LineForRefund, items: Money, fees: Sequence[RestockingFee]
+) -> Money:
     """Every matching fee added up, rounded once, and never more than the line's goods.
 
     The merchant's fault never costs the customer a restocking fee.
@@ -312,7 +334,9 @@ def _restocking_fee(line: LineForRefund, items: Money, fees: Sequence[Restocking
     return money(min(quantize(amount, items.currency), items.amount), items.currency)
 
 
-def _allocate_within(total: Money, weights: list[Decimal], caps: list[Decimal]) -> list[Money]:
+def _allocate_within(
+    total: Money, weights: list[Decimal], caps: list[Decimal]
+) -> list[Money]:
     """`allocate`, then keep every part within its cap; parts still sum to `total`.
 
     Rounding can leave a part a few minor units above its cap (the last part
@@ -321,7 +345,9 @@ def _allocate_within(total: Money, weights: list[Decimal], caps: list[Decimal]) 
     guarantees that `total` fits within the sum of the caps.
     """
     parts = [part.amount for part in allocate(total, weights)]
-    excess = sum((max(Decimal(0), part - cap) for part, cap in zip(parts, caps)), Decimal(0))
+    excess = sum(
+        (max(Decimal(0), part - cap) for part, cap in zip(parts, caps)), Decimal(0)
+    )
     parts = [min(part, cap) for part, cap in zip(parts, caps)]
     for index in reversed(range(len(parts))):
         moved = min(excess, caps[index] - parts[index])
@@ -330,12 +356,26 @@ def _allocate_within(total: Money, weights: list[Decimal], caps: list[Decimal]) 
     return [money(part, total.currency) for part in parts]
 
 
+def _line_total(
+    items: Money, restocking_fee: Money, return_shipping_fee: Money,
+    original_shipping: Money, store_credit_bonus: Money,
+) -> Money:
+    amount = (
+        items.amount
+        - restocking_fee.amount
+        - return_shipping_fee.amount
+        + original_shipping.amount
+        + store_credit_bonus.amount
+    )
+    return money(amount, items.currency)
+
+
 def _sum(lines: Sequence[LineRefund], name: str, currency: str) -> Money:
     return money(sum((getattr(line, name).amount for line in lines), Decimal(0)), currency)
 
 
 def _money_from_json(value, currency: str) -> Money:
-    """An amount written by `to_json`: a decimal string already at the currency's precision."""
+    """An amount as `to_json` writes it: a decimal string at the currency's precision."""
     if not isinstance(value, str):
         raise ValueError("Amounts are decimal strings.")
     try:

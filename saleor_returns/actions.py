@@ -24,6 +24,8 @@ from saleor_returns.models import (
     CLAIM_KINDS,
     ApiKey,
     CarrierAccount,
+    Condition,
+    Disposition,
     CarrierWebhookEvent,
     Evidence,
     Installation,
@@ -1051,3 +1053,99 @@ def expire_unshipped_returns(*, now: datetime | None = None) -> int:
                               note=f"Not shipped within {rules.approved_return_expiry_days} days of approval.")
         expired += 1
     return expired
+
+
+# --------------------------------------------------------------------------- receiving and inspection
+
+RECEIVABLE = frozenset({ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.IN_TRANSIT, ReturnStatus.RECEIVED})
+
+
+@dataclass
+class InspectionInput:
+    line_id: str
+    accepted_quantity: int
+    condition: str
+    disposition: str
+    warehouse_id: str = ""
+    note: str = ""
+
+
+def _locked_lines(return_request) -> dict[str, ReturnLine]:
+    return {str(line.pk): line for line in return_request.lines.select_for_update().order_by("pk")}
+
+
+def receive_return_lines(*, return_request, actor: Actor, quantities: dict[str, int]) -> ReturnRequest:
+    """Count what arrived, line by line; several partial receipts add up (never beyond approved)."""
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        if return_request.status not in RECEIVABLE:
+            transition(return_request, to=ReturnStatus.RECEIVED, actor=actor)  # raises INVALID_TRANSITION
+        lines = _locked_lines(return_request)
+        unknown = [line_id for line_id in quantities if line_id not in lines]
+        if unknown:
+            raise invalid("lines", "These lines are not in the return request.", ReturnErrorCode.NOT_FOUND, lines=unknown)
+        too_many = [
+            line_id for line_id, quantity in quantities.items()
+            if quantity < 0 or lines[line_id].received_quantity + quantity > (lines[line_id].approved_quantity or 0)
+        ]
+        if too_many:
+            raise invalid("lines", "More units than were approved would be received.", ReturnErrorCode.INVALID_QUANTITY,
+                          lines=too_many)
+        if sum(quantities.values()) == 0:
+            raise invalid("lines", "Receive at least one unit.", ReturnErrorCode.INVALID_QUANTITY)
+        now = timezone.now()
+        for line_id, quantity in quantities.items():
+            if quantity:
+                line = lines[line_id]
+                line.received_quantity += quantity
+                line.received_at = now
+                line.save(update_fields=["received_quantity", "received_at"])
+        events.lines_received_event(return_request=return_request, actor=actor, quantities=quantities)
+        transition(return_request, to=ReturnStatus.RECEIVED, actor=actor, note="We received your parcel.")
+    logger.info("Return lines received", extra={"return_request_id": str(return_request.pk)})
+    return return_request
+
+
+def inspect_return_lines(*, return_request, actor: Actor, inspections: list[InspectionInput]) -> ReturnRequest:
+    """Record condition and disposition per received line; the return is inspected once every
+    received line is. Restocking needs a warehouse."""
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        if return_request.status != ReturnStatus.RECEIVED:
+            raise invalid("status", "Only received returns can be inspected.", ReturnErrorCode.INVALID_TRANSITION)
+        lines = _locked_lines(return_request)
+        by_id = {item.line_id: item for item in inspections}
+        unknown = [line_id for line_id in by_id if line_id not in lines]
+        if unknown:
+            raise invalid("lines", "These lines are not in the return request.", ReturnErrorCode.NOT_FOUND, lines=unknown)
+        for line_id, item in by_id.items():
+            line = lines[line_id]
+            if item.accepted_quantity < 0 or item.accepted_quantity > line.received_quantity:
+                raise invalid("lines", "Accept at most the received quantity.", ReturnErrorCode.INVALID_QUANTITY,
+                              lines=[line_id])
+            if item.condition not in Condition.values:
+                raise invalid("lines", "Choose a condition.", ReturnErrorCode.INVALID, lines=[line_id])
+            if item.disposition not in Disposition.values:
+                raise invalid("lines", "Choose what happens to the item.", ReturnErrorCode.INVALID, lines=[line_id])
+            if item.disposition == Disposition.RESTOCK and not item.warehouse_id:
+                raise invalid("lines", "Choose the warehouse to restock into.", ReturnErrorCode.REQUIRED, lines=[line_id])
+        now = timezone.now()
+        for line_id, item in by_id.items():
+            line = lines[line_id]
+            line.accepted_quantity = item.accepted_quantity
+            line.condition = item.condition
+            line.disposition = item.disposition
+            line.restock_warehouse_id = item.warehouse_id if item.disposition == Disposition.RESTOCK else ""
+            line.inspection_note = (item.note or "").strip()
+            line.inspected_at = now
+            line.save(update_fields=["accepted_quantity", "condition", "disposition", "restock_warehouse_id",
+                                     "inspection_note", "inspected_at"])
+        events.lines_inspected_event(
+            return_request=return_request, actor=actor,
+            inspections=[{"line_id": i.line_id, "accepted": i.accepted_quantity, "condition": i.condition,
+                          "disposition": i.disposition} for i in inspections],
+        )
+        if all(line.inspected_at or line.received_quantity == 0 for line in lines.values()):
+            transition(return_request, to=ReturnStatus.INSPECTED, actor=actor, note="Inspection finished.")
+    logger.info("Return lines inspected", extra={"return_request_id": str(return_request.pk)})
+    return return_request

@@ -94,3 +94,14 @@ def shipping_flagged_event(*, return_request, reason: str, note: str = ""):
         is_visible_to_customer=False,
         data={"reason": reason},
     )
+
+
+def lines_received_event(*, return_request, actor: Actor, quantities: dict[str, int]):
+    return _event(return_request, ReturnEvent.Type.LINES_RECEIVED, actor, data={"received_quantities": quantities})
+
+
+def lines_inspected_event(*, return_request, actor: Actor, inspections: list[dict]):
+    return _event(
+        return_request, ReturnEvent.Type.LINES_INSPECTED, actor, is_visible_to_customer=False,
+        data={"inspections": inspections},
+    )

@@ -239,6 +239,21 @@ class ReturnRequest(models.Model):
         return self.kind in CLAIM_KINDS
 
 
+class Condition(models.TextChoices):
+    AS_NEW = "as_new"
+    OPENED = "opened"
+    DAMAGED = "damaged"
+    MISSING_PARTS = "missing_parts"
+
+
+class Disposition(models.TextChoices):
+    RESTOCK = "restock"
+    REFURBISH = "refurbish"
+    SCRAP = "scrap"
+    RETURN_TO_VENDOR = "return_to_vendor"
+    RESELL_DISCOUNTED = "resell_discounted"
+
+
 class ReturnLine(models.Model):
     """One order line in a return, with what was paid for it when the request was made.
 
@@ -269,6 +284,12 @@ class ReturnLine(models.Model):
     unit_tax_amount = money_field()
     undiscounted_unit_price_gross_amount = money_field()
     tax_rate = models.DecimalField(max_digits=8, decimal_places=5, default=Decimal(0))
+    condition = models.CharField(max_length=32, choices=Condition.choices, blank=True)
+    disposition = models.CharField(max_length=32, choices=Disposition.choices, blank=True)
+    restock_warehouse_id = models.CharField(max_length=255, blank=True)
+    inspection_note = models.TextField(blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    inspected_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -300,6 +321,8 @@ class ReturnEvent(models.Model):
         POLICY_OVERRIDDEN = "policy_overridden"
         AUTO_REVIEWED = "auto_reviewed"
         TRACKING_ADDED = "tracking_added"
+        LINES_RECEIVED = "lines_received"
+        LINES_INSPECTED = "lines_inspected"
         SHIPPING_FLAGGED = "shipping_flagged"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

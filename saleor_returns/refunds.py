@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -95,7 +96,10 @@ class LineRefund:
             **{name: _money_from_json(data[name], currency) for name in _AMOUNTS},
         )
         expected = _line_total(
-            line.items, line.restocking_fee, line.return_shipping_fee, line.original_shipping,
+            line.items,
+            line.restocking_fee,
+            line.return_shipping_fee,
+            line.original_shipping,
             line.store_credit_bonus,
         )
         if line.total != expected:
@@ -135,8 +139,7 @@ class RefundPreview:
         """Read back a stored preview; malformed data raises ValueError."""
         try:
             currency = data["currency"]
-            if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()
-                    and currency.isupper()):
+            if not (isinstance(currency, str) and re.fullmatch("[A-Z]{3}", currency)):
                 raise ValueError(f"{currency!r} is not an ISO 4217 currency code.")
             shipping_refunded = data["shipping_refunded"]
             if not isinstance(shipping_refunded, bool):
@@ -198,8 +201,8 @@ def preview_refund(
         for line, line_items in zip(lines, items)
     ]
 
-    # The original shipping, whole, or nothing. Saleor grants shipping
-    # once per order (grantRefundForShipping, SHIPPING_COSTS_ALREADY_GRANTED),
+    # The original shipping, whole, or nothing: Saleor grants shipping as a
+    # flag, once per order (grantRefundForShipping, SHIPPING_COSTS_ALREADY_GRANTED),
     # so a partial share would have nowhere to go. A mixed return counts as the
     # merchant's fault, like its return shipping below. Free shipping is not
     # "refunded": the flag stays false and Saleor's one grant stays unused.
@@ -219,8 +222,8 @@ def preview_refund(
     # China both put that cost on the seller). Nothing ships when the
     # customer keeps the item. The fee is charged once per return, split by
     # what each line paid, and never takes a line (or the return) below zero;
-    # it may eat into original shipping refunded on an EU withdrawal, as the
-    # law lets the trader deduct the direct cost of returning from that refund.
+    # on an EU withdrawal it may eat into the original shipping refunded, since
+    # the delivery cost is owed back while the cost of returning is the customer's.
     room = [
         line_items.amount - fee.amount + shipping.amount
         for line_items, fee, shipping in zip(items, restocking, original_shipping_parts)
@@ -357,9 +360,13 @@ def _allocate_within(
 
 
 def _line_total(
-    items: Money, restocking_fee: Money, return_shipping_fee: Money,
-    original_shipping: Money, store_credit_bonus: Money,
+    items: Money,
+    restocking_fee: Money,
+    return_shipping_fee: Money,
+    original_shipping: Money,
+    store_credit_bonus: Money,
 ) -> Money:
+    """What one line pays back: the goods, less what is kept, plus what is added."""
     amount = (
         items.amount
         - restocking_fee.amount

@@ -3,7 +3,7 @@
 import graphene
 
 from saleor_returns.error_codes import ReturnErrorCode
-from saleor_returns.models import Resolution, ReturnEvent, ReturnKind
+from saleor_returns.models import Condition, Disposition, Resolution, ReturnEvent, ReturnKind
 from saleor_returns.states import ReturnStatus
 
 
@@ -16,6 +16,8 @@ ReturnKindEnum = _enum(
     "ReturnKindEnum", ReturnKind.values, "A return, an exchange, or a claim for a parcel that arrived wrong or not at all."
 )
 ResolutionEnum = _enum("ResolutionEnum", Resolution.values, "What the customer gets back.")
+ConditionEnum = _enum("ConditionEnum", Condition.values, "The state a returned item arrived in.")
+DispositionEnum = _enum("DispositionEnum", Disposition.values, "What happens to a returned item.")
 ReturnEventTypeEnum = _enum("ReturnEventTypeEnum", ReturnEvent.Type.values, "What happened on the timeline.")
 ReturnErrorCodeEnum = _enum(
     "ReturnErrorCode", [code.value for code in ReturnErrorCode], "Why a request about returns was refused."

@@ -18,6 +18,8 @@ from saleor_returns.api.mutations.return_request_approve import ReturnRequestApp
 from saleor_returns.api.mutations.return_request_cancel import ReturnRequestCancel
 from saleor_returns.api.mutations.return_request_create import ReturnRequestCreate
 from saleor_returns.api.mutations.return_request_note_add import ReturnRequestNoteAdd
+from saleor_returns.api.mutations.return_request_inspect import ReturnRequestInspect
+from saleor_returns.api.mutations.return_request_receive import ReturnRequestReceive
 from saleor_returns.api.mutations.return_request_reject import ReturnRequestReject
 from saleor_returns.api.mutations.return_request_request_info import ReturnRequestRequestInfo
 from saleor_returns.api.mutations.return_request_tracking_add import ReturnRequestTrackingAdd
@@ -81,6 +83,8 @@ class Mutation(graphene.ObjectType):
     return_request_tracking_add = ReturnRequestTrackingAdd.Field()
     return_carrier_account_set = ReturnCarrierAccountSet.Field()
     return_address_set = ReturnAddressSet.Field()
+    return_request_receive = ReturnRequestReceive.Field()
+    return_request_inspect = ReturnRequestInspect.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

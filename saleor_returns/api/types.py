@@ -9,6 +9,8 @@ from graphene import relay
 from saleor_returns import policies
 from saleor_returns.access import MANAGE_ORDERS
 from saleor_returns.api.enums import (
+    ConditionEnum,
+    DispositionEnum,
     ResolutionEnum,
     ReturnErrorCodeEnum,
     ReturnEventTypeEnum,
@@ -91,6 +93,22 @@ class ReturnLine(graphene.ObjectType):
     accepted_quantity = graphene.Int()
     unit_price = graphene.Field(Money, required=True, description="Gross unit price paid, after discounts.")
     evidence = graphene.List(graphene.NonNull(Evidence), required=True)
+    condition = graphene.Field(ConditionEnum)
+    disposition = graphene.Field(DispositionEnum)
+    restock_warehouse_id = graphene.ID()
+    inspection_note = graphene.String(description="Staff only.")
+
+    def resolve_condition(line, info):
+        return line.condition or None
+
+    def resolve_disposition(line, info):
+        return line.disposition or None
+
+    def resolve_restock_warehouse_id(line, info):
+        return line.restock_warehouse_id or None
+
+    def resolve_inspection_note(line, info):
+        return line.inspection_note if is_staff(info) else None
 
     def resolve_id(line, info):
         return global_id("ReturnLine", line.pk)

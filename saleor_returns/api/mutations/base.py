@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from graphene import relay
 
 from saleor_returns.access import MANAGE_ORDERS, NotFound, access_return_request
+from saleor_returns.actions import is_uuid
 from saleor_returns.api.loading import return_requests_queryset
 from saleor_returns.api.errors import PermissionDenied, ReturnError, camel, error, errors_from_validation
 from saleor_returns.error_codes import ReturnErrorCode
@@ -96,7 +97,7 @@ class ReturnMutation(graphene.Mutation):
         except NotFound:
             return cls(errors=[error("id", ReturnErrorCode.NOT_FOUND, "No return request has this id.")])
         except ValidationError as problem:
-            return cls(errors=errors_from_validation(problem))
+            return cls(errors=[with_global_line_ids(e) for e in errors_from_validation(problem)])
         except SaleorUnavailable:
             logger.warning("Saleor unavailable during a mutation", extra={"mutation": cls.__name__})
             return cls(errors=[error(None, ReturnErrorCode.SALEOR_UNAVAILABLE, "The shop did not answer; try again.")])
@@ -107,6 +108,15 @@ class ReturnMutation(graphene.Mutation):
     @classmethod
     def perform(cls, info, requestor, actor, **data):
         raise NotImplementedError
+
+
+def with_global_line_ids(problem: ReturnError) -> ReturnError:
+    """Return lines are named in errors by their API ids (order lines already are Saleor ids)."""
+    if problem.lines:
+        problem.lines = [
+            relay.Node.to_global_id("ReturnLine", line_id) if is_uuid(line_id) else line_id for line_id in problem.lines
+        ]
+    return problem
 
 
 def load_return_request(requestor, global_id: str):

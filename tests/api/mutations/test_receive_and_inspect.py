@@ -1,0 +1,92 @@
+"""returnRequestReceive and returnRequestInspect."""
+
+import pytest
+
+from saleor_returns.models import ReturnRequest
+from tests.api.conftest import create_request
+
+APPROVE = "mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }"
+TRACKING = 'mutation($id: ID!) { returnRequestTrackingAdd(id: $id, carrier: "UPS", trackingNumber: "1Z999") { errors { code } } }'
+LINES = "returnRequest { status lines { id receivedQuantity acceptedQuantity condition disposition restockWarehouseId } } errors { field code message lines }"
+RECEIVE = f"mutation($id: ID!, $lines: [ReturnLineReceiveInput!]!) {{ returnRequestReceive(id: $id, lines: $lines) {{ {LINES} }} }}"
+INSPECT = f"mutation($id: ID!, $lines: [ReturnLineInspectInput!]!) {{ returnRequestInspect(id: $id, lines: $lines) {{ {LINES} }} }}"
+
+
+@pytest.fixture
+def shipping(as_alice, as_staff, alices_order):
+    """Approved for 2 sneakers and 1 jacket, shipped by the customer."""
+    request = create_request(as_alice, alices_order, {0: 2, 1: 1})
+    as_staff(APPROVE, {"id": request["id"]})
+    as_alice(TRACKING, {"id": request["id"]})
+    return request
+
+
+def line_ids(request):
+    return [line["id"] for line in request["lines"]]
+
+
+def test_partial_receipts_add_up(as_staff, shipping):
+    sneakers, jacket = line_ids(shipping)
+    first = as_staff(RECEIVE, {"id": shipping["id"], "lines": [{"lineId": sneakers, "quantity": 1}]})["data"]["returnRequestReceive"]
+    assert first["errors"] == []
+    assert first["returnRequest"]["status"] == "RECEIVED"
+    second = as_staff(RECEIVE, {"id": shipping["id"], "lines": [{"lineId": sneakers, "quantity": 1}, {"lineId": jacket, "quantity": 1}]})
+    assert [l["receivedQuantity"] for l in second["data"]["returnRequestReceive"]["returnRequest"]["lines"]] == [2, 1]
+
+
+def test_receiving_more_than_approved_changes_nothing(as_staff, shipping):
+    sneakers, _ = line_ids(shipping)
+    payload = as_staff(RECEIVE, {"id": shipping["id"], "lines": [{"lineId": sneakers, "quantity": 3}]})["data"]["returnRequestReceive"]
+    assert payload["errors"] == [
+        {"field": "lines", "code": "INVALID_QUANTITY", "message": "More units than were approved would be received.", "lines": [sneakers]}
+    ]
+    stored = ReturnRequest.objects.get()
+    assert stored.status == "awaiting_shipment"
+    assert list(stored.lines.values_list("received_quantity", flat=True)) == [0, 0]
+
+
+def test_inspection_records_condition_and_disposition_then_the_return_is_inspected(as_staff, shipping):
+    # given
+    sneakers, jacket = line_ids(shipping)
+    as_staff(RECEIVE, {"id": shipping["id"], "lines": [{"lineId": sneakers, "quantity": 2}, {"lineId": jacket, "quantity": 1}]})
+
+    # when: one line inspected
+    partial = as_staff(INSPECT, {"id": shipping["id"], "lines": [
+        {"lineId": sneakers, "acceptedQuantity": 2, "condition": "AS_NEW", "disposition": "RESTOCK", "warehouseId": "V2FyZWhvdXNlOjE="},
+    ]})["data"]["returnRequestInspect"]
+
+    # then: still waiting for the other line
+    assert partial["errors"] == []
+    assert partial["returnRequest"]["status"] == "RECEIVED"
+
+    # when
+    done = as_staff(INSPECT, {"id": shipping["id"], "lines": [
+        {"lineId": jacket, "acceptedQuantity": 0, "condition": "DAMAGED", "disposition": "SCRAP", "note": "Worn"},
+    ]})["data"]["returnRequestInspect"]
+
+    # then
+    assert done["returnRequest"]["status"] == "INSPECTED"
+    assert [(l["acceptedQuantity"], l["condition"], l["disposition"], l["restockWarehouseId"]) for l in done["returnRequest"]["lines"]] == [
+        (2, "AS_NEW", "RESTOCK", "V2FyZWhvdXNlOjE="), (0, "DAMAGED", "SCRAP", None)
+    ]
+
+
+@pytest.mark.parametrize(("_case", "change", "expected"), [
+    ("accept more than received", {"acceptedQuantity": 3}, ("lines", "INVALID_QUANTITY", "Accept at most the received quantity.")),
+    ("restock without a warehouse", {"warehouseId": None}, ("lines", "REQUIRED", "Choose the warehouse to restock into.")),
+])
+def test_bad_inspections_change_nothing(as_staff, shipping, _case, change, expected):
+    sneakers, _ = line_ids(shipping)
+    as_staff(RECEIVE, {"id": shipping["id"], "lines": [{"lineId": sneakers, "quantity": 2}]})
+    line = {"lineId": sneakers, "acceptedQuantity": 2, "condition": "AS_NEW", "disposition": "RESTOCK", "warehouseId": "V2FyZWhvdXNlOjE=", **change}
+    payload = as_staff(INSPECT, {"id": shipping["id"], "lines": [line]})["data"]["returnRequestInspect"]
+    assert [(e["field"], e["code"], e["message"]) for e in payload["errors"]] == [expected]
+    stored = ReturnRequest.objects.get()
+    assert stored.status == "received"
+    assert list(stored.lines.values_list("accepted_quantity", flat=True)) == [None, None]
+
+
+def test_inspecting_before_receiving_is_refused(as_staff, shipping):
+    sneakers, _ = line_ids(shipping)
+    payload = as_staff(INSPECT, {"id": shipping["id"], "lines": [{"lineId": sneakers, "acceptedQuantity": 0, "condition": "AS_NEW", "disposition": "SCRAP"}]})
+    assert payload["data"]["returnRequestInspect"]["errors"][0]["code"] == "INVALID_TRANSITION"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
@@ -918,35 +919,45 @@ def record_label_voided(*, shipment_id) -> None:
     )
 
 
-def record_carrier_events(*, account: CarrierAccount, parsed: list) -> list[str]:
-    """Store verified tracking events once per (provider, event id); queue the new ones."""
+APPLY_EVENTS_SCHEDULED_KEY = "saleor_returns:carrier-events-scheduled"
+
+
+def record_carrier_events(*, account: CarrierAccount, parsed: list) -> int:
+    """Store verified tracking events once per (provider, event id); returns how many were new.
+
+    The stored rows are the queue: one task applies every pending event, and at
+    most one such task is scheduled at a time, so a burst of webhooks costs one
+    task, not one per webhook (the intake stays fast).
+    """
+    rows = [
+        CarrierWebhookEvent(
+            carrier_account=account,
+            provider=event.provider,
+            event_id=event.event_id[:255],
+            tracking_number="".join(event.tracking_number.split()).upper()[:128],
+            tracking_status=event.status.value,
+            completed=event.completed,
+            occurred_at=event.occurred_at,
+            message=(event.message or "")[:2000],
+            location=str(event.location or "")[:255],
+            raw=event.raw if isinstance(event.raw, dict) else {},
+        )
+        for event in parsed
+    ]
+    if not rows:
+        return 0
     with transaction.atomic():
-        wanted = [
-            CarrierWebhookEvent(
-                carrier_account=account,
-                provider=event.provider,
-                event_id=event.event_id[:255],
-                tracking_number="".join(event.tracking_number.split()).upper()[:128],
-                tracking_status=event.status.value,
-                completed=event.completed,
-                occurred_at=event.occurred_at,
-                message=(event.message or "")[:2000],
-                location=str(event.location or "")[:255],
-                raw=event.raw if isinstance(event.raw, dict) else {},
-            )
-            for event in parsed
-        ]
-        created = CarrierWebhookEvent.objects.bulk_create(wanted, ignore_conflicts=True)
-        keys = [(event.provider, event.event_id) for event in created]
-        new_ids = [
-            str(pk)
-            for pk in CarrierWebhookEvent.objects.filter(
-                pk__in=[event.pk for event in created], status=CarrierWebhookEvent.Status.PENDING
-            ).values_list("pk", flat=True)
-        ] if keys else []
-        if new_ids:
-            transaction.on_commit(lambda: tasks.apply_carrier_events_task.delay(new_ids))
-    return new_ids
+        CarrierWebhookEvent.objects.bulk_create(rows, ignore_conflicts=True)
+        # Primary keys are made here, so rows skipped as duplicates are simply not found.
+        new = CarrierWebhookEvent.objects.filter(pk__in=[row.pk for row in rows]).count()
+        if new:
+            transaction.on_commit(schedule_carrier_events)
+    return new
+
+
+def schedule_carrier_events() -> None:
+    if cache.add(APPLY_EVENTS_SCHEDULED_KEY, 1, timeout=30):
+        tasks.apply_pending_carrier_events_task.apply_async(countdown=1)
 
 
 def apply_carrier_event(*, event_id) -> str:

@@ -218,4 +218,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 CELERY_BEAT_SCHEDULE = {
     "flag-stale-shipments": {"task": "saleor_returns.flag_stale_shipments", "schedule": 3600.0},
     "expire-unshipped-returns": {"task": "saleor_returns.expire_unshipped_returns", "schedule": 3600.0},
+    # A sweep for tracking events whose scheduled run was lost (e.g. a broker outage).
+    "apply-pending-carrier-events": {"task": "saleor_returns.apply_pending_carrier_events", "schedule": 60.0},
 }

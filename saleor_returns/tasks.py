@@ -9,6 +9,7 @@ import logging
 from decimal import Decimal
 
 from celery import shared_task
+from django.core.cache import cache
 
 from saleor_returns import actions, policies
 from saleor_returns.carriers.base import Address, CarrierRejected, CarrierUnavailable, NotSupported, Parcel
@@ -206,11 +207,16 @@ def register_tracker_task(shipment_id: str) -> None:
     ReturnShipment.objects.filter(pk=shipment.pk).update(tracker_id=tracker_id[:128])
 
 
-@shared_task(name="saleor_returns.apply_carrier_events", **RETRY_OPTIONS)
-def apply_carrier_events_task(event_ids: list[str]) -> None:
-    """Apply stored tracking events in the order they happened."""
-    ordered = CarrierWebhookEvent.objects.filter(pk__in=event_ids).order_by("occurred_at").values_list("pk", flat=True)
-    for event_id in ordered:
+@shared_task(name="saleor_returns.apply_pending_carrier_events", **RETRY_OPTIONS)
+def apply_pending_carrier_events_task() -> None:
+    """Apply every stored tracking event not applied yet, oldest first.
+
+    Clearing the schedule mark first means an event stored while this runs
+    schedules the next run, so none waits for the periodic sweep.
+    """
+    cache.delete(actions.APPLY_EVENTS_SCHEDULED_KEY)
+    pending = CarrierWebhookEvent.objects.filter(status=CarrierWebhookEvent.Status.PENDING).order_by("occurred_at", "received_at")
+    for event_id in pending.values_list("pk", flat=True)[:5000]:
         actions.apply_carrier_event(event_id=event_id)
 
 

@@ -44,4 +44,4 @@ def carrier_webhook(request, provider: str, key: str):
         logger.warning("Carrier webhook refused: bad payload", extra={"provider": provider})
         return error_response(400, "INVALID_BODY", str(error))
     new = actions.record_carrier_events(account=account, parsed=events)
-    return JsonResponse({"received": len(events), "new": len(new)})
+    return JsonResponse({"received": len(events), "new": new})

@@ -20,7 +20,8 @@ from saleor_returns import events, policies, tasks
 from saleor_returns.carriers.base import TrackingEvent, TrackingStatus, next_status
 from saleor_returns.carriers.registry import PROVIDERS, get_carrier
 from saleor_returns.error_codes import ReturnErrorCode
-from saleor_returns.money import quantize
+from saleor_returns.money import Money, quantize
+from saleor_returns.refunds import LineForRefund, RefundPreview, keep_item_allowed, preview_refund
 from saleor_returns.models import (
     CLAIM_KINDS,
     ApiKey,
@@ -34,6 +35,7 @@ from saleor_returns.models import (
     ReturnKind,
     ReturnLine,
     ReturnPolicy,
+    Refund,
     ReturnAddress,
     ReturnReason,
     ReturnRequest,
@@ -1160,3 +1162,145 @@ def inspect_return_lines(*, return_request, actor: Actor, inspections: list[Insp
             transition(return_request, to=ReturnStatus.INSPECTED, actor=actor, note="Inspection finished.")
     logger.info("Return lines inspected", extra={"return_request_id": str(return_request.pk)})
     return return_request
+
+
+# --------------------------------------------------------------------------- resolution
+
+# Returns resolved without a parcel coming back: keep-the-item, and claims.
+def is_returnless(return_request: ReturnRequest) -> bool:
+    return return_request.is_claim or return_request.resolution == Resolution.KEEP_ITEM
+
+
+def refund_lines(return_request: ReturnRequest) -> list[LineForRefund]:
+    """What is refunded per line: accepted units after inspection, approved units when returnless."""
+    returnless = is_returnless(return_request)
+    result = []
+    for line in return_request.lines.select_related("reason").order_by("pk"):
+        quantity = (line.approved_quantity or 0) if returnless else (line.accepted_quantity or 0)
+        if quantity <= 0:
+            continue
+        result.append(
+            LineForRefund(
+                line_id=str(line.pk),
+                order_line_id=line.order_line_id,
+                quantity=quantity,
+                unit_price=Money(line.unit_price_gross_amount, line.currency),
+                reason_code=line.reason_code,
+                is_merchant_fault=line.reason.is_merchant_fault,
+                category_id=line.category_id,
+            )
+        )
+    return result
+
+
+def resolution_preview(*, return_request: ReturnRequest, resolution: str | None = None) -> RefundPreview:
+    """What resolving now would pay, every component shown. Raises ValidationError when nothing can be."""
+    resolution = resolution or return_request.resolution
+    if resolution not in (Resolution.REFUND, Resolution.STORE_CREDIT, Resolution.KEEP_ITEM):
+        raise invalid("resolution", "Exchanges are not resolved with a refund.", ReturnErrorCode.INVALID_RESOLUTION)
+    expected = ReturnStatus.APPROVED if is_returnless(return_request) else ReturnStatus.INSPECTED
+    if return_request.status != expected:
+        message = "Approve the request first." if expected == ReturnStatus.APPROVED else "Inspect the returned items first."
+        raise invalid("status", message, ReturnErrorCode.INVALID_TRANSITION)
+    lines = refund_lines(return_request)
+    if not lines:
+        raise invalid("lines", "No units were accepted, so there is nothing to refund.", ReturnErrorCode.INVALID_QUANTITY)
+    rules = policies.PolicyRules.from_json(return_request.policy.rules)
+    if resolution == Resolution.KEEP_ITEM:
+        items = Money(sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0)), return_request.currency)
+        if not keep_item_allowed(rules=rules, items=items):
+            raise invalid("resolution", "This return is above the shop's keep-the-item limit.",
+                          ReturnErrorCode.INVALID_RESOLUTION)
+    snapshot = return_request.order_snapshot or {}
+    shipping = snapshot.get("shipping_price_gross") or {"amount": "0", "currency": return_request.currency}
+    original_shipping = Money(Decimal(shipping["amount"]), shipping["currency"])
+    shipping_refunded = any(grant.get("shipping_costs_included") for grant in snapshot.get("granted_refunds") or [])
+    return preview_refund(
+        lines=lines,
+        rules=rules,
+        resolution=resolution,
+        original_shipping=original_shipping,
+        shipping_already_refunded=shipping_refunded,
+        is_withdrawal=rules.preset == "eu_14_day",
+    )
+
+
+def resolve_return_request(*, return_request: ReturnRequest, actor: Actor, resolution: str, fingerprint: str = "",
+                           idempotency_key: str = "") -> Refund:
+    """Start paying exactly what was previewed; the money moves in a task, confirmed from Saleor.
+
+    Idempotent: a second call returns the refund already started.
+    """
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        existing = Refund.objects.filter(return_request=return_request).first()
+        if existing is not None:
+            return existing
+        preview = resolution_preview(return_request=return_request, resolution=resolution)
+        if fingerprint and fingerprint != preview.fingerprint():
+            raise invalid("fingerprint", "The amounts changed since the preview; preview again.",
+                          ReturnErrorCode.PREVIEW_CHANGED)
+        kind = Refund.Kind.STORE_CREDIT if resolution == Resolution.STORE_CREDIT else Refund.Kind.ORIGINAL_PAYMENT
+        refund = Refund.objects.create(
+            return_request=return_request, kind=kind, currency=preview.currency, amount=preview.total.amount,
+            preview=preview.to_json(), fingerprint=preview.fingerprint(), idempotency_key=idempotency_key[:128],
+        )
+        if return_request.resolution != resolution:
+            return_request.resolution = resolution
+            return_request.save(update_fields=["resolution", "updated_at"])
+        events.refund_started_event(return_request=return_request, actor=actor, refund=refund)
+        refund_id = str(refund.pk)
+        transaction.on_commit(lambda: tasks.process_refund_task.delay(refund_id))
+    logger.info("Refund started", extra={"return_request_id": str(return_request.pk), "refund_id": str(refund.pk)})
+    return refund
+
+
+def record_refund_progress(*, refund_id, **fields) -> Refund:
+    """Keep what Saleor made for a refund before the next call (granted refund id, gift card)."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund_id)
+        for name, value in fields.items():
+            setattr(refund, name, value)
+        if refund.status == Refund.Status.PENDING:
+            refund.status = Refund.Status.PROCESSING
+        refund.save()
+    return refund
+
+
+def finish_refund(*, refund_id, succeeded: bool, reason: str = "") -> Refund:
+    """Saleor confirmed the outcome: the return is resolved, or the failure is shown to staff. Idempotent."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("return_request").get(pk=refund_id)
+        if refund.status in (Refund.Status.SUCCEEDED, Refund.Status.FAILED) and (
+            refund.status == Refund.Status.SUCCEEDED) == succeeded:
+            return refund
+        return_request = _locked(refund.return_request)
+        refund.status = Refund.Status.SUCCEEDED if succeeded else Refund.Status.FAILED
+        refund.failure_reason = "" if succeeded else (reason or "The payment provider refused the refund.")[:2000]
+        refund.succeeded_at = timezone.now() if succeeded else None
+        refund.save()
+        if succeeded:
+            events.refund_succeeded_event(return_request=return_request, refund=refund)
+            transition(return_request, to=ReturnStatus.RESOLVED, actor=SYSTEM)
+        else:
+            events.refund_failed_event(return_request=return_request, refund=refund)
+    log = logger.info if succeeded else logger.error
+    log("Refund succeeded" if succeeded else "Refund failed", extra={"refund_id": str(refund.pk)})
+    return refund
+
+
+def retry_refund(*, return_request: ReturnRequest, actor: Actor) -> Refund:
+    """Staff try a failed refund again; Saleor allows a new request after REFUND_FAILURE."""
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        refund = Refund.objects.select_for_update().filter(return_request=return_request).first()
+        if refund is None or refund.status != Refund.Status.FAILED:
+            raise invalid("id", "Only a failed refund can be retried.", ReturnErrorCode.INVALID_TRANSITION)
+        refund.status = Refund.Status.PENDING
+        refund.failure_reason = ""
+        refund.refund_requested_at = None
+        refund.save()
+        events.refund_started_event(return_request=return_request, actor=actor, refund=refund)
+        refund_id = str(refund.pk)
+        transaction.on_commit(lambda: tasks.process_refund_task.delay(refund_id))
+    return refund

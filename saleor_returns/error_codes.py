@@ -20,6 +20,7 @@ class ReturnErrorCode(str, Enum):
     NOT_FULFILLED = "not_fulfilled"
     NOT_RETURNABLE = "not_returnable"
     ORDER_NOT_RETURNABLE = "order_not_returnable"
+    PREVIEW_CHANGED = "preview_changed"
     QUANTITY_EXCEEDS_RETURNABLE = "quantity_exceeds_returnable"
     REQUIRED = "required"
     SALEOR_UNAVAILABLE = "saleor_unavailable"

@@ -105,3 +105,26 @@ def lines_inspected_event(*, return_request, actor: Actor, inspections: list[dic
         return_request, ReturnEvent.Type.LINES_INSPECTED, actor, is_visible_to_customer=False,
         data={"inspections": inspections},
     )
+
+
+def refund_started_event(*, return_request, actor: Actor, refund):
+    return _event(
+        return_request, ReturnEvent.Type.REFUND_STARTED, actor,
+        note=f"{refund.get_kind_display()}: {refund.amount} {refund.currency}",
+        data={"refund_id": str(refund.pk), "amount": str(refund.amount), "currency": refund.currency, "kind": refund.kind},
+    )
+
+
+def refund_succeeded_event(*, return_request, refund):
+    return _event(
+        return_request, ReturnEvent.Type.REFUND_SUCCEEDED, SYSTEM,
+        note=f"{refund.amount} {refund.currency} refunded.",
+        data={"refund_id": str(refund.pk), "amount": str(refund.amount), "currency": refund.currency},
+    )
+
+
+def refund_failed_event(*, return_request, refund):
+    return _event(
+        return_request, ReturnEvent.Type.REFUND_FAILED, SYSTEM, note=refund.failure_reason, is_visible_to_customer=False,
+        data={"refund_id": str(refund.pk)},
+    )

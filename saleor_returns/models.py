@@ -323,6 +323,9 @@ class ReturnEvent(models.Model):
         TRACKING_ADDED = "tracking_added"
         LINES_RECEIVED = "lines_received"
         LINES_INSPECTED = "lines_inspected"
+        REFUND_STARTED = "refund_started"
+        REFUND_SUCCEEDED = "refund_succeeded"
+        REFUND_FAILED = "refund_failed"
         SHIPPING_FLAGGED = "shipping_flagged"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -501,3 +504,49 @@ class CarrierWebhookEvent(models.Model):
     class Meta:
         ordering = ["occurred_at"]
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="carrier_event_once")]
+
+
+class Refund(models.Model):
+    """The money (or credit) a return request resolves into: one per request, retried in place.
+
+    Exactly once: the row's id is the idempotency key; every Saleor object made
+    for it (granted refund, gift card) is recorded here before the next call,
+    and the outcome is confirmed from Saleor, never assumed.
+    """
+
+    class Kind(models.TextChoices):
+        ORIGINAL_PAYMENT = "original_payment"
+        LEGACY_PAYMENT = "legacy_payment"
+        STORE_CREDIT = "store_credit"
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PROCESSING = "processing"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    return_request = models.OneToOneField(ReturnRequest, on_delete=models.CASCADE, related_name="refund")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    currency = models.CharField(max_length=3)
+    amount = money_field()
+    preview = models.JSONField()
+    fingerprint = models.CharField(max_length=64)
+    idempotency_key = models.CharField(max_length=128, blank=True)
+    saleor_transaction_id = models.CharField(max_length=255, blank=True)
+    saleor_granted_refund_id = models.CharField(max_length=255, blank=True)
+    refund_requested_at = models.DateTimeField(null=True, blank=True)
+    gift_card_id = models.CharField(max_length=255, blank=True)
+    gift_card_last4 = models.CharField(max_length=8, blank=True)
+    returned_in_saleor = models.BooleanField(default=False)
+    failure_reason = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def marker(self) -> str:
+        """Written into Saleor (grant reason, gift card metadata) to find what a lost answer made."""
+        return f"saleor-returns:{self.pk}"

@@ -220,4 +220,5 @@ CELERY_BEAT_SCHEDULE = {
     "expire-unshipped-returns": {"task": "saleor_returns.expire_unshipped_returns", "schedule": 3600.0},
     # A sweep for tracking events whose scheduled run was lost (e.g. a broker outage).
     "apply-pending-carrier-events": {"task": "saleor_returns.apply_pending_carrier_events", "schedule": 60.0},
+    "reconcile-refunds": {"task": "saleor_returns.reconcile_refunds", "schedule": 300.0},
 }

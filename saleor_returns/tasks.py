@@ -6,10 +6,12 @@ retried with exponential backoff; anything else (4xx, bad data) is not.
 """
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 from celery import shared_task
 from django.core.cache import cache
+from django.utils import timezone
 
 from saleor_returns import actions, policies
 from saleor_returns.carriers.base import Address, CarrierRejected, CarrierUnavailable, NotSupported, Parcel
@@ -17,13 +19,15 @@ from saleor_returns.carriers.registry import get_carrier
 from saleor_returns.models import (
     CarrierWebhookEvent,
     Installation,
+    Refund,
     ReturnAddress,
     ReturnRequest,
     ReturnShipment,
     SaleorWebhookDelivery,
 )
 from saleor_returns.saleor import auth
-from saleor_returns.saleor.client import SaleorClient, SaleorUnavailable
+from saleor_returns.money import money_from_saleor
+from saleor_returns.saleor.client import SaleorClient, SaleorError, SaleorMutationError, SaleorUnavailable
 from saleor_returns.states import ReturnStatus
 from saleor_returns.webhooks.saleor import handlers
 
@@ -228,3 +232,182 @@ def flag_stale_shipments_task() -> None:
 @shared_task(name="saleor_returns.expire_unshipped_returns")
 def expire_unshipped_returns_task() -> None:
     actions.expire_unshipped_returns()
+
+
+# --------------------------------------------------------------------------- refunds
+
+# A granted refund Saleor reports as paid, refused, or still with the payment app.
+GRANT_DONE, GRANT_FAILED = "SUCCESS", "FAILURE"
+
+
+@shared_task(name="saleor_returns.process_refund", bind=True, **RETRY_OPTIONS)
+def process_refund_task(self, refund_id: str) -> None:
+    """Pay a refund exactly once, confirming each step from Saleor.
+
+    Safe to run again at any point (after a timeout, a 5xx, a killed worker):
+    what an earlier run made in Saleor is found by the refund's marker before
+    anything is made again, and the outcome is read back from Saleor.
+    """
+    refund = Refund.objects.select_related("return_request__installation").filter(pk=refund_id).first()
+    if refund is None or refund.status in (Refund.Status.SUCCEEDED, Refund.Status.FAILED):
+        return
+    refund = actions.record_refund_progress(refund_id=refund.pk, attempts=refund.attempts + 1)
+    client = SaleorClient.for_installation(refund.return_request.installation)
+    if refund.kind == Refund.Kind.STORE_CREDIT:
+        _issue_store_credit(client, refund)
+    else:
+        _refund_original_payment(self, client, refund)
+
+
+def _issue_store_credit(client: SaleorClient, refund) -> None:
+    return_request = refund.return_request
+    if not refund.gift_card_id:
+        found = client.query("GiftCardsByMetadata", {"key": GIFT_CARD_MARKER_KEY, "value": refund.marker})
+        edges = (found.get("giftCards") or {}).get("edges") or []
+        if edges:
+            card = edges[0]["node"]
+        else:
+            card = client.mutate(
+                "GiftCardCreate",
+                {
+                    "input": {
+                        "balance": {"amount": str(refund.amount), "currency": refund.currency},
+                        "userEmail": return_request.customer_email,
+                        "channel": return_request.channel_slug,
+                        "isActive": True,
+                        "note": f"Store credit for {return_request.rma_number}",
+                        "addTags": ["returns"],
+                        "metadata": [{"key": GIFT_CARD_MARKER_KEY, "value": refund.marker}],
+                    }
+                },
+            )["giftCardCreate"]["giftCard"]
+        actions.record_refund_progress(
+            refund_id=refund.pk, gift_card_id=card["id"], gift_card_last4=card.get("last4CodeChars") or ""
+        )
+    actions.finish_refund(refund_id=refund.pk, succeeded=True)
+
+
+GIFT_CARD_MARKER_KEY = "saleor-returns.refund"
+
+
+def _refund_state(client: SaleorClient, refund) -> dict:
+    order = client.query("OrderRefundState", {"id": refund.return_request.order_id}).get("order")
+    if order is None:
+        raise SaleorError("The order is gone from Saleor.")
+    return order
+
+
+def _find_grant(order: dict, refund) -> dict | None:
+    for grant in order.get("grantedRefunds") or []:
+        if refund.saleor_granted_refund_id and grant["id"] == refund.saleor_granted_refund_id:
+            return grant
+        if not refund.saleor_granted_refund_id and refund.marker in (grant.get("reason") or ""):
+            return grant
+    return None
+
+
+def _pick_transaction(order: dict, amount: Decimal) -> dict | None:
+    """The transaction that can take the refund: the one charged most, if it covers the amount."""
+    candidates = []
+    for transaction_item in order.get("transactions") or []:
+        charged = money_from_saleor(transaction_item["chargedAmount"]).amount
+        if charged >= amount:
+            candidates.append((charged, transaction_item))
+    return max(candidates, key=lambda pair: pair[0])[1] if candidates else None
+
+
+def _refund_original_payment(task, client: SaleorClient, refund) -> None:
+    return_request = refund.return_request
+    order = _refund_state(client, refund)
+    grant = _find_grant(order, refund)
+    if grant is None:
+        transaction_item = _pick_transaction(order, refund.amount)
+        if transaction_item is None:
+            actions.finish_refund(refund_id=refund.pk, succeeded=False,
+                                  reason="No payment transaction on the order covers this amount.")
+            return
+        preview = refund.preview
+        try:
+            grant = client.mutate(
+                "GrantRefund",
+                {
+                    "orderId": return_request.order_id,
+                    "input": {
+                        "transactionId": transaction_item["id"],
+                        "amount": str(refund.amount),
+                        "grantRefundForShipping": bool(preview.get("shipping_refunded")),
+                        "reason": f"{return_request.rma_number} ({refund.marker})",
+                        "lines": [
+                            {"id": line["order_line_id"], "quantity": line["quantity"], "reason": return_request.rma_number}
+                            for line in preview["lines"]
+                        ],
+                    },
+                },
+            )["orderGrantRefundCreate"]["grantedRefund"]
+        except SaleorMutationError as error:
+            actions.finish_refund(refund_id=refund.pk, succeeded=False, reason=str(error))
+            return
+        refund = actions.record_refund_progress(
+            refund_id=refund.pk, saleor_granted_refund_id=grant["id"], saleor_transaction_id=transaction_item["id"]
+        )
+    elif not refund.saleor_granted_refund_id:
+        refund = actions.record_refund_progress(
+            refund_id=refund.pk, saleor_granted_refund_id=grant["id"],
+            saleor_transaction_id=(grant.get("transaction") or {}).get("id", ""),
+        )
+    status = grant.get("status")
+    if status == GRANT_DONE:
+        actions.finish_refund(refund_id=refund.pk, succeeded=True)
+        return
+    if status in ("NONE", GRANT_FAILED) and refund.refund_requested_at is None:
+        try:
+            client.mutate(
+                "RequestGrantedRefund",
+                {"grantedRefundId": refund.saleor_granted_refund_id, "transactionId": refund.saleor_transaction_id},
+            )
+        except SaleorMutationError as error:
+            if not error.codes & {"REFUND_ALREADY_PROCESSED", "REFUND_IS_PENDING"}:
+                actions.finish_refund(refund_id=refund.pk, succeeded=False, reason=str(error))
+                return
+        refund = actions.record_refund_progress(refund_id=refund.pk, refund_requested_at=timezone.now())
+    confirm_refund(refund)
+
+
+def confirm_refund(refund) -> None:
+    """Read the outcome from Saleor. When the payment app has not answered yet, the refund stays
+    processing: ORDER_REFUNDED and the periodic reconciliation look again."""
+    client = SaleorClient.for_installation(refund.return_request.installation)
+    grant = _find_grant(_refund_state(client, refund), refund)
+    status = (grant or {}).get("status")
+    if status == GRANT_DONE:
+        actions.finish_refund(refund_id=refund.pk, succeeded=True)
+    elif status == GRANT_FAILED:
+        reason = _failure_message(grant)
+        actions.finish_refund(refund_id=refund.pk, succeeded=False, reason=reason)
+
+
+def _failure_message(grant: dict) -> str:
+    messages = [event.get("message") for event in grant.get("transactionEvents") or [] if event.get("type") == "REFUND_FAILURE"]
+    return next((message for message in reversed(messages) if message), "The payment provider refused the refund.")
+
+
+@shared_task(name="saleor_returns.reconcile_refund", **RETRY_OPTIONS)
+def reconcile_refund_task(refund_id: str) -> None:
+    """Confirm a refund that was requested but not yet answered (also run by beat and on ORDER_REFUNDED)."""
+    refund = Refund.objects.select_related("return_request__installation").filter(pk=refund_id).first()
+    if refund is None or refund.status != Refund.Status.PROCESSING or refund.kind == Refund.Kind.STORE_CREDIT:
+        return
+    if not refund.saleor_granted_refund_id or refund.refund_requested_at is None:
+        process_refund_task.delay(str(refund.pk))
+        return
+    confirm_refund(refund)
+
+
+@shared_task(name="saleor_returns.reconcile_refunds")
+def reconcile_refunds_task() -> None:
+    """Beat: every refund still processing after a minute is confirmed (or resumed) from Saleor."""
+    stale = Refund.objects.filter(
+        status__in=[Refund.Status.PENDING, Refund.Status.PROCESSING], updated_at__lt=timezone.now() - timedelta(minutes=1)
+    ).values_list("pk", flat=True)
+    for refund_id in stale:
+        reconcile_refund_task.delay(str(refund_id))

@@ -1,18 +1,22 @@
 """Query fields of the returns API."""
 
 import graphene
+from django.core.exceptions import ValidationError
+from graphql import GraphQLError
 from graphql_relay import from_global_id
 from django.db.models import Q
 from django.utils import timezone
 
 from saleor_returns import actions, policies
 from saleor_returns.access import MANAGE_ORDERS, NotFound, access_return_request, can_access_order, visible_return_requests
-from saleor_returns.api.enums import ReturnKindEnum, ReturnRequestSortField, ReturnStatusEnum, SortDirection
-from saleor_returns.api.errors import PermissionDenied
+from saleor_returns.api.enums import ResolutionEnum, ReturnKindEnum, ReturnRequestSortField, ReturnStatusEnum, SortDirection
+from saleor_returns.api.errors import PermissionDenied, errors_from_validation
 from saleor_returns.api.loading import return_requests_queryset
 from saleor_returns.api.mutations.base import enum_value
 from saleor_returns.api.pagination import paginate
 from saleor_returns.api.types import (
+    ResolutionPreview,
+    resolution_preview_type,
     CarrierAccount,
     ReturnEligibility,
     ReturnPolicy,
@@ -142,6 +146,12 @@ class Query(graphene.ObjectType):
     return_policy = graphene.Field(
         ReturnPolicy, channel_slug=graphene.String(), description="Staff: the policy in force for a channel."
     )
+    return_resolution_preview = graphene.Field(
+        ResolutionPreview,
+        id=graphene.ID(required=True),
+        resolution=ResolutionEnum(description="Defaults to the customer's wish."),
+        description="Staff: what resolving the request would pay, every component shown.",
+    )
     return_carrier_accounts = graphene.List(
         graphene.NonNull(CarrierAccount), required=True, description="Staff: the shop's shipping providers."
     )
@@ -215,6 +225,22 @@ class Query(graphene.ObjectType):
     def resolve_return_policy(root, info, channel_slug=None):
         requestor = require_staff(info)
         return actions.current_policy(installation=requestor.installation, channel_slug=(channel_slug or "").strip())
+
+    def resolve_return_resolution_preview(root, info, id, resolution=None):
+        requestor = require_staff(info)
+        try:
+            type_name, pk = from_global_id(id)
+            return_request = access_return_request(requestor, pk) if type_name == "ReturnRequest" else None
+        except (NotFound, ValueError, UnicodeDecodeError):
+            return_request = None
+        if return_request is None:
+            raise GraphQLError("No return request has this id.")
+        chosen = enum_value(resolution) if resolution is not None else return_request.resolution
+        try:
+            preview = actions.resolution_preview(return_request=return_request, resolution=chosen)
+        except ValidationError as error:
+            raise GraphQLError(errors_from_validation(error)[0].message) from None
+        return resolution_preview_type(preview, chosen)
 
     def resolve_return_carrier_accounts(root, info):
         requestor = require_staff(info)

@@ -20,7 +20,9 @@ from saleor_returns.api.mutations.return_request_create import ReturnRequestCrea
 from saleor_returns.api.mutations.return_request_note_add import ReturnRequestNoteAdd
 from saleor_returns.api.mutations.return_request_inspect import ReturnRequestInspect
 from saleor_returns.api.mutations.return_request_receive import ReturnRequestReceive
+from saleor_returns.api.mutations.return_refund_retry import ReturnRefundRetry
 from saleor_returns.api.mutations.return_request_reject import ReturnRequestReject
+from saleor_returns.api.mutations.return_request_resolve import ReturnRequestResolve
 from saleor_returns.api.mutations.return_request_request_info import ReturnRequestRequestInfo
 from saleor_returns.api.mutations.return_request_tracking_add import ReturnRequestTrackingAdd
 from saleor_returns.api.queries import Query as ReturnsQuery
@@ -85,6 +87,8 @@ class Mutation(graphene.ObjectType):
     return_address_set = ReturnAddressSet.Field()
     return_request_receive = ReturnRequestReceive.Field()
     return_request_inspect = ReturnRequestInspect.Field()
+    return_request_resolve = ReturnRequestResolve.Field()
+    return_refund_retry = ReturnRefundRetry.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

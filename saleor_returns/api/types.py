@@ -18,6 +18,7 @@ from saleor_returns.api.enums import (
     ReturnStatusEnum,
 )
 from saleor_returns.api.pagination import CountableConnection
+from saleor_returns.models import Refund as RefundModel
 from saleor_returns.money import quantize
 
 
@@ -177,6 +178,13 @@ class ReturnRequest(graphene.ObjectType):
     override_justification = graphene.String(description="Staff only.")
     risk_reasons = graphene.List(graphene.NonNull(graphene.String), description="Staff only.")
     shipments = graphene.List(graphene.NonNull(lambda: ReturnShipment), required=True)
+    refund = graphene.Field(lambda: Refund)
+
+    def resolve_refund(request, info):
+        try:
+            return request.refund
+        except RefundModel.DoesNotExist:
+            return None
 
     def resolve_id(request, info):
         return global_id("ReturnRequest", request.pk)
@@ -418,3 +426,78 @@ class CarrierAccount(graphene.ObjectType):
         token = account.credentials.get("webhook_token")
         # Shippo signs nothing by default: its URL carries a secret token instead.
         return f"{url}?token={token}" if token else url
+
+
+class RefundLine(graphene.ObjectType):
+    line_id = graphene.ID(required=True)
+    order_line_id = graphene.ID(required=True)
+    quantity = graphene.Int(required=True)
+    items = graphene.Field(Money, required=True)
+    restocking_fee = graphene.Field(Money, required=True)
+    return_shipping_fee = graphene.Field(Money, required=True)
+    original_shipping = graphene.Field(Money, required=True)
+    store_credit_bonus = graphene.Field(Money, required=True)
+    total = graphene.Field(Money, required=True)
+
+    def resolve_line_id(line, info):
+        return global_id("ReturnLine", line.line_id)
+
+
+def _money_of(value) -> Money:
+    return money(value.amount, value.currency)
+
+
+class ResolutionPreview(graphene.ObjectType):
+    """Every component of what resolving would pay; `fingerprint` pins it for returnRequestResolve."""
+
+    resolution = graphene.Field(ResolutionEnum, required=True)
+    items = graphene.Field(Money, required=True, description="What was paid for the units refunded.")
+    restocking_fee = graphene.Field(Money, required=True, description="Kept by the shop.")
+    return_shipping_fee = graphene.Field(Money, required=True, description="Kept when the customer pays the return.")
+    original_shipping = graphene.Field(Money, required=True, description="Paid back when the shop is at fault.")
+    store_credit_bonus = graphene.Field(Money, required=True)
+    total = graphene.Field(Money, required=True)
+    shipping_refunded = graphene.Boolean(required=True)
+    lines = graphene.List(graphene.NonNull(RefundLine), required=True)
+    fingerprint = graphene.String(required=True)
+
+
+def resolution_preview_type(preview, resolution: str) -> ResolutionPreview:
+    def line(item):
+        return RefundLine(
+            line_id=item.line_id, order_line_id=item.order_line_id, quantity=item.quantity,
+            **{name: _money_of(getattr(item, name)) for name in
+               ("items", "restocking_fee", "return_shipping_fee", "original_shipping", "store_credit_bonus", "total")},
+        )
+
+    return ResolutionPreview(
+        resolution=resolution,
+        **{name: _money_of(getattr(preview, name)) for name in
+           ("items", "restocking_fee", "return_shipping_fee", "original_shipping", "store_credit_bonus", "total")},
+        shipping_refunded=preview.shipping_refunded,
+        lines=[line(item) for item in preview.lines],
+        fingerprint=preview.fingerprint(),
+    )
+
+
+class Refund(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    kind = graphene.String(required=True, description="original_payment, legacy_payment or store_credit.")
+    status = graphene.String(required=True, description="pending, processing, succeeded or failed.")
+    amount = graphene.Field(Money, required=True)
+    failure_reason = graphene.String()
+    gift_card_last4 = graphene.String(description="Store credit: the last four characters of the gift card code.")
+    created_at = graphene.DateTime(required=True)
+    succeeded_at = graphene.DateTime()
+
+    def resolve_id(refund, info):
+        return global_id("Refund", refund.pk)
+
+    def resolve_amount(refund, info):
+        return money(refund.amount, refund.currency)
+
+    def resolve_failure_reason(refund, info):
+        return refund.failure_reason or None
+
+    def resolve_gift_card_last4(refund, info):
+        return refund.gift_card_last4 or None

@@ -1,0 +1,21 @@
+"""returnRefundRetry: staff try a failed refund again."""
+
+import graphene
+
+from saleor_returns import actions
+from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
+from saleor_returns.api.types import Refund, ReturnRequest
+
+
+class ReturnRefundRetry(ReturnMutation):
+    class Arguments:
+        id = graphene.ID(required=True, description="The ReturnRequest id.")
+
+    return_request = graphene.Field(ReturnRequest)
+    refund = graphene.Field(Refund)
+
+    @classmethod
+    def perform(cls, info, requestor, actor, id):
+        return_request = load_return_request(requestor, id)
+        refund = actions.retry_refund(return_request=return_request, actor=actor)
+        return cls(return_request=reloaded(return_request), refund=refund, errors=[])

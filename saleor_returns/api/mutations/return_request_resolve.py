@@ -1,0 +1,28 @@
+"""returnRequestResolve: pay exactly what returnResolutionPreview showed."""
+
+import graphene
+
+from saleor_returns import actions
+from saleor_returns.api.enums import ResolutionEnum
+from saleor_returns.api.mutations.base import ReturnMutation, enum_value, load_return_request, reloaded
+from saleor_returns.api.types import Refund, ReturnRequest
+
+
+class ReturnRequestResolve(ReturnMutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+        resolution = ResolutionEnum(required=True, description="REFUND, STORE_CREDIT or KEEP_ITEM.")
+        fingerprint = graphene.String(description="From returnResolutionPreview: refused if the amounts changed since.")
+        idempotency_key = graphene.String()
+
+    return_request = graphene.Field(ReturnRequest)
+    refund = graphene.Field(Refund)
+
+    @classmethod
+    def perform(cls, info, requestor, actor, id, resolution, fingerprint="", idempotency_key=""):
+        return_request = load_return_request(requestor, id)
+        refund = actions.resolve_return_request(
+            return_request=return_request, actor=actor, resolution=enum_value(resolution),
+            fingerprint=fingerprint or "", idempotency_key=idempotency_key or "",
+        )
+        return cls(return_request=reloaded(return_request), refund=refund, errors=[])

@@ -53,14 +53,18 @@ def test_manifest_urls_come_from_the_public_url_not_the_host(client, settings):
     assert manifest["homepageUrl"] == "https://returns.example.com/"
     assert manifest["supportUrl"] == "https://returns.example.com/support/"
     assert [hook["targetUrl"] for hook in manifest["webhooks"]] == [
-        "https://returns.example.com/webhooks/saleor/app-deleted/"
+        "https://returns.example.com/webhooks/saleor/app-deleted/",
+        "https://returns.example.com/webhooks/saleor/order-refunded/",
+        "https://returns.example.com/webhooks/saleor/order-updated/",
     ]
 
 
 def test_manifest_webhooks_are_valid_subscriptions(manifest):
     schema = build_schema(require_shared(SALEOR_SCHEMA).read_text())
+    assert [webhook["asyncEvents"] for webhook in manifest["webhooks"]] == [
+        ["APP_DELETED"], ["ORDER_REFUNDED"], ["ORDER_UPDATED"]
+    ]
     for webhook in manifest["webhooks"]:
-        assert webhook["asyncEvents"] == ["APP_DELETED"]
         assert webhook["isActive"] is True
         assert validate(schema, parse(webhook["query"])) == []
         assert parse(webhook["query"]).definitions[0].operation.value == "subscription"

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from saleor_returns import health, pages
+from saleor_returns import evidence_urls, health, pages
 from saleor_returns.api.views import ReturnsGraphQLView
 from saleor_returns.saleor import views as saleor_views
 from saleor_returns.webhooks.carriers import carrier_webhook
@@ -20,4 +20,5 @@ urlpatterns = [
     path("webhooks/carriers/<slug:provider>/<str:key>/", carrier_webhook, name="carrier-webhook"),
     path("graphql/", csrf_exempt(ReturnsGraphQLView.as_view(graphiql=True)), name="graphql"),
     path("dashboard/", pages.dashboard, name="dashboard"),
+    path("evidence/<str:token>/", evidence_urls.evidence_file, name="evidence"),
 ]

@@ -8,6 +8,7 @@ from graphene import relay
 
 from saleor_returns import policies
 from saleor_returns.access import MANAGE_ORDERS
+from saleor_returns.evidence_urls import evidence_url
 from saleor_returns.api.enums import (
     ConditionEnum,
     DispositionEnum,
@@ -69,14 +70,14 @@ class Evidence(graphene.ObjectType):
     filename = graphene.String(required=True)
     content_type = graphene.String(required=True)
     size = graphene.Int(required=True)
-    url = graphene.String(required=True)
+    url = graphene.String(required=True, description="A link to the file, valid for one hour.")
     created_at = graphene.DateTime(required=True)
 
     def resolve_id(evidence, info):
         return str(evidence.pk)
 
     def resolve_url(evidence, info):
-        return info.context.build_absolute_uri(evidence.file.url)
+        return evidence_url(info.context, evidence)
 
 
 class ReturnLine(graphene.ObjectType):

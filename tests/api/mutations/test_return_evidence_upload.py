@@ -75,3 +75,24 @@ def test_a_multipart_request_with_a_bad_map_is_a_400(as_alice):
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["message"] == "File 0 named in map was not sent."
+
+
+def test_evidence_is_served_only_through_a_signed_link(as_alice, alices_order, settings, tmp_path, client):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    evidence_id = upload(as_alice, PNG)["evidence"]["id"]
+    data = create_input(alices_order, reason="DEFECT")
+    data["lines"][0]["evidenceIds"] = [evidence_id]
+    request_id = as_alice(CREATE, {"input": data})["data"]["returnRequestCreate"]["returnRequest"]["id"]
+    url = as_alice("query($id: ID!) { returnRequest(id: $id) { lines { evidence { url } } } }", {"id": request_id})[
+        "data"]["returnRequest"]["lines"][0]["evidence"][0]["url"]
+
+    # when
+    path = url.split("testserver", 1)[1]
+    response = client.get(path)
+
+    # then
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+    assert response["Content-Type"] == "image/png"
+    assert client.get(path[:-3] + "xyz/").status_code == 404

@@ -26,12 +26,25 @@ public, ``orders`` needs MANAGE_ORDERS, ``me { orders }`` lists the customer's o
 and customers cannot read an order's ``channel``, ``transactions``,
 ``grantedRefunds``, ``events``, ``privateMetadata`` or grant totals (asking for any
 of them nulls the whole order, captures/responses/order_customer_field_access.json).
-Order events, discounts, vouchers, addresses and stock are not modelled.
+Discounts, vouchers, taxes and shipping zones are not modelled.
+
+So are the operations of a returns app (``register_returns_resolvers``), with
+Saleor's permissions, validation order and error shapes (errors in the payload,
+captures/responses/error_grant_refund_*.json): granted refunds and their payment
+through a simulated payment app that owns every transaction
+(``payment_app_mode``, ``fail_refund_requests``, ``settle_refund``; see
+``PAYMENT_APP_MODES``), legacy ``orderRefund``, returns and replacements
+(``orderFulfillmentReturnProducts``; never restocking), gift cards, draft orders
+(``add_variant``, ``add_shipping_method``, stock allocation on completion), stock
+(``add_warehouse``, ``set_stock``, ``productVariantStocksUpdate``), metadata and
+order notes. Each sends the webhooks Saleor sends, in Saleor's order.
 
 Known differences from a real Saleor: error messages of parse/validation errors are
 graphql-core 3's wording (Saleor runs graphql-core 2), ``requestedQueryCost`` uses a
-small default cost map (see ``FakeSaleor.cost_map``), and field-level permissions are
-only enforced where a registered resolver does so.
+small default cost map (see ``FakeSaleor.cost_map``), field-level permissions are
+only enforced where a registered resolver does so, the order builders (``fulfill``,
+``cancel_fulfillment``) leave stock alone, and no refund or return reason types are
+configured, so any ``reasonReference`` is refused as Saleor refuses it then.
 
 Typical use::
 
@@ -40,10 +53,12 @@ Typical use::
         order = saleor.add_order(lines=[{"sku": "A", "quantity": 2, "unit_price": Decimal("25.00")}])
         saleor.fulfill(order)
 
-        @saleor.mutation("orderNoteAdd")
-        def order_note_add(info, order, input):
+        @saleor.mutation("orderCancel")
+        def order_cancel(info, id):
             info.context.require("MANAGE_ORDERS")
-            return {"order": saleor.lookup(order), "event": None, "errors": []}
+            order = saleor.lookup(id)
+            order["status"] = "CANCELED"
+            return {"order": order, "errors": []}
 
         ...  # point the app at saleor.api_url and run it
 """
@@ -77,6 +92,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
+from babel import Locale
 from babel.numbers import get_currency_precision
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -103,7 +119,9 @@ from graphql.language import (
 __all__ = [
     "OMIT",
     "ORDER_LINE_KEYS",
+    "PAYMENT_APP_MODES",
     "PERMISSION_NAMES",
+    "REFUND_DECLINED",
     "SALEOR_VERSION",
     "SCHEMA_VERSION",
     "FakeSaleor",
@@ -524,6 +542,19 @@ class FakeSaleor:
         self.apps: list[dict] = []
         self.users: list[dict] = []
         self.orders: list[dict] = []
+        # Catalog and store-credit data beyond what orders bring along.
+        self.channels: list[dict] = []
+        self.variants: list[dict] = []
+        self.warehouses: list[dict] = []
+        self.stocks: list[dict] = []
+        self.shipping_methods: list[dict] = []
+        self.gift_cards: list[dict] = []
+        # The simulated payment app that owns every transaction (see PAYMENT_APP_MODES);
+        # ``fail_refund_requests`` declines that many next requests whatever the mode.
+        self.payment_app_mode = "success"
+        self.fail_refund_requests = 0
+        self.refund_failure_message = REFUND_DECLINED
+        self.refund_requests: list[dict] = []
         self.requests: list[dict] = []
         self.deliveries: list[dict] = []
         self.query_resolvers: dict[str, Callable[..., Any]] = {}
@@ -898,8 +929,10 @@ class FakeSaleor:
     def reset(self, *, data: bool = False) -> None:
         """Forget the request log, deliveries and pending faults (between tests).
 
-        With ``data=True`` also drop apps, users and orders. Registered resolvers and
-        the signing key are kept.
+        The simulated payment app goes back to answering "success", with
+        ``REFUND_DECLINED`` as its failure message. With ``data=True`` also drop
+        apps, users, orders and the catalog, stock and gift cards. Registered
+        resolvers and the signing key are kept.
         """
         with self.lock:
             self._faults.clear()
@@ -907,10 +940,23 @@ class FakeSaleor:
             self.jwks_fetches = 0
             self.requests.clear()
             self.deliveries.clear()
+            self.payment_app_mode = "success"
+            self.fail_refund_requests = 0
+            self.refund_failure_message = REFUND_DECLINED
+            self.refund_requests.clear()
             if data:
                 self.apps.clear()
                 self.users.clear()
                 self.orders.clear()
+                for collection in (
+                    self.channels,
+                    self.variants,
+                    self.warehouses,
+                    self.stocks,
+                    self.shipping_methods,
+                    self.gift_cards,
+                ):
+                    collection.clear()
 
     # ------------------------------------------------------------------ data API
 
@@ -1132,24 +1178,7 @@ class FakeSaleor:
         shipping_amount = _quantize(_decimal(shipping, "shipping"), currency)
         with self.lock:
             catalog = self._catalog()
-            channel = catalog.get(("Channel", channel_slug))
-            if channel is None:
-                channel = {
-                    "__typename": "Channel",
-                    "id": self.new_id("Channel"),
-                    "slug": channel_slug,
-                    "name": channel_slug.replace("-", " ").title(),
-                    "currencyCode": currency,
-                    "isActive": True,
-                    "hasOrders": True,
-                    "metadata": [],
-                    "privateMetadata": [],
-                }
-                catalog[("Channel", channel_slug)] = channel
-            elif channel["currencyCode"] != currency:
-                raise ValueError(
-                    f"Channel {channel_slug} exists with currency {channel['currencyCode']}."
-                )
+            channel = self._channel_for(catalog, channel_slug, currency)
             order_lines = [self._build_order_line(spec, currency, catalog) for spec in lines]
             when = _iso(created)
             order: dict[str, Any] = {
@@ -1326,9 +1355,10 @@ class FakeSaleor:
         return entry
 
     def _catalog(self) -> dict[tuple[str, str], dict]:
-        """Channels, products and the like already used by orders, by slug, name or SKU.
+        """Channels, products and the like already in use, by slug, name or SKU.
 
-        Derived from ``orders`` so that ``reset(data=True)`` forgets them too.
+        Derived from ``orders`` and the ``channels``, ``variants`` and ``warehouses``
+        lists so that ``reset(data=True)`` forgets them too.
         """
         catalog: dict[tuple[str, str], dict] = {}
         for order in self.orders:
@@ -1336,20 +1366,17 @@ class FakeSaleor:
             if isinstance(channel, Mapping) and channel.get("slug"):
                 catalog[("Channel", channel["slug"])] = channel
             for line in order.get("lines") or ():
-                variant = line.get("variant")
-                if not isinstance(variant, Mapping) or "product" not in variant:
-                    continue
-                catalog[("ProductVariant", variant["sku"])] = variant
-                product = variant["product"]
-                catalog[("Product", product["name"])] = product
-                related = [product.get("productType"), product.get("category")]
-                for entry in related + list(product.get("collections") or ()):
-                    if entry:
-                        catalog[(entry["__typename"], entry["name"])] = entry
+                _catalog_variant(catalog, line.get("variant"))
             for fulfillment in order.get("fulfillments") or ():
                 warehouse = fulfillment.get("warehouse")
                 if warehouse:
                     catalog[("Warehouse", warehouse["name"])] = warehouse
+        for channel in self.channels:
+            catalog[("Channel", channel["slug"])] = channel
+        for variant in self.variants:
+            _catalog_variant(catalog, variant)
+        for warehouse in self.warehouses:
+            catalog[("Warehouse", warehouse["name"])] = warehouse
         return catalog
 
     def refresh_order(self, order: dict) -> None:
@@ -1575,16 +1602,9 @@ class FakeSaleor:
             earlier = [f.get("warehouse") for f in order["fulfillments"] if f.get("warehouse")]
             warehouse_entry = earlier[0] if earlier else None
         else:
-            warehouse_entry = self._catalog().get(("Warehouse", warehouse)) or {
-                "__typename": "Warehouse",
-                "id": global_id("Warehouse", uuid.uuid4()),
-                "name": warehouse,
-                "slug": _slug(warehouse),
-                "email": "",
-                "isPrivate": True,
-                "metadata": [],
-                "privateMetadata": [],
-            }
+            warehouse_entry = self._catalog().get(("Warehouse", warehouse)) or self._new_warehouse(
+                warehouse
+            )
         return {
             "__typename": "Fulfillment",
             "id": self.new_id("Fulfillment"),
@@ -2423,6 +2443,7 @@ class FakeSaleor:
         self.mutation("appTokenVerify")(self._resolve_app_token_verify)
         self.field("App", "accessToken")(self._resolve_app_access_token)
         self.register_order_resolvers()
+        self.register_returns_resolvers()
 
     def _resolve_app(self, info: Any, id: str | None = None) -> dict | None:
         context: RequestContext = info.context
@@ -2492,6 +2513,1537 @@ class FakeSaleor:
         if context.app is not None or not context.is_staff:
             return None
         return self.issue_staff_app_token(context.user, app)
+
+
+    # ------------------------------------------------------------------ catalog data API
+
+    def add_channel(
+        self,
+        slug: str = "default-channel",
+        currency: str = "USD",
+        *,
+        is_active: bool = True,
+        automatically_confirm_all_new_orders: bool = True,
+    ) -> dict:
+        """A channel, reused by slug (``add_order`` makes its own on first use too).
+
+        With ``automatically_confirm_all_new_orders`` off (a channel order
+        setting), ``draftOrderComplete`` leaves orders UNCONFIRMED.
+        """
+        with self.lock:
+            channel = self._channel_for(self._catalog(), slug, currency)
+            channel["isActive"] = is_active
+            channel["_automatically_confirm_all_new_orders"] = automatically_confirm_all_new_orders
+            _append_once(self.channels, channel)
+        return channel
+
+    def add_warehouse(self, name: str = "Default warehouse") -> dict:
+        """A warehouse, reused by name; ``fulfill(warehouse=name)`` ships from the same one."""
+        with self.lock:
+            warehouse = self._catalog().get(("Warehouse", name)) or self._new_warehouse(name)
+            _append_once(self.warehouses, warehouse)
+        return warehouse
+
+    def add_variant(
+        self,
+        sku: str,
+        *,
+        price: Decimal | int | str | None = None,
+        channel_slug: str = "default-channel",
+        currency: str | None = None,
+        track_inventory: bool = True,
+        stocks: Mapping[str, int] | None = None,
+        **spec: Any,
+    ) -> dict:
+        """A product variant, e.g. the one an exchange ships; an existing SKU is reused.
+
+        ``spec`` takes the catalog keys of an order line (``product_name``,
+        ``variant_name``, ``product_type``, ``category``, ``collections``,
+        ``metadata``, ``variant_metadata``, ``product_visible``). ``price`` (gross)
+        lists the variant in the channel at that price, which ``draftOrderCreate``
+        needs; a variant already sold in a channel is listed there at its
+        undiscounted unit price. ``currency`` is needed for a new channel only
+        (default USD). ``stocks`` sets ``{warehouse name: quantity}``.
+        """
+        unknown = set(spec) - _VARIANT_SPEC_KEYS
+        if unknown:
+            raise ValueError(
+                f"Unknown variant keys {sorted(unknown)}; use {sorted(_VARIANT_SPEC_KEYS)}."
+            )
+        with self.lock:
+            catalog = self._catalog()
+            variant = self._variant_for({"sku": sku, **spec}, catalog)
+            variant["trackInventory"] = track_inventory
+            _append_once(self.variants, variant)
+            if price is not None:
+                channel = self._channel_for(catalog, channel_slug, currency)
+                _append_once(self.channels, channel)
+                amount = _quantize(_decimal(price, "price"), channel["currencyCode"])
+                variant.setdefault("_channel_prices", {})[channel_slug] = amount
+            for warehouse, quantity in (stocks or {}).items():
+                self.set_stock(sku, quantity, warehouse=warehouse)
+        return variant
+
+    def set_stock(
+        self,
+        sku: str,
+        quantity: int,
+        *,
+        warehouse: str = "Default warehouse",
+        allocated: int | None = None,
+    ) -> dict:
+        """Set the stock of ``sku`` in ``warehouse`` (created if new); returns the Stock dict."""
+        with self.lock:
+            variant = self._catalog().get(("ProductVariant", sku))
+            if variant is None:
+                raise ValueError(f"No variant {sku!r}: use add_variant() or add_order() first.")
+            stock = self._stock(variant, self.add_warehouse(warehouse))
+            stock["quantity"] = int(quantity)
+            if allocated is not None:
+                stock["quantityAllocated"] = int(allocated)
+        return stock
+
+    def stock_levels(self, sku: str) -> dict[str, int]:
+        """``{warehouse name: quantity}`` of ``sku``, e.g. to see that a return did not restock."""
+        with self.lock:
+            return {
+                stock["warehouse"]["name"]: stock["quantity"]
+                for stock in self.stocks
+                if stock["productVariant"]["sku"] == sku
+            }
+
+    def add_shipping_method(
+        self,
+        name: str = "Standard",
+        price: Decimal | int | str = Decimal("0"),
+        *,
+        channel_slug: str = "default-channel",
+        currency: str | None = None,
+    ) -> dict:
+        """A shipping method of a channel, for ``draftOrderCreate(input: {shippingMethod})``.
+
+        ``currency`` is needed for a new channel only (default USD).
+        """
+        with self.lock:
+            channel = self._channel_for(self._catalog(), channel_slug, currency)
+            _append_once(self.channels, channel)
+            method = {
+                "__typename": "ShippingMethodType",
+                "id": self.new_id("ShippingMethodType"),
+                "name": name,
+                "price": _money(_decimal(price, "price"), channel["currencyCode"]),
+                "metadata": [],
+                "privateMetadata": [],
+                "_channel": channel,
+            }
+            self.shipping_methods.append(method)
+        return method
+
+    def _channel_for(self, catalog: dict, slug: str, currency: str | None) -> dict:
+        """The channel ``slug``, created in ``currency`` (default USD) when new."""
+        channel = catalog.get(("Channel", slug))
+        if currency is None:
+            currency = channel["currencyCode"] if channel else "USD"
+        currency = currency.upper()
+        if channel is None:
+            channel = {
+                "__typename": "Channel",
+                "id": self.new_id("Channel"),
+                "slug": slug,
+                "name": slug.replace("-", " ").title(),
+                "currencyCode": currency,
+                "isActive": True,
+                "hasOrders": True,
+                "metadata": [],
+                "privateMetadata": [],
+            }
+            catalog[("Channel", slug)] = channel
+        elif channel["currencyCode"] != currency:
+            raise ValueError(f"Channel {slug} exists with currency {channel['currencyCode']}.")
+        return channel
+
+    def _new_warehouse(self, name: str) -> dict:
+        return {
+            "__typename": "Warehouse",
+            "id": global_id("Warehouse", uuid.uuid4()),
+            "name": name,
+            "slug": _slug(name),
+            "email": "",
+            "isPrivate": True,
+            "companyName": "",
+            "clickAndCollectOption": "DISABLED",
+            "externalReference": None,
+            "address": _address_dict(
+                {"companyName": name, "country": "US"}, self.new_id("Address")
+            ),
+            "metadata": [],
+            "privateMetadata": [],
+        }
+
+    def _stock(self, variant: dict, warehouse: dict) -> dict:
+        """The Stock of ``variant`` in ``warehouse``, created empty if missing."""
+        for stock in self.stocks:
+            if stock["productVariant"] is variant and stock["warehouse"] is warehouse:
+                return stock
+        stock = {
+            "__typename": "Stock",
+            "id": self.new_id("Stock"),
+            "warehouse": warehouse,
+            "productVariant": variant,
+            "quantity": 0,
+            "quantityAllocated": 0,
+            "quantityReserved": 0,
+        }
+        self.stocks.append(stock)
+        return stock
+
+    def _variant_price(self, variant: Mapping, channel: Mapping) -> Decimal | None:
+        """The variant's price in ``channel``, or None when it is not listed there."""
+        listed = (variant.get("_channel_prices") or {}).get(channel["slug"])
+        if listed is not None:
+            return listed
+        for order in reversed(self.orders):
+            if order.get("channel") is not channel or order.get("status") == "DRAFT":
+                continue
+            for line in order["lines"]:
+                if line.get("variant") is variant:
+                    return _amount(line["undiscountedUnitPrice"]["gross"])
+        return None
+
+    # ------------------------------------------------------------------ simulated payment app
+
+    def settle_refund(
+        self, granted_refund_id: str, success: bool = True, message: str = ""
+    ) -> dict:
+        """The payment app reports the outcome of a PENDING refund (``transactionEventReport``).
+
+        A success moves the amount from ``refundPendingAmount`` to
+        ``refundedAmount`` and sends ORDER_REFUNDED, ORDER_UPDATED (and
+        ORDER_FULLY_REFUNDED once everything is refunded); a failure gives the
+        amount back to ``chargedAmount`` and sends ORDER_PAID, ORDER_FULLY_PAID
+        (when fully charged again) and ORDER_UPDATED. As in Saleor, those
+        payloads still show the grant as PENDING; its status changes after them.
+        Returns the new REFUND_SUCCESS or REFUND_FAILURE TransactionEvent.
+        """
+        with self.lock:
+            found = self._find_granted_refund(granted_refund_id)
+            if found is None:
+                raise ValueError(f"No granted refund {granted_refund_id}.")
+            order, grant = found
+            if grant["status"] != "PENDING":
+                raise ValueError(
+                    f"Granted refund {granted_refund_id} is {grant['status']}, not PENDING."
+                )
+            request = next(e for e in grant["transactionEvents"] if e["type"] == "REFUND_REQUEST")
+            transaction = grant["transaction"]
+            amount = _amount(request["amount"])
+            event = self._transaction_event(
+                "REFUND_SUCCESS" if success else "REFUND_FAILURE",
+                amount,
+                order["_currency"],
+                _now_iso(),
+                request["pspReference"],
+                _payment_app(transaction),
+            )
+            event["message"] = message
+            _add_refund_event(transaction, grant, event)
+            _shift(transaction, "refundPendingAmount", -amount)
+            _shift(transaction, "refundedAmount" if success else "chargedAmount", amount)
+            self.refresh_order(order)
+            event_types = _refunded_events(order) if success else _charged_again_events(order)
+            records = [
+                record
+                for event_type in event_types
+                for record in self._prepare_deliveries(event_type, {"order": order}, None, None)
+            ]
+            grant["status"] = "SUCCESS" if success else "FAILURE"
+        self._dispatch(records)
+        return event
+
+    def _payment_app_outcome(self) -> str:
+        if self.payment_app_mode not in PAYMENT_APP_MODES:
+            raise ValueError(f"payment_app_mode must be one of {PAYMENT_APP_MODES}.")
+        if self.fail_refund_requests > 0:
+            self.fail_refund_requests -= 1
+            return "failure"
+        return self.payment_app_mode
+
+    def _request_refund(
+        self, order: dict, transaction: dict, grant: dict, amount: Decimal, context: RequestContext
+    ) -> None:
+        """Record REFUND_REQUEST and let the simulated payment app answer it.
+
+        Saleor delivers TRANSACTION_REFUND_REQUESTED to the app owning the
+        transaction; its answer decides the events. Webhooks caused by the
+        answer are built before the grant's status is recalculated, which is
+        why they show the status it had before (captures: NONE).
+        """
+        currency = order["_currency"]
+        outcome = self._payment_app_outcome()
+        request = self._transaction_event("REFUND_REQUEST", amount, currency, _now_iso(), "", None)
+        _add_refund_event(transaction, grant, request)
+        record = {
+            "grantedRefund": grant["id"],
+            "transaction": transaction["id"],
+            "amount": amount,
+            "currency": currency,
+            "pspReference": "",
+            "outcome": outcome,
+        }
+        self.refund_requests.append(record)
+        app = _payment_app(transaction)
+        if outcome == "no_app":
+            failure = self._transaction_event(
+                "REFUND_FAILURE", amount, currency, _now_iso(), "", None
+            )
+            failure["message"] = _NO_PAYMENT_APP
+            _add_refund_event(transaction, grant, failure)
+            grant["status"] = "FAILURE"
+            raise _invalid(None, _NO_PAYMENT_APP, "MISSING_TRANSACTION_ACTION_REQUEST_WEBHOOK")
+        psp_reference = f"refund-{secrets.token_hex(6)}"
+        request["pspReference"] = record["pspReference"] = psp_reference
+        transaction["modifiedAt"] = _now_iso()
+        if outcome == "failure":
+            failure = self._transaction_event(
+                "REFUND_FAILURE", amount, currency, _now_iso(), psp_reference, app
+            )
+            failure["message"] = self.refund_failure_message
+            _add_refund_event(transaction, grant, failure)
+            status = "FAILURE"  # nothing moved, so Saleor sends no webhook
+        elif outcome == "pending":
+            _shift(transaction, "chargedAmount", -amount)
+            _shift(transaction, "refundPendingAmount", amount)
+            self.refresh_order(order)
+            self.emit_event("ORDER_UPDATED", {"order": order})
+            status = "PENDING"
+        else:
+            success = self._transaction_event(
+                "REFUND_SUCCESS", amount, currency, _now_iso(), psp_reference, app
+            )
+            _add_refund_event(transaction, grant, success)
+            _shift(transaction, "chargedAmount", -amount)
+            _shift(transaction, "refundedAmount", amount)
+            self.refresh_order(order)
+            for event_type in _refunded_events(order):
+                self.emit_event(event_type, {"order": order})
+            status = "SUCCESS"
+        grant["status"] = status
+        self._add_order_event(order, "TRANSACTION_REFUND_REQUESTED", context, amount=amount)
+
+    # ------------------------------------------------------------------ returns resolvers
+
+    def register_returns_resolvers(self) -> None:
+        """(Re)register the built-in resolvers of refunds, returns, store credit and exchanges.
+
+        Mutations ``orderGrantRefundCreate``,
+        ``transactionRequestRefundForGrantedRefund``, ``orderRefund``,
+        ``orderFulfillmentReturnProducts``, ``giftCardCreate``,
+        ``draftOrderCreate``, ``draftOrderComplete``,
+        ``productVariantStocksUpdate``, ``updateMetadata``,
+        ``updatePrivateMetadata`` and ``orderNoteAdd``; queries ``giftCards``
+        and ``productVariant``; the guarded fields ``GiftCard.code`` and
+        ``ProductVariant.stocks``.
+        """
+        # {mutation: (resolver, the deprecated field Saleor repeats the errors in)}
+        mutations = {
+            "orderGrantRefundCreate": (self._resolve_grant_refund_create, None),
+            "transactionRequestRefundForGrantedRefund": (
+                self._resolve_request_granted_refund,
+                None,
+            ),
+            "orderRefund": (self._resolve_order_refund, "orderErrors"),
+            "orderFulfillmentReturnProducts": (self._resolve_return_products, "orderErrors"),
+            "giftCardCreate": (self._resolve_gift_card_create, "giftCardErrors"),
+            "draftOrderCreate": (self._resolve_draft_order_create, "orderErrors"),
+            "draftOrderComplete": (self._resolve_draft_order_complete, "orderErrors"),
+            "productVariantStocksUpdate": (
+                self._resolve_variant_stocks_update,
+                "bulkStockErrors",
+            ),
+            "updateMetadata": (self._resolve_update_metadata, "metadataErrors"),
+            "updatePrivateMetadata": (self._resolve_update_private_metadata, "metadataErrors"),
+            "orderNoteAdd": (self._resolve_order_note_add, None),
+        }
+        for name, (resolver, legacy_errors_field) in mutations.items():
+            self.mutation(name)(_mutation_payload(resolver, legacy_errors_field))
+        self.query("giftCards")(self._resolve_gift_cards)
+        self.query("productVariant")(self._resolve_product_variant)
+        self.field("GiftCard", "code")(self._resolve_gift_card_code)
+        self.field("ProductVariant", "stocks")(self._resolve_variant_stocks)
+
+    def _resolve_grant_refund_create(self, info: Any, id: str, input: dict) -> dict:
+        """``orderGrantRefundCreate``, validated in the order of Saleor's clean_input."""
+        context: RequestContext = info.context
+        context.require("MANAGE_ORDERS")
+        order = self._order_or_error(id, "id")
+        amount = input.get("amount")
+        lines_input = input.get("lines") or []
+        for_shipping = bool(input.get("grantRefundForShipping"))
+        if amount is None and not lines_input and not for_shipping:
+            fields = ("amount", "lines", "grantRefundForShipping")
+            message = (
+                "You must provide at least one of `amount`, `lines`, `grantRefundForShipping`."
+            )
+            raise _MutationErrors(*(_error(field, message, "REQUIRED") for field in fields))
+        _refuse_reason_reference(input.get("reasonReference"))
+        granted_lines = self._clean_grant_lines(order, lines_input)
+        if for_shipping and any(g["shippingCostsIncluded"] for g in order["grantedRefunds"]):
+            raise _invalid(
+                "grantRefundForShipping",
+                "Shipping costs have already been granted.",
+                "SHIPPING_COSTS_ALREADY_GRANTED",
+            )
+        transaction = self._order_transaction_or_error(order, input["transactionId"])
+        currency = order["_currency"]
+        charged = _amount(transaction["chargedAmount"])
+        if amount is None:
+            computed = sum(
+                (
+                    _amount(line["orderLine"]["unitPrice"]["gross"]) * line["quantity"]
+                    for line in granted_lines
+                ),
+                Decimal(0),
+            )
+            if for_shipping:
+                computed += _amount(order["shippingPrice"]["gross"])
+            value = min(computed, charged)
+        else:
+            value = _quantize(_decimal_argument(amount, "amount"), currency)
+            if value > charged:
+                raise _invalid(
+                    "amount",
+                    "Amount cannot be greater than the charged amount of provided transaction.",
+                    "AMOUNT_GREATER_THAN_AVAILABLE",
+                )
+        now = _now_iso()
+        grant = {
+            "__typename": "OrderGrantedRefund",
+            "id": self.new_id("OrderGrantedRefund"),
+            "createdAt": now,
+            "updatedAt": now,
+            "amount": _money(value, currency),
+            "reason": input.get("reason") or "",
+            "reasonReference": None,
+            "user": context.user,
+            "app": context.app,
+            "shippingCostsIncluded": for_shipping,
+            "lines": granted_lines,
+            "status": "NONE",
+            "transactionEvents": [],
+            "transaction": transaction,
+        }
+        order["grantedRefunds"].append(grant)
+        self.refresh_order(order)
+        return {"order": order, "grantedRefund": grant}
+
+    def _clean_grant_lines(self, order: dict, lines_input: list[dict]) -> list[dict]:
+        """Granted refund lines, or Saleor's INVALID error with one nested error per bad line."""
+        errors = []
+        for line_input in lines_input:
+            if line_input.get("reasonReference"):
+                errors.append(
+                    {
+                        "lineId": line_input["id"],
+                        "field": "reasonReference",
+                        "message": "Reason reference type is not configured.",
+                        "code": "NOT_CONFIGURED",
+                    }
+                )
+        # Keyed by line ID: a line given twice counts once, with its last quantity.
+        requested: dict[str, dict] = {}
+        for line_input in lines_input:
+            try:
+                _parse_global_id(line_input["id"], "OrderLine")
+            except GraphQLError as exc:
+                errors.append(
+                    {
+                        "lineId": line_input["id"],
+                        "field": "id",
+                        "message": exc.message,
+                        "code": "GRAPHQL_ERROR",
+                    }
+                )
+                continue
+            requested[line_input["id"]] = line_input
+        lines = {line["id"]: line for line in order["lines"]}
+        for line_id in requested:
+            if line_id not in lines:
+                errors.append(
+                    {
+                        "lineId": line_id,
+                        "field": "id",
+                        "message": "Could not resolve to a line.",
+                        "code": "NOT_FOUND",
+                    }
+                )
+        for line_id, line_input in requested.items():
+            line = lines.get(line_id)
+            if line is None:
+                continue
+            already = sum(
+                granted_line["quantity"]
+                for granted in order["grantedRefunds"]
+                for granted_line in granted.get("lines") or ()
+                if granted_line["orderLine"] is line
+            )
+            if line_input["quantity"] + already > line["quantity"]:
+                errors.append(
+                    {
+                        "lineId": line_id,
+                        "field": "quantity",
+                        "message": (
+                            "Cannot grant refund for more than the available quantity "
+                            f"of the line ({line['quantity'] - already})."
+                        ),
+                        "code": "QUANTITY_GREATER_THAN_AVAILABLE",
+                    }
+                )
+        if errors:
+            raise _invalid("lines", "Provided input for lines is invalid.", "INVALID", lines=errors)
+        return [
+            {
+                "__typename": "OrderGrantedRefundLine",
+                "id": self.new_id("OrderGrantedRefundLine"),
+                "quantity": line_input["quantity"],
+                "orderLine": lines[line_id],
+                "reason": line_input.get("reason"),
+                "reasonReference": None,
+            }
+            for line_id, line_input in requested.items()
+        ]
+
+    def _order_transaction_or_error(self, order: dict, transaction_id: str) -> dict:
+        # A malformed ID escapes Saleor's mutation as a top-level GraphQL error.
+        _parse_global_id(transaction_id, "TransactionItem")
+        for transaction in order["transactions"]:
+            if transaction["id"] == transaction_id:
+                return transaction
+        raise _invalid("transactionId", f"{_MISSING_NODE} {transaction_id}", "NOT_FOUND")
+
+    def _resolve_request_granted_refund(
+        self,
+        info: Any,
+        grantedRefundId: str,  # noqa: N803
+        id: str | None = None,
+        token: str | None = None,
+    ) -> dict:
+        """``transactionRequestRefundForGrantedRefund``: refuse PENDING or paid grants, else pay."""
+        context: RequestContext = info.context
+        context.require("HANDLE_PAYMENTS")
+        order, grant = self._granted_refund_or_error(grantedRefundId)
+        transaction = grant.get("transaction")
+        if transaction is not None:
+            if grant["status"] == "PENDING":
+                raise _invalid(
+                    "grantedRefundId",
+                    "The refund request is already in progress.",
+                    "REFUND_IS_PENDING",
+                )
+            if grant["status"] == "SUCCESS":
+                raise _invalid(
+                    "grantedRefundId",
+                    "The granted refund is already processed.",
+                    "REFUND_ALREADY_PROCESSED",
+                )
+            charged = _amount(transaction["chargedAmount"])
+            granted = _amount(grant["amount"])
+            if charged < granted:
+                # Saleor prints the stored values, with 3 decimal places.
+                raise _invalid(
+                    "grantedRefundId",
+                    f"The granted refund amount {granted:.3f} is greater than available "
+                    f"charged amount on transactionItem ({charged:.3f}).Update the order "
+                    "granted refund amount to process the grant refund.",
+                    "AMOUNT_GREATER_THAN_AVAILABLE",
+                )
+        else:
+            transaction = self._grant_transaction_or_error(order, id, token)
+            grant["transaction"] = transaction
+        charged = _amount(transaction["chargedAmount"])
+        amount = min(_amount(grant["amount"]) or charged, charged)
+        self._request_refund(order, transaction, grant, amount, context)
+        return {"transaction": transaction}
+
+    def _grant_transaction_or_error(self, order: dict, id: str | None, token: str | None) -> dict:
+        """The transaction named by ``id`` or ``token`` for a grant that has none yet."""
+        if id and token:
+            raise _invalid(None, "Argument 'id' cannot be combined with 'token'", "GRAPHQL_ERROR")
+        if not id and not token:
+            message = "At least one of arguments is required: 'id', 'token'."
+            raise _invalid(None, message, "GRAPHQL_ERROR")
+        if id:
+            _parse_global_id(id, "TransactionItem")
+        for candidate in self.orders:
+            for transaction in candidate["transactions"]:
+                if transaction["id"] == id or (token and transaction.get("token") == str(token)):
+                    if candidate is not order:
+                        raise _MutationErrors(
+                            _error(
+                                "grantedRefundId",
+                                "The granted refund belongs to different order than transaction.",
+                                "INVALID",
+                            ),
+                            _error(
+                                "id",
+                                "The transaction belongs to different order than granted refund.",
+                                "INVALID",
+                            ),
+                        )
+                    return transaction
+        raise _invalid("id", f"{_MISSING_NODE} {id or token}", "NOT_FOUND")
+
+    def _resolve_order_refund(self, info: Any, id: str, amount: Any) -> dict:
+        """``orderRefund`` (legacy Payments API): refunds through the order's last Payment."""
+        context: RequestContext = info.context
+        context.require("MANAGE_ORDERS")
+        value = _decimal_argument(amount, "amount")
+        if value <= 0:
+            raise _invalid("amount", "Amount should be a positive number.", "ZERO_QUANTITY")
+        order = self._order_or_error(id, "id")
+        currency = order["_currency"]
+        value = _quantize(value, currency)
+        payment = order["payments"][-1] if order["payments"] else None
+        if payment is None:
+            message = "There's no payment associated with the order."
+            raise _invalid("payment", message, "PAYMENT_MISSING")
+        if payment["chargeStatus"] not in _REFUNDABLE_PAYMENT_STATUSES:
+            raise _invalid("payment", "Payment cannot be refunded.", "CANNOT_REFUND")
+        if value > _amount(payment["capturedAmount"]):
+            raise _invalid("payment", "Cannot refund more than captured.", "PAYMENT_ERROR")
+        self._refund_payment(payment, value, currency)
+        self._add_order_event(order, "PAYMENT_REFUNDED", context, amount=value)
+        # Saleor records the refund as a REFUNDED fulfillment without lines or warehouse.
+        fulfillment = self._new_fulfillment(order, "REFUNDED", None, "", None, None, reason="")
+        fulfillment["warehouse"] = None
+        fulfillment["totalRefundedAmount"] = _money(value, currency)
+        order["fulfillments"].append(fulfillment)
+        self.refresh_order(order)
+        for event_type in _refunded_events(order):
+            self.emit_event(event_type, {"order": order}, issuing_principal=context.requestor)
+        return {"order": order}
+
+    def _refund_payment(self, payment: dict, amount: Decimal, currency: str) -> None:
+        """A successful legacy REFUND transaction: ``capturedAmount`` falls by ``amount``."""
+        captured = _amount(payment["capturedAmount"]) - amount
+        payment["transactions"].append(
+            self._legacy_transaction(payment, "REFUND", amount, currency, _now_iso())
+        )
+        payment["capturedAmount"] = _money(captured, currency)
+        payment["availableRefundAmount"] = _money(captured, currency)
+        payment["chargeStatus"] = "PARTIALLY_REFUNDED" if captured else "FULLY_REFUNDED"
+        payment["actions"] = ["REFUND"] if captured else []
+        payment["modified"] = _now_iso()
+
+    def _resolve_return_products(self, info: Any, order: str, input: dict) -> dict:
+        """``orderFulfillmentReturnProducts``: returned units go to new fulfillments, unstocked."""
+        context: RequestContext = info.context
+        context.require("MANAGE_ORDERS")
+        target = self._order_or_error(order, "order")
+        currency = target["_currency"]
+        payment = None
+        amount_to_refund = None
+        if input.get("refund"):
+            payment = target["payments"][-1] if target["payments"] else None
+            if payment is None or payment["chargeStatus"] not in _REFUNDABLE_PAYMENT_STATUSES:
+                raise _invalid("order", "Order cannot be refunded.", "CANNOT_REFUND")
+            if input.get("amountToRefund") is not None:
+                amount_to_refund = _quantize(
+                    _decimal_argument(input["amountToRefund"], "amountToRefund"), currency
+                )
+                if amount_to_refund > _amount(payment["capturedAmount"]):
+                    raise _invalid(
+                        "amountToRefund",
+                        "The amountToRefund is greater than the maximal possible amount "
+                        "to refund.",
+                        "CANNOT_REFUND",
+                    )
+        _refuse_reason_reference(input.get("reasonReference"))
+        order_moves = self._clean_returned_order_lines(target, input.get("orderLines") or [])
+        fulfillment_moves = self._clean_returned_fulfillment_lines(
+            target, input.get("fulfillmentLines") or []
+        )
+        reason = input.get("reason") or ""
+        include_shipping = bool(input.get("includeShippingCosts"))
+
+        refunded = None
+        if payment is not None:
+            refunded = self._refund_returned_lines(
+                target,
+                payment,
+                order_moves + fulfillment_moves,
+                amount_to_refund,
+                include_shipping,
+                context,
+            )
+        replace_fulfillment = replace_order = None
+        if any(move.replace for move in order_moves + fulfillment_moves):
+            replace_fulfillment = self._returned_fulfillment(target, "REPLACED", reason)
+            replaced = [move for move in order_moves + fulfillment_moves if move.replace]
+            self._move_returned_lines(replace_fulfillment, replaced)
+            replace_order = self._replace_order(target, replaced)
+            self._add_order_event(target, "FULFILLMENT_REPLACED", context, moves=replaced)
+            self._add_order_event(target, "ORDER_REPLACEMENT_CREATED", context)
+            self._add_order_event(replace_order, "DRAFT_CREATED_FROM_REPLACE", context)
+        status = "RETURNED" if refunded is None else "REFUNDED_AND_RETURNED"
+        return_fulfillment = self._returned_fulfillment(target, status, reason)
+        if refunded is not None:
+            return_fulfillment["totalRefundedAmount"] = _money(refunded, currency)
+            if include_shipping and amount_to_refund is None:
+                shipping = dict(target["shippingPrice"]["gross"])
+                return_fulfillment["shippingRefundedAmount"] = shipping
+        returned = [move for move in order_moves + fulfillment_moves if not move.replace]
+        # Units refunded earlier (a REFUNDED fulfillment) go to a REFUNDED_AND_RETURNED one.
+        already_refunded = [move for move in returned if move.refunded_before]
+        self._move_returned_lines(
+            return_fulfillment, [move for move in returned if not move.refunded_before]
+        )
+        if already_refunded:
+            destination = return_fulfillment
+            if status != "REFUNDED_AND_RETURNED":
+                destination = self._returned_fulfillment(target, "REFUNDED_AND_RETURNED", reason)
+            self._move_returned_lines(destination, already_refunded)
+        target["fulfillments"] = [
+            fulfillment
+            for fulfillment in target["fulfillments"]
+            if fulfillment["lines"]
+            or fulfillment["status"] not in ("FULFILLED", "WAITING_FOR_APPROVAL")
+        ]
+        _refresh_order_status(target)
+        self.refresh_order(target)
+        self._add_order_event(target, "FULFILLMENT_RETURNED", context, moves=returned)
+        principal = context.requestor
+        self.emit_event("ORDER_UPDATED", {"order": target}, issuing_principal=principal)
+        if replace_order is not None:
+            self.emit_event(
+                "DRAFT_ORDER_CREATED", {"order": replace_order}, issuing_principal=principal
+            )
+        return {
+            "returnFulfillment": return_fulfillment,
+            "replaceFulfillment": replace_fulfillment,
+            "order": target,
+            "replaceOrder": replace_order,
+        }
+
+    def _clean_returned_order_lines(
+        self, order: dict, lines_input: list[dict]
+    ) -> list[_ReturnMove]:
+        lines = self._nodes_or_error(
+            [line_input["orderLineId"] for line_input in lines_input],
+            "OrderLine",
+            "orderLines",
+            {line["id"]: line for line in order["lines"]},
+        )
+        moves = []
+        for line, line_input in zip(lines, lines_input, strict=True):
+            quantity = line_input["quantity"]
+            unfulfilled = line["quantity"] - line["quantityFulfilled"]
+            if quantity < 1:
+                # Saleor does not check this; the fake refuses it to keep its books straight.
+                problem = "Provided quantity must be greater than 0."
+            elif quantity > line["quantity"]:
+                problem = "Provided quantity is bigger than quantity from order line."
+            elif quantity > unfulfilled:
+                problem = "Provided quantity is bigger than unfulfilled quantity."
+            elif line_input.get("replace") and line.get("variant") is None:
+                problem = "Unable to replace line as the assigned product doesn't exist."
+            else:
+                problem = None
+            if problem:
+                raise _invalid("orderLineId", problem, "INVALID_QUANTITY")
+            _refuse_reason_reference(line_input.get("reasonReference"))
+            moves.append(
+                _ReturnMove(
+                    line,
+                    None,
+                    None,
+                    quantity,
+                    bool(line_input.get("replace")),
+                    line_input.get("reason") or "",
+                )
+            )
+        return moves
+
+    def _clean_returned_fulfillment_lines(
+        self, order: dict, lines_input: list[dict]
+    ) -> list[_ReturnMove]:
+        owners = {
+            fulfillment_line["id"]: (fulfillment, fulfillment_line)
+            for fulfillment in order["fulfillments"]
+            for fulfillment_line in fulfillment["lines"]
+        }
+        found = self._nodes_or_error(
+            [line_input["fulfillmentLineId"] for line_input in lines_input],
+            "FulfillmentLine",
+            "fulfillmentLines",
+            owners,
+        )
+        moves = []
+        for (fulfillment, fulfillment_line), line_input in zip(found, lines_input, strict=True):
+            quantity = line_input["quantity"]
+            if quantity < 1:
+                message = "Provided quantity must be greater than 0."
+                raise _invalid("fulfillmentLineId", message, "INVALID_QUANTITY")
+            if quantity > fulfillment_line["quantity"]:
+                raise _invalid(
+                    "fulfillmentLineId",
+                    "Provided quantity is bigger than quantity from fulfillment line",
+                    "INVALID_QUANTITY",
+                )
+            if fulfillment["status"] not in _RETURNABLE_FULFILLMENT_STATUSES:
+                raise _invalid(
+                    "fulfillmentLineId",
+                    "Unable to process action for fulfillmentLine with different status than "
+                    + ", ".join(status.lower() for status in _RETURNABLE_FULFILLMENT_STATUSES)
+                    + ".",
+                    "INVALID",
+                )
+            line = fulfillment_line["orderLine"]
+            if line_input.get("replace") and line.get("variant") is None:
+                message = "Unable to replace line as the assigned product doesn't exist."
+                raise _invalid("orderLineId", message, "INVALID_QUANTITY")
+            _refuse_reason_reference(line_input.get("reasonReference"))
+            moves.append(
+                _ReturnMove(
+                    line,
+                    fulfillment,
+                    fulfillment_line,
+                    quantity,
+                    bool(line_input.get("replace")),
+                    line_input.get("reason") or "",
+                )
+            )
+        return moves
+
+    def _refund_returned_lines(
+        self,
+        order: dict,
+        payment: dict,
+        moves: list[_ReturnMove],
+        amount_to_refund: Decimal | None,
+        include_shipping: bool,
+        context: RequestContext,
+    ) -> Decimal:
+        """``refund: true`` with a legacy Payment: refund the returned (not replaced) units."""
+        currency = order["_currency"]
+        amount = amount_to_refund
+        if amount is None:
+            amount = sum(
+                (
+                    _amount(move.line["unitPrice"]["gross"]) * move.quantity
+                    for move in moves
+                    if not move.replace and not move.refunded_before
+                ),
+                Decimal(0),
+            )
+            if include_shipping:
+                amount += _amount(order["shippingPrice"]["gross"])
+        if amount:
+            amount = min(_amount(payment["capturedAmount"]), amount)
+            self._refund_payment(payment, amount, currency)
+            self._add_order_event(order, "PAYMENT_REFUNDED", context, amount=amount)
+            self.refresh_order(order)
+            # The ORDER_UPDATED of the return itself follows, so none is sent here.
+            for event_type in _refunded_events(order):
+                if event_type != "ORDER_UPDATED":
+                    self.emit_event(
+                        event_type, {"order": order}, issuing_principal=context.requestor
+                    )
+        self._add_order_event(order, "FULFILLMENT_REFUNDED", context, amount=amount)
+        return amount
+
+    def _returned_fulfillment(self, order: dict, status: str, reason: str) -> dict:
+        fulfillment = self._new_fulfillment(order, status, None, "", None, None, reason=reason)
+        order["fulfillments"].append(fulfillment)
+        return fulfillment
+
+    def _move_returned_lines(self, target: dict, moves: list[_ReturnMove]) -> None:
+        """Move units into ``target``: unfulfilled ones count as fulfilled from now on."""
+        for move in moves:
+            if move.fulfillment_line is None:
+                move.line["quantityFulfilled"] += move.quantity
+            else:
+                move.fulfillment_line["quantity"] -= move.quantity
+                if not move.fulfillment_line["quantity"]:
+                    move.fulfillment["lines"].remove(move.fulfillment_line)
+            target["lines"].append(
+                self._new_fulfillment_line(move.line, move.quantity, move.reason)
+            )
+
+    def _replace_order(self, original: dict, moves: list[_ReturnMove]) -> dict:
+        """The REISSUE draft Saleor makes for replaced units: the customer's data, no shipping."""
+        quantities: dict[str, int] = {}
+        for move in moves:
+            quantities[move.line["id"]] = quantities.get(move.line["id"], 0) + move.quantity
+        draft = self.add_order(
+            channel_slug=original["channel"]["slug"],
+            currency=original["_currency"],
+            user=original.get("user"),
+            user_email=original.get("userEmail"),
+            status="DRAFT",
+            metadata=_metadata_dict(original.get("metadata")),
+            origin="REISSUE",
+            original=original["id"],
+            privateMetadata=[dict(item) for item in original.get("privateMetadata") or ()],
+            shippingAddress=self._copy_address(original.get("shippingAddress")),
+            billingAddress=self._copy_address(original.get("billingAddress")),
+            languageCodeEnum=original.get("languageCodeEnum", "EN_US"),
+        )
+        lines_by_id = {line["id"]: line for line in original["lines"]}
+        for line_id, quantity in quantities.items():
+            draft["lines"].append(
+                _copy_order_line(lines_by_id[line_id], quantity, draft["_currency"])
+            )
+        self.refresh_order(draft)
+        return draft
+
+    def _resolve_gift_card_create(self, info: Any, input: dict) -> dict:
+        """``giftCardCreate``: store credit with an exact balance and a generated code."""
+        context: RequestContext = info.context
+        context.require("MANAGE_GIFT_CARD")
+        code = input.get("code")
+        if code and any(card["code"] == code for card in self.gift_cards):
+            raise _invalid("code", "Promo code already exists.", "ALREADY_EXISTS")
+        code = code or self._new_gift_card_code()
+        expiry_date = input.get("expiryDate")
+        if expiry_date and datetime.date.fromisoformat(str(expiry_date)) <= datetime.date.today():
+            raise _invalid("expiryDate", "Expiry date must be in the future.", "INVALID")
+        balance = input["balance"]
+        currency = balance["currency"]
+        amount = _decimal_argument(balance["amount"], "balance")
+        precision = get_currency_precision(currency)
+        if amount and amount.normalize().as_tuple().exponent < -precision:
+            message = f"Value cannot have more than {precision} decimal places."
+            raise _invalid("balance", message, "INVALID")
+        if not amount > 0:
+            raise _invalid("balance", "Balance amount have to be greater than 0.", "INVALID")
+        email = input.get("userEmail")
+        if email:
+            if not _EMAIL.fullmatch(email):
+                raise _invalid("email", "Provided email is invalid.", "INVALID")
+            if not input.get("channel"):
+                message = "Channel slug must be specified when user_email is provided."
+                raise _invalid("channel", message, "REQUIRED")
+        assigned_to = None
+        if input.get("assignedTo"):
+            assigned_to = self._user_or_error(input["assignedTo"], "assignedTo")
+        metadata = _metadata_input(input.get("metadata"), "metadata")
+        private_metadata = _metadata_input(input.get("privateMetadata"), "privateMetadata")
+        user = context.user
+        card = {
+            "__typename": "GiftCard",
+            "id": self.new_id("GiftCard"),
+            "code": code,
+            "displayCode": code[-4:],
+            "last4CodeChars": code[-4:],
+            "created": _now_iso(),
+            "createdBy": user,
+            "createdByEmail": user["email"] if user else None,
+            "usedBy": None,
+            "usedByEmail": None,
+            "assignedTo": assigned_to,
+            "assignedToEmail": assigned_to["email"] if assigned_to else None,
+            "app": context.app,
+            "product": None,
+            "lastUsedOn": None,
+            "expiryDate": str(expiry_date) if expiry_date else None,
+            "isActive": bool(input["isActive"]),
+            "boughtInChannel": None,
+            "initialBalance": _money(amount, currency),
+            "currentBalance": _money(amount, currency),
+            "tags": [
+                {"__typename": "GiftCardTag", "id": self.new_id("GiftCardTag"), "name": tag}
+                for tag in input.get("addTags") or ()
+            ],
+            "events": [],
+            "metadata": _sorted_metadata(metadata),
+            "privateMetadata": _sorted_metadata(private_metadata),
+            "_note": input.get("note"),
+        }
+        self.gift_cards.append(card)
+        self.emit_event(
+            "GIFT_CARD_CREATED", {"giftCard": card}, issuing_principal=context.requestor
+        )
+        return {"giftCard": card}
+
+    def _new_gift_card_code(self) -> str:
+        """Saleor's generate_promo_code: 12 upper-case hex digits in groups of 4, unique."""
+        while True:
+            digits = secrets.token_hex(6).upper()
+            code = "-".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+            if all(card["code"] != code for card in self.gift_cards):
+                return code
+
+    def _resolve_gift_cards(self, info: Any, **args: Any) -> dict:
+        info.context.require("MANAGE_GIFT_CARD")
+        unsupported = set(args) - {"first", "last", "filter"}
+        if unsupported:
+            raise GraphQLError(
+                f"giftCards({', '.join(sorted(unsupported))}) is not implemented in the fake."
+            )
+        filter_ = args.get("filter") or {}
+        unsupported = set(filter_) - {"metadata", "isActive", "tags", "used"}
+        if unsupported:
+            raise GraphQLError(
+                f"giftCards(filter: {', '.join(sorted(unsupported))}) "
+                "is not implemented in the fake."
+            )
+        cards = list(self.gift_cards)
+        for item in filter_.get("metadata") or ():
+            cards = [
+                card
+                for card in cards
+                if _has_metadata(card["metadata"], item["key"], item.get("value"))
+            ]
+        if filter_.get("isActive") is not None:
+            cards = [card for card in cards if card["isActive"] == filter_["isActive"]]
+        if filter_.get("tags"):
+            wanted = set(filter_["tags"])
+            cards = [card for card in cards if wanted & {tag["name"] for tag in card["tags"]}]
+        if filter_.get("used") is not None:
+            cards = [card for card in cards if (card["usedByEmail"] is not None) == filter_["used"]]
+        # GiftCard's default ordering is by code.
+        cards.sort(key=lambda card: card["code"])
+        return _connection(cards, info, args, "GiftCard", "code")
+
+    @staticmethod
+    def _resolve_gift_card_code(card: dict, info: Any, **args: Any) -> str:
+        context: RequestContext = info.context
+        requestor = context.requestor
+        owners = {(card.get(key) or {}).get("id") for key in ("usedBy", "assignedTo")} - {None}
+        if requestor is not None and (
+            requestor.get("id") in owners or context.has_perm("MANAGE_GIFT_CARD")
+        ):
+            return card["code"]
+        raise PermissionDenied(permissions=["OWNER", "MANAGE_GIFT_CARD"])
+
+    def _resolve_draft_order_create(self, info: Any, input: dict) -> dict:
+        """``draftOrderCreate``: lines by variant, an optional custom price each (0 allowed)."""
+        context: RequestContext = info.context
+        context.require("MANAGE_ORDERS")
+        shipping_method = None
+        if input.get("shippingMethod"):
+            shipping_method = self._shipping_method_or_error(input["shippingMethod"])
+        user = None
+        email = input.get("userEmail")
+        if email:
+            user = self._user_by_email(email)
+        elif input.get("user"):
+            user = self._user_or_error(input["user"], "user")
+        if not input.get("channelId"):
+            raise _invalid("channel", "Channel id is required.", "REQUIRED")
+        channel = self._channel_or_error(input["channelId"])
+        lines = self._clean_draft_lines(input.get("lines") or [], channel)
+        shipping_address = billing_address = None
+        if input.get("shippingAddress"):
+            shipping_address = self._address_or_error(input["shippingAddress"], "SHIPPING")
+        elif input.get("saveShippingAddress") is not None:
+            raise _invalid(
+                "saveShippingAddress",
+                "This option can only be selected if a shipping address is provided.",
+                "MISSING_ADDRESS_DATA",
+            )
+        if input.get("billingAddress"):
+            billing_address = self._address_or_error(input["billingAddress"], "BILLING")
+        elif input.get("saveBillingAddress") is not None:
+            raise _invalid(
+                "saveBillingAddress",
+                "This option can only be selected if a billing address is provided.",
+                "MISSING_ADDRESS_DATA",
+            )
+        if input.get("voucher") or input.get("voucherCode"):
+            raise GraphQLError("Vouchers on draft orders are not implemented in the fake.")
+        metadata = _metadata_input(input.get("metadata"), "metadata")
+        private_metadata = _metadata_input(input.get("privateMetadata"), "privateMetadata")
+        reference = input.get("externalReference")
+        if reference and any(o.get("externalReference") == reference for o in self.orders):
+            message = "Order with this External reference already exists."
+            raise _invalid("externalReference", message, "UNIQUE")
+        currency = channel["currencyCode"]
+        shipping_price = _amount(shipping_method["price"]) if shipping_method else Decimal(0)
+        draft = self.add_order(
+            channel_slug=channel["slug"],
+            currency=currency,
+            user=user,
+            user_email=email or (user["email"] if user else None),
+            shipping=shipping_price,
+            status="DRAFT",
+            origin="DRAFT",
+            externalReference=reference,
+            customerNote=input.get("customerNote") or "",
+            shippingAddress=shipping_address,
+            billingAddress=billing_address,
+            shippingMethodName=shipping_method["name"] if shipping_method else None,
+            languageCodeEnum=input.get("languageCode") or "EN_US",
+            redirectUrl=input.get("redirectUrl"),
+            _shipping_method=shipping_method,
+        )
+        draft["metadata"] = _sorted_metadata(metadata)
+        draft["privateMetadata"] = _sorted_metadata(private_metadata)
+        catalog = self._catalog()
+        for variant, quantity, price in lines:
+            spec = {"sku": variant["sku"], "quantity": quantity, "unit_price": price[0]}
+            line = self._build_order_line(spec, currency, catalog)
+            line["isPriceOverridden"] = price[1]
+            draft["lines"].append(line)
+        self.refresh_order(draft)
+        self._add_order_event(draft, "DRAFT_CREATED", context)
+        self.emit_event(
+            "DRAFT_ORDER_CREATED", {"order": draft}, issuing_principal=context.requestor
+        )
+        return {"order": draft}
+
+    def _clean_draft_lines(
+        self, lines_input: list[dict], channel: dict
+    ) -> list[tuple[dict, int, tuple[Decimal, bool]]]:
+        """``(variant, quantity, (unit price, overridden))`` per line, grouped as Saleor groups.
+
+        Lines with ``forceNewLine`` stay apart; the others merge per variant.
+        """
+        if not lines_input:
+            return []
+        variant_ids = [line_input["variantId"] for line_input in lines_input]
+        for variant_id in variant_ids:
+            try:
+                _parse_global_id(variant_id, "ProductVariant")
+            except GraphQLError:
+                message = _COULD_NOT_RESOLVE_IDS % [variant_id]
+                raise _invalid("variantId", message, "GRAPHQL_ERROR") from None
+        variants_by_id = self._catalog_by_id("ProductVariant")
+        for variant_id in variant_ids:
+            if variant_id not in variants_by_id:
+                raise _invalid("variantId", f"{_MISSING_NODE} {variant_id}", "NOT_FOUND")
+        unpublished = [
+            v for v in variant_ids if not variants_by_id[v]["product"].get("_visible", True)
+        ]
+        if unpublished:
+            raise _invalid(
+                "lines",
+                "Can't add product variant that are not published in the channel "
+                "associated with this draft order.",
+                "PRODUCT_NOT_PUBLISHED",
+                variants=list(dict.fromkeys(unpublished)),
+            )
+        unlisted = [
+            v for v in variant_ids if self._variant_price(variants_by_id[v], channel) is None
+        ]
+        if unlisted:
+            raise _invalid(
+                "lines",
+                "Cannot add lines with unavailable variants.",
+                "NOT_AVAILABLE_IN_CHANNEL",
+                variants=list(dict.fromkeys(unlisted)),
+            )
+        if not all(line_input["quantity"] > 0 for line_input in lines_input):
+            raise _invalid("quantity", "Ensure this value is greater than 0.", "ZERO_QUANTITY")
+        currency = channel["currencyCode"]
+        forced: list[list] = []
+        grouped: dict[str, list] = {}
+        for line_input in lines_input:
+            variant = variants_by_id[line_input["variantId"]]
+            custom = line_input.get("price")
+            if custom is not None:
+                price = (_quantize(_decimal_argument(custom, "price"), currency), True)
+            else:
+                price = (self._variant_price(variant, channel), False)
+            if line_input.get("forceNewLine"):
+                forced.append([variant, line_input["quantity"], price])
+            else:
+                entry = grouped.setdefault(variant["id"], [variant, 0, price])
+                entry[1] += line_input["quantity"]
+                entry[2] = price
+        return [tuple(entry) for entry in forced + list(grouped.values())]
+
+    def _resolve_draft_order_complete(self, info: Any, id: str) -> dict:
+        """``draftOrderComplete``: validate like Saleor, allocate stock, place the order unpaid."""
+        context: RequestContext = info.context
+        context.require("MANAGE_ORDERS")
+        order = self._order_or_error(id, "id")
+        if order["status"] != "DRAFT":
+            raise _invalid("id", "The order is not draft.", "INVALID")
+        problems: dict[str, list[dict]] = {}
+
+        def problem(field: str, message: str, code: str, **extra: Any) -> None:
+            problems.setdefault(field, []).append(_error(field, message, code, **extra))
+
+        if not order.get("billingAddress"):
+            problem(
+                "order", "Can't finalize draft with no billing address.", "BILLING_ADDRESS_NOT_SET"
+            )
+        shipping_required = any(line["isShippingRequired"] for line in order["lines"])
+        if shipping_required:
+            if not order.get("shippingAddress"):
+                problem(
+                    "order",
+                    "Can't finalize draft with no shipping address.",
+                    "ORDER_NO_SHIPPING_ADDRESS",
+                )
+            if not order.get("_shipping_method"):
+                problem("shipping", "Shipping method is required.", "SHIPPING_METHOD_REQUIRED")
+        if not sum(line["quantity"] for line in order["lines"]):
+            problem("lines", "Could not create order without any products.", "REQUIRED")
+        for line in order["lines"]:
+            variant = line.get("variant")
+            if variant is None:
+                problem("lines", "Could not create orders with non-existing products.", "NOT_FOUND")
+            elif variant.get("trackInventory", True) and line["quantity"] > self._available(
+                variant
+            ):
+                problem(
+                    "lines",
+                    "Insufficient product stock.",
+                    "INSUFFICIENT_STOCK",
+                    orderLines=[line["id"]],
+                )
+        channel = order["channel"]
+        if not channel.get("isActive", True):
+            problem(
+                "channel", "Cannot complete draft order with inactive channel.", "CHANNEL_INACTIVE"
+            )
+        variants = [line["variant"] for line in order["lines"] if line.get("variant")]
+        if any(not variant["product"].get("_visible", True) for variant in variants):
+            problem(
+                "lines", "Can't finalize draft with unpublished product.", "PRODUCT_NOT_PUBLISHED"
+            )
+        if problems:
+            raise _MutationErrors(*(error for errors in problems.values() for error in errors))
+
+        confirmed = channel.get("_automatically_confirm_all_new_orders", True)
+        order["status"] = "UNFULFILLED" if confirmed else "UNCONFIRMED"
+        if not shipping_required:
+            order["shippingMethodName"] = None
+            order["shippingAddress"] = None
+            order["shippingPrice"] = _taxed_money(Decimal(0), Decimal(0), order["_currency"])
+        for line in order["lines"]:
+            variant = line.get("variant")
+            if variant is not None and variant.get("trackInventory", True):
+                self._allocate(variant, line["quantity"])
+        self.refresh_order(order)
+        self._add_order_event(order, "PLACED_FROM_DRAFT", context)
+        if confirmed:
+            self._add_order_event(order, "CONFIRMED", context)
+        principal = context.requestor
+        self.emit_event("ORDER_CREATED", {"order": order}, issuing_principal=principal)
+        if order["chargeStatus"] in ("FULL", "OVERCHARGED"):
+            # A 0.00 order (an even exchange) counts as paid in full at once.
+            for event_type in ("ORDER_PAID", "ORDER_FULLY_PAID", "ORDER_UPDATED"):
+                self.emit_event(event_type, {"order": order}, issuing_principal=principal)
+        if confirmed:
+            self.emit_event("ORDER_CONFIRMED", {"order": order}, issuing_principal=principal)
+        return {"order": order}
+
+    def _available(self, variant: dict) -> int:
+        return sum(
+            stock["quantity"] - stock["quantityAllocated"]
+            for stock in self.stocks
+            if stock["productVariant"] is variant
+        )
+
+    def _allocate(self, variant: dict, quantity: int) -> None:
+        """Allocate ``quantity`` from the variant's stocks, in warehouse order."""
+        for stock in self.stocks:
+            if stock["productVariant"] is not variant or not quantity:
+                continue
+            taken = min(quantity, stock["quantity"] - stock["quantityAllocated"])
+            if taken > 0:
+                stock["quantityAllocated"] += taken
+                quantity -= taken
+
+    def _resolve_product_variant(
+        self,
+        info: Any,
+        id: str | None = None,
+        sku: str | None = None,
+        externalReference: str | None = None,  # noqa: N803
+        channel: str | None = None,
+    ) -> dict | None:
+        arguments = (("id", id), ("sku", sku), ("external_reference", externalReference))
+        given = [name for name, value in arguments if value]
+        if len(given) > 1:
+            rest = ", ".join(f"'{name}'" for name in given[1:])
+            raise GraphQLError(f"Argument '{given[0]}' cannot be combined with {rest}")
+        if not given:
+            raise GraphQLError(
+                "At least one of arguments is required: 'id', 'sku', 'external_reference'."
+            )
+        if id:
+            _parse_global_id(id, "ProductVariant")
+        variants = self._catalog_by_id("ProductVariant").values()
+        variant = next(
+            (
+                v
+                for v in variants
+                if (id and v["id"] == id)
+                or (sku and v["sku"] == sku)
+                or (externalReference and v.get("externalReference") == externalReference)
+            ),
+            None,
+        )
+        if variant is None:
+            return None
+        # Without a products permission only variants of visible products are found.
+        if variant["product"].get("_visible", True):
+            return variant
+        return variant if info.context.has_perm(*_ALL_PRODUCTS_PERMISSIONS) else None
+
+    def _resolve_variant_stocks(self, variant: dict, info: Any, **args: Any) -> list[dict]:
+        info.context.require("MANAGE_PRODUCTS", "MANAGE_ORDERS")
+        return [stock for stock in self.stocks if stock["productVariant"] is variant]
+
+    def _resolve_variant_stocks_update(
+        self,
+        info: Any,
+        stocks: list[dict],
+        variantId: str | None = None,  # noqa: N803
+        sku: str | None = None,
+    ) -> dict:
+        """``productVariantStocksUpdate``: set absolute quantities per warehouse."""
+        context: RequestContext = info.context
+        context.require("MANAGE_PRODUCTS")
+        if sku and variantId:
+            message = "Argument 'sku' cannot be combined with 'variant_id'"
+            raise _invalid(None, message, "GRAPHQL_ERROR")
+        if not sku and not variantId:
+            message = "At least one of arguments is required: 'sku', 'variant_id'."
+            raise _invalid(None, message, "GRAPHQL_ERROR")
+        variants = self._catalog_by_id("ProductVariant")
+        if variantId:
+            _parse_node_id(variantId, "ProductVariant", "id")
+            variant = variants.get(variantId)
+            if variant is None:
+                raise _invalid("id", f"{_MISSING_NODE} {variantId}", "NOT_FOUND")
+        else:
+            variant = next((v for v in variants.values() if v["sku"] == sku), None)
+            if variant is None:
+                raise _invalid("sku", f"{_MISSING_NODE} {sku}", "NOT_FOUND")
+        warehouse_ids = [stock_input["warehouse"] for stock_input in stocks]
+        duplicates = []
+        for duplicated in dict.fromkeys(w for w in warehouse_ids if warehouse_ids.count(w) > 1):
+            last = max(index for index, w in enumerate(warehouse_ids) if w == duplicated)
+            duplicates.append(_error("warehouse", "Duplicated warehouse ID.", "UNIQUE", index=last))
+        if duplicates:
+            raise _MutationErrors(*duplicates)
+        warehouses = self._nodes_or_error(
+            warehouse_ids,
+            "Warehouse",
+            "warehouse",
+            self._catalog_by_id("Warehouse"),
+        )
+        principal = context.requestor
+        events = []
+        for stock_input, warehouse in zip(stocks, warehouses, strict=True):
+            # Kept in the catalog even if the fulfillment that brought it goes away.
+            _append_once(self.warehouses, warehouse)
+            stock = self._stock(variant, warehouse)
+            before = stock["quantity"] - stock["quantityAllocated"]
+            stock["quantity"] = stock_input["quantity"]
+            after = stock["quantity"] - stock["quantityAllocated"]
+            event = {"productVariant": variant, "warehouse": warehouse}
+            events.append(event)
+            if before <= 0 < after:
+                self.emit_event("PRODUCT_VARIANT_BACK_IN_STOCK", event, issuing_principal=principal)
+            if before > 0 >= after:
+                self.emit_event("PRODUCT_VARIANT_OUT_OF_STOCK", event, issuing_principal=principal)
+        # Saleor reports the updated stocks together, after the availability changes.
+        for event in events:
+            self.emit_event("PRODUCT_VARIANT_STOCK_UPDATED", event, issuing_principal=principal)
+        return {"productVariant": variant}
+
+    def _resolve_update_metadata(self, info: Any, id: str, input: list[dict]) -> dict:
+        return self._update_metadata(info, id, input, "metadata")
+
+    def _resolve_update_private_metadata(self, info: Any, id: str, input: list[dict]) -> dict:
+        return self._update_metadata(info, id, input, "privateMetadata")
+
+    def _update_metadata(self, info: Any, id: str, input: list[dict], key: str) -> dict:
+        """``updateMetadata`` and ``updatePrivateMetadata``: set the given keys, keep the rest.
+
+        Implemented for Order (by ID or token), OrderLine, Fulfillment, GiftCard and
+        TransactionItem, the objects a returns app writes to.
+        """
+        context: RequestContext = info.context
+        try:
+            type_name, _ = from_global_id(id)
+        except ValueError:
+            type_name = "Order" if any(o.get("token") == id for o in self.orders) else None
+            if type_name is None:
+                raise _invalid("id", "Couldn't resolve to a node.", "GRAPHQL_ERROR") from None
+        schema_type = self.schema.get_type(type_name)
+        if schema_type is None:
+            raise _invalid("id", f"Invalid type: {type_name}", "GRAPHQL_ERROR")
+        if "ObjectWithMetadata" not in {i.name for i in getattr(schema_type, "interfaces", ())}:
+            raise _invalid("id", f"Couldn't resolve to a item with meta: {id}", "NOT_FOUND")
+        if type_name not in _METADATA_PERMISSIONS:
+            raise GraphQLError(f"Metadata of {type_name} is not implemented in the fake.")
+        if type_name == "TransactionItem" and context.app is None and not context.is_staff:
+            raise permission_denied("HANDLE_PAYMENTS")
+        context.require(*_METADATA_PERMISSIONS[type_name])
+        found = self._metadata_owner(type_name, id)
+        if found is None:
+            raise _invalid("id", f"{_MISSING_NODE} {id}", "NOT_FOUND")
+        order, instance = found
+        items = _metadata_input(input, "input")
+        before = _metadata_dict(instance.get(key))
+        after = {**before, **items}
+        instance[key] = _sorted_metadata(after)
+        if after != before:
+            event_type, event = _metadata_updated_event(type_name, instance, order)
+            if event_type:
+                self.emit_event(event_type, event, issuing_principal=context.requestor)
+        return {"item": instance}
+
+    def _metadata_owner(self, type_name: str, id: str) -> tuple[dict | None, dict] | None:
+        """``(order, object)`` for an object with metadata, by ID (orders also by token)."""
+        if type_name == "GiftCard":
+            card = next((card for card in self.gift_cards if card["id"] == id), None)
+            return (None, card) if card is not None else None
+        for order in self.orders:
+            if type_name == "Order" and id in (order.get("id"), order.get("token")):
+                return order, order
+            collection = {
+                "OrderLine": order["lines"],
+                "Fulfillment": order["fulfillments"],
+                "TransactionItem": order["transactions"],
+            }.get(type_name, ())
+            for item in collection:
+                if item.get("id") == id:
+                    return order, item
+        return None
+
+    def _resolve_order_note_add(self, info: Any, order: str, input: dict) -> dict:
+        """``orderNoteAdd``: a NOTE_ADDED event on the order's timeline."""
+        context: RequestContext = info.context
+        context.require("MANAGE_ORDERS")
+        target = self._order_or_error(order, "id")
+        message = (input.get("message") or "").strip()
+        if not message:
+            raise _invalid("message", "Message can't be empty.", "REQUIRED")
+        event = self._add_order_event(target, "NOTE_ADDED", context, message=message)
+        event_type = "DRAFT_ORDER_UPDATED" if target["status"] == "DRAFT" else "ORDER_UPDATED"
+        self.emit_event(event_type, {"order": target}, issuing_principal=context.requestor)
+        return {"order": target, "event": event}
+
+    # ------------------------------------------------------------------ lookups for mutations
+
+    def _order_or_error(self, value: str, field: str) -> dict:
+        """Saleor's get_node_or_error for an Order (drafts included)."""
+        _parse_node_id(value, "Order", field)
+        order = next((o for o in self.orders if o.get("id") == value), None)
+        if order is None:
+            raise _invalid(field, f"{_MISSING_NODE} {value}", "NOT_FOUND")
+        return order
+
+    def _find_granted_refund(self, value: str) -> tuple[dict, dict] | None:
+        for order in self.orders:
+            for grant in order["grantedRefunds"]:
+                if grant["id"] == value:
+                    return order, grant
+        return None
+
+    def _granted_refund_or_error(self, value: str) -> tuple[dict, dict]:
+        _parse_node_id(value, "OrderGrantedRefund", "grantedRefundId")
+        found = self._find_granted_refund(value)
+        if found is None:
+            raise _invalid("grantedRefundId", f"{_MISSING_NODE} {value}", "NOT_FOUND")
+        return found
+
+    def _user_or_error(self, value: str, field: str) -> dict:
+        _parse_node_id(value, "User", field)
+        user = next((u for u in self.users if u["id"] == value), None)
+        if user is None:
+            raise _invalid(field, f"{_MISSING_NODE} {value}", "NOT_FOUND")
+        return user
+
+    def _channel_or_error(self, value: str) -> dict:
+        _parse_node_id(value, "Channel", "channelId")
+        channel = self._catalog_by_id("Channel").get(value)
+        if channel is None:
+            raise _invalid("channelId", f"{_MISSING_NODE} {value}", "NOT_FOUND")
+        return channel
+
+    def _shipping_method_or_error(self, value: str) -> dict:
+        _parse_node_id(value, "ShippingMethodType", "shippingMethod")
+        method = next((m for m in self.shipping_methods if m["id"] == value), None)
+        if method is None:
+            raise _invalid("shippingMethod", f"{_MISSING_NODE} {value}", "NOT_FOUND")
+        return method
+
+    def _address_or_error(self, address_input: Mapping[str, Any], address_type: str) -> dict:
+        if not address_input.get("country"):
+            message = "This field is required."
+            raise _invalid("country", message, "REQUIRED", addressType=address_type)
+        return _address_dict(address_input, self.new_id("Address"))
+
+    def _copy_address(self, address: Mapping[str, Any] | None) -> dict | None:
+        """A copy of an address under a new ID, as Saleor copies them onto a replace order."""
+        if address is None:
+            return None
+        return {**address, "id": self.new_id("Address")}
+
+    def _catalog_by_id(self, type_name: str) -> dict[str, dict]:
+        """Catalog entries of one type (e.g. ProductVariant) by global ID."""
+        catalog = self._catalog()
+        return {entry["id"]: entry for (kind, _), entry in catalog.items() if kind == type_name}
+
+    @staticmethod
+    def _nodes_or_error(
+        ids: list[str], type_name: str, field: str, known: Mapping[str, Any]
+    ) -> list[Any]:
+        """Saleor's get_nodes_or_error: the objects of ``ids`` in order, or one GRAPHQL_ERROR."""
+        invalid = []
+        for value in ids:
+            try:
+                found_type, _ = from_global_id(value)
+            except ValueError:
+                invalid.append(value)
+                continue
+            if found_type != type_name:
+                message = f"Must receive {type_name} id: {value}."
+                raise _invalid(field, message, "GRAPHQL_ERROR")
+        if invalid:
+            raise _invalid(field, _COULD_NOT_RESOLVE_IDS % invalid, "GRAPHQL_ERROR")
+        if any(value not in known for value in ids):
+            raise _invalid(field, _COULD_NOT_RESOLVE_IDS % ids, "GRAPHQL_ERROR")
+        return [known[value] for value in ids]
+
+    def _add_order_event(
+        self,
+        order: dict,
+        type_: str,
+        context: RequestContext,
+        *,
+        message: str | None = None,
+        amount: Decimal | None = None,
+        moves: list[_ReturnMove] | None = None,
+    ) -> dict:
+        """Append an OrderEvent to the order's timeline (what ``Order.events`` lists)."""
+        event = {
+            "__typename": "OrderEvent",
+            "id": self.new_id("OrderEvent"),
+            "date": _now_iso(),
+            "type": type_,
+            "message": message,
+            "amount": float(amount) if amount is not None else None,
+            "user": context.user,
+            "app": context.app,
+            "email": None,
+            "emailType": None,
+            "lines": (
+                [
+                    {
+                        "__typename": "OrderEventOrderLineObject",
+                        "quantity": move.quantity,
+                        "orderLine": move.line,
+                        "itemName": move.line["productName"],
+                        "discount": None,
+                    }
+                    for move in moves
+                ]
+                if moves is not None
+                else None
+            ),
+        }
+        order["events"].append(event)
+        return event
 
 
 # ------------------------------------------------------------------------ HTTP handler
@@ -2746,6 +4298,19 @@ _ALL_PRODUCTS_PERMISSIONS = ("MANAGE_ORDERS", "MANAGE_DISCOUNTS", "MANAGE_PRODUC
 MAX_PAGE_SIZE = 100  # GRAPHQL_PAGINATION_LIMIT
 
 
+def _catalog_variant(catalog: dict, variant: Any) -> None:
+    """Index a variant with its product, product type, category and collections."""
+    if not isinstance(variant, Mapping) or "product" not in variant:
+        return
+    catalog[("ProductVariant", variant["sku"])] = variant
+    product = variant["product"]
+    catalog[("Product", product["name"])] = product
+    related = [product.get("productType"), product.get("category")]
+    for entry in related + list(product.get("collections") or ()):
+        if entry:
+            catalog[(entry["__typename"], entry["name"])] = entry
+
+
 def _decimal(value: Any, name: str) -> Decimal:
     if isinstance(value, (float, bool)):
         raise TypeError(f"{name} must be a Decimal, int or str, never {type(value).__name__}.")
@@ -2962,6 +4527,309 @@ def _order_connection(orders: list[dict], info: Any, args: Mapping[str, Any]) ->
             "__typename": "PageInfo",
             "hasNextPage": first is not None and len(ordered) > first,
             "hasPreviousPage": last is not None and len(ordered) > last,
+            "startCursor": edges[0]["cursor"] if edges else None,
+            "endCursor": edges[-1]["cursor"] if edges else None,
+        },
+    }
+
+
+# ------------------------------------------------------------------ refunds, returns, exchanges
+
+# What the simulated payment app does with TRANSACTION_REFUND_REQUESTED:
+# "success" answers REFUND_SUCCESS at once (what the captures show without a
+# Celery broker), "failure" answers REFUND_FAILURE, "pending" answers with a
+# pspReference only and reports later through ``FakeSaleor.settle_refund``
+# (what a production Saleor with a broker and an asynchronous PSP looks like),
+# and "no_app" means no app handles the event.
+PAYMENT_APP_MODES = ("success", "failure", "pending", "no_app")
+# The message of the simulated payment app's REFUND_FAILURE (``refund_failure_message``).
+REFUND_DECLINED = "The payment provider declined the refund."
+
+_MISSING_NODE = "Couldn't resolve to a node:"
+_COULD_NOT_RESOLVE_IDS = "Could not resolve to a node with the global id list of '%s'."
+_NO_PAYMENT_APP = "No app or plugin is configured to handle payment action requests."
+_REFUNDABLE_PAYMENT_STATUSES = ("PARTIALLY_CHARGED", "FULLY_CHARGED", "PARTIALLY_REFUNDED")
+_RETURNABLE_FULFILLMENT_STATUSES = ("FULFILLED", "REFUNDED", "WAITING_FOR_APPROVAL")
+# Saleor's PUBLIC/PRIVATE_META_PERMISSION_MAP for the objects the returns app writes to.
+_METADATA_PERMISSIONS = {
+    "Order": ("MANAGE_ORDERS", "HANDLE_TAXES"),
+    "OrderLine": ("MANAGE_ORDERS", "HANDLE_TAXES"),
+    "Fulfillment": ("MANAGE_ORDERS", "HANDLE_TAXES"),
+    "GiftCard": ("MANAGE_GIFT_CARD",),
+    "TransactionItem": ("HANDLE_PAYMENTS",),
+}
+# Keys of ``add_variant(**spec)``: the catalog part of ORDER_LINE_KEYS.
+_VARIANT_SPEC_KEYS = frozenset(
+    {
+        "product_name",
+        "variant_name",
+        "product_type",
+        "category",
+        "collections",
+        "metadata",
+        "variant_metadata",
+        "product_visible",
+    }
+)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class _MutationErrors(Exception):
+    """Saleor's ValidationError inside a mutation: answered in the payload's ``errors``."""
+
+    def __init__(self, *errors: dict) -> None:
+        super().__init__(errors)
+        self.errors = list(errors)
+
+
+def _error(field: str | None, message: str, code: str, **extra: Any) -> dict:
+    """One mutation error (``field`` camelCase, ``code`` the enum name) plus the type's extras."""
+    return {"field": field, "message": message, "code": code, **extra}
+
+
+def _invalid(field: str | None, message: str, code: str, **extra: Any) -> _MutationErrors:
+    """One mutation error, to raise: ``raise _invalid("amount", "…", "INVALID")``."""
+    return _MutationErrors(_error(field, message, code, **extra))
+
+
+def _mutation_payload(resolver: Callable[..., dict], legacy_errors_field: str | None) -> Callable:
+    """Wrap a mutation resolver so validation errors become the payload, as in BaseMutation.
+
+    The payload also carries the deprecated error list (e.g. ``orderErrors``),
+    which Saleor fills with the same errors.
+    """
+
+    @functools.wraps(resolver)
+    def resolve(info: Any, **args: Any) -> dict:
+        try:
+            payload = dict(resolver(info, **args))
+            payload.setdefault("errors", [])
+        except _MutationErrors as exc:
+            payload = {"errors": exc.errors}
+        if legacy_errors_field:
+            payload[legacy_errors_field] = payload["errors"]
+        return payload
+
+    return resolve
+
+
+@dataclass(eq=False)
+class _ReturnMove:
+    """Units of one order line to return or replace, from a fulfillment line or unfulfilled."""
+
+    line: dict
+    fulfillment: dict | None
+    fulfillment_line: dict | None
+    quantity: int
+    replace: bool
+    reason: str
+
+    @property
+    def refunded_before(self) -> bool:
+        """The units sit in a REFUNDED fulfillment: they were refunded without being returned."""
+        return self.fulfillment is not None and self.fulfillment["status"] == "REFUNDED"
+
+
+def _parse_global_id(value: str, type_name: str) -> str:
+    """Saleor's from_global_id_or_error(value, type_name, raise_error=True); returns the pk."""
+    try:
+        found_type, pk = from_global_id(value)
+        if not pk.isdigit():
+            uuid.UUID(pk)
+    except ValueError as exc:
+        raise GraphQLError(f"Invalid ID: {value}. Expected: {type_name}.") from exc
+    if found_type != type_name:
+        raise GraphQLError(f"Invalid ID: {value}. Expected: {type_name}, received: {found_type}.")
+    return pk
+
+
+def _parse_node_id(value: str, type_name: str, field: str) -> str:
+    """Like ``_parse_global_id`` inside get_node_or_error: a GRAPHQL_ERROR on ``field``."""
+    try:
+        return _parse_global_id(value, type_name)
+    except GraphQLError as exc:
+        raise _invalid(field, exc.message, "GRAPHQL_ERROR") from None
+
+
+def _decimal_argument(value: Any, name: str) -> Decimal:
+    """A Decimal or PositiveDecimal argument (a JSON number or string) as a Decimal."""
+    try:
+        return Decimal(str(value))
+    except ArithmeticError as exc:
+        raise GraphQLError(f"{name}: {value!r} is not a valid decimal.") from exc
+
+
+def _refuse_reason_reference(value: Any) -> None:
+    # The fake configures no refund or return reason types (refundSettings,
+    # returnSettings), and Saleor refuses a reference then.
+    if value:
+        raise _invalid("reasonReference", "Reason reference type is not configured.", "INVALID")
+
+
+def _append_once(items: list, item: Any) -> None:
+    if all(existing is not item for existing in items):
+        items.append(item)
+
+
+def _shift(holder: dict, key: str, delta: Decimal) -> None:
+    """Add ``delta`` to the Money at ``holder[key]``."""
+    money = holder[key]
+    holder[key] = _money(_amount(money) + delta, money["currency"])
+
+
+def _add_refund_event(transaction: dict, grant: dict, event: dict) -> None:
+    # Saleor lists the events of a transaction and of a grant newest first.
+    transaction["events"].insert(0, event)
+    grant["transactionEvents"].insert(0, event)
+
+
+def _payment_app(transaction: Mapping) -> dict | None:
+    """The app owning a transaction: the one Saleor asks to refund it."""
+    created_by = transaction.get("createdBy")
+    if isinstance(created_by, dict) and created_by.get("__typename") == "App":
+        return created_by
+    return None
+
+
+def _refunded_events(order: Mapping) -> list[str]:
+    """Saleor's order_refunded: ORDER_REFUNDED, ORDER_UPDATED, then ORDER_FULLY_REFUNDED if due."""
+    events = ["ORDER_REFUNDED", "ORDER_UPDATED"]
+    if _amount(order["totalRefunded"]) >= _amount(order["total"]["gross"]):
+        events.append("ORDER_FULLY_REFUNDED")
+    return events
+
+
+def _charged_again_events(order: Mapping) -> list[str]:
+    """Saleor's order_charged, when a failed refund gives the money back to the charge."""
+    if order["chargeStatus"] in ("FULL", "OVERCHARGED"):
+        return ["ORDER_PAID", "ORDER_FULLY_PAID", "ORDER_UPDATED"]
+    return ["ORDER_PAID", "ORDER_UPDATED"]
+
+
+def _metadata_input(items: Iterable[Mapping] | None, field: str) -> dict[str, str]:
+    """MetadataInput items as a dict; an empty key is Saleor's REQUIRED error on ``field``."""
+    values: dict[str, str] = {}
+    for item in items or ():
+        if not item["key"].strip():
+            raise _invalid(field, "Metadata key cannot be empty.", "REQUIRED")
+        values[item["key"]] = item["value"]
+    return values
+
+
+def _sorted_metadata(values: Mapping[str, str]) -> list[dict]:
+    """Metadata items sorted by key, the order Saleor's resolve_metadata answers in."""
+    return _metadata_items(dict(sorted(values.items())))
+
+
+def _has_metadata(items: Iterable[Mapping], key: str, value: str | None) -> bool:
+    """Saleor's metadata filter: the key with that value, or just the key when value is null."""
+    stored = _metadata_dict(items)
+    return key in stored and (value is None or stored[key] == value)
+
+
+def _metadata_updated_event(
+    type_name: str, instance: dict, order: dict | None
+) -> tuple[str | None, dict]:
+    """The webhook Saleor's TYPE_EXTRA_METHODS send after a metadata change (none for OrderLine)."""
+    if type_name == "Order":
+        return "ORDER_METADATA_UPDATED", {"order": instance}
+    if type_name == "Fulfillment":
+        return "FULFILLMENT_METADATA_UPDATED", {"fulfillment": instance, "order": order}
+    if type_name == "GiftCard":
+        return "GIFT_CARD_METADATA_UPDATED", {"giftCard": instance}
+    if type_name == "TransactionItem":
+        return "TRANSACTION_ITEM_METADATA_UPDATED", {"transaction": instance}
+    return None, {}
+
+
+def _address_dict(address_input: Mapping[str, Any], address_id: str) -> dict:
+    """An Address from an AddressInput (no i18n validation: only the country is required)."""
+    code = str(address_input.get("country") or "").upper()
+    return {
+        "__typename": "Address",
+        "id": address_id,
+        "firstName": address_input.get("firstName") or "",
+        "lastName": address_input.get("lastName") or "",
+        "companyName": address_input.get("companyName") or "",
+        "streetAddress1": address_input.get("streetAddress1") or "",
+        "streetAddress2": address_input.get("streetAddress2") or "",
+        "city": (address_input.get("city") or "").upper(),
+        "cityArea": address_input.get("cityArea") or "",
+        "postalCode": address_input.get("postalCode") or "",
+        "country": {
+            "__typename": "CountryDisplay",
+            "code": code,
+            "country": Locale("en").territories.get(code, code),
+            "vat": None,
+        },
+        "countryArea": address_input.get("countryArea") or "",
+        "phone": address_input.get("phone") or "",
+        "isDefaultShippingAddress": None,
+        "isDefaultBillingAddress": None,
+        "metadata": [],
+        "privateMetadata": [],
+    }
+
+
+def _copy_order_line(line: Mapping[str, Any], quantity: int, currency: str) -> dict:
+    """A copy of an order line for ``quantity`` units, as Saleor puts it on a replace order."""
+    gross = _amount(line["unitPrice"]["gross"])
+    net = _amount(line["unitPrice"]["net"])
+    undiscounted = _amount(line["undiscountedUnitPrice"]["gross"])
+    undiscounted_net = _amount(line["undiscountedUnitPrice"]["net"])
+    return {
+        **line,
+        "id": global_id("OrderLine", uuid.uuid4()),
+        "quantity": quantity,
+        "quantityFulfilled": 0,
+        "quantityToFulfill": quantity,
+        "totalPrice": _taxed_money(gross * quantity, net * quantity, currency),
+        "undiscountedTotalPrice": _taxed_money(
+            undiscounted * quantity, undiscounted_net * quantity, currency
+        ),
+        "allocations": [],
+        "metadata": [dict(item) for item in line.get("metadata") or ()],
+        "privateMetadata": [dict(item) for item in line.get("privateMetadata") or ()],
+    }
+
+
+def _connection(
+    items: list[dict], info: Any, args: Mapping[str, Any], type_name: str, cursor_key: str
+) -> dict:
+    """A ``<type_name>CountableConnection`` page of ``items`` (already filtered and sorted)."""
+    first = args.get("first")
+    last = args.get("last")
+    field = info.field_name
+    for name, value in (("first", first), ("last", last)):
+        if value and value > MAX_PAGE_SIZE:
+            raise AssertionError(
+                f"Requesting {value} records on the `{field}` connection "
+                f"exceeds the `{name}` limit of {MAX_PAGE_SIZE} records."
+            )
+    if first is None and last is None:
+        raise GraphQLError(
+            "You must provide a `first` or `last` value to properly paginate "
+            f"the `{field}` connection."
+        )
+    page = items[:first] if first is not None else items
+    if last is not None:
+        page = page[len(page) - last :] if last else []
+    edges = [
+        {
+            "__typename": f"{type_name}CountableEdge",
+            "node": item,
+            "cursor": base64.b64encode(json.dumps([str(item[cursor_key])]).encode()).decode(),
+        }
+        for item in page
+    ]
+    return {
+        "__typename": f"{type_name}CountableConnection",
+        "totalCount": len(items),
+        "edges": edges,
+        "pageInfo": {
+            "__typename": "PageInfo",
+            "hasNextPage": first is not None and len(items) > first,
+            "hasPreviousPage": last is not None and len(items) > last,
             "startCursor": edges[0]["cursor"] if edges else None,
             "endCursor": edges[-1]["cursor"] if edges else None,
         },

@@ -1271,8 +1271,8 @@ def finish_refund(*, refund_id, succeeded: bool, reason: str = "") -> Refund:
     """Saleor confirmed the outcome: the return is resolved, or the failure is shown to staff. Idempotent."""
     with transaction.atomic():
         refund = Refund.objects.select_for_update().select_related("return_request").get(pk=refund_id)
-        if refund.status in (Refund.Status.SUCCEEDED, Refund.Status.FAILED) and (
-            refund.status == Refund.Status.SUCCEEDED) == succeeded:
+        # Money that went out never becomes "failed"; a repeated outcome changes nothing.
+        if refund.status == Refund.Status.SUCCEEDED or (refund.status == Refund.Status.FAILED and not succeeded):
             return refund
         return_request = _locked(refund.return_request)
         refund.status = Refund.Status.SUCCEEDED if succeeded else Refund.Status.FAILED

@@ -6,11 +6,13 @@ retried with exponential backoff; anything else (4xx, bad data) is not.
 """
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
 from celery import shared_task
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from saleor_returns import actions, policies
@@ -248,15 +250,38 @@ def process_refund_task(self, refund_id: str) -> None:
     what an earlier run made in Saleor is found by the refund's marker before
     anything is made again, and the outcome is read back from Saleor.
     """
-    refund = Refund.objects.select_related("return_request__installation").filter(pk=refund_id).first()
-    if refund is None or refund.status in (Refund.Status.SUCCEEDED, Refund.Status.FAILED):
-        return
-    refund = actions.record_refund_progress(refund_id=refund.pk, attempts=refund.attempts + 1)
-    client = SaleorClient.for_installation(refund.return_request.installation)
-    if refund.kind == Refund.Kind.STORE_CREDIT:
-        _issue_store_credit(client, refund)
-    else:
-        _refund_original_payment(self, client, refund)
+    with refund_lock(refund_id) as acquired:
+        if not acquired:
+            # Another worker is paying this refund right now; it confirms the outcome.
+            return
+        refund = Refund.objects.select_related("return_request__installation").filter(pk=refund_id).first()
+        if refund is None or refund.status in (Refund.Status.SUCCEEDED, Refund.Status.FAILED):
+            return
+        refund = actions.record_refund_progress(refund_id=refund.pk, attempts=refund.attempts + 1)
+        client = SaleorClient.for_installation(refund.return_request.installation)
+        if refund.kind == Refund.Kind.STORE_CREDIT:
+            _issue_store_credit(client, refund)
+        else:
+            _refund_original_payment(self, client, refund)
+
+
+@contextmanager
+def refund_lock(refund_id):
+    """One worker at a time per refund, across processes and machines (a PostgreSQL advisory lock).
+
+    Saleor's grant has no idempotency key, so two workers granting at once
+    would grant twice; the lock makes the find-or-grant step single-file.
+    """
+    key = f"refund:{refund_id}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", [key])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
 
 
 def _issue_store_credit(client: SaleorClient, refund) -> None:

@@ -506,6 +506,8 @@ class _Fault:
     status: int = 502
     seconds: float = 0.0
     drop: bool = False
+    # Only requests running this operation (by name) meet the fault; None: any request.
+    operation: str | None = None
 
     def describe(self) -> str:
         if self.kind == "delay":
@@ -838,12 +840,12 @@ class FakeSaleor:
 
     def _serve_graphql(self, handler: _Handler, body: bytes) -> None:
         """Answer one POST /graphql/, applying the next injected fault if any."""
-        with self.lock:
-            fault = self._faults.popleft() if self._faults else None
         try:
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             data = None
+        with self.lock:
+            fault = self._take_fault(_operation_name(data))
         entry = {
             "operation_name": _operation_name(data),
             "query": data.get("query") if isinstance(data, Mapping) else None,
@@ -884,27 +886,35 @@ class FakeSaleor:
 
     # ------------------------------------------------------------------ faults
 
-    def fail_next(self, count: int = 1, status: int = 502) -> None:
-        """Answer the next ``count`` GraphQL requests with ``status`` without running them."""
-        with self.lock:
-            self._faults.extend(_Fault("fail", status=status) for _ in range(count))
+    def _take_fault(self, operation_name: str | None) -> _Fault | None:
+        """The first pending fault meant for this operation (caller holds the lock)."""
+        for fault in self._faults:
+            if fault.operation is None or fault.operation == operation_name:
+                self._faults.remove(fault)
+                return fault
+        return None
 
-    def delay_next(self, count: int = 1, seconds: float = 1.0) -> None:
+    def fail_next(self, count: int = 1, status: int = 502, *, operation: str | None = None) -> None:
+        """Answer the next ``count`` GraphQL requests (of ``operation``, if named) with ``status`` without running them."""
+        with self.lock:
+            self._faults.extend(_Fault("fail", status=status, operation=operation) for _ in range(count))
+
+    def delay_next(self, count: int = 1, seconds: float = 1.0, *, operation: str | None = None) -> None:
         """Sleep ``seconds`` before handling each of the next ``count`` GraphQL requests.
 
         The operation still runs after the sleep (a slow Saleor finishes its work even
         if the client gave up), so state may change after a client-side timeout.
         """
         with self.lock:
-            self._faults.extend(_Fault("delay", seconds=seconds) for _ in range(count))
+            self._faults.extend(_Fault("delay", seconds=seconds, operation=operation) for _ in range(count))
 
     def fail_after_execute_next(
-        self, count: int = 1, status: int = 502, *, drop: bool = False
+        self, count: int = 1, status: int = 502, *, drop: bool = False, operation: str | None = None
     ) -> None:
-        """Run the next ``count`` operations, then answer ``status`` (or drop the connection)."""
+        """Run the next ``count`` operations (of ``operation``, if named), then answer ``status`` (or drop the connection)."""
         with self.lock:
             self._faults.extend(
-                _Fault("fail_after_execute", status=status, drop=drop) for _ in range(count)
+                _Fault("fail_after_execute", status=status, drop=drop, operation=operation) for _ in range(count)
             )
 
     def fail_jwks_next(self, count: int = 1, status: int = 503) -> None:

@@ -1,0 +1,254 @@
+"""Resolution: the preview, then exactly one refund (or gift card), confirmed from Saleor,
+whatever fails in between."""
+
+from decimal import Decimal
+
+import pytest
+
+from saleor_returns import actions, tasks
+from saleor_returns.celery import app as celery_app
+from saleor_returns.models import Refund, ReturnRequest
+from saleor_returns.requestors import SYSTEM, Actor
+from tests.api.conftest import create_request, shipped_order
+
+STAFF = Actor(kind="staff", id="VXNlcjox", email="staff@example.com")
+PREVIEW = """query($id: ID!, $resolution: ResolutionEnum) { returnResolutionPreview(id: $id, resolution: $resolution) {
+  resolution items { amount currency } restockingFee { amount } returnShippingFee { amount } originalShipping { amount }
+  storeCreditBonus { amount } total { amount currency } shippingRefunded fingerprint
+  lines { quantity items { amount } total { amount } } } }"""
+RESOLVE = """mutation($id: ID!, $resolution: ResolutionEnum!, $fingerprint: String) {
+  returnRequestResolve(id: $id, resolution: $resolution, fingerprint: $fingerprint) {
+    refund { kind status amount { amount currency } failureReason giftCardLast4 } returnRequest { status }
+    errors { field code message } } }"""
+RULES = {"restocking_fees": [{"percentage": "10", "reason_codes": ["CHANGED_MIND"]}], "customer_return_shipping_fee": "5",
+         "store_credit_bonus_percentage": "10"}
+
+
+@pytest.fixture(autouse=True)
+def eager_retries():
+    """Tasks retry in place, so a retry after a fault is part of the same call."""
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def policy(shop):
+    return actions.update_return_policy(installation=shop, channel_slug="", rules=RULES, preset=None, actor=SYSTEM)
+
+
+def inspected(as_alice, fake_saleor, alice, *, currency="USD", price="25.00", charged=None, reason="CHANGED_MIND", ordered=2):
+    """Alice returned 2 units (of `ordered`); both received and accepted. Returns (request id, order)."""
+    order = shipped_order(fake_saleor, alice, currency=currency,
+                          lines=[{"sku": "SNEAKER", "quantity": ordered, "unit_price": Decimal(price)}], shipping="10")
+    fake_saleor.add_transaction(order, charged=Decimal(charged or str(Decimal(price) * ordered + 10)))
+    request = create_request(as_alice, order, {0: 2}, reason=reason)
+    return_request = ReturnRequest.objects.get(pk=ReturnRequest.objects.order_by("-number").first().pk)
+    actions.approve_return_request(return_request=return_request, actor=STAFF)
+    line = return_request.lines.get()
+    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
+    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 2})
+    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=2, condition="as_new", disposition="scrap")
+    ])
+    return request["id"], order
+
+
+def grants(fake_saleor, order):
+    return fake_saleor.lookup(order["id"])["grantedRefunds"]
+
+
+def test_preview_shows_every_component(as_staff, as_alice, fake_saleor, alice, policy):
+    request_id, _ = inspected(as_alice, fake_saleor, alice)
+    preview = as_staff(PREVIEW, {"id": request_id})["data"]["returnResolutionPreview"]
+    assert preview["items"] == {"amount": "50.00", "currency": "USD"}
+    assert preview["restockingFee"] == {"amount": "5.00"}
+    assert preview["returnShippingFee"] == {"amount": "5.00"}
+    assert preview["originalShipping"] == {"amount": "0.00"}
+    assert preview["total"] == {"amount": "40.00", "currency": "USD"}
+    assert preview["lines"] == [{"quantity": 2, "items": {"amount": "50.00"}, "total": {"amount": "40.00"}}]
+    credit = as_staff(PREVIEW, {"id": request_id, "resolution": "STORE_CREDIT"})["data"]["returnResolutionPreview"]
+    assert credit["storeCreditBonus"] == {"amount": "4.00"}
+    assert credit["total"]["amount"] == "44.00"
+
+
+@pytest.mark.parametrize(("_case", "currency", "price", "total"), [
+    ("0 decimals", "JPY", "2500", "4495"),
+    ("2 decimals", "USD", "25.00", "40.00"),
+    ("3 decimals", "KWD", "7.125", "7.825"),
+])
+def test_a_refund_is_granted_requested_and_confirmed_once(as_staff, as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks, _case, currency, price, total):
+    # given
+    request_id, order = inspected(as_alice, fake_saleor, alice, currency=currency, price=price)
+    fingerprint = as_staff(PREVIEW, {"id": request_id})["data"]["returnResolutionPreview"]["fingerprint"]
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        payload = as_staff(RESOLVE, {"id": request_id, "resolution": "REFUND", "fingerprint": fingerprint})["data"]["returnRequestResolve"]
+
+    # then
+    assert payload["errors"] == []
+    refund = Refund.objects.get()
+    assert (refund.status, refund.amount) == ("succeeded", Decimal(total))
+    assert ReturnRequest.objects.get().status == "resolved"
+    (grant,) = grants(fake_saleor, order)
+    assert grant["status"] == "SUCCESS"
+    assert Decimal(str(grant["amount"]["amount"])) == Decimal(total)
+
+
+def test_resolving_twice_gives_one_refund(as_staff, as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks):
+    request_id, order = inspected(as_alice, fake_saleor, alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff(RESOLVE, {"id": request_id, "resolution": "REFUND"})
+    with django_capture_on_commit_callbacks(execute=True):
+        again = as_staff(RESOLVE, {"id": request_id, "resolution": "REFUND"})["data"]["returnRequestResolve"]
+    assert again["refund"]["status"] == "succeeded"
+    assert Refund.objects.count() == 1
+    assert len(grants(fake_saleor, order)) == 1
+
+
+def test_a_changed_preview_is_refused(as_staff, as_alice, fake_saleor, alice, policy):
+    request_id, _ = inspected(as_alice, fake_saleor, alice)
+    payload = as_staff(RESOLVE, {"id": request_id, "resolution": "REFUND", "fingerprint": "0" * 64})["data"]["returnRequestResolve"]
+    assert payload["errors"] == [{"field": "fingerprint", "code": "PREVIEW_CHANGED", "message": "The amounts changed since the preview; preview again."}]
+    assert Refund.objects.count() == 0
+
+
+@pytest.mark.parametrize("operation", ["GrantRefund", "RequestGrantedRefund"])
+def test_an_answer_lost_after_saleor_did_the_work_never_refunds_twice(as_staff, as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks, operation):
+    # given: Saleor runs the operation, then the answer is lost (a timeout, a 502)
+    request_id, order = inspected(as_alice, fake_saleor, alice)
+    fake_saleor.fail_after_execute_next(count=1, status=502, operation=operation)
+
+    # when: the task fails and is retried
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff(RESOLVE, {"id": request_id, "resolution": "REFUND"})
+
+    # then: one grant, refunded once, for the right amount
+    assert Refund.objects.get().status == "succeeded"
+    (grant,) = grants(fake_saleor, order)
+    assert grant["status"] == "SUCCESS"
+    transaction_item = fake_saleor.lookup(order["id"])["transactions"][0]
+    assert Decimal(str(transaction_item["refundedAmount"]["amount"])) == Decimal("40.00")
+
+
+def test_a_worker_killed_between_grant_and_request_resumes(as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks):
+    # given: the grant was made and recorded, then the worker died
+    request_id, order = inspected(as_alice, fake_saleor, alice)
+    return_request = ReturnRequest.objects.get()
+    with django_capture_on_commit_callbacks(execute=False):
+        refund = actions.resolve_return_request(return_request=return_request, actor=STAFF, resolution="refund")
+    fake_saleor.fail_next(count=20, status=502, operation="RequestGrantedRefund")
+    tasks.process_refund_task.apply(args=[str(refund.pk)])
+    assert Refund.objects.get().saleor_granted_refund_id
+    assert Refund.objects.get().status == "processing"
+    fake_saleor.clear_faults()
+
+    # when: the task runs again
+    tasks.process_refund_task.apply(args=[str(refund.pk)])
+
+    # then
+    assert Refund.objects.get().status == "succeeded"
+    assert len(grants(fake_saleor, order)) == 1
+
+
+def test_a_refused_refund_is_shown_and_can_be_retried(as_staff, as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks):
+    # given
+    request_id, order = inspected(as_alice, fake_saleor, alice)
+    fake_saleor.payment_app_mode = "failure"
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            failed = as_staff(RESOLVE, {"id": request_id, "resolution": "REFUND"})["data"]["returnRequestResolve"]
+    finally:
+        fake_saleor.payment_app_mode = "success"
+
+    # then
+    assert Refund.objects.get().status == "failed"
+    assert Refund.objects.get().failure_reason
+    assert ReturnRequest.objects.get().status == "inspected"
+
+    # when: staff retry
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = as_staff("mutation($id: ID!) { returnRefundRetry(id: $id) { refund { status } errors { code } } }", {"id": request_id})
+
+    # then
+    assert Refund.objects.get().status == "succeeded"
+    assert ReturnRequest.objects.get().status == "resolved"
+    assert len(grants(fake_saleor, order)) == 1
+
+
+def test_store_credit_is_one_gift_card_even_when_the_answer_is_lost(as_staff, as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks):
+    request_id, _ = inspected(as_alice, fake_saleor, alice)
+    fake_saleor.fail_after_execute_next(count=1, status=502, operation="GiftCardCreate")
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff(RESOLVE, {"id": request_id, "resolution": "STORE_CREDIT"})
+    refund = Refund.objects.get()
+    assert (refund.kind, refund.status, refund.amount) == ("store_credit", "succeeded", Decimal("44.00"))
+    cards = fake_saleor.gift_cards
+    assert len(cards) == 1
+    assert refund.gift_card_last4 == cards[0]["last4CodeChars"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_clicking_at_once_give_one_refund(client, shop, fake_saleor, fake_app, alice, staff_user, policy):
+    """Two requests race through real transactions; the row lock lets one start the refund."""
+    import threading
+
+    from django.db import connection
+
+    from tests.api.conftest import Caller
+
+    as_alice = Caller(client, shop.saleor_api_url, fake_saleor.issue_customer_token(alice))
+    request_id, order = inspected(as_alice, fake_saleor, alice)
+    token = fake_saleor.issue_staff_app_token(staff_user, fake_app)
+    results = []
+
+    def click():
+        from django.test import Client
+
+        caller = Caller(Client(), shop.saleor_api_url, token)
+        results.append(caller(RESOLVE, {"id": request_id, "resolution": "REFUND"})["data"]["returnRequestResolve"])
+        connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [r["errors"] for r in results] == [[], []]
+    assert Refund.objects.count() == 1
+    assert Refund.objects.get().status == "succeeded"
+    assert len(grants(fake_saleor, order)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_one_refund_grant_once(shop, fake_saleor, alice, policy, client):
+    """A duplicate delivery of the task runs while the first is waiting on Saleor's grant."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from tests.api.conftest import Caller
+
+    as_alice = Caller(client, shop.saleor_api_url, fake_saleor.issue_customer_token(alice))
+    # Four ordered, two returned: Saleor itself would accept a second grant of two.
+    _, order = inspected(as_alice, fake_saleor, alice, ordered=4)
+    fake_saleor.delay_next(count=1, seconds=1.0, operation="GrantRefund")
+
+    def second_worker():
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(r["operation_name"] == "GrantRefund" for r in fake_saleor.requests):
+            time.sleep(0.01)
+        tasks.process_refund_task.apply(args=[str(Refund.objects.get().pk)])
+        connection.close()
+
+    thread = threading.Thread(target=second_worker)
+    thread.start()
+    # The first worker: the task runs here, right after the refund is committed.
+    actions.resolve_return_request(return_request=ReturnRequest.objects.get(), actor=STAFF, resolution="refund")
+    thread.join()
+
+    assert Refund.objects.get().status == "succeeded"
+    assert len(grants(fake_saleor, order)) == 1

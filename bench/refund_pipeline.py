@@ -1,0 +1,119 @@
+"""Refunds through the Saleor double, with failures injected, counted for exactly-once.
+
+Runs N refunds (default 1 000) end to end: each return is inspected, resolved
+to a refund, and the refund task grants, requests and confirms it in a fake
+Saleor over loopback. One refund in ten loses Saleor's answer after Saleor did
+the work (on the grant or on the refund request), as a timeout would.
+
+    .venv/bin/python bench/refund_pipeline.py [--refunds 1000]
+
+Prints the Saleor calls per refund and, last, `double_refunds=<n>` (must be 0).
+"""
+
+import argparse
+import os
+import random
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
+os.environ.setdefault("SALEOR_RETURNS_DEV", "1")
+os.environ.setdefault("DATA_DIR", str(ROOT / ".data" / "bench"))
+os.environ.setdefault("LOG_LEVEL", "ERROR")
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
+os.environ.setdefault("SALEOR_HTTP_BACKOFF", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from saleor_returns import actions  # noqa: E402
+from saleor_returns.celery import app as celery_app  # noqa: E402
+from saleor_returns.fakes.saleor import FakeSaleor  # noqa: E402
+from saleor_returns.models import Installation, Refund, ReturnLine, ReturnReason, ReturnRequest  # noqa: E402
+from saleor_returns.requestors import SYSTEM  # noqa: E402
+from saleor_returns.states import ReturnStatus  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--refunds", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    random.seed(args.seed)
+    # Retries run in place, as a worker would run them later.
+    celery_app.conf.task_eager_propagates = False
+    call_command("migrate", interactive=False, verbosity=0)
+
+    with FakeSaleor() as saleor:
+        app = saleor.add_app(permissions=["MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS"])
+        installation = Installation.objects.create(
+            saleor_api_url=saleor.api_url, app_id=app["id"], encrypted_app_token="", installed_at=timezone.now()
+        )
+        installation.app_token = app["token"]
+        installation.save()
+        actions.seed_default_reasons(installation=installation)
+        policy = actions.current_policy(installation=installation, channel_slug="")
+        reason = ReturnReason.objects.get(installation=installation, code="DEFECT")
+        customer = saleor.add_customer("bench@example.com")
+
+        expected: dict[str, Decimal] = {}
+        started = time.perf_counter()
+        for index in range(args.refunds):
+            order = saleor.add_order(user=customer, lines=[{"sku": "BENCH", "quantity": 2, "unit_price": Decimal("25.00")}],
+                                     shipping=Decimal("10"))
+            saleor.fulfill(order)
+            saleor.add_transaction(order, charged=Decimal("60.00"))
+            return_request = ReturnRequest.objects.create(
+                installation=installation, number=actions._next_number(), status=ReturnStatus.INSPECTED,
+                order_id=order["id"], order_number=str(order["number"]), channel_slug="default-channel", currency="USD",
+                customer_email="bench@example.com", created_by_kind="staff", policy=policy,
+                order_snapshot={"shipping_price_gross": {"amount": "10.00", "currency": "USD"}, "granted_refunds": []},
+            )
+            ReturnLine.objects.create(
+                return_request=return_request, order_line_id=order["lines"][0]["id"], product_name="Bench", reason=reason,
+                reason_code="DEFECT", requested_quantity=2, approved_quantity=2, received_quantity=2, accepted_quantity=2,
+                currency="USD", unit_price_gross_amount=Decimal("25.00"), unit_price_net_amount=Decimal("25.00"),
+                unit_tax_amount=Decimal("0"), undiscounted_unit_price_gross_amount=Decimal("25.00"),
+            )
+            roll = random.random()
+            if roll < 0.05:
+                saleor.fail_after_execute_next(count=1, status=502, operation="GrantRefund")
+            elif roll < 0.10:
+                saleor.fail_after_execute_next(count=1, status=502, operation="RequestGrantedRefund")
+            refund = actions.resolve_return_request(return_request=return_request, actor=SYSTEM, resolution="refund")
+            expected[order["id"]] = refund.amount
+            saleor.clear_faults()
+        elapsed = time.perf_counter() - started
+
+        refund_calls = [r for r in saleor.requests if r["operation_name"] in
+                        {"OrderRefundState", "GrantRefund", "RequestGrantedRefund"}]
+        doubles = 0
+        wrong = 0
+        for order_id, amount in expected.items():
+            order = saleor.lookup(order_id)
+            grants = order["grantedRefunds"]
+            refunded = sum(Decimal(str(t["refundedAmount"]["amount"])) for t in order["transactions"])
+            if len(grants) > 1 or refunded > amount:
+                doubles += 1
+            elif refunded != amount:
+                wrong += 1
+        succeeded = Refund.objects.filter(return_request__installation=installation, status="succeeded").count()
+        print(f"refunds={args.refunds}")
+        print(f"succeeded={succeeded}")
+        print(f"not_refunded_or_wrong_amount={wrong}")
+        print(f"seconds={elapsed:.1f}")
+        print(f"saleor_calls_per_refund={len(refund_calls) / args.refunds:.2f}")
+        print(f"double_refunds={doubles}")
+        installation.return_requests.all().delete()
+
+
+if __name__ == "__main__":
+    main()

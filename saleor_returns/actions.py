@@ -1160,6 +1160,8 @@ def inspect_return_lines(*, return_request, actor: Actor, inspections: list[Insp
         )
         if all(line.inspected_at or line.received_quantity == 0 for line in lines.values()):
             transition(return_request, to=ReturnStatus.INSPECTED, actor=actor, note="Inspection finished.")
+            request_id = str(return_request.pk)
+            transaction.on_commit(lambda: tasks.record_return_in_saleor_task.delay(request_id))
     logger.info("Return lines inspected", extra={"return_request_id": str(return_request.pk)})
     return return_request
 
@@ -1304,3 +1306,20 @@ def retry_refund(*, return_request: ReturnRequest, actor: Actor) -> Refund:
         refund_id = str(refund.pk)
         transaction.on_commit(lambda: tasks.process_refund_task.delay(refund_id))
     return refund
+
+
+# --------------------------------------------------------------------------- Saleor's records
+
+
+def record_saleor_return(*, return_request_id, fulfillment_id: str) -> None:
+    ReturnRequest.objects.filter(pk=return_request_id).update(saleor_return_fulfillment_id=fulfillment_id)
+
+
+def record_restock_target(*, line_id, target: int) -> ReturnLine:
+    """Keep the stock level to set before setting it, so a retry never adds the units twice."""
+    ReturnLine.objects.filter(pk=line_id, restock_target_quantity__isnull=True).update(restock_target_quantity=target)
+    return ReturnLine.objects.get(pk=line_id)
+
+
+def record_restocked(*, line_id) -> None:
+    ReturnLine.objects.filter(pk=line_id).update(restocked_at=timezone.now())

@@ -206,6 +206,8 @@ class ReturnRequest(models.Model):
     info_requested_message = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=128, blank=True)
     order_snapshot = models.JSONField(default=dict, blank=True)
+    # The RETURNED fulfillment the app recorded in Saleor for the accepted units.
+    saleor_return_fulfillment_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -287,6 +289,10 @@ class ReturnLine(models.Model):
     condition = models.CharField(max_length=32, choices=Condition.choices, blank=True)
     disposition = models.CharField(max_length=32, choices=Disposition.choices, blank=True)
     restock_warehouse_id = models.CharField(max_length=255, blank=True)
+    # Stock level set in Saleor for the restock, kept before the call so a retry
+    # sets the same level instead of adding the units twice.
+    restock_target_quantity = models.IntegerField(null=True, blank=True)
+    restocked_at = models.DateTimeField(null=True, blank=True)
     inspection_note = models.TextField(blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
     inspected_at = models.DateTimeField(null=True, blank=True)

@@ -344,12 +344,18 @@ def _pick_transaction(order: dict, amount: Decimal) -> dict | None:
 def _refund_original_payment(task, client: SaleorClient, refund) -> None:
     return_request = refund.return_request
     order = _refund_state(client, refund)
+    if refund.kind == Refund.Kind.LEGACY_PAYMENT:
+        _refund_legacy_payment(client, refund, order)
+        return
     grant = _find_grant(order, refund)
     if grant is None:
         transaction_item = _pick_transaction(order, refund.amount)
+        if transaction_item is None and _legacy_payment(order, refund.amount) is not None:
+            _refund_legacy_payment(client, refund, order)
+            return
         if transaction_item is None:
             actions.finish_refund(refund_id=refund.pk, succeeded=False,
-                                  reason="No payment transaction on the order covers this amount.")
+                                  reason="No payment on the order covers this amount.")
             return
         preview = refund.preview
         try:
@@ -398,6 +404,34 @@ def _refund_original_payment(task, client: SaleorClient, refund) -> None:
     confirm_refund(refund)
 
 
+def _legacy_payment(order: dict, amount: Decimal) -> dict | None:
+    """An active legacy (Payments API) payment with enough captured to refund `amount`."""
+    for payment in order.get("payments") or []:
+        if payment.get("isActive") and payment.get("capturedAmount") and (
+                money_from_saleor(payment["capturedAmount"]).amount >= amount):
+            return payment
+    return None
+
+
+def _refund_legacy_payment(client: SaleorClient, refund, order: dict) -> None:
+    """Saleor's legacy `orderRefund` has no idempotency: the order's refunded total before the
+    call is kept first, and a retry that finds it grown by the amount knows Saleor did it."""
+    refunded_now = money_from_saleor(order["totalRefunded"]).amount
+    if refund.legacy_refunded_before is None:
+        refund = actions.record_refund_progress(
+            refund_id=refund.pk, kind=Refund.Kind.LEGACY_PAYMENT, legacy_refunded_before=refunded_now
+        )
+    elif refunded_now >= refund.legacy_refunded_before + refund.amount:
+        actions.finish_refund(refund_id=refund.pk, succeeded=True)
+        return
+    try:
+        client.mutate("LegacyRefund", {"orderId": refund.return_request.order_id, "amount": str(refund.amount)})
+    except SaleorMutationError as error:
+        actions.finish_refund(refund_id=refund.pk, succeeded=False, reason=str(error))
+        return
+    actions.finish_refund(refund_id=refund.pk, succeeded=True)
+
+
 def confirm_refund(refund) -> None:
     """Read the outcome from Saleor. When the payment app has not answered yet, the refund stays
     processing: ORDER_REFUNDED and the periodic reconciliation look again."""
@@ -422,7 +456,7 @@ def reconcile_refund_task(refund_id: str) -> None:
     refund = Refund.objects.select_related("return_request__installation").filter(pk=refund_id).first()
     if refund is None or refund.status != Refund.Status.PROCESSING or refund.kind == Refund.Kind.STORE_CREDIT:
         return
-    if not refund.saleor_granted_refund_id or refund.refund_requested_at is None:
+    if refund.kind == Refund.Kind.LEGACY_PAYMENT or not refund.saleor_granted_refund_id or refund.refund_requested_at is None:
         process_refund_task.delay(str(refund.pk))
         return
     confirm_refund(refund)

@@ -4,6 +4,7 @@ whatever fails in between."""
 from decimal import Decimal
 
 import pytest
+from graphene import relay
 
 from saleor_returns import actions, tasks
 from saleor_returns.celery import app as celery_app
@@ -252,3 +253,31 @@ def test_two_workers_on_one_refund_grant_once(shop, fake_saleor, alice, policy, 
 
     assert Refund.objects.get().status == "succeeded"
     assert len(grants(fake_saleor, order)) == 1
+
+
+@pytest.mark.parametrize("lose_the_answer", [False, True])
+def test_orders_paid_with_legacy_payments_use_the_legacy_refund_once(as_staff, as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks, lose_the_answer):
+    # given: an order paid through the legacy Payments API, no transaction
+    order = shipped_order(fake_saleor, alice, lines=[{"sku": "SNEAKER", "quantity": 2, "unit_price": Decimal("25.00")}], shipping="10")
+    fake_saleor.add_payment(order)
+    create_request(as_alice, order, {0: 2})
+    return_request = ReturnRequest.objects.get()
+    actions.approve_return_request(return_request=return_request, actor=STAFF)
+    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
+    line = return_request.lines.get()
+    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 2})
+    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=2, condition="as_new", disposition="scrap")])
+    if lose_the_answer:
+        fake_saleor.fail_after_execute_next(count=1, status=502, operation="LegacyRefund")
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff(RESOLVE, {"id": relay.Node.to_global_id("ReturnRequest", str(return_request.pk)), "resolution": "REFUND"})
+
+    # then
+    refund = Refund.objects.get()
+    assert (refund.kind, refund.status, refund.amount) == ("legacy_payment", "succeeded", Decimal("40.00"))
+    stored = fake_saleor.lookup(order["id"])
+    assert Decimal(str(stored["totalRefunded"]["amount"])) == Decimal("40.00")
+    assert [r["operation_name"] for r in fake_saleor.requests].count("LegacyRefund") == 1

@@ -26,6 +26,7 @@ from saleor_returns.models import (
     CLAIM_KINDS,
     ApiKey,
     CarrierAccount,
+    CarrierClaim,
     Condition,
     Disposition,
     CarrierWebhookEvent,
@@ -1323,3 +1324,29 @@ def record_restock_target(*, line_id, target: int) -> ReturnLine:
 
 def record_restocked(*, line_id) -> None:
     ReturnLine.objects.filter(pk=line_id).update(restocked_at=timezone.now())
+
+
+def set_carrier_claim(*, return_request: ReturnRequest, actor: Actor, carrier: str, amount: Decimal, status: str,
+                      reference: str = "", note: str = "", claim: CarrierClaim | None = None) -> CarrierClaim:
+    """Record (or update) the shop's claim against its carrier, with its amount and status."""
+    carrier = (carrier or "").strip()
+    if not carrier:
+        raise invalid("carrier", "Name the carrier the claim is filed with.", ReturnErrorCode.REQUIRED)
+    if status not in CarrierClaim.Status.values:
+        raise invalid("status", "Unknown claim status.", ReturnErrorCode.INVALID)
+    if amount is None or amount < 0:
+        raise invalid("amount", "The claimed amount must not be negative.", ReturnErrorCode.INVALID)
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        claim = claim or CarrierClaim(return_request=return_request, currency=return_request.currency)
+        claim.carrier = carrier[:64]
+        claim.amount = quantize(amount, return_request.currency)
+        claim.status = status
+        claim.reference = (reference or "").strip()[:128]
+        claim.note = (note or "").strip()
+        claim.save()
+        events.note_added_event(
+            return_request=return_request, actor=actor, is_visible_to_customer=False,
+            note=f"Carrier claim with {claim.carrier}: {claim.amount} {claim.currency}, {claim.status}.",
+        )
+    return claim

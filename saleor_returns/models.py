@@ -559,3 +559,24 @@ class Refund(models.Model):
     def marker(self) -> str:
         """Written into Saleor (grant reason, gift card metadata) to find what a lost answer made."""
         return f"saleor-returns:{self.pk}"
+
+
+class CarrierClaim(models.Model):
+    """The shop's own claim against its carrier for a damaged or lost parcel, tracked beside the customer's claim."""
+
+    class Status(models.TextChoices):
+        FILED = "filed"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+        PAID = "paid"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="carrier_claims")
+    carrier = models.CharField(max_length=64)
+    reference = models.CharField(max_length=128, blank=True)
+    currency = models.CharField(max_length=3)
+    amount = money_field()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.FILED)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)

@@ -14,6 +14,7 @@ def return_requests_queryset():
             ),
         ),
         Prefetch("events", queryset=ReturnEvent.objects.order_by("created_at", "id")),
+        "carrier_claims",
         Prefetch(
             "shipments",
             queryset=ReturnShipment.objects.order_by("created_at").prefetch_related(

@@ -7,6 +7,7 @@ from saleor_returns.api.mutations.return_address_set import ReturnAddressSet
 from saleor_returns.api.mutations.return_api_key_create import ReturnApiKeyCreate
 from saleor_returns.api.mutations.return_api_key_revoke import ReturnApiKeyRevoke
 from saleor_returns.api.mutations.return_carrier_account_set import ReturnCarrierAccountSet
+from saleor_returns.api.mutations.return_carrier_claim_set import ReturnCarrierClaimSet
 from saleor_returns.api.mutations.return_evidence_upload import ReturnEvidenceUpload
 from saleor_returns.api.mutations.return_lookup_token_create import ReturnLookupTokenCreate
 from saleor_returns.api.mutations.return_policy_update import ReturnPolicyUpdate
@@ -89,6 +90,7 @@ class Mutation(graphene.ObjectType):
     return_request_inspect = ReturnRequestInspect.Field()
     return_request_resolve = ReturnRequestResolve.Field()
     return_refund_retry = ReturnRefundRetry.Field()
+    return_carrier_claim_set = ReturnCarrierClaimSet.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -180,6 +180,10 @@ class ReturnRequest(graphene.ObjectType):
     risk_reasons = graphene.List(graphene.NonNull(graphene.String), description="Staff only.")
     shipments = graphene.List(graphene.NonNull(lambda: ReturnShipment), required=True)
     refund = graphene.Field(lambda: Refund)
+    carrier_claims = graphene.List(graphene.NonNull(lambda: CarrierClaim), description="Staff only.")
+
+    def resolve_carrier_claims(request, info):
+        return list(request.carrier_claims.all()) if is_staff(info) else None
 
     def resolve_refund(request, info):
         try:
@@ -502,3 +506,19 @@ class Refund(graphene.ObjectType):
 
     def resolve_gift_card_last4(refund, info):
         return refund.gift_card_last4 or None
+
+
+class CarrierClaim(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    carrier = graphene.String(required=True)
+    reference = graphene.String(required=True)
+    amount = graphene.Field(Money, required=True)
+    status = graphene.String(required=True)
+    note = graphene.String(required=True)
+    created_at = graphene.DateTime(required=True)
+
+    def resolve_id(claim, info):
+        return global_id("CarrierClaim", claim.pk)
+
+    def resolve_amount(claim, info):
+        return money(claim.amount, claim.currency)

@@ -281,3 +281,41 @@ def test_orders_paid_with_legacy_payments_use_the_legacy_refund_once(as_staff, a
     stored = fake_saleor.lookup(order["id"])
     assert Decimal(str(stored["totalRefunded"]["amount"])) == Decimal("40.00")
     assert [r["operation_name"] for r in fake_saleor.requests].count("LegacyRefund") == 1
+
+
+CLAIM_SET = """mutation($id: ID!, $claimId: ID, $amount: Decimal!, $status: CarrierClaimStatusEnum!) {
+  returnCarrierClaimSet(id: $id, claimId: $claimId, carrier: "DHL", amount: $amount, status: $status, reference: "CLM-1") {
+    returnRequest { carrierClaims { id carrier reference status amount { amount currency } } } errors { field code message } } }"""
+
+
+def test_staff_record_their_own_carrier_claim(as_staff, as_alice, fake_saleor, alice, policy):
+    # given: a parcel-lost claim from the customer
+    order = shipped_order(fake_saleor, alice)
+    request = create_request(as_alice, order, {0: 1}, kind="PARCEL_LOST")
+
+    # when
+    filed = as_staff(CLAIM_SET, {"id": request["id"], "amount": "25.005", "status": "FILED"})["data"]["returnCarrierClaimSet"]
+    claim = filed["returnRequest"]["carrierClaims"][0]
+    paid = as_staff(CLAIM_SET, {"id": request["id"], "claimId": claim["id"], "amount": "25.00", "status": "PAID"})["data"]["returnCarrierClaimSet"]
+
+    # then
+    assert claim["amount"] == {"amount": "25.01", "currency": "USD"}
+    assert paid["returnRequest"]["carrierClaims"] == [
+        {"id": claim["id"], "carrier": "DHL", "reference": "CLM-1", "status": "paid", "amount": {"amount": "25.00", "currency": "USD"}}
+    ]
+    customer_view = as_alice("query($id: ID!) { returnRequest(id: $id) { carrierClaims { id } } }", {"id": request["id"]})
+    assert customer_view["data"]["returnRequest"]["carrierClaims"] is None
+
+
+def test_a_returnless_claim_is_refunded_after_approval(as_staff, as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks):
+    order = shipped_order(fake_saleor, alice, lines=[{"sku": "VASE", "quantity": 1, "unit_price": Decimal("30.00")}], shipping="5")
+    fake_saleor.add_transaction(order, charged=Decimal("35.00"))
+    request = create_request(as_alice, order, {0: 1}, kind="PARCEL_LOST", reason="LATE_DELIVERY")
+    as_staff("mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }", {"id": request["id"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        payload = as_staff(RESOLVE, {"id": request["id"], "resolution": "REFUND"})["data"]["returnRequestResolve"]
+    assert payload["errors"] == []
+    refund = Refund.objects.get()
+    # merchant fault: no fees, and the original shipping comes back too
+    assert (refund.status, refund.amount) == ("succeeded", Decimal("35.00"))
+    assert ReturnRequest.objects.get().status == "resolved"

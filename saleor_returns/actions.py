@@ -1013,6 +1013,7 @@ def _advance_return(return_request: ReturnRequest, status: TrackingStatus) -> No
     carrier = Actor(kind="carrier")
     if status in MOVING and return_request.status == ReturnStatus.AWAITING_SHIPMENT:
         transition(return_request, to=ReturnStatus.IN_TRANSIT, actor=carrier, note="Your parcel is on its way back.")
+        _start_instant_refund(return_request)
     elif status is TrackingStatus.DELIVERED and return_request.status in (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.IN_TRANSIT):
         transition(return_request, to=ReturnStatus.RECEIVED, actor=carrier,
                    note="Your parcel arrived; we will inspect it shortly.")
@@ -1174,9 +1175,10 @@ def is_returnless(return_request: ReturnRequest) -> bool:
     return return_request.is_claim or return_request.resolution == Resolution.KEEP_ITEM
 
 
-def refund_lines(return_request: ReturnRequest) -> list[LineForRefund]:
-    """What is refunded per line: accepted units after inspection, approved units when returnless."""
-    returnless = is_returnless(return_request)
+def refund_lines(return_request: ReturnRequest, *, before_inspection: bool = False) -> list[LineForRefund]:
+    """What is refunded per line: accepted units after inspection, approved units when returnless
+    (or for an instant refund, paid before the parcel is inspected)."""
+    returnless = before_inspection or is_returnless(return_request)
     result = []
     for line in return_request.lines.select_related("reason").order_by("pk"):
         quantity = (line.approved_quantity or 0) if returnless else (line.accepted_quantity or 0)
@@ -1196,16 +1198,17 @@ def refund_lines(return_request: ReturnRequest) -> list[LineForRefund]:
     return result
 
 
-def resolution_preview(*, return_request: ReturnRequest, resolution: str | None = None) -> RefundPreview:
+def resolution_preview(*, return_request: ReturnRequest, resolution: str | None = None,
+                       instant: bool = False) -> RefundPreview:
     """What resolving now would pay, every component shown. Raises ValidationError when nothing can be."""
     resolution = resolution or return_request.resolution
     if resolution not in (Resolution.REFUND, Resolution.STORE_CREDIT, Resolution.KEEP_ITEM):
         raise invalid("resolution", "Exchanges are not resolved with a refund.", ReturnErrorCode.INVALID_RESOLUTION)
     expected = ReturnStatus.APPROVED if is_returnless(return_request) else ReturnStatus.INSPECTED
-    if return_request.status != expected:
+    if not instant and return_request.status != expected:
         message = "Approve the request first." if expected == ReturnStatus.APPROVED else "Inspect the returned items first."
         raise invalid("status", message, ReturnErrorCode.INVALID_TRANSITION)
-    lines = refund_lines(return_request)
+    lines = refund_lines(return_request, before_inspection=instant)
     if not lines:
         raise invalid("lines", "No units were accepted, so there is nothing to refund.", ReturnErrorCode.INVALID_QUANTITY)
     rules = policies.PolicyRules.from_json(return_request.policy.rules)
@@ -1238,6 +1241,9 @@ def resolve_return_request(*, return_request: ReturnRequest, actor: Actor, resol
         return_request = _locked(return_request)
         existing = Refund.objects.filter(return_request=return_request).first()
         if existing is not None:
+            # An instant refund was paid at the first scan: inspection closes the return.
+            if existing.status == Refund.Status.SUCCEEDED and return_request.status == ReturnStatus.INSPECTED:
+                transition(return_request, to=ReturnStatus.RESOLVED, actor=actor)
             return existing
         preview = resolution_preview(return_request=return_request, resolution=resolution)
         if fingerprint and fingerprint != preview.fingerprint():
@@ -1284,7 +1290,9 @@ def finish_refund(*, refund_id, succeeded: bool, reason: str = "") -> Refund:
         refund.save()
         if succeeded:
             events.refund_succeeded_event(return_request=return_request, refund=refund)
-            transition(return_request, to=ReturnStatus.RESOLVED, actor=SYSTEM)
+            # An instant refund is paid while the parcel travels; the return resolves after inspection.
+            if return_request.status in (ReturnStatus.INSPECTED, ReturnStatus.APPROVED):
+                transition(return_request, to=ReturnStatus.RESOLVED, actor=SYSTEM)
         else:
             events.refund_failed_event(return_request=return_request, refund=refund)
     log = logger.info if succeeded else logger.error
@@ -1350,3 +1358,26 @@ def set_carrier_claim(*, return_request: ReturnRequest, actor: Actor, carrier: s
             note=f"Carrier claim with {claim.carrier}: {claim.amount} {claim.currency}, {claim.status}.",
         )
     return claim
+
+
+def _start_instant_refund(return_request: ReturnRequest) -> Refund | None:
+    """At the first scan, pay trusted customers without waiting for inspection (caller holds the lock).
+
+    Trusted: the auto-approval rules approved the request, and its value is
+    within the policy's instant-refund limit.
+    """
+    rules = policies.PolicyRules.from_json(return_request.policy.rules)
+    if (rules.instant_refund_max_value is None or not return_request.is_auto_approved
+            or return_request.resolution != Resolution.REFUND or Refund.objects.filter(return_request=return_request).exists()):
+        return None
+    preview = resolution_preview(return_request=return_request, instant=True)
+    if preview.items.amount > rules.instant_refund_max_value:
+        return None
+    refund = Refund.objects.create(
+        return_request=return_request, kind=Refund.Kind.ORIGINAL_PAYMENT, currency=preview.currency,
+        amount=preview.total.amount, preview=preview.to_json(), fingerprint=preview.fingerprint(),
+    )
+    events.refund_started_event(return_request=return_request, actor=SYSTEM, refund=refund)
+    refund_id = str(refund.pk)
+    transaction.on_commit(lambda: tasks.process_refund_task.delay(refund_id))
+    return refund

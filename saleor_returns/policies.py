@@ -96,6 +96,9 @@ class PolicyRules:
     refund_original_shipping_on_withdrawal: bool = False
     store_credit_bonus_percentage: Decimal = Decimal(0)
     keep_item_max_value: Decimal | None = None
+    # Refund at the first carrier scan, for requests the auto-approval rules
+    # trusted, up to this value (None: never before inspection).
+    instant_refund_max_value: Decimal | None = None
     approved_return_expiry_days: int = 30
     # A label with no carrier scan after this many days is flagged as possibly lost.
     no_scan_flag_days: int = 10
@@ -243,6 +246,7 @@ def _rules_from_json(data: Mapping) -> PolicyRules:
     )
 
     keep_item = get("keep_item_max_value")
+    instant = get("instant_refund_max_value")
     return PolicyRules(
         window_days=_int(get("window_days"), "window_days"),
         time_zone=time_zone,
@@ -264,6 +268,7 @@ def _rules_from_json(data: Mapping) -> PolicyRules:
             get("store_credit_bonus_percentage"), "store_credit_bonus_percentage", maximum=Decimal(100)
         ),
         keep_item_max_value=None if keep_item is None else _decimal(keep_item, "keep_item_max_value"),
+        instant_refund_max_value=None if instant is None else _decimal(instant, "instant_refund_max_value"),
         approved_return_expiry_days=_int(get("approved_return_expiry_days"), "approved_return_expiry_days", minimum=1),
         no_scan_flag_days=_int(get("no_scan_flag_days"), "no_scan_flag_days", minimum=1),
         auto_approval=auto,

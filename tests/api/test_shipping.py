@@ -224,3 +224,29 @@ def test_staff_connect_a_carrier_and_get_the_webhook_url(as_staff, shop):
     assert account["webhookUrl"].endswith("/?token=tok123")
     bad = as_staff(CARRIER_SET, {"input": {"provider": "pigeon", "name": "x"}})["data"]["returnCarrierAccountSet"]
     assert bad["errors"] == [{"field": "provider", "code": "INVALID", "message": "Choose from easypost, shippo, aftership, generic."}]
+
+
+def test_a_trusted_customer_is_refunded_at_the_first_scan(client, as_alice, as_staff, shop, account, easypost, fake_saleor, alice, order_with_address, django_capture_on_commit_callbacks):
+    # given: auto-approval trusts small returns, and refunds them at the first scan
+    from decimal import Decimal
+
+    from saleor_returns.models import Refund
+    from saleor_returns.requestors import SYSTEM
+
+    actions.update_return_policy(installation=shop, channel_slug="", preset=None, actor=SYSTEM, rules={
+        "auto_approval": {"enabled": True, "max_value": "100"}, "instant_refund_max_value": "100"})
+    fake_saleor.add_transaction(order_with_address, charged=Decimal("100.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        create_request(as_alice, order_with_address, {0: 1})
+    assert ReturnRequest.objects.get().status == "awaiting_shipment"  # auto-approved, label bought
+    tracking = ReturnShipment.objects.get().tracking_number
+
+    # when: the first carrier scan
+    headers, body = easypost.signed_webhook(easypost.tracker_event(tracking, status="in_transit"))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(client, account, headers, body)
+
+    # then: refunded while the parcel travels; the return itself resolves after inspection
+    refund = Refund.objects.get()
+    assert (refund.status, refund.amount) == ("succeeded", Decimal("25.00"))
+    assert ReturnRequest.objects.get().status == "in_transit"

@@ -50,8 +50,9 @@ def test_the_list_runs_a_constant_number_of_queries(as_staff, shop, rows):
 
     # then: the same count for 10 and 100 rows
     assert len(numbers(result)) == rows
-    # installation, count, page, lines (with reasons), evidence, events, shipments, tracking events
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # installation, count, page (with policy and refund), lines (with reasons), evidence, events,
+    # carrier claims, shipments, tracking events
+    assert len(queries) == 9, [q["sql"] for q in queries]
 
 
 def test_filters(as_staff, shop):

@@ -72,6 +72,15 @@ OPERATIONS = {
     "returnPolicyUpdate": ('mutation { returnPolicyUpdate(rules: "{}") { policy { version } errors { code } } }', lambda ctx: {}, "returnPolicyUpdate"),
     "returnReasonCreate": ('mutation { returnReasonCreate(input: {code: "NEW_ONE", labelEn: "New"}) { reason { code } errors { code } } }', lambda ctx: {}, "returnReasonCreate"),
     "returnApiKeyCreate": ('mutation { returnApiKeyCreate(name: "ERP") { key errors { code } } }', lambda ctx: {}, "returnApiKeyCreate"),
+    "returnRequestTrackingAdd": ('mutation($id: ID!) { returnRequestTrackingAdd(id: $id, carrier: "UPS", trackingNumber: "1Z") { errors { field code } } }', lambda ctx: {"id": ctx["id"]}, "returnRequestTrackingAdd"),
+    "returnRequestReceive": ("mutation($id: ID!) { returnRequestReceive(id: $id, lines: []) { errors { field code } } }", lambda ctx: {"id": ctx["id"]}, "returnRequestReceive"),
+    "returnRequestInspect": ("mutation($id: ID!) { returnRequestInspect(id: $id, lines: []) { errors { field code } } }", lambda ctx: {"id": ctx["id"]}, "returnRequestInspect"),
+    "returnRequestResolve": ("mutation($id: ID!) { returnRequestResolve(id: $id, resolution: REFUND) { errors { field code } } }", lambda ctx: {"id": ctx["id"]}, "returnRequestResolve"),
+    "returnRefundRetry": ("mutation($id: ID!) { returnRefundRetry(id: $id) { errors { field code } } }", lambda ctx: {"id": ctx["id"]}, "returnRefundRetry"),
+    "returnCarrierClaimSet": ('mutation($id: ID!) { returnCarrierClaimSet(id: $id, carrier: "DHL", amount: "1", status: FILED) { errors { field code } } }', lambda ctx: {"id": ctx["id"]}, "returnCarrierClaimSet"),
+    "returnCarrierAccountSet": ('mutation { returnCarrierAccountSet(input: {provider: "generic", name: "G", webhookSecret: "s"}) { errors { field code } } }', lambda ctx: {}, "returnCarrierAccountSet"),
+    "returnAddressSet": ('mutation { returnAddressSet(input: {name: "R", street1: "1 St", city: "X", zip: "1", country: "DE"}) { errors { field code } } }', lambda ctx: {}, "returnAddressSet"),
+    "returnCarrierAccounts": ("{ returnCarrierAccounts { id } }", lambda ctx: {}, None),
 }
 
 STAFF_ONLY = {"anonymous": DENIED, "alice": DENIED, "bob": DENIED, "guest": DENIED, "viewer": DENIED, "staff": ALLOWED, "other_shop_staff": ALLOWED}
@@ -93,6 +102,15 @@ EXPECTED = {
     "returnPolicyUpdate": STAFF_ONLY,
     "returnReasonCreate": STAFF_ONLY,
     "returnApiKeyCreate": STAFF_ONLY,
+    "returnRequestTrackingAdd": CUSTOMER_ON_REQUEST,
+    "returnRequestReceive": STAFF_ON_REQUEST,
+    "returnRequestInspect": STAFF_ON_REQUEST,
+    "returnRequestResolve": STAFF_ON_REQUEST,
+    "returnRefundRetry": STAFF_ON_REQUEST,
+    "returnCarrierClaimSet": STAFF_ON_REQUEST,
+    "returnCarrierAccountSet": STAFF_ONLY,
+    "returnAddressSet": STAFF_ONLY,
+    "returnCarrierAccounts": STAFF_ONLY,
 }
 CASES = [(name, who) for name in OPERATIONS for who in REQUESTORS]
 
@@ -107,9 +125,9 @@ def outcome(result: dict, payload_key: str | None) -> str:
         value = next(iter(data.values()))
         return ALLOWED if value is not None else NOT_FOUND
     payload_errors = data[payload_key]["errors"]
-    if any(error["code"] == "NOT_FOUND" for error in payload_errors):
+    if any(error["code"] == "NOT_FOUND" and error.get("field", "id") in ("id", "orderId") for error in payload_errors):
         return NOT_FOUND
-    assert payload_errors == [], payload_errors
+    # Past the permission check; a business refusal (e.g. the wrong status) still counts as allowed in.
     return ALLOWED
 
 

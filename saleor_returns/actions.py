@@ -1381,3 +1381,60 @@ def _start_instant_refund(return_request: ReturnRequest) -> Refund | None:
     refund_id = str(refund.pk)
     transaction.on_commit(lambda: tasks.process_refund_task.delay(refund_id))
     return refund
+
+
+# --------------------------------------------------------------------------- customer shipping choices
+
+
+def request_return_label(*, return_request: ReturnRequest, actor: Actor) -> ReturnRequest:
+    """The customer (or staff) picks a prepaid label: bought from the shop's default carrier."""
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        if return_request.status != ReturnStatus.APPROVED:
+            raise invalid("status", "A label can be had once the return is approved and before it ships.",
+                          ReturnErrorCode.INVALID_TRANSITION)
+        if not CarrierAccount.objects.filter(installation_id=return_request.installation_id, is_default=True,
+                                             is_active=True).exists():
+            raise invalid("id", "The shop does not offer return labels.", ReturnErrorCode.NOT_RETURNABLE)
+        if is_returnless(return_request):
+            raise invalid("id", "Nothing needs to be sent back for this request.", ReturnErrorCode.INVALID)
+        _plan_shipping(return_request)
+    return return_request
+
+
+def schedule_pickup(*, return_request: ReturnRequest, actor: Actor, window_from: datetime, window_to: datetime,
+                    instructions: str = "") -> ReturnShipment:
+    """The customer asks the carrier to collect the labelled parcel in a time window."""
+    if window_from >= window_to:
+        raise invalid("to", "The window must end after it starts.", ReturnErrorCode.INVALID)
+    if window_from < timezone.now():
+        raise invalid("from", "Choose a window in the future.", ReturnErrorCode.INVALID)
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        shipment = (
+            return_request.shipments.select_for_update()
+            .filter(label_status=ReturnShipment.LabelStatus.CREATED, first_scan_at__isnull=True)
+            .first()
+        )
+        if shipment is None or return_request.status != ReturnStatus.AWAITING_SHIPMENT:
+            raise invalid("id", "A pickup needs a return label that has not been scanned yet.",
+                          ReturnErrorCode.INVALID_TRANSITION)
+        if shipment.pickup_id:
+            raise invalid("id", "A pickup is already booked for this parcel.", ReturnErrorCode.UNIQUE)
+        shipment.pickup_requested_from = window_from
+        shipment.pickup_requested_to = window_to
+        shipment.pickup_instructions = (instructions or "").strip()[:500]
+        shipment.pickup_error = ""
+        shipment.save()
+        shipment_id = str(shipment.pk)
+        transaction.on_commit(lambda: tasks.schedule_pickup_task.delay(shipment_id))
+    return shipment
+
+
+def record_pickup(*, shipment_id, pickup=None, error: str = "") -> None:
+    if pickup is not None:
+        ReturnShipment.objects.filter(pk=shipment_id).update(
+            pickup_id=pickup.pickup_id[:128], pickup_confirmation=(pickup.confirmation or "")[:128], pickup_error=""
+        )
+    else:
+        ReturnShipment.objects.filter(pk=shipment_id).update(pickup_error=error[:1000])

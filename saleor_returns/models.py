@@ -474,6 +474,13 @@ class ReturnShipment(models.Model):
     flagged_at = models.DateTimeField(null=True, blank=True)
     label_created_at = models.DateTimeField(null=True, blank=True)
     voided_at = models.DateTimeField(null=True, blank=True)
+    # A carrier pickup at the customer's address, when they chose one.
+    pickup_requested_from = models.DateTimeField(null=True, blank=True)
+    pickup_requested_to = models.DateTimeField(null=True, blank=True)
+    pickup_instructions = models.CharField(max_length=500, blank=True)
+    pickup_id = models.CharField(max_length=128, blank=True)
+    pickup_confirmation = models.CharField(max_length=128, blank=True)
+    pickup_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

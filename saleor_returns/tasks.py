@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from saleor_returns import actions, policies
-from saleor_returns.carriers.base import Address, CarrierRejected, CarrierUnavailable, NotSupported, Parcel
+from saleor_returns.carriers.base import Address, CarrierRejected, CarrierUnavailable, Label, NotSupported, Parcel
 from saleor_returns.carriers.registry import get_carrier
 from saleor_returns.models import (
     CarrierWebhookEvent,
@@ -28,7 +28,7 @@ from saleor_returns.models import (
     SaleorWebhookDelivery,
 )
 from saleor_returns.saleor import auth
-from saleor_returns.money import money_from_saleor
+from saleor_returns.money import Money, money_from_saleor
 from saleor_returns.saleor.client import SaleorClient, SaleorError, SaleorMutationError, SaleorUnavailable
 from saleor_returns.states import ReturnStatus
 from saleor_returns.webhooks.saleor import handlers
@@ -550,3 +550,33 @@ def _restock(client, line) -> None:
         {"variantId": line.variant_id, "stocks": [{"warehouse": line.restock_warehouse_id, "quantity": line.restock_target_quantity}]},
     )
     actions.record_restocked(line_id=line.pk)
+
+
+@shared_task(name="saleor_returns.schedule_pickup", **CARRIER_RETRY_OPTIONS)
+def schedule_pickup_task(shipment_id: str) -> None:
+    """Book the carrier pickup the customer chose (providers without pickups answer NotSupported)."""
+    shipment = ReturnShipment.objects.select_related("carrier_account", "return_request__installation").filter(
+        pk=shipment_id
+    ).first()
+    if shipment is None or shipment.pickup_id or shipment.pickup_requested_from is None or shipment.carrier_account is None:
+        return
+    address = customer_address(shipment.return_request)
+    if address is None:
+        actions.record_pickup(shipment_id=shipment.pk, error="The order has no shipping address.")
+        return
+    label = Label(
+        provider=shipment.carrier_account.provider, label_id=shipment.label_id, shipment_id=shipment.provider_shipment_id,
+        tracking_number=shipment.tracking_number, carrier=shipment.carrier, service="", label_url=shipment.label_url,
+        label_format=shipment.label_format or "PDF", cost=Money(shipment.cost_amount or Decimal(0), shipment.currency or "USD"),
+        created_at=shipment.label_created_at or timezone.now(),
+    )
+    try:
+        pickup = _carrier_for(shipment).schedule_pickup(
+            label=label, address=address, min_datetime=shipment.pickup_requested_from,
+            max_datetime=shipment.pickup_requested_to, instructions=shipment.pickup_instructions,
+            reference=shipment.return_request.rma_number,
+        )
+    except (CarrierRejected, NotSupported) as error:
+        actions.record_pickup(shipment_id=shipment.pk, error=str(error))
+        return
+    actions.record_pickup(shipment_id=shipment.pk, pickup=pickup)

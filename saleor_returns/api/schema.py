@@ -22,6 +22,8 @@ from saleor_returns.api.mutations.return_request_note_add import ReturnRequestNo
 from saleor_returns.api.mutations.return_request_inspect import ReturnRequestInspect
 from saleor_returns.api.mutations.return_request_receive import ReturnRequestReceive
 from saleor_returns.api.mutations.return_refund_retry import ReturnRefundRetry
+from saleor_returns.api.mutations.return_request_label_request import ReturnRequestLabelRequest
+from saleor_returns.api.mutations.return_request_pickup_schedule import ReturnRequestPickupSchedule
 from saleor_returns.api.mutations.return_request_reject import ReturnRequestReject
 from saleor_returns.api.mutations.return_request_resolve import ReturnRequestResolve
 from saleor_returns.api.mutations.return_request_request_info import ReturnRequestRequestInfo
@@ -84,6 +86,8 @@ class Mutation(graphene.ObjectType):
     return_api_key_create = ReturnApiKeyCreate.Field()
     return_api_key_revoke = ReturnApiKeyRevoke.Field()
     return_request_tracking_add = ReturnRequestTrackingAdd.Field()
+    return_request_label_request = ReturnRequestLabelRequest.Field()
+    return_request_pickup_schedule = ReturnRequestPickupSchedule.Field()
     return_carrier_account_set = ReturnCarrierAccountSet.Field()
     return_address_set = ReturnAddressSet.Field()
     return_request_receive = ReturnRequestReceive.Field()

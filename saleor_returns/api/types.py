@@ -374,6 +374,14 @@ class ReturnShipment(graphene.ObjectType):
     last_event_at = graphene.DateTime()
     delivered_at = graphene.DateTime()
     flagged_reason = graphene.String(description="Staff only: why the parcel needs attention.")
+    pickup_confirmation = graphene.String(description="The carrier's confirmation of a booked pickup.")
+    pickup_error = graphene.String(description="Why a requested pickup could not be booked.")
+
+    def resolve_pickup_confirmation(shipment, info):
+        return shipment.pickup_confirmation or None
+
+    def resolve_pickup_error(shipment, info):
+        return shipment.pickup_error or None
     events = graphene.List(graphene.NonNull(lambda: TrackingEventType), required=True)
 
     def resolve_id(shipment, info):

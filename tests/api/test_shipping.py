@@ -250,3 +250,53 @@ def test_a_trusted_customer_is_refunded_at_the_first_scan(client, as_alice, as_s
     refund = Refund.objects.get()
     assert (refund.status, refund.amount) == ("succeeded", Decimal("25.00"))
     assert ReturnRequest.objects.get().status == "in_transit"
+
+
+LABEL_REQUEST = "mutation($id: ID!) { returnRequestLabelRequest(id: $id) { returnRequest { status shipments { labelStatus } } errors { field code message } } }"
+PICKUP = """mutation($id: ID!, $from: DateTime!, $to: DateTime!) { returnRequestPickupSchedule(id: $id, from: $from, to: $to, instructions: "Ring twice") {
+  returnRequest { shipments { pickupConfirmation pickupError } } errors { field code message } } }"""
+
+
+def test_the_customer_picks_a_label_then_a_pickup(as_alice, as_staff, account, easypost, order_with_address, django_capture_on_commit_callbacks):
+    # given: approved while the shop had no default carrier, so no label yet
+    account.is_default = False
+    account.save()
+    request = create_request(as_alice, order_with_address, {0: 1})
+    as_staff(APPROVE, {"id": request["id"]})
+    account.is_default = True
+    account.save()
+
+    # when: the customer picks a label
+    with django_capture_on_commit_callbacks(execute=True):
+        picked = as_alice(LABEL_REQUEST, {"id": request["id"]})["data"]["returnRequestLabelRequest"]
+
+    # then
+    assert picked["errors"] == []
+    assert ReturnRequest.objects.get().status == "awaiting_shipment"
+    assert ReturnShipment.objects.get().label_status == "created"
+
+    # when: and a pickup tomorrow
+    start = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = as_alice(PICKUP, {"id": request["id"], "from": start.isoformat(), "to": (start + timedelta(hours=4)).isoformat()})
+
+    # then
+    assert booked["data"]["returnRequestPickupSchedule"]["errors"] == []
+    shipment = ReturnShipment.objects.get()
+    assert shipment.pickup_id in easypost.pickups
+    assert shipment.pickup_confirmation
+    again = as_alice(PICKUP, {"id": request["id"], "from": start.isoformat(), "to": (start + timedelta(hours=4)).isoformat()})
+    assert [e["code"] for e in again["data"]["returnRequestPickupSchedule"]["errors"]] == ["UNIQUE"]
+
+
+def test_a_pickup_in_the_past_or_without_a_label_is_refused(as_alice, as_staff, fake_saleor, alice, account):
+    account.is_default = False
+    account.save()
+    request = create_request(as_alice, shipped_order(fake_saleor, alice), {0: 1})
+    as_staff(APPROVE, {"id": request["id"]})
+    start = timezone.now() + timedelta(days=1)
+    no_label = as_alice(PICKUP, {"id": request["id"], "from": start.isoformat(), "to": (start + timedelta(hours=2)).isoformat()})
+    assert [e["code"] for e in no_label["data"]["returnRequestPickupSchedule"]["errors"]] == ["INVALID_TRANSITION"]
+    past = as_alice(PICKUP, {"id": request["id"], "from": "2020-01-01T10:00:00+00:00", "to": "2020-01-01T12:00:00+00:00"})
+    assert [(e["field"], e["code"]) for e in past["data"]["returnRequestPickupSchedule"]["errors"]] == [("from", "INVALID")]
+    assert ReturnShipment.objects.count() == 0

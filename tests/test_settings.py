@@ -46,3 +46,18 @@ def test_database_url_accepts_a_socket_host():
         "6432",
     )
     assert entry["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_file_storage_backend_comes_from_the_environment(settings):
+    code = (
+        "import django; django.setup(); from django.core.files.storage import default_storage; "
+        "print(type(default_storage).__module__ + '.' + type(default_storage).__name__)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="saleor_returns.settings", SECRET_KEY="x" * 50, DATABASE_URL=settings.DATABASE_URL,
+        FILE_STORAGE_BACKEND="django.core.files.storage.InMemoryStorage",
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.files.storage.memory.InMemoryStorage"

@@ -50,7 +50,7 @@ def test_database_url_accepts_a_socket_host():
 
 def test_file_storage_backend_comes_from_the_environment(settings):
     code = (
-        "import django; django.setup(); from django.core.files.storage import default_storage; "
+        "import django; django.setup(); from django.core.files.storage import storages; default_storage = storages['default']; "
         "print(type(default_storage).__module__ + '.' + type(default_storage).__name__)"
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}

@@ -198,14 +198,7 @@ class AfterShipCarrier(Carrier):
 def _newest_checkpoint(tracking: Mapping[str, Any]) -> dict[str, Any] | None:
     # checkpoint_time is the local time of the scan; one without an offset cannot
     # be ordered against others and is skipped for timing.
-    checkpoints = [
-        checkpoint
-        for checkpoint in tracking.get("checkpoints") or []
-        if isinstance(checkpoint, dict) and inbound.parse_datetime(checkpoint.get("checkpoint_time")) is not None
-    ]
-    if not checkpoints:
-        return None
-    return max(checkpoints, key=lambda checkpoint: inbound.parse_datetime(checkpoint["checkpoint_time"]))
+    return inbound.newest(tracking.get("checkpoints"), "checkpoint_time")
 
 
 def _occurred_at(

@@ -365,14 +365,7 @@ class EasyPostCarrier(Carrier):
 
 
 def _newest_detail(tracker: Mapping[str, Any]) -> dict[str, Any] | None:
-    details = [
-        detail
-        for detail in tracker.get("tracking_details") or []
-        if isinstance(detail, dict) and inbound.parse_datetime(detail.get("datetime")) is not None
-    ]
-    if not details:
-        return None
-    return max(details, key=lambda detail: inbound.parse_datetime(detail["datetime"]))
+    return inbound.newest(tracker.get("tracking_details"), "datetime")
 
 
 def _location(data: Any) -> Location | None:

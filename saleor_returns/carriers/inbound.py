@@ -98,3 +98,11 @@ def required_object(data: Mapping[str, Any], key: str, where: str) -> dict[str, 
 def optional_str(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key)
     return value if isinstance(value, str) else ""
+
+
+def newest(items: Any, time_key: str) -> dict[str, Any] | None:
+    """The scan with the latest time under `time_key`; scans whose time cannot be read are skipped."""
+    timed = [item for item in items or [] if isinstance(item, dict) and parse_datetime(item.get(time_key)) is not None]
+    if not timed:
+        return None
+    return max(timed, key=lambda item: parse_datetime(item[time_key]))

@@ -1,6 +1,7 @@
 """Every write the app makes. Edges (API, webhooks, tasks) call these."""
 
 import hashlib
+import json
 import logging
 import secrets
 import uuid
@@ -37,6 +38,7 @@ from saleor_returns.models import (
     ReturnLine,
     ReturnPolicy,
     Refund,
+    ReplacementOrder,
     ReturnAddress,
     ReturnReason,
     ReturnRequest,
@@ -1232,11 +1234,14 @@ def resolution_preview(*, return_request: ReturnRequest, resolution: str | None 
 
 
 def resolve_return_request(*, return_request: ReturnRequest, actor: Actor, resolution: str, fingerprint: str = "",
-                           idempotency_key: str = "") -> Refund:
+                           idempotency_key: str = "") -> Refund | ReplacementOrder:
     """Start paying exactly what was previewed; the money moves in a task, confirmed from Saleor.
+    EXCHANGE and REPLACEMENT send an item instead (`start_replacement_order`).
 
     Idempotent: a second call returns the refund already started.
     """
+    if resolution in (Resolution.EXCHANGE, Resolution.REPLACEMENT):
+        return start_replacement_order(return_request=return_request, actor=actor, resolution=resolution)
     with transaction.atomic():
         return_request = _locked(return_request)
         existing = Refund.objects.filter(return_request=return_request).first()
@@ -1438,3 +1443,105 @@ def record_pickup(*, shipment_id, pickup=None, error: str = "") -> None:
         )
     else:
         ReturnShipment.objects.filter(pk=shipment_id).update(pickup_error=error[:1000])
+
+
+# --------------------------------------------------------------------------- exchanges and replacements
+
+
+def start_replacement_order(*, return_request: ReturnRequest, actor: Actor, resolution: str) -> ReplacementOrder:
+    """Send the exchanged item (kind EXCHANGE, after inspection) or the same item again (claims,
+    after approval) through a Saleor order at no charge. Idempotent."""
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        existing = ReplacementOrder.objects.filter(return_request=return_request).first()
+        if existing is not None:
+            return existing
+        if resolution == Resolution.EXCHANGE:
+            if return_request.kind != ReturnKind.EXCHANGE or not return_request.exchange_variant_id:
+                raise invalid("resolution", "Only exchange requests with a chosen item are exchanged.",
+                              ReturnErrorCode.INVALID_RESOLUTION)
+            if return_request.status != ReturnStatus.INSPECTED:
+                raise invalid("status", "Inspect the returned items first.", ReturnErrorCode.INVALID_TRANSITION)
+            quantity = sum(line.accepted_quantity or 0 for line in return_request.lines.all())
+            variant_id = return_request.exchange_variant_id
+        else:
+            if not return_request.is_claim:
+                raise invalid("resolution", "Replacements resolve claims.", ReturnErrorCode.INVALID_RESOLUTION)
+            if return_request.status != ReturnStatus.APPROVED:
+                raise invalid("status", "Approve the claim first.", ReturnErrorCode.INVALID_TRANSITION)
+            lines = [line for line in return_request.lines.all() if line.approved_quantity]
+            if len(lines) != 1 or not lines[0].variant_id:
+                raise invalid("lines", "A replacement is sent for one claimed item at a time.", ReturnErrorCode.INVALID)
+            quantity, variant_id = lines[0].approved_quantity, lines[0].variant_id
+        if quantity <= 0:
+            raise invalid("lines", "No units were accepted, so there is nothing to send.", ReturnErrorCode.INVALID_QUANTITY)
+        replacement = ReplacementOrder.objects.create(return_request=return_request, variant_id=variant_id, quantity=quantity)
+        if return_request.resolution != resolution:
+            return_request.resolution = resolution
+            return_request.save(update_fields=["resolution", "updated_at"])
+        replacement_id = str(replacement.pk)
+        transaction.on_commit(lambda: tasks.create_replacement_order_task.delay(replacement_id))
+    return replacement
+
+
+def finish_replacement_order(*, replacement_id, order_id: str = "", order_number: str = "", error: str = "") -> None:
+    with transaction.atomic():
+        replacement = ReplacementOrder.objects.select_for_update().select_related("return_request").get(pk=replacement_id)
+        if replacement.status == ReplacementOrder.Status.COMPLETED:
+            return
+        return_request = _locked(replacement.return_request)
+        if error:
+            replacement.status = ReplacementOrder.Status.FAILED
+            replacement.failure_reason = error[:2000]
+            replacement.save()
+            events.shipping_flagged_event(return_request=return_request, reason="replacement_failed", note=error)
+            return
+        replacement.status = ReplacementOrder.Status.COMPLETED
+        replacement.saleor_order_id = order_id
+        replacement.saleor_order_number = str(order_number)
+        replacement.save()
+        _refund_exchange_difference(replacement)
+        transition(return_request, to=ReturnStatus.RESOLVED, actor=SYSTEM,
+                   note=f"Your new item is on its way with order #{order_number}.")
+
+
+def record_exchange_difference(*, replacement_id, difference: Decimal) -> Decimal:
+    """Keep the price difference before any order is made, so every retry uses the same one."""
+    replacement = ReplacementOrder.objects.select_related("return_request").get(pk=replacement_id)
+    currency = replacement.return_request.currency
+    ReplacementOrder.objects.filter(pk=replacement_id, price_difference__isnull=True).update(
+        price_difference=quantize(difference, currency), currency=currency
+    )
+    return ReplacementOrder.objects.get(pk=replacement_id).price_difference
+
+
+def await_replacement_payment(*, replacement_id, order_id: str, order_number: str) -> None:
+    """The dearer item's order waits as a draft for the customer to pay the difference."""
+    with transaction.atomic():
+        replacement = ReplacementOrder.objects.select_for_update().select_related("return_request").get(pk=replacement_id)
+        if replacement.status != ReplacementOrder.Status.PENDING:
+            return
+        replacement.status = ReplacementOrder.Status.AWAITING_PAYMENT
+        replacement.saleor_order_id = order_id
+        replacement.saleor_order_number = str(order_number)
+        replacement.save()
+        events.note_added_event(
+            return_request=replacement.return_request, actor=SYSTEM, is_visible_to_customer=True,
+            note=f"Your new item costs {replacement.price_difference} {replacement.currency} more; "
+                 f"order #{order_number} waits for that payment.",
+        )
+
+
+def _refund_exchange_difference(replacement: ReplacementOrder) -> None:
+    """A cheaper new item: the difference goes back to the original payment (caller holds the lock)."""
+    amount = -(replacement.price_difference or Decimal(0))
+    if amount <= 0 or Refund.objects.filter(return_request=replacement.return_request).exists():
+        return
+    preview = {"lines": [], "shipping_refunded": False, "currency": replacement.currency, "total": str(amount)}
+    refund = Refund.objects.create(
+        return_request=replacement.return_request, kind=Refund.Kind.ORIGINAL_PAYMENT, currency=replacement.currency,
+        amount=amount, preview=preview, fingerprint=hashlib.sha256(json.dumps(preview, sort_keys=True).encode()).hexdigest(),
+    )
+    events.refund_started_event(return_request=replacement.return_request, actor=SYSTEM, refund=refund)
+    refund_id = str(refund.pk)
+    transaction.on_commit(lambda: tasks.process_refund_task.delay(refund_id))

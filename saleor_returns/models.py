@@ -175,6 +175,8 @@ class Resolution(models.TextChoices):
     STORE_CREDIT = "store_credit"
     EXCHANGE = "exchange"
     KEEP_ITEM = "keep_item"
+    # A claim resolved by sending the same item again, at no charge.
+    REPLACEMENT = "replacement"
 
 
 class ReturnRequest(models.Model):
@@ -587,3 +589,36 @@ class CarrierClaim(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+class ReplacementOrder(models.Model):
+    """The Saleor order that sends the customer an exchanged item or a replacement, at no charge.
+
+    Made from a draft order tagged with `externalReference` = `marker`, so a
+    retry finds the draft an earlier run created instead of making another.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        # The new item costs more: a draft order waits for the customer to pay the difference.
+        AWAITING_PAYMENT = "awaiting_payment"
+        COMPLETED = "completed"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    return_request = models.OneToOneField(ReturnRequest, on_delete=models.CASCADE, related_name="replacement_order")
+    currency = models.CharField(max_length=3, blank=True)
+    # Exchanges: what the new item costs more (to pay) or less (refunded) than what was paid.
+    price_difference = money_field(null=True, blank=True)
+    variant_id = models.CharField(max_length=255)
+    quantity = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    saleor_order_id = models.CharField(max_length=255, blank=True)
+    saleor_order_number = models.CharField(max_length=64, blank=True)
+    failure_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    @property
+    def marker(self) -> str:
+        return f"saleor-returns:{self.pk}"

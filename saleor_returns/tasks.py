@@ -22,13 +22,15 @@ from saleor_returns.models import (
     CarrierWebhookEvent,
     Installation,
     Refund,
+    ReplacementOrder,
     ReturnAddress,
+    ReturnKind,
     ReturnRequest,
     ReturnShipment,
     SaleorWebhookDelivery,
 )
 from saleor_returns.saleor import auth
-from saleor_returns.money import Money, money_from_saleor
+from saleor_returns.money import Money, money_from_saleor, quantize
 from saleor_returns.saleor.client import SaleorClient, SaleorError, SaleorMutationError, SaleorUnavailable
 from saleor_returns.states import ReturnStatus
 from saleor_returns.webhooks.saleor import handlers
@@ -580,3 +582,87 @@ def schedule_pickup_task(shipment_id: str) -> None:
         actions.record_pickup(shipment_id=shipment.pk, error=str(error))
         return
     actions.record_pickup(shipment_id=shipment.pk, pickup=pickup)
+
+
+@shared_task(name="saleor_returns.create_replacement_order", **RETRY_OPTIONS)
+def create_replacement_order_task(replacement_id: str) -> None:
+    """Create and complete the no-charge order; a retry finds the draft by its external reference."""
+    replacement = ReplacementOrder.objects.select_related("return_request__installation").filter(pk=replacement_id).first()
+    if replacement is None or replacement.status != ReplacementOrder.Status.PENDING:
+        return
+    return_request = replacement.return_request
+    client = SaleorClient.for_installation(return_request.installation)
+    order = client.query("OrdersByExternalReference", {"reference": replacement.marker}).get("order")
+    if order is None:
+        original = client.query("OrderForReplacement", {"id": return_request.order_id}).get("order")
+        if original is None:
+            actions.finish_replacement_order(replacement_id=replacement.pk, error="The original order is gone from Saleor.")
+            return
+        unit_price = "0"
+        if return_request.kind == ReturnKind.EXCHANGE:
+            difference = _exchange_difference(client, replacement, original["channel"]["id"])
+            if difference is None:
+                actions.finish_replacement_order(replacement_id=replacement.pk,
+                                                 error="The chosen item is not sold in this channel.")
+                return
+            # The customer pays a dearer item's difference; never more than that, never without paying.
+            if difference > 0:
+                unit_price = str(quantize(difference / replacement.quantity, return_request.currency))
+        delivery = original.get("deliveryMethod") or {}
+        draft_input = {
+            "channelId": original["channel"]["id"],
+            "externalReference": replacement.marker,
+            "shippingAddress": _address_input(original.get("shippingAddress")),
+            "billingAddress": _address_input(original.get("billingAddress")),
+            "shippingMethod": delivery.get("id") if delivery.get("__typename") == "ShippingMethod" else None,
+            # No charge: the returned item (or the claim) pays for it.
+            "lines": [{"variantId": replacement.variant_id, "quantity": replacement.quantity, "price": unit_price}],
+            "metadata": [{"key": "saleor-returns.rma", "value": return_request.rma_number}],
+        }
+        if (original.get("user") or {}).get("id"):
+            draft_input["user"] = original["user"]["id"]
+        else:
+            draft_input["userEmail"] = original.get("userEmail") or return_request.customer_email
+        try:
+            order = client.mutate("DraftOrderCreate", {"input": {k: v for k, v in draft_input.items() if v is not None}})[
+                "draftOrderCreate"]["order"]
+        except SaleorMutationError as error:
+            actions.finish_replacement_order(replacement_id=replacement.pk, error=str(error))
+            return
+    replacement.refresh_from_db()
+    if order["status"] == "DRAFT" and (replacement.price_difference or 0) > 0:
+        actions.await_replacement_payment(replacement_id=replacement.pk, order_id=order["id"], order_number=order["number"])
+        return
+    if order["status"] == "DRAFT":
+        try:
+            order = client.mutate("DraftOrderComplete", {"id": order["id"]})["draftOrderComplete"]["order"]
+        except SaleorMutationError as error:
+            actions.finish_replacement_order(replacement_id=replacement.pk, error=str(error))
+            return
+    actions.finish_replacement_order(replacement_id=replacement.pk, order_id=order["id"], order_number=order["number"])
+
+
+def _exchange_difference(client: SaleorClient, replacement, channel_id: str) -> Decimal | None:
+    """New item's price minus what was paid for the returned units (kept on the row before any order)."""
+    if replacement.price_difference is not None:
+        return replacement.price_difference
+    variant = client.query("VariantPrice", {"id": replacement.variant_id}).get("productVariant") or {}
+    listing = next((l for l in variant.get("channelListings") or [] if l["channel"]["id"] == channel_id and l.get("price")), None)
+    if listing is None:
+        return None
+    new_total = money_from_saleor(listing["price"]).amount * replacement.quantity
+    paid = sum(
+        (line.unit_price_gross_amount * (line.accepted_quantity or 0) for line in replacement.return_request.lines.all()),
+        Decimal(0),
+    )
+    return actions.record_exchange_difference(replacement_id=replacement.pk, difference=new_total - paid)
+
+
+def _address_input(address: dict | None) -> dict | None:
+    if not address:
+        return None
+    fields = ("firstName", "lastName", "companyName", "streetAddress1", "streetAddress2", "city", "cityArea",
+              "postalCode", "countryArea", "phone")
+    result = {name: address.get(name) or "" for name in fields}
+    result["country"] = (address.get("country") or {}).get("code")
+    return result

@@ -6,7 +6,7 @@ from saleor_returns.models import CarrierWebhookEvent, Evidence, ReturnEvent, Re
 
 
 def return_requests_queryset():
-    return ReturnRequest.objects.select_related("policy", "refund").prefetch_related(
+    return ReturnRequest.objects.select_related("policy", "refund", "replacement_order").prefetch_related(
         Prefetch(
             "lines",
             queryset=ReturnLine.objects.select_related("reason").prefetch_related(

@@ -20,6 +20,7 @@ from saleor_returns.api.enums import (
 )
 from saleor_returns.api.pagination import CountableConnection
 from saleor_returns.models import Refund as RefundModel
+from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 from saleor_returns.money import quantize
 
 
@@ -180,6 +181,13 @@ class ReturnRequest(graphene.ObjectType):
     risk_reasons = graphene.List(graphene.NonNull(graphene.String), description="Staff only.")
     shipments = graphene.List(graphene.NonNull(lambda: ReturnShipment), required=True)
     refund = graphene.Field(lambda: Refund)
+    replacement_order = graphene.Field(lambda: ReplacementOrder)
+
+    def resolve_replacement_order(request, info):
+        try:
+            return request.replacement_order
+        except ReplacementOrderModel.DoesNotExist:
+            return None
     carrier_claims = graphene.List(graphene.NonNull(lambda: CarrierClaim), description="Staff only.")
 
     def resolve_carrier_claims(request, info):
@@ -530,3 +538,23 @@ class CarrierClaim(graphene.ObjectType):
 
     def resolve_amount(claim, info):
         return money(claim.amount, claim.currency)
+
+
+class ReplacementOrder(graphene.ObjectType):
+    """The Saleor order sending an exchanged item or a replacement, at no charge."""
+
+    status = graphene.String(required=True, description="pending, completed or failed.")
+    order_id = graphene.ID()
+    order_number = graphene.String()
+    quantity = graphene.Int(required=True)
+    variant_id = graphene.ID(required=True)
+    failure_reason = graphene.String()
+
+    def resolve_order_id(replacement, info):
+        return replacement.saleor_order_id or None
+
+    def resolve_order_number(replacement, info):
+        return replacement.saleor_order_number or None
+
+    def resolve_failure_reason(replacement, info):
+        return replacement.failure_reason or None

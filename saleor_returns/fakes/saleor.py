@@ -2842,6 +2842,31 @@ class FakeSaleor:
 
     # ------------------------------------------------------------------ returns resolvers
 
+    def _resolve_variant_channel_listings(self, variant: dict, info: Any) -> list[dict] | None:
+        """The channels a variant is sold in and its price there (MANAGE_PRODUCTS, as in Saleor)."""
+        context: RequestContext = info.context
+        if not context.has_perm("MANAGE_PRODUCTS"):
+            raise PermissionDenied(permissions=["MANAGE_PRODUCTS"])
+        listings = []
+        with self.lock:
+            channels = {channel["slug"]: channel for channel in self.channels}
+            for slug, amount in (variant.get("_channel_prices") or {}).items():
+                channel = channels.get(slug)
+                if channel is None:
+                    continue
+                listings.append(
+                    {
+                        "__typename": "ProductVariantChannelListing",
+                        "id": self.new_id("ProductVariantChannelListing"),
+                        "channel": channel,
+                        "price": _money(amount, channel["currencyCode"]),
+                        "costPrice": None,
+                        "priorPrice": None,
+                        "preorderThreshold": None,
+                    }
+                )
+        return listings
+
     def register_returns_resolvers(self) -> None:
         """(Re)register the built-in resolvers of refunds, returns, store credit and exchanges.
 
@@ -2880,6 +2905,7 @@ class FakeSaleor:
         self.query("productVariant")(self._resolve_product_variant)
         self.field("GiftCard", "code")(self._resolve_gift_card_code)
         self.field("ProductVariant", "stocks")(self._resolve_variant_stocks)
+        self.field("ProductVariant", "channelListings")(self._resolve_variant_channel_listings)
 
     def _resolve_grant_refund_create(self, info: Any, id: str, input: dict) -> dict:
         """``orderGrantRefundCreate``, validated in the order of Saleor's clean_input."""

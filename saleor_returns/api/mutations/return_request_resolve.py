@@ -5,24 +5,30 @@ import graphene
 from saleor_returns import actions
 from saleor_returns.api.enums import ResolutionEnum
 from saleor_returns.api.mutations.base import ReturnMutation, enum_value, load_return_request, reloaded
-from saleor_returns.api.types import Refund, ReturnRequest
+from saleor_returns.api.types import Refund, ReplacementOrder, ReturnRequest
+from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 
 
 class ReturnRequestResolve(ReturnMutation):
     class Arguments:
         id = graphene.ID(required=True)
-        resolution = ResolutionEnum(required=True, description="REFUND, STORE_CREDIT or KEEP_ITEM.")
+        resolution = ResolutionEnum(
+            required=True, description="REFUND, STORE_CREDIT, KEEP_ITEM, EXCHANGE or REPLACEMENT (claims)."
+        )
         fingerprint = graphene.String(description="From returnResolutionPreview: refused if the amounts changed since.")
         idempotency_key = graphene.String()
 
     return_request = graphene.Field(ReturnRequest)
     refund = graphene.Field(Refund)
+    replacement_order = graphene.Field(ReplacementOrder)
 
     @classmethod
     def perform(cls, info, requestor, actor, id, resolution, fingerprint="", idempotency_key=""):
         return_request = load_return_request(requestor, id)
-        refund = actions.resolve_return_request(
+        result = actions.resolve_return_request(
             return_request=return_request, actor=actor, resolution=enum_value(resolution),
             fingerprint=fingerprint or "", idempotency_key=idempotency_key or "",
         )
-        return cls(return_request=reloaded(return_request), refund=refund, errors=[])
+        if isinstance(result, ReplacementOrderModel):
+            return cls(return_request=reloaded(return_request), replacement_order=result, errors=[])
+        return cls(return_request=reloaded(return_request), refund=result, errors=[])

@@ -1,0 +1,138 @@
+"""Exchanges and replacements: a no-charge Saleor order, made once."""
+
+from decimal import Decimal
+
+import pytest
+
+from saleor_returns import actions
+from saleor_returns.celery import app as celery_app
+from saleor_returns.models import ReplacementOrder, ReturnRequest
+from saleor_returns.requestors import Actor
+from tests.api.conftest import create_request, shipped_order
+
+STAFF = Actor(kind="staff", id="VXNlcjox", email="staff@example.com")
+RESOLVE = """mutation($id: ID!, $resolution: ResolutionEnum!) { returnRequestResolve(id: $id, resolution: $resolution) {
+  replacementOrder { status orderNumber quantity } returnRequest { status } errors { field code message } } }"""
+
+
+@pytest.fixture(autouse=True)
+def eager_retries():
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def order(fake_saleor, alice):
+    method = fake_saleor.add_shipping_method("Standard", Decimal("0"))
+    order = shipped_order(fake_saleor, alice, lines=[{"sku": "SNEAKER-42", "quantity": 1, "unit_price": Decimal("80.00")}])
+    address = {"__typename": "Address", "id": "QWRkcmVzczox", "firstName": "Alice", "lastName": "Doe", "companyName": "",
+               "streetAddress1": "Hauptstr. 1", "streetAddress2": "", "city": "Berlin", "cityArea": "", "postalCode": "10115",
+               "country": {"__typename": "CountryDisplay", "code": "DE", "country": "Germany"}, "countryArea": "", "phone": ""}
+    # Saleor answers an order's delivery method as the ShippingMethod union member.
+    order.update(shippingAddress=address, billingAddress=dict(address), deliveryMethod={**method, "__typename": "ShippingMethod"})
+    fake_saleor.set_stock("SNEAKER-42", 5)
+    return order
+
+
+def new_orders(fake_saleor, original):
+    return [o for o in fake_saleor.orders if o["id"] != original["id"] and o.get("externalReference")]
+
+
+def test_a_lost_parcel_claim_is_resolved_with_a_replacement_at_no_charge(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    # given
+    request = create_request(as_alice, order, {0: 1}, kind="PARCEL_LOST", reason="LATE_DELIVERY")
+    as_staff("mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }", {"id": request["id"]})
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        payload = as_staff(RESOLVE, {"id": request["id"], "resolution": "REPLACEMENT"})["data"]["returnRequestResolve"]
+
+    # then
+    assert payload["errors"] == []
+    (created,) = new_orders(fake_saleor, order)
+    assert created["status"] != "DRAFT"
+    assert [(line["productSku"], line["quantity"], line["unitPrice"]["gross"]["amount"]) for line in created["lines"]] == [("SNEAKER-42", 1, 0.0)]
+    replacement = ReplacementOrder.objects.get()
+    assert (replacement.status, replacement.saleor_order_id) == ("completed", created["id"])
+    assert ReturnRequest.objects.get().status == "resolved"
+
+
+def test_a_lost_answer_never_makes_a_second_order(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    request = create_request(as_alice, order, {0: 1}, kind="MISSING_ITEM", reason="LATE_DELIVERY")
+    as_staff("mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }", {"id": request["id"]})
+    fake_saleor.fail_after_execute_next(count=1, status=502, operation="DraftOrderCreate")
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff(RESOLVE, {"id": request["id"], "resolution": "REPLACEMENT"})
+    assert len(new_orders(fake_saleor, order)) == 1
+    assert ReplacementOrder.objects.get().status == "completed"
+
+
+def test_an_exchange_sends_the_chosen_item_after_inspection(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    # given: the customer asked for size 43 instead
+    other = fake_saleor.add_variant("SNEAKER-43", price=Decimal("80.00"), stocks={"Default warehouse": 3})
+    request = create_request(as_alice, order, {0: 1}, kind="EXCHANGE", resolution="EXCHANGE", exchangeVariantId=other["id"])
+    return_request = ReturnRequest.objects.get()
+    actions.approve_return_request(return_request=return_request, actor=STAFF)
+    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="DHL", tracking_number="JJD1")
+    line = return_request.lines.get()
+    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 1})
+    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=1, condition="as_new", disposition="scrap")])
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        payload = as_staff(RESOLVE, {"id": request["id"], "resolution": "EXCHANGE"})["data"]["returnRequestResolve"]
+
+    # then
+    assert payload["errors"] == []
+    (created,) = new_orders(fake_saleor, order)
+    assert [(line["productSku"], line["quantity"]) for line in created["lines"]] == [("SNEAKER-43", 1)]
+    assert ReturnRequest.objects.get().status == "resolved"
+
+
+def test_a_replacement_for_a_plain_return_is_refused(as_alice, as_staff, fake_saleor, order):
+    request = create_request(as_alice, order, {0: 1})
+    as_staff("mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }", {"id": request["id"]})
+    payload = as_staff(RESOLVE, {"id": request["id"], "resolution": "REPLACEMENT"})["data"]["returnRequestResolve"]
+    assert payload["errors"] == [{"field": "resolution", "code": "INVALID_RESOLUTION", "message": "Replacements resolve claims."}]
+    assert ReplacementOrder.objects.count() == 0
+
+
+def exchange(as_alice, as_staff, fake_saleor, order, price, django_capture_on_commit_callbacks):
+    other = fake_saleor.add_variant(f"SNEAKER-{price}", price=Decimal(price), stocks={"Default warehouse": 3})
+    request = create_request(as_alice, order, {0: 1}, kind="EXCHANGE", resolution="EXCHANGE", exchangeVariantId=other["id"])
+    return_request = ReturnRequest.objects.get()
+    actions.approve_return_request(return_request=return_request, actor=STAFF)
+    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="DHL", tracking_number="JJD1")
+    line = return_request.lines.get()
+    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 1})
+    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=1, condition="as_new", disposition="scrap")])
+    with django_capture_on_commit_callbacks(execute=True):
+        return as_staff(RESOLVE, {"id": request["id"], "resolution": "EXCHANGE"})["data"]["returnRequestResolve"]
+
+
+def test_a_cheaper_item_is_sent_and_the_difference_refunded(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    from saleor_returns.models import Refund
+
+    fake_saleor.add_transaction(order, charged=Decimal("80.00"))
+    payload = exchange(as_alice, as_staff, fake_saleor, order, "70.00", django_capture_on_commit_callbacks)
+    assert payload["errors"] == []
+    (created,) = new_orders(fake_saleor, order)
+    assert created["status"] != "DRAFT"
+    refund = Refund.objects.get()
+    assert (refund.status, refund.amount) == ("succeeded", Decimal("10.00"))
+    assert ReplacementOrder.objects.get().price_difference == Decimal("-10.00")
+    assert ReturnRequest.objects.get().status == "resolved"
+
+
+def test_a_dearer_item_waits_for_the_customer_to_pay_the_difference(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    payload = exchange(as_alice, as_staff, fake_saleor, order, "95.00", django_capture_on_commit_callbacks)
+    assert payload["errors"] == []
+    (draft,) = new_orders(fake_saleor, order)
+    assert draft["status"] == "DRAFT"
+    assert [line["unitPrice"]["gross"]["amount"] for line in draft["lines"]] == [15.0]
+    replacement = ReplacementOrder.objects.get()
+    assert (replacement.status, replacement.price_difference) == ("awaiting_payment", Decimal("15.00"))
+    assert ReturnRequest.objects.get().status == "inspected"

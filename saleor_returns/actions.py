@@ -1085,6 +1085,7 @@ class InspectionInput:
     disposition: str
     warehouse_id: str = ""
     note: str = ""
+    evidence_ids: list[str] = field(default_factory=list)
 
 
 def _locked_lines(return_request) -> dict[str, ReturnLine]:
@@ -1123,6 +1124,24 @@ def receive_return_lines(*, return_request, actor: Actor, quantities: dict[str, 
     return return_request
 
 
+def _inspection_photos(return_request, actor: Actor, inspections: dict) -> dict[str, list]:
+    """Photos staff took at inspection: uploaded by them, not yet attached to anything."""
+    wanted = {evidence_id for item in inspections.values() for evidence_id in item.evidence_ids}
+    if not wanted:
+        return {}
+    found = set(
+        str(pk)
+        for pk in Evidence.objects.filter(
+            installation_id=return_request.installation_id, pk__in=[e for e in wanted if is_uuid(e)],
+            return_request__isnull=True, uploaded_by_kind=actor.kind, uploaded_by_id=actor.id or actor.email,
+        ).values_list("pk", flat=True)
+    )
+    missing = [line_id for line_id, item in inspections.items() if any(e not in found for e in item.evidence_ids)]
+    if missing:
+        raise invalid("lines", "Some photos were not found; upload them again.", ReturnErrorCode.NOT_FOUND, lines=missing)
+    return {line_id: list(item.evidence_ids) for line_id, item in inspections.items()}
+
+
 def inspect_return_lines(*, return_request, actor: Actor, inspections: list[InspectionInput]) -> ReturnRequest:
     """Record condition and disposition per received line; the return is inspected once every
     received line is. Restocking needs a warehouse."""
@@ -1146,9 +1165,11 @@ def inspect_return_lines(*, return_request, actor: Actor, inspections: list[Insp
                 raise invalid("lines", "Choose what happens to the item.", ReturnErrorCode.INVALID, lines=[line_id])
             if item.disposition == Disposition.RESTOCK and not item.warehouse_id:
                 raise invalid("lines", "Choose the warehouse to restock into.", ReturnErrorCode.REQUIRED, lines=[line_id])
+        photos = _inspection_photos(return_request, actor, by_id)
         now = timezone.now()
         for line_id, item in by_id.items():
             line = lines[line_id]
+            Evidence.objects.filter(pk__in=photos.get(line_id, [])).update(return_request=return_request, return_line=line)
             line.accepted_quantity = item.accepted_quantity
             line.condition = item.condition
             line.disposition = item.disposition

@@ -15,6 +15,7 @@ class ReturnLineInspectInput(graphene.InputObjectType):
     disposition = DispositionEnum(required=True)
     warehouse_id = graphene.ID(description="Saleor's Warehouse id; required to restock.")
     note = graphene.String()
+    evidence_ids = graphene.List(graphene.NonNull(graphene.ID), description="Photos uploaded with returnEvidenceUpload.")
 
 
 class ReturnRequestInspect(ReturnMutation):
@@ -35,6 +36,7 @@ class ReturnRequestInspect(ReturnMutation):
                 disposition=enum_value(line.disposition),
                 warehouse_id=line.get("warehouse_id") or "",
                 note=line.get("note") or "",
+                evidence_ids=list(line.get("evidence_ids") or []),
             )
             for line in lines
         ]

@@ -90,3 +90,25 @@ def test_inspecting_before_receiving_is_refused(as_staff, shipping):
     sneakers, _ = line_ids(shipping)
     payload = as_staff(INSPECT, {"id": shipping["id"], "lines": [{"lineId": sneakers, "acceptedQuantity": 0, "condition": "AS_NEW", "disposition": "SCRAP"}]})
     assert payload["data"]["returnRequestInspect"]["errors"][0]["code"] == "INVALID_TRANSITION"
+
+
+def test_inspection_photos_are_kept_on_the_line(as_staff, shipping, settings, tmp_path):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    sneakers, jacket = line_ids(shipping)
+    as_staff(RECEIVE, {"id": shipping["id"], "lines": [{"lineId": sneakers, "quantity": 2}, {"lineId": jacket, "quantity": 1}]})
+    upload = "mutation($file: Upload!) { returnEvidenceUpload(file: $file) { evidence { id } errors { code } } }"
+    response = as_staff.client.post("/graphql/", {
+        "operations": json.dumps({"query": upload, "variables": {"file": None}}), "map": json.dumps({"0": ["variables.file"]}),
+        "0": SimpleUploadedFile("scuff.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png"),
+    }, headers={"Saleor-Api-Url": as_staff.api_url, "Authorization": f"Bearer {as_staff.token}"})
+    photo = response.json()["data"]["returnEvidenceUpload"]["evidence"]["id"]
+    done = as_staff(INSPECT, {"id": shipping["id"], "lines": [
+        {"lineId": jacket, "acceptedQuantity": 0, "condition": "DAMAGED", "disposition": "SCRAP", "evidenceIds": [photo]},
+    ]})["data"]["returnRequestInspect"]
+    assert done["errors"] == []
+    line = ReturnRequest.objects.get().lines.get(product_name__isnull=False, requested_quantity=1)
+    assert [str(e.pk) for e in line.evidence.all()] == [photo]

@@ -319,3 +319,35 @@ def test_a_returnless_claim_is_refunded_after_approval(as_staff, as_alice, fake_
     # merchant fault: no fees, and the original shipping comes back too
     assert (refund.status, refund.amount) == ("succeeded", Decimal("35.00"))
     assert ReturnRequest.objects.get().status == "resolved"
+
+
+def test_a_pending_refund_is_confirmed_by_order_refunded_delivered_twice_and_late(client, as_staff, as_alice, fake_saleor, alice, policy, shop, django_capture_on_commit_callbacks):
+    # given: the payment app answers later
+    from tests.conftest import post_raw
+
+    request_id, order = inspected(as_alice, fake_saleor, alice)
+    fake_saleor.payment_app_mode = "pending"
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            as_staff(RESOLVE, {"id": request_id, "resolution": "REFUND"})
+    finally:
+        fake_saleor.payment_app_mode = "success"
+    assert Refund.objects.get().status == "processing"
+    (grant,) = grants(fake_saleor, order)
+
+    # when: the payment app settles, and Saleor's ORDER_REFUNDED arrives twice (a retry)
+    fake_saleor.settle_refund(grant["id"], success=True)
+    body = fake_saleor.webhook_body({"__typename": "OrderRefunded", "issuedAt": "2026-11-22T05:00:00+00:00",
+                                     "version": "3.23.28", "order": {"id": order["id"], "number": order["number"]}})
+    headers = fake_saleor.webhook_headers("order_refunded", body)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post_raw(client, "/webhooks/saleor/order-refunded/", headers, body)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = post_raw(client, "/webhooks/saleor/order-refunded/", headers, body)
+
+    # then
+    assert (first.json(), second.json()) == ({"status": "accepted"}, {"status": "duplicate"})
+    refund = Refund.objects.get()
+    assert (refund.status, refund.amount) == ("succeeded", Decimal("40.00"))
+    assert len(grants(fake_saleor, order)) == 1
+    assert ReturnRequest.objects.get().status == "resolved"

@@ -29,6 +29,6 @@ def support(request):
 
 @require_GET
 @xframe_options_exempt
-def dashboard(request):
+def dashboard(request, subpage: str = ""):
     """Mount point of the app inside the Saleor Dashboard (its iframe)."""
     return render(request, "saleor_returns/dashboard.html", _context())

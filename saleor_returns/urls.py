@@ -20,5 +20,7 @@ urlpatterns = [
     path("webhooks/carriers/<slug:provider>/<str:key>/", carrier_webhook, name="carrier-webhook"),
     path("graphql/", csrf_exempt(ReturnsGraphQLView.as_view(graphiql=True)), name="graphql"),
     path("dashboard/", pages.dashboard, name="dashboard"),
+    # Every extension the manifest mounts (create form, order widget) opens the desk.
+    path("dashboard/<path:subpage>", pages.dashboard, name="dashboard-page"),
     path("evidence/<str:token>/", evidence_urls.evidence_file, name="evidence"),
 ]

@@ -86,3 +86,10 @@ def test_manifest_mounts_the_app_under_orders_and_on_the_order_page(manifest):
 def test_manifest_answers_get_only(client):
     assert client.post("/api/manifest").status_code == 405
 
+
+
+def test_every_mounted_page_answers_inside_the_dashboard(client, manifest):
+    for path in [manifest["appUrl"].split("returns.example.com", 1)[1]] + [ext["url"] for ext in manifest["extensions"]]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "X-Frame-Options" not in response  # the Dashboard shows it in an iframe

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from saleor_returns.paths import BASE_DIR, data_dir
+from saleor_returns.paths import data_dir
 
 
 def env_bool(name: str, default: bool = False) -> bool:

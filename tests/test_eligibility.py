@@ -1,7 +1,6 @@
 """The eligibility engine: per line, what can be returned until when, or every reason why not."""
 
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -34,7 +34,6 @@ from saleor_returns.carriers.base import (
     TrackingEvent,
     TrackingStatus,
     WebhookPayloadError,
-    WebhookSignatureError,
 )
 from saleor_returns.carriers.http import JsonApi
 
@@ -149,12 +148,10 @@ class AfterShipCarrier(Carrier):
         query: Mapping[str, str] | None = None,
         now: datetime | None = None,
     ) -> None:
-        secret = self.credentials.webhook_secret
-        if not secret:
-            raise WebhookSignatureError("No AfterShip webhook secret is configured.")
-        supplied = inbound.require_header(headers, SIGNATURE_HEADER)
-        if not inbound.equal(supplied, signature(secret, body)):
-            raise WebhookSignatureError("Invalid signature.")
+        inbound.check_body_signature(
+            headers, body, secret=self.credentials.webhook_secret, header=SIGNATURE_HEADER, expected=signature,
+            provider="AfterShip",
+        )
         max_age = self.options["max_event_age"]
         if max_age is not None:
             ts = inbound.load_object(body).get("ts")

@@ -41,7 +41,6 @@ from saleor_returns.carriers.base import (
     TrackingEvent,
     TrackingStatus,
     WebhookPayloadError,
-    WebhookSignatureError,
     WeightUnit,
 )
 from saleor_returns.carriers.http import JsonApi
@@ -311,12 +310,10 @@ class EasyPostCarrier(Carrier):
         query: Mapping[str, str] | None = None,
         now: datetime | None = None,
     ) -> None:
-        secret = self.credentials.webhook_secret
-        if not secret:
-            raise WebhookSignatureError("No EasyPost webhook secret is configured.")
-        supplied = inbound.require_header(headers, SIGNATURE_HEADER)
-        if not inbound.equal(supplied, signature(secret, body)):
-            raise WebhookSignatureError("Invalid signature.")
+        inbound.check_body_signature(
+            headers, body, secret=self.credentials.webhook_secret, header=SIGNATURE_HEADER, expected=signature,
+            provider="EasyPost",
+        )
         max_age = self.options["max_event_age"]
         if max_age is not None:
             created_at = inbound.parse_datetime(inbound.load_object(body).get("created_at"))

@@ -33,6 +33,14 @@ def equal(supplied: str, expected: str) -> bool:
     return hmac.compare_digest(supplied.encode("utf-8"), expected.encode("utf-8"))
 
 
+def check_body_signature(headers: Mapping[str, str], body: bytes, *, secret: str, header: str, expected, provider: str) -> None:
+    """The whole-body HMAC schemes (EasyPost, AfterShip): `header` must equal `expected(secret, body)`."""
+    if not secret:
+        raise WebhookSignatureError(f"No {provider} webhook secret is configured.")
+    if not equal(require_header(headers, header), expected(secret, body)):
+        raise WebhookSignatureError("Invalid signature.")
+
+
 def current_time(now: datetime | None) -> datetime:
     if now is None:
         return datetime.now(tz=timezone.utc)

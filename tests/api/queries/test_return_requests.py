@@ -1,6 +1,6 @@
 """returnRequests (staff), myReturnRequests and returnRequest."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from django.db import connection

@@ -1,8 +1,7 @@
-"""Plain pages: the app's home, privacy and support pages, and the Dashboard mount point."""
+"""Plain pages: the app's home, privacy and support pages."""
 
 from django.conf import settings
 from django.shortcuts import render
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from saleor_returns import __version__
@@ -25,10 +24,3 @@ def privacy(request):
 @require_GET
 def support(request):
     return render(request, "saleor_returns/support.html", _context())
-
-
-@require_GET
-@xframe_options_exempt
-def dashboard(request, subpage: str = ""):
-    """Mount point of the app inside the Saleor Dashboard (its iframe)."""
-    return render(request, "saleor_returns/dashboard.html", _context())

@@ -52,6 +52,8 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 PORT = int(os.environ.get("PORT", "8010"))
 # The app's public address: manifest URLs are built from it, never from the
 # request's Host (Saleor sends Host without the port).
+# The demo shop's API URL when `make run` serves one; the desk labels it.
+DEMO_SHOP_API_URL = os.environ.get("DEMO_SHOP_API_URL", "")
 APP_PUBLIC_URL = os.environ.get("APP_PUBLIC_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost," + (urlsplit(APP_PUBLIC_URL).hostname or ""))
 

@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from saleor_returns import evidence_urls, health, pages
+from saleor_returns.dashboard import views as desk_views
 from saleor_returns.api.views import ReturnsGraphQLView
 from saleor_returns.saleor import views as saleor_views
 from saleor_returns.webhooks.carriers import carrier_webhook
@@ -19,8 +20,10 @@ urlpatterns = [
     path("webhooks/saleor/<slug:event_slug>/", saleor_webhook, name="saleor-webhook"),
     path("webhooks/carriers/<slug:provider>/<str:key>/", carrier_webhook, name="carrier-webhook"),
     path("graphql/", csrf_exempt(ReturnsGraphQLView.as_view(graphiql=True)), name="graphql"),
-    path("dashboard/", pages.dashboard, name="dashboard"),
-    # Every extension the manifest mounts (create form, order widget) opens the desk.
-    path("dashboard/<path:subpage>", pages.dashboard, name="dashboard-page"),
+    # The returns desk inside the Saleor Dashboard: every mount the manifest lists.
+    path("dashboard/", desk_views.desk, name="dashboard"),
+    path("dashboard/assets/<path:path>", desk_views.asset, name="dashboard-asset"),
+    path("dashboard/widgets/order/", desk_views.order_widget, name="dashboard-order-widget"),
+    path("dashboard/<path:subpage>", desk_views.desk, name="dashboard-page"),
     path("evidence/<str:token>/", evidence_urls.evidence_file, name="evidence"),
 ]

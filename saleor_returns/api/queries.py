@@ -44,6 +44,7 @@ class ReturnRequestFilterInput(graphene.InputObjectType):
     channel = graphene.List(graphene.NonNull(graphene.String), description="Channel slugs.")
     created_at = DateTimeRangeInput()
     order_number = graphene.String()
+    order_id = graphene.ID(description="Saleor's Order id.")
     customer_email = graphene.String()
     search = graphene.String(description="RMA number, order number or customer e-mail.")
 
@@ -99,6 +100,8 @@ def filter_return_requests(queryset, filters):
         queryset = queryset.filter(created_at__lte=created["lte"])
     if filters.get("order_number"):
         queryset = queryset.filter(order_number=filters["order_number"].strip().lstrip("#"))
+    if filters.get("order_id"):
+        queryset = queryset.filter(order_id=filters["order_id"].strip())
     if filters.get("customer_email"):
         queryset = queryset.filter(customer_email__iexact=filters["customer_email"].strip())
     search = (filters.get("search") or "").strip()

@@ -28,6 +28,7 @@ from saleor_returns.api.mutations.return_request_reject import ReturnRequestReje
 from saleor_returns.api.mutations.return_request_resolve import ReturnRequestResolve
 from saleor_returns.api.mutations.return_request_request_info import ReturnRequestRequestInfo
 from saleor_returns.api.mutations.return_request_tracking_add import ReturnRequestTrackingAdd
+from saleor_returns.api.overview import OverviewQuery
 from saleor_returns.api.queries import Query as ReturnsQuery
 
 
@@ -58,7 +59,7 @@ class Viewer(graphene.ObjectType):
         return requestor.installation.saleor_api_url if requestor.installation else None
 
 
-class Query(ReturnsQuery, graphene.ObjectType):
+class Query(ReturnsQuery, OverviewQuery, graphene.ObjectType):
     app_version = graphene.String(required=True, description="Version of the returns app.")
     viewer = graphene.Field(Viewer, required=True)
 

@@ -702,3 +702,23 @@ def _store(installation, snapshot: OrderSnapshot) -> None:
     cache.set(_order_key(installation, snapshot.id), snapshot.to_json(), ttl)
     # An order's number never changes, so this mapping cannot go stale.
     cache.set(_number_key(installation, snapshot.number), snapshot.id, ttl)
+
+
+WAREHOUSES_LIMIT = 100
+
+
+def fetch_warehouses(installation) -> list[dict]:
+    """The shop's warehouses (id, name), read with the app token and cached like orders."""
+    key = f"saleor_returns:warehouses:{installation.id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    data = SaleorClient.for_installation(installation).query("Warehouses", {"first": WAREHOUSES_LIMIT})
+    warehouses = [
+        {"id": edge["node"]["id"], "name": edge["node"]["name"]}
+        for edge in ((data.get("warehouses") or {}).get("edges") or [])
+    ]
+    ttl = _ttl()
+    if ttl > 0:
+        cache.set(key, warehouses, ttl)
+    return warehouses

@@ -1,0 +1,141 @@
+"""Staff queries behind the returns desk: overview figures, tab counts, channels, warehouses."""
+
+import graphene
+
+from saleor_returns import analytics
+from saleor_returns.access import visible_return_requests
+from saleor_returns.api.enums import ReturnStatusEnum
+from saleor_returns.api.queries import ReturnRequestFilterInput, filter_return_requests, require_staff
+from saleor_returns.api.types import Money, money
+from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
+from saleor_returns.models import ReturnRequest as ReturnRequestModel
+from saleor_returns.saleor.orders import fetch_warehouses
+
+
+class ReturnStatusCount(graphene.ObjectType):
+    status = graphene.Field(ReturnStatusEnum, required=True)
+    count = graphene.Int(required=True)
+
+
+class QueueAgeBucket(graphene.ObjectType):
+    label = graphene.String(required=True, description="<1d, 1-3d, 3-7d or >7d.")
+    count = graphene.Int(required=True)
+
+
+class ReviewQueue(graphene.ObjectType):
+    """Requests waiting for a decision (REQUESTED and PENDING_REVIEW)."""
+
+    count = graphene.Int(required=True)
+    oldest_created_at = graphene.DateTime()
+    median_age_hours = graphene.Float()
+    buckets = graphene.List(graphene.NonNull(QueueAgeBucket), required=True)
+
+
+class MoneyTotal(graphene.ObjectType):
+    count = graphene.Int(required=True)
+    amount = graphene.Field(Money, required=True)
+
+
+class DayCount(graphene.ObjectType):
+    date = graphene.Date(required=True)
+    count = graphene.Int(required=True)
+
+
+class ReasonCount(graphene.ObjectType):
+    code = graphene.String(required=True)
+    count = graphene.Int(required=True)
+
+
+class ReturnOverview(graphene.ObjectType):
+    time_zone = graphene.String(required=True, description="Months and days follow this time zone.")
+    status_counts = graphene.List(graphene.NonNull(ReturnStatusCount), required=True)
+    open_count = graphene.Int(required=True, description="Requests not yet resolved, rejected, canceled or closed.")
+    review_queue = graphene.Field(ReviewQueue, required=True)
+    median_hours_to_refund = graphene.Float(
+        description=f"From request to confirmed refund, over the last {analytics.REFUND_TIME_WINDOW_DAYS} days."
+    )
+    refunds_this_month = graphene.List(
+        graphene.NonNull(MoneyTotal), required=True, description="Confirmed refunds this calendar month, per currency."
+    )
+    requests_by_day = graphene.List(graphene.NonNull(DayCount), required=True)
+    top_reasons = graphene.List(graphene.NonNull(ReasonCount), required=True)
+
+
+class Warehouse(graphene.ObjectType):
+    id = graphene.ID(required=True, description="Saleor's Warehouse id.")
+    name = graphene.String(required=True)
+
+
+def _status_counts(pairs):
+    return [ReturnStatusCount(status=status, count=count) for status, count in pairs]
+
+
+def overview_type(figures: analytics.Overview) -> ReturnOverview:
+    queue = figures.review_queue
+    return ReturnOverview(
+        time_zone=figures.time_zone,
+        status_counts=_status_counts(figures.status_counts),
+        open_count=figures.open_count,
+        review_queue=ReviewQueue(
+            count=queue.count,
+            oldest_created_at=queue.oldest_created_at,
+            median_age_hours=queue.median_age_hours,
+            buckets=[QueueAgeBucket(label=label, count=count) for label, count in queue.buckets],
+        ),
+        median_hours_to_refund=figures.median_hours_to_refund,
+        refunds_this_month=[
+            MoneyTotal(count=total.count, amount=money(total.amount, total.currency)) for total in figures.refunds_this_month
+        ],
+        requests_by_day=[DayCount(date=day, count=count) for day, count in figures.requests_by_day],
+        top_reasons=[ReasonCount(code=code, count=count) for code, count in figures.top_reasons],
+    )
+
+
+class OverviewQuery(graphene.ObjectType):
+    return_overview = graphene.Field(
+        ReturnOverview,
+        required=True,
+        channel_slug=graphene.String(),
+        days=graphene.Int(default_value=30, description="Days of requests_by_day and top_reasons (1 to 366)."),
+        description="Staff: figures for the returns desk.",
+    )
+    return_status_counts = graphene.List(
+        graphene.NonNull(ReturnStatusCount),
+        required=True,
+        filter=ReturnRequestFilterInput(description="Every filter but status applies."),
+        description="Staff: how many requests each status holds, for the desk's tabs.",
+    )
+    return_channels = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Staff: channel slugs seen on requests or policies.",
+    )
+    return_warehouses = graphene.List(
+        graphene.NonNull(Warehouse), required=True, description="Staff: Saleor's warehouses, to restock into."
+    )
+
+    def resolve_return_overview(root, info, channel_slug=None, days=30):
+        requestor = require_staff(info)
+        days = min(max(int(days or 30), 1), 366)
+        figures = analytics.overview(requestor.installation, channel_slug=(channel_slug or "").strip() or None, days=days)
+        return overview_type(figures)
+
+    def resolve_return_status_counts(root, info, filter=None):
+        requestor = require_staff(info)
+        filters = dict(filter or {})
+        filters.pop("status", None)
+        queryset = filter_return_requests(visible_return_requests(requestor, ReturnRequestModel.objects.all()), filters)
+        return _status_counts(analytics.status_counts(queryset))
+
+    def resolve_return_channels(root, info):
+        requestor = require_staff(info)
+        installation = requestor.installation
+        slugs = set(
+            ReturnRequestModel.objects.filter(installation=installation).values_list("channel_slug", flat=True).distinct()
+        )
+        slugs |= set(ReturnPolicyModel.objects.filter(installation=installation).values_list("channel_slug", flat=True))
+        return sorted(slug for slug in slugs if slug)
+
+    def resolve_return_warehouses(root, info):
+        requestor = require_staff(info)
+        return [Warehouse(id=item["id"], name=item["name"]) for item in fetch_warehouses(requestor.installation)]

@@ -1,0 +1,110 @@
+"""Serves the returns desk: one HTML page for every desk route, and its assets.
+
+The page carries no data and no secret of its own: the browser code waits for
+the Dashboard's app-bridge handshake and calls the app's GraphQL API with the
+staff token it receives. A WIDGET mounted with POST sends the token as form
+data instead; the page then hands it to the code the same way.
+"""
+
+import json
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.static import serve
+
+from saleor_returns import __version__
+
+ASSETS_DIR = Path(__file__).resolve().parent / "static" / "returns-desk"
+BASE_PATH = "/dashboard/"
+# What the desk may load: only its own assets and API; photos may come from the
+# evidence storage (signed links, possibly another host); the Dashboard frames it.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob: https:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors *",
+    ]
+)
+
+mimetypes.add_type("text/javascript", ".js")
+mimetypes.add_type("text/css", ".css")
+
+
+def _desk_config(request, *, access_token: str | None = None, saleor_api_url: str | None = None) -> dict:
+    return {
+        "basePath": BASE_PATH,
+        "apiUrl": "/graphql/",
+        "assetsUrl": BASE_PATH + "assets/",
+        "version": __version__,
+        "demo": bool(getattr(settings, "DEMO_SHOP_API_URL", "")) and saleor_api_url_param(request) == settings.DEMO_SHOP_API_URL,
+        "dashboardUrl": "",
+        "accessToken": access_token,
+        "saleorApiUrl": saleor_api_url,
+    }
+
+
+def saleor_api_url_param(request) -> str:
+    return request.POST.get("saleorApiUrl") or request.GET.get("saleorApiUrl") or ""
+
+
+def _page(request, config: dict) -> HttpResponse:
+    response = render(
+        request,
+        "returns_desk/desk.html",
+        {
+            # json_script escapes the JSON for an HTML <script> element.
+            "config": config,
+            "assets": BASE_PATH + "assets/",
+            "version": __version__,
+        },
+    )
+    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@never_cache
+@xframe_options_exempt
+@require_GET
+def desk(request, subpage: str = ""):
+    """Every desk route renders the same page; the browser code picks the view."""
+    return _page(request, _desk_config(request))
+
+
+@never_cache
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def order_widget(request):
+    """The ORDER_DETAILS_WIDGETS mount: GET (app-bridge handshake) or POST (token in form data)."""
+    if request.method == "POST":
+        token = (request.POST.get("accessToken") or "").strip() or None
+        api_url = (request.POST.get("saleorApiUrl") or "").strip() or None
+        return _page(request, _desk_config(request, access_token=token, saleor_api_url=api_url))
+    return _page(request, _desk_config(request))
+
+
+@require_GET
+def asset(request, path: str):
+    """The desk's own JavaScript and CSS, straight from the package (no build step)."""
+    target = (ASSETS_DIR / path).resolve()
+    if ASSETS_DIR not in target.parents or not target.is_file():
+        raise Http404("No such asset.")
+    response = serve(request, path, document_root=str(ASSETS_DIR))
+    # Short cache plus revalidation (Last-Modified): a new release is picked up at once.
+    response["Cache-Control"] = "no-cache"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -5,10 +5,10 @@ with the extra package that maps the top-level migrations/ folder to
 saleor_returns.migrations.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 setup(
-    packages=find_packages(include=["saleor_returns", "saleor_returns.*"])
+    packages=find_namespace_packages(include=["saleor_returns", "saleor_returns.*"], exclude=["*.__pycache__"])
     + ["saleor_returns.migrations"],
     package_dir={"saleor_returns.migrations": "migrations"},
 )

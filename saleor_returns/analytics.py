@@ -80,8 +80,11 @@ def shop_time_zone(installation: Installation) -> ZoneInfo:
 
 
 def status_counts(queryset) -> list[tuple[str, int]]:
-    """Every status with its count (zero included), in lifecycle order."""
-    found = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+    """Every status with its count (zero included), in lifecycle order.
+
+    Distinct ids: a filter on lines (reason) joins each request once per matching line.
+    """
+    found = dict(queryset.order_by().values_list("status").annotate(n=Count("id", distinct=True)))
     return [(status.value, found.get(status.value, 0)) for status in ReturnStatus]
 
 

@@ -9,7 +9,7 @@ from saleor_returns.api.queries import ReturnRequestFilterInput, filter_return_r
 from saleor_returns.api.types import Money, money
 from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
 from saleor_returns.models import ReturnRequest as ReturnRequestModel
-from saleor_returns.saleor.orders import fetch_warehouses
+from saleor_returns.saleor.orders import fetch_order_by_number, fetch_warehouses
 
 
 class ReturnStatusCount(graphene.ObjectType):
@@ -59,6 +59,16 @@ class ReturnOverview(graphene.ObjectType):
     )
     requests_by_day = graphene.List(graphene.NonNull(DayCount), required=True)
     top_reasons = graphene.List(graphene.NonNull(ReasonCount), required=True)
+
+
+class OrderReference(graphene.ObjectType):
+    """An order found by its number, to open the create-return form for it."""
+
+    id = graphene.ID(required=True, description="Saleor's Order id.")
+    number = graphene.String(required=True)
+    customer_email = graphene.String()
+    channel_slug = graphene.String(required=True)
+    created = graphene.DateTime(required=True)
 
 
 class Warehouse(graphene.ObjectType):
@@ -114,9 +124,28 @@ class OverviewQuery(graphene.ObjectType):
         graphene.NonNull(Warehouse), required=True, description="Staff: Saleor's warehouses, to restock into."
     )
 
+    return_order_by_number = graphene.Field(
+        OrderReference,
+        number=graphene.String(required=True),
+        description="Staff: the shop's order with this number (as the Dashboard shows it, with or without #).",
+    )
+
+    def resolve_return_order_by_number(root, info, number):
+        requestor = require_staff(info)
+        order = fetch_order_by_number(requestor.installation, number.strip().lstrip("#"))
+        if order is None:
+            return None
+        return OrderReference(
+            id=order.id,
+            number=order.number,
+            customer_email=order.user_email,
+            channel_slug=order.channel_slug,
+            created=order.created,
+        )
+
     def resolve_return_overview(root, info, channel_slug=None, days=30):
         requestor = require_staff(info)
-        days = min(max(int(days or 30), 1), 366)
+        days = min(max(30 if days is None else days, 1), 366)
         figures = analytics.overview(requestor.installation, channel_slug=(channel_slug or "").strip() or None, days=days)
         return overview_type(figures)
 

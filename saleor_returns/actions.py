@@ -360,7 +360,7 @@ def _validate_request_shape(data: ReturnRequestInput) -> None:
             raise invalid("lines", "Each order line may appear once.", ReturnErrorCode.INVALID, lines=[line.order_line_id])
         seen.add(line.order_line_id)
         if line.quantity < 1:
-            raise invalid("lines", "Quantities must be at least 1.", ReturnErrorCode.INVALID_QUANTITY, lines=[line.order_line_id])
+            raise invalid("lines.quantity", "Quantities must be at least 1.", ReturnErrorCode.INVALID_QUANTITY, lines=[line.order_line_id])
     if (data.kind == ReturnKind.EXCHANGE or data.resolution == Resolution.EXCHANGE) and not data.exchange_variant_id:
         raise invalid("exchangeVariantId", "Choose the item you want in exchange.", ReturnErrorCode.REQUIRED)
     if data.resolution == Resolution.EXCHANGE and data.kind != ReturnKind.EXCHANGE:
@@ -404,7 +404,7 @@ def create_return_request(
         if line.reason_code not in reasons or (rules.allowed_reason_codes and line.reason_code not in rules.allowed_reason_codes)
     ]
     if bad_reasons:
-        raise invalid("lines", "Choose a reason from the shop's list.", ReturnErrorCode.INVALID_REASON, lines=bad_reasons)
+        raise invalid("lines.reason", "Choose a reason from the shop's list.", ReturnErrorCode.INVALID_REASON, lines=bad_reasons)
 
     evidence_by_line = _evidence_for_lines(installation, actor, data)
     needs_photos = [
@@ -414,7 +414,7 @@ def create_return_request(
     ]
     missing_photos = [line_id for line_id in needs_photos if not evidence_by_line.get(line_id)]
     if missing_photos:
-        raise invalid("lines", "Add a photo of the problem.", ReturnErrorCode.EVIDENCE_REQUIRED, lines=missing_photos)
+        raise invalid("lines.evidenceIds", "Add a photo of the problem.", ReturnErrorCode.EVIDENCE_REQUIRED, lines=missing_photos)
 
     with transaction.atomic():
         _lock_order(installation.pk, order.id)
@@ -647,7 +647,7 @@ def approve_return_request(*, return_request: ReturnRequest, actor: Actor, quant
         too_many = [line_id for line_id, qty in quantities.items() if qty < 0 or qty > lines[line_id].requested_quantity]
         if too_many:
             raise invalid(
-                "lines", "Approve at most the requested quantity.", ReturnErrorCode.INVALID_QUANTITY, lines=too_many
+                "lines.quantity", "Approve at most the requested quantity.", ReturnErrorCode.INVALID_QUANTITY, lines=too_many
             )
         final = {line_id: quantities.get(line_id, 0) for line_id in lines}
         if sum(final.values()) == 0:
@@ -780,7 +780,14 @@ NEEDS_ATTENTION = frozenset({TrackingStatus.EXCEPTION, TrackingStatus.RETURNED_T
 
 def set_carrier_account(*, installation, provider: str, name: str, credentials: dict, is_default: bool,
                         account: CarrierAccount | None = None) -> CarrierAccount:
-    """Create or update a carrier account; credentials are checked by the adapter, then encrypted."""
+    """Create or update a carrier account; credentials are checked by the adapter, then encrypted.
+
+    Updating an account of the same provider keeps each stored credential the
+    input leaves out, so staff can rename it or change one secret without
+    typing the others again.
+    """
+    if account is not None and account.provider == provider:
+        credentials = {**(account.credentials or {}), **credentials}
     if provider not in PROVIDERS:
         raise invalid("provider", f"Choose from {', '.join(PROVIDERS)}.", ReturnErrorCode.INVALID)
     name = (name or "").strip()
@@ -1107,7 +1114,7 @@ def receive_return_lines(*, return_request, actor: Actor, quantities: dict[str, 
             if quantity < 0 or lines[line_id].received_quantity + quantity > (lines[line_id].approved_quantity or 0)
         ]
         if too_many:
-            raise invalid("lines", "More units than were approved would be received.", ReturnErrorCode.INVALID_QUANTITY,
+            raise invalid("lines.quantity", "More units than were approved would be received.", ReturnErrorCode.INVALID_QUANTITY,
                           lines=too_many)
         if sum(quantities.values()) == 0:
             raise invalid("lines", "Receive at least one unit.", ReturnErrorCode.INVALID_QUANTITY)
@@ -1157,14 +1164,14 @@ def inspect_return_lines(*, return_request, actor: Actor, inspections: list[Insp
         for line_id, item in by_id.items():
             line = lines[line_id]
             if item.accepted_quantity < 0 or item.accepted_quantity > line.received_quantity:
-                raise invalid("lines", "Accept at most the received quantity.", ReturnErrorCode.INVALID_QUANTITY,
+                raise invalid("lines.acceptedQuantity", "Accept at most the received quantity.", ReturnErrorCode.INVALID_QUANTITY,
                               lines=[line_id])
             if item.condition not in Condition.values:
-                raise invalid("lines", "Choose a condition.", ReturnErrorCode.INVALID, lines=[line_id])
+                raise invalid("lines.condition", "Choose a condition.", ReturnErrorCode.INVALID, lines=[line_id])
             if item.disposition not in Disposition.values:
-                raise invalid("lines", "Choose what happens to the item.", ReturnErrorCode.INVALID, lines=[line_id])
+                raise invalid("lines.disposition", "Choose what happens to the item.", ReturnErrorCode.INVALID, lines=[line_id])
             if item.disposition == Disposition.RESTOCK and not item.warehouse_id:
-                raise invalid("lines", "Choose the warehouse to restock into.", ReturnErrorCode.REQUIRED, lines=[line_id])
+                raise invalid("lines.warehouseId", "Choose the warehouse to restock into.", ReturnErrorCode.REQUIRED, lines=[line_id])
         photos = _inspection_photos(return_request, actor, by_id)
         now = timezone.now()
         for line_id, item in by_id.items():

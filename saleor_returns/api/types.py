@@ -19,6 +19,7 @@ from saleor_returns.api.enums import (
     ReturnStatusEnum,
 )
 from saleor_returns.api.pagination import CountableConnection
+from saleor_returns.policy_summary import policy_summary
 from saleor_returns.models import Refund as RefundModel
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 from saleor_returns.money import quantize
@@ -307,7 +308,11 @@ class ReturnPolicy(graphene.ObjectType):
     version = graphene.Int(required=True)
     created_at = graphene.DateTime(required=True)
     rules = graphene.JSONString(required=True, description="Every setting, with decimals as strings.")
-    summary = graphene.List(graphene.NonNull(graphene.String), required=True, description="The rules in plain words.")
+    summary = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The rules in plain words, in the language of Accept-Language (en or zh-Hans).",
+    )
 
     def resolve_id(policy, info):
         return global_id("ReturnPolicy", policy.pk)
@@ -319,41 +324,7 @@ class ReturnPolicy(graphene.ObjectType):
         return policy.rules
 
     def resolve_summary(policy, info):
-        return policy_summary(policies.PolicyRules.from_json(policy.rules))
-
-
-def policy_summary(rules: policies.PolicyRules) -> list[str]:
-    """What the policy does, for staff reviewing their settings."""
-    lines = [f"Items can be returned within {rules.window_days} days of delivery (end of day, {rules.time_zone})."]
-    for override in rules.overrides:
-        if not override.is_returnable:
-            lines.append(f"Items in {override.kind.replace('_', ' ')} {override.id} cannot be returned.")
-        elif override.window_days is not None:
-            lines.append(f"Items in {override.kind.replace('_', ' ')} {override.id} have {override.window_days} days.")
-    lines.append(f"Items whose metadata has {rules.final_sale_metadata_key}=true are final sale.")
-    lines.append("Customers can choose: " + ", ".join(r.replace("_", " ") for r in rules.allowed_resolutions) + ".")
-    if rules.customer_return_shipping_fee:
-        lines.append(f"Customers pay {rules.customer_return_shipping_fee} for return shipping unless the shop is at fault.")
-    for fee in rules.restocking_fees:
-        amount = f"{fee.percentage}%" if fee.percentage is not None else f"{fee.fixed_amount} per unit"
-        lines.append(f"A restocking fee of {amount} applies" + (f" for {', '.join(fee.reason_codes)}" if fee.reason_codes else "") + ".")
-    auto = rules.auto_approval
-    if auto.enabled:
-        parts = []
-        if auto.max_value is not None:
-            parts.append(f"worth at most {auto.max_value}")
-        if auto.reason_codes:
-            parts.append(f"for {', '.join(auto.reason_codes)}")
-        if auto.max_customer_return_rate is not None:
-            parts.append(f"from customers returning at most {auto.max_customer_return_rate} of orders")
-        if auto.max_order_age_days is not None:
-            parts.append(f"on orders at most {auto.max_order_age_days} days old")
-        if auto.require_no_risk_flag:
-            parts.append("with no risk flag")
-        lines.append("Requests " + (", ".join(parts) or "of any kind") + " are approved automatically.")
-    else:
-        lines.append("Every request waits for staff review.")
-    return lines
+        return policy_summary(policies.PolicyRules.from_json(policy.rules), language(info))
 
 
 class ApiKey(graphene.ObjectType):

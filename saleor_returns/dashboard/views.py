@@ -43,7 +43,9 @@ mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("text/css", ".css")
 
 
-def _desk_config(request, *, access_token: str | None = None, saleor_api_url: str | None = None) -> dict:
+def _desk_config(
+    request, *, access_token: str | None = None, saleor_api_url: str | None = None, app_id: str | None = None
+) -> dict:
     return {
         "basePath": BASE_PATH,
         "apiUrl": "/graphql/",
@@ -53,6 +55,7 @@ def _desk_config(request, *, access_token: str | None = None, saleor_api_url: st
         "dashboardUrl": "",
         "accessToken": access_token,
         "saleorApiUrl": saleor_api_url,
+        "appId": app_id,
     }
 
 
@@ -93,7 +96,8 @@ def order_widget(request):
     if request.method == "POST":
         token = (request.POST.get("accessToken") or "").strip() or None
         api_url = (request.POST.get("saleorApiUrl") or "").strip() or None
-        return _page(request, _desk_config(request, access_token=token, saleor_api_url=api_url))
+        app_id = (request.POST.get("appId") or "").strip() or None
+        return _page(request, _desk_config(request, access_token=token, saleor_api_url=api_url, app_id=app_id))
     return _page(request, _desk_config(request))
 
 

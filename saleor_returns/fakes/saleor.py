@@ -89,7 +89,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 from babel import Locale
@@ -184,6 +184,9 @@ _TOKEN_ALPHABET = string.ascii_letters + string.digits
 
 GRAPHQL_PATH = "/graphql/"
 JWKS_PATH = "/.well-known/jwks.json"
+
+# An added GET route: query parameters in; status, content type, body and extra headers out.
+PageHandler = Callable[[Mapping[str, str]], tuple[int, str, bytes, Mapping[str, str]]]
 
 
 class _Omit:
@@ -571,6 +574,8 @@ class FakeSaleor:
         # answer the next fetches with instead of the keys.
         self.jwks_fetches = 0
         self._jwks_faults: deque[int] = deque()
+        # Extra GET routes (path -> handler), e.g. the Dashboard double of fakes/dashboard.py.
+        self.pages: dict[str, PageHandler] = {}
         self._pks: dict[str, itertools.count] = {}
         self._key = _SigningKey()
         self._server: ThreadingHTTPServer | None = None
@@ -579,12 +584,12 @@ class FakeSaleor:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> FakeSaleor:
-        """Serve on 127.0.0.1 with a random port, in a daemon thread."""
+    def start(self, *, port: int = 0) -> FakeSaleor:
+        """Serve on 127.0.0.1, on ``port`` or a free one, in a daemon thread."""
         if self._server is not None:
             return self
         handler = type("FakeSaleorHandler", (_Handler,), {"fake": self})
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(
@@ -629,6 +634,15 @@ class FakeSaleor:
     @property
     def jwks_url(self) -> str:
         return f"http://{self.domain}{JWKS_PATH}"
+
+    def add_page(self, path: str, handler: PageHandler) -> None:
+        """Serve ``GET <path>`` with ``handler(query)``, e.g. a page around an app's iframe.
+
+        ``query`` maps each query parameter to its first value; the handler returns
+        ``(status, content type, body bytes, extra headers)``. It runs on a server
+        thread, so it takes ``lock`` to read the fake's data.
+        """
+        self.pages[path] = handler
 
     # ------------------------------------------------------------------ resolvers
 
@@ -2875,9 +2889,9 @@ class FakeSaleor:
         ``orderFulfillmentReturnProducts``, ``giftCardCreate``,
         ``draftOrderCreate``, ``draftOrderComplete``,
         ``productVariantStocksUpdate``, ``updateMetadata``,
-        ``updatePrivateMetadata`` and ``orderNoteAdd``; queries ``giftCards``
-        and ``productVariant``; the guarded fields ``GiftCard.code`` and
-        ``ProductVariant.stocks``.
+        ``updatePrivateMetadata`` and ``orderNoteAdd``; queries ``giftCards``,
+        ``productVariant`` and ``warehouses``; the guarded fields ``GiftCard.code``
+        and ``ProductVariant.stocks``.
         """
         # {mutation: (resolver, the deprecated field Saleor repeats the errors in)}
         mutations = {
@@ -2906,6 +2920,41 @@ class FakeSaleor:
         self.field("GiftCard", "code")(self._resolve_gift_card_code)
         self.field("ProductVariant", "stocks")(self._resolve_variant_stocks)
         self.field("ProductVariant", "channelListings")(self._resolve_variant_channel_listings)
+        self.query("warehouses")(self._resolve_warehouses)
+
+    def _resolve_warehouses(self, info: Any, **args: Any) -> dict:
+        """``warehouses``: every warehouse of the shop (added, stocked or shipped from)."""
+        info.context.require("MANAGE_PRODUCTS", "MANAGE_ORDERS", "MANAGE_SHIPPING")
+        unsupported = set(args) - {"first", "last", "filter", "sortBy"}
+        if unsupported:
+            raise GraphQLError(
+                f"warehouses({', '.join(sorted(unsupported))}) is not implemented in the fake."
+            )
+        filter_ = args.get("filter") or {}
+        unsupported = set(filter_) - {"ids", "slugs"}
+        if unsupported:
+            raise GraphQLError(
+                f"warehouses(filter: {', '.join(sorted(unsupported))}) "
+                "is not implemented in the fake."
+            )
+        with self.lock:
+            warehouses = [
+                item for (type_name, _), item in self._catalog().items() if type_name == "Warehouse"
+            ]
+        if filter_.get("ids"):
+            warehouses = [w for w in warehouses if w["id"] in filter_["ids"]]
+        if filter_.get("slugs"):
+            warehouses = [w for w in warehouses if w["slug"] in filter_["slugs"]]
+        sort_by = args.get("sortBy")
+        if sort_by:
+            # WarehouseSortField.NAME sorts by name, then slug.
+            warehouses.sort(
+                key=lambda w: (w["name"], w["slug"]), reverse=sort_by["direction"] == "DESC"
+            )
+        else:
+            # Warehouse's default ordering is by slug, descending.
+            warehouses.sort(key=lambda w: w["slug"], reverse=True)
+        return _connection(warehouses, info, args, "Warehouse", "slug")
 
     def _resolve_grant_refund_create(self, info: Any, id: str, input: dict) -> dict:
         """``orderGrantRefundCreate``, validated in the order of Saleor's clean_input."""
@@ -4086,7 +4135,7 @@ class FakeSaleor:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Routes of the fake: POST /graphql/ and GET /.well-known/jwks.json."""
+    """Routes of the fake: POST /graphql/, GET /.well-known/jwks.json and added pages."""
 
     fake: FakeSaleor
     protocol_version = "HTTP/1.1"
@@ -4104,6 +4153,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_json(*self.fake.serve_jwks())
         elif path == GRAPHQL_PATH:
             self.send_plain(405, b"", extra={"Allow": "OPTIONS, POST"})
+        elif path in self.fake.pages:
+            self.send_page(self.fake.pages[path])
         else:
             self.send_plain(404, b"Not Found")
 
@@ -4114,6 +4165,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_plain(404, b"Not Found")
             return
         self.fake._serve_graphql(self, body)
+
+    def send_page(self, handler: PageHandler) -> None:
+        query = {name: values[0] for name, values in parse_qs(urlsplit(self.path).query).items()}
+        try:
+            status, content_type, body, headers = handler(query)
+        except Exception as error:  # noqa: BLE001 - a broken page answers 500, not a dropped socket
+            self.send_plain(500, f"{type(error).__name__}: {error}".encode())
+            return
+        self.send_plain(status, body, content_type=content_type, extra=headers)
 
     def send_json(self, status: int, body: bytes) -> None:
         self.send_plain(status, body, content_type="application/json")

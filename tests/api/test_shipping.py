@@ -300,3 +300,28 @@ def test_a_pickup_in_the_past_or_without_a_label_is_refused(as_alice, as_staff, 
     past = as_alice(PICKUP, {"id": request["id"], "from": "2020-01-01T10:00:00+00:00", "to": "2020-01-01T12:00:00+00:00"})
     assert [(e["field"], e["code"]) for e in past["data"]["returnRequestPickupSchedule"]["errors"]] == [("from", "INVALID")]
     assert ReturnShipment.objects.count() == 0
+
+
+CARRIER_UPDATE = """mutation($id: ID, $input: CarrierAccountInput!) { returnCarrierAccountSet(id: $id, input: $input) {
+  carrierAccount { id provider name webhookUrl } errors { field code message } } }"""
+
+
+def test_renaming_an_account_keeps_its_stored_credentials(as_staff, shop):
+    from saleor_returns.models import CarrierAccount
+
+    first = as_staff(CARRIER_UPDATE, {"input": {"provider": "shippo", "name": "Shippo", "apiKey": "shippo_test_x", "webhookToken": "tok123"}})
+    account_id = first["data"]["returnCarrierAccountSet"]["carrierAccount"]["id"]
+
+    renamed = as_staff(CARRIER_UPDATE, {"id": account_id, "input": {"provider": "shippo", "name": "Shippo EU"}})
+
+    answer = renamed["data"]["returnCarrierAccountSet"]
+    assert answer["errors"] == []
+    assert answer["carrierAccount"]["name"] == "Shippo EU"
+    assert answer["carrierAccount"]["webhookUrl"].endswith("/?token=tok123")
+    stored = CarrierAccount.objects.get(installation=shop)
+    assert stored.credentials == {"api_key": "shippo_test_x", "webhook_token": "tok123"}
+
+    # one secret replaced, the other kept
+    as_staff(CARRIER_UPDATE, {"id": account_id, "input": {"provider": "shippo", "name": "Shippo EU", "apiKey": "shippo_test_y"}})
+    stored.refresh_from_db()
+    assert stored.credentials == {"api_key": "shippo_test_y", "webhook_token": "tok123"}

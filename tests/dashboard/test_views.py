@@ -56,6 +56,7 @@ def test_a_widget_mounted_with_post_hands_its_token_to_the_page(client):
     config = _config(response)
     assert config["accessToken"] == "header.payload.sig"
     assert config["saleorApiUrl"] == "https://shop.example.com/graphql/"
+    assert config["appId"] == "QXBwOjE="
     assert "no-store" in response["Cache-Control"]
 
 

@@ -38,7 +38,7 @@ def test_receiving_more_than_approved_changes_nothing(as_staff, shipping):
     sneakers, _ = line_ids(shipping)
     payload = as_staff(RECEIVE, {"id": shipping["id"], "lines": [{"lineId": sneakers, "quantity": 3}]})["data"]["returnRequestReceive"]
     assert payload["errors"] == [
-        {"field": "lines", "code": "INVALID_QUANTITY", "message": "More units than were approved would be received.", "lines": [sneakers]}
+        {"field": "lines.quantity", "code": "INVALID_QUANTITY", "message": "More units than were approved would be received.", "lines": [sneakers]}
     ]
     stored = ReturnRequest.objects.get()
     assert stored.status == "awaiting_shipment"
@@ -72,8 +72,8 @@ def test_inspection_records_condition_and_disposition_then_the_return_is_inspect
 
 
 @pytest.mark.parametrize(("_case", "change", "expected"), [
-    ("accept more than received", {"acceptedQuantity": 3}, ("lines", "INVALID_QUANTITY", "Accept at most the received quantity.")),
-    ("restock without a warehouse", {"warehouseId": None}, ("lines", "REQUIRED", "Choose the warehouse to restock into.")),
+    ("accept more than received", {"acceptedQuantity": 3}, ("lines.acceptedQuantity", "INVALID_QUANTITY", "Accept at most the received quantity.")),
+    ("restock without a warehouse", {"warehouseId": None}, ("lines.warehouseId", "REQUIRED", "Choose the warehouse to restock into.")),
 ])
 def test_bad_inspections_change_nothing(as_staff, shipping, _case, change, expected):
     sneakers, _ = line_ids(shipping)

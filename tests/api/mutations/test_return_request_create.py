@@ -56,14 +56,14 @@ def test_the_same_idempotency_key_returns_the_first_request(as_alice, alices_ord
     ("_case", "change", "expected"),
     [
         ("more than shipped", lambda i: i["lines"][0].update(quantity=3), ("lines", "QUANTITY_EXCEEDS_RETURNABLE", "At most 2 of this item can be returned.")),
-        ("zero", lambda i: i["lines"][0].update(quantity=0), ("lines", "INVALID_QUANTITY", "Quantities must be at least 1.")),
-        ("unknown reason", lambda i: i["lines"][0].update(reason="BORED"), ("lines", "INVALID_REASON", "Choose a reason from the shop's list.")),
-        ("a reason group", lambda i: i["lines"][0].update(reason="QUALITY"), ("lines", "INVALID_REASON", "Choose a reason from the shop's list.")),
+        ("zero", lambda i: i["lines"][0].update(quantity=0), ("lines.quantity", "INVALID_QUANTITY", "Quantities must be at least 1.")),
+        ("unknown reason", lambda i: i["lines"][0].update(reason="BORED"), ("lines.reason", "INVALID_REASON", "Choose a reason from the shop's list.")),
+        ("a reason group", lambda i: i["lines"][0].update(reason="QUALITY"), ("lines.reason", "INVALID_REASON", "Choose a reason from the shop's list.")),
         ("a line of another order", lambda i: i["lines"][0].update(orderLineId="T3JkZXJMaW5lOjk5OQ=="), ("lines", "NOT_FOUND", "These lines are not in the order.")),
         ("no lines", lambda i: i.update(lines=[]), ("lines", "REQUIRED", "Choose at least one item to return.")),
         ("exchange without variant", lambda i: i.update(kind="EXCHANGE", resolution="EXCHANGE"), ("exchangeVariantId", "REQUIRED", "Choose the item you want in exchange.")),
         ("keep item not offered", lambda i: i.update(resolution="KEEP_ITEM"), ("resolution", "INVALID_RESOLUTION", "The shop's policy does not offer this resolution.")),
-        ("photo needed", lambda i: i["lines"][0].update(reason="DEFECT"), ("lines", "EVIDENCE_REQUIRED", "Add a photo of the problem.")),
+        ("photo needed", lambda i: i["lines"][0].update(reason="DEFECT"), ("lines.evidenceIds", "EVIDENCE_REQUIRED", "Add a photo of the problem.")),
         ("override by a customer", lambda i: i.update(policyOverrideJustification="please"), ("policyOverrideJustification", "INVALID", "Only staff can override the policy.")),
     ],
 )

@@ -50,7 +50,7 @@ def test_staff_approve_per_line(as_staff, pending):
 @pytest.mark.parametrize(
     ("_case", "quantities", "expected"),
     [
-        ("more than requested", [3], ("lines", "INVALID_QUANTITY", "Approve at most the requested quantity.")),
+        ("more than requested", [3], ("lines.quantity", "INVALID_QUANTITY", "Approve at most the requested quantity.")),
         ("nothing at all", [0], ("lines", "INVALID_QUANTITY", "Approve at least one unit, or reject the request.")),
     ],
 )

@@ -26,7 +26,7 @@ def test_a_policy_update_is_a_new_version_and_old_requests_keep_theirs(as_staff,
     assert payload["errors"] == []
     assert payload["policy"]["version"] == 2
     assert '"window_days": 14' in payload["policy"]["rules"]
-    assert "Items can be returned within 14 days of delivery (end of day, UTC)." in payload["policy"]["summary"]
+    assert "Items can be returned within 14 days of delivery (until the end of the day, UTC)." in payload["policy"]["summary"]
     assert "Customers pay 4.95 for return shipping unless the shop is at fault." in payload["policy"]["summary"]
     assert ReturnRequest.objects.get().policy.version == 1
     assert list(ReturnPolicy.objects.filter(installation=shop).values_list("version", "is_current").order_by("version")) == [

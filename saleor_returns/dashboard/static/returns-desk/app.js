@@ -21,6 +21,7 @@ const ROUTES = [
 
 const bridge = new Bridge({ initialToken: config.accessToken || null });
 if (config.saleorApiUrl && !bridge.state.saleorApiUrl) bridge.state.saleorApiUrl = config.saleorApiUrl;
+if (config.appId && !bridge.state.id) bridge.state.id = config.appId;
 const api = new Api({ endpoint: config.apiUrl, bridge, language: () => locale() });
 
 function applyTheme(theme) {

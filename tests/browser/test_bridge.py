@@ -1,0 +1,128 @@
+"""The app inside the Dashboard double: the frame's URL, the handshake, and the bridge both ways."""
+
+import json
+import urllib.request
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser import screenshot
+
+pytestmark = pytest.mark.browser
+
+VIEWER = "{ viewer { kind permissions } }"
+# Posts an action from inside the app frame and resolves with the Dashboard's response.
+DISPATCH = """([type, payload]) => new Promise((resolve) => {
+  const actionId = "test-" + Math.random().toString(16).slice(2);
+  window.addEventListener("message", function listen(event) {
+    if (event.data && event.data.type === "response" && event.data.payload.actionId === actionId) {
+      window.removeEventListener("message", listen);
+      resolve(event.data.payload);
+    }
+  });
+  window.parent.postMessage({ type, payload: { ...payload, actionId } }, "*");
+})"""
+# Records the Dashboard's events inside the app frame.
+LISTEN = """() => { window.received = [];
+  window.addEventListener("message", (event) => window.received.push(event.data)); }"""
+
+
+def post_graphql(live_server, fake_saleor, token: str, query: str) -> dict:
+    request = urllib.request.Request(
+        f"{live_server.url}/graphql/",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json", "Saleor-Api-Url": fake_saleor.api_url,
+                 "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the live server on loopback
+        return json.load(response)
+
+
+def test_the_app_is_framed_with_the_dashboard_query_and_a_handshake(dashboard, fake_saleor, fake_app, live_server):
+    # when
+    frame = dashboard.open("/dashboard/", theme="dark", locale="zh-Hans")
+
+    # then: the Dashboard's chrome, and the app page with the Dashboard's query
+    page = dashboard.page
+    assert page.locator("#dashboard-banner").is_visible()
+    assert page.locator("body").get_attribute("class").split() == ["theme-dark", "mode-page"]
+    assert frame.url.startswith(f"{live_server.url}/dashboard/?")
+    query = parse_qs(urlsplit(frame.url).query)
+    assert query == {"id": [fake_app["id"]], "saleorApiUrl": [fake_saleor.api_url], "theme": ["dark"],
+                     "locale": ["zh-Hans"]}
+    # the app sees the Dashboard's origin as its referrer, the only origin it believes
+    assert frame.evaluate("() => document.referrer") == f"http://{fake_saleor.domain}/"
+    assert page.evaluate("() => window.dashboardDouble.handshakes") == 1
+    assert page.evaluate("() => window.dashboardDouble.token").count(".") == 2
+    screenshot(page, "dashboard-double-page")
+
+
+def test_the_double_token_is_accepted_by_our_api(dashboard, fake_saleor, live_server):
+    # given
+    token = dashboard.new_token()
+
+    # when
+    result = post_graphql(live_server, fake_saleor, token, VIEWER)
+
+    # then
+    assert result == {"data": {"viewer": {"kind": "STAFF", "permissions": ["HANDLE_PAYMENTS", "MANAGE_ORDERS"]}}}
+
+
+def test_actions_are_answered_and_shown(dashboard):
+    # given
+    frame = dashboard.open("/dashboard/")
+
+    # when
+    answers = [
+        frame.evaluate(DISPATCH, ["notification",
+                                  {"status": "success", "title": "Refund issued", "text": "RMA-000001"}]),
+        frame.evaluate(DISPATCH, ["redirect", {"to": "/orders/T3JkZXI6MQ==", "newContext": False}]),
+        frame.evaluate(DISPATCH, ["updateRouting", {"newRoute": "/returns/42"}]),
+    ]
+
+    # then
+    assert [answer["ok"] for answer in answers] == [True, True, True]
+    assert dashboard.notifications() == [("success", "Refund issued — RMA-000001")]
+    assert dashboard.redirects() == ["/orders/T3JkZXI6MQ=="]
+    assert dashboard.route() == "/returns/42"
+    assert [m["type"] for m in dashboard.messages()][-3:] == ["notification", "redirect", "updateRouting"]
+
+
+def test_dashboard_controls_post_their_events(dashboard):
+    # given
+    frame = dashboard.open("/dashboard/")
+    frame.evaluate(LISTEN)
+    first_token = dashboard.page.evaluate("() => window.dashboardDouble.token")
+
+    # when
+    dashboard.page.click("#dashboard-theme")
+    dashboard.page.select_option("#dashboard-locale", "zh-Hans")
+    dashboard.page.click("#dashboard-refresh-token")
+    frame.wait_for_function("() => window.received.length === 3")
+
+    # then
+    theme, locale, refresh = frame.evaluate("() => window.received")
+    assert theme == {"type": "theme", "payload": {"theme": "dark"}}
+    assert locale == {"type": "localeChanged", "payload": {"locale": "zh-Hans"}}
+    assert refresh["type"] == "tokenRefresh"
+    assert refresh["payload"]["token"] != first_token
+    assert "theme-dark" in dashboard.page.locator("body").get_attribute("class")
+
+
+def test_a_widget_is_a_narrow_box_that_follows_its_content(dashboard, fake_saleor):
+    # given
+    order = fake_saleor.add_order(lines=[{"sku": "SNEAKER-42", "quantity": 1, "unit_price": "25.00"}])
+
+    # when
+    frame = dashboard.open("/dashboard/widgets/order/", mode="widget", order_id=order["id"])
+    frame.evaluate('() => window.parent.postMessage({ type: "saleor:widget:resize", height: 480 }, "*")')
+
+    # then
+    assert parse_qs(urlsplit(frame.url).query)["orderId"] == [order["id"]]
+    box = dashboard.page.locator("#app-frame")
+    dashboard.page.wait_for_function("() => document.getElementById('app-frame').style.height === '480px'")
+    width = box.bounding_box()["width"]
+    assert 300 <= width <= 360
+    assert dashboard.page.locator("h1").inner_text() == f"Order #{order['number']}"
+    screenshot(dashboard.page, "dashboard-double-widget")

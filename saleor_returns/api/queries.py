@@ -242,7 +242,12 @@ class Query(graphene.ObjectType):
         try:
             preview = actions.resolution_preview(return_request=return_request, resolution=chosen)
         except ValidationError as error:
-            raise GraphQLError(errors_from_validation(error)[0].message) from None
+            first = errors_from_validation(error)[0]
+            # The same field and code a mutation would answer, for forms to place the message.
+            raise GraphQLError(
+                first.message,
+                extensions={"code": str(first.code).upper(), "field": first.field or "resolution", "lines": first.lines},
+            ) from None
         return resolution_preview_type(preview, chosen)
 
     def resolve_return_carrier_accounts(root, info):

@@ -351,3 +351,19 @@ def test_a_pending_refund_is_confirmed_by_order_refunded_delivered_twice_and_lat
     assert (refund.status, refund.amount) == ("succeeded", Decimal("40.00"))
     assert len(grants(fake_saleor, order)) == 1
     assert ReturnRequest.objects.get().status == "resolved"
+
+
+def test_a_preview_that_cannot_be_made_names_its_field_and_code(as_staff, as_alice, fake_saleor, alice, policy):
+    # given: a return still in review (nothing received, nothing to pay yet)
+    order = shipped_order(fake_saleor, alice)
+    request = create_request(as_alice, order)
+
+    # when
+    answer = as_staff(PREVIEW, {"id": request["id"], "resolution": "REPLACEMENT"})
+
+    # then
+    assert answer["data"]["returnResolutionPreview"] is None
+    error = answer["errors"][0]
+    assert error["message"]
+    assert error["extensions"]["field"] == "resolution"
+    assert error["extensions"]["code"] == "INVALID_RESOLUTION"

@@ -1502,7 +1502,8 @@ class DetailPage {
       } catch (error) {
         if (!this.live() || control(form, "resolution").value !== resolution) return;
         clear(previewBox);
-        showErrors(form, [{ field: "resolution", code: "INVALID", message: this.ctx.describeError(error) }]);
+        const details = (error.errors && error.errors[0] && error.errors[0].extensions) || {};
+        showErrors(form, [{ field: "resolution", code: details.code || "INVALID", message: this.ctx.describeError(error) }]);
         control(form, "resolution").focus();
         return;
       }

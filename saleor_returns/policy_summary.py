@@ -100,9 +100,16 @@ def _number(value: Decimal) -> str:
     return text
 
 
-def policy_summary(rules: PolicyRules, language: str = "en") -> list[str]:
-    """What the policy does, a sentence per rule that has an effect."""
+def policy_summary(rules: PolicyRules, language: str = "en", reason_labels: dict[str, str] | None = None) -> list[str]:
+    """What the policy does, a sentence per rule that has an effect.
+
+    `reason_labels` maps reason codes to the shop's labels in `language`.
+    """
     m = _catalog(language)
+    labels = reason_labels or {}
+
+    def reasons(codes) -> str:
+        return m["join"].join(labels.get(code, code) for code in codes)
 
     def say(message: str, **values) -> str:
         return m[message].format(**values)
@@ -121,9 +128,9 @@ def policy_summary(rules: PolicyRules, language: str = "en") -> list[str]:
         lines.append(say("final_sale", key=rules.final_sale_metadata_key))
     lines.append(say("resolutions", items=items(m.get(f"resolution.{r}", r) for r in rules.allowed_resolutions)))
     if rules.allowed_reason_codes:
-        lines.append(say("reasons", items=items(rules.allowed_reason_codes)))
+        lines.append(say("reasons", items=reasons(rules.allowed_reason_codes)))
     if rules.photo_required_reason_codes:
-        lines.append(say("photos", items=items(rules.photo_required_reason_codes)))
+        lines.append(say("photos", items=reasons(rules.photo_required_reason_codes)))
     if rules.customer_return_shipping_fee:
         lines.append(say("shipping_fee", amount=_number(rules.customer_return_shipping_fee)))
     else:
@@ -133,7 +140,7 @@ def policy_summary(rules: PolicyRules, language: str = "en") -> list[str]:
     if rules.refund_original_shipping_on_withdrawal:
         lines.append(say("original_withdrawal"))
     for fee in rules.restocking_fees:
-        scope = say("fee_scope", items=items(fee.reason_codes)) if fee.reason_codes else ""
+        scope = say("fee_scope", items=reasons(fee.reason_codes)) if fee.reason_codes else ""
         if fee.percentage is not None:
             lines.append(say("fee_percent", amount=_number(fee.percentage), scope=scope))
         elif fee.fixed_amount is not None:
@@ -152,7 +159,7 @@ def policy_summary(rules: PolicyRules, language: str = "en") -> list[str]:
         if auto.max_value is not None:
             parts.append(say("auto_value", amount=_number(auto.max_value)))
         if auto.reason_codes:
-            parts.append(say("auto_reasons", items=items(auto.reason_codes)))
+            parts.append(say("auto_reasons", items=reasons(auto.reason_codes)))
         if auto.max_customer_return_rate is not None:
             parts.append(say("auto_rate", rate=_number(auto.max_customer_return_rate * 100)))
         if auto.max_order_age_days is not None:

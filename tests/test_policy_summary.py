@@ -61,3 +61,12 @@ def test_chinese_follows_the_same_rules():
 
 def test_a_zero_window_says_returns_are_closed():
     assert policy_summary(PolicyRules(window_days=0))[0] == "Returns are not accepted: the return window is 0 days."
+
+
+def test_reasons_are_named_with_the_shops_labels():
+    rules = PolicyRules(photo_required_reason_codes=("DEFECT", "UNKNOWN_CODE"), restocking_fees=(RestockingFee(percentage=Decimal("10"), reason_codes=("CHANGED_MIND",)),))
+
+    lines = policy_summary(rules, "zh-Hans", {"DEFECT": "有缺陷", "CHANGED_MIND": "不想要了"})
+
+    assert "以下原因需要上传照片：有缺陷、UNKNOWN_CODE。" in lines
+    assert "收取 10% 的重新入库费（适用于 不想要了）。" in lines

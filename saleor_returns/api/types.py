@@ -19,6 +19,7 @@ from saleor_returns.api.enums import (
     ReturnStatusEnum,
 )
 from saleor_returns.api.pagination import CountableConnection
+from saleor_returns.models import ReturnReason as ReturnReasonModel
 from saleor_returns.policy_summary import policy_summary
 from saleor_returns.models import Refund as RefundModel
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
@@ -324,7 +325,9 @@ class ReturnPolicy(graphene.ObjectType):
         return policy.rules
 
     def resolve_summary(policy, info):
-        return policy_summary(policies.PolicyRules.from_json(policy.rules), language(info))
+        wanted = language(info)
+        labels = {reason.code: reason.label(wanted) for reason in ReturnReasonModel.objects.filter(installation_id=policy.installation_id)}
+        return policy_summary(policies.PolicyRules.from_json(policy.rules), wanted, labels)
 
 
 class ApiKey(graphene.ObjectType):

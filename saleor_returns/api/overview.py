@@ -7,6 +7,7 @@ from saleor_returns.access import visible_return_requests
 from saleor_returns.api.enums import ReturnStatusEnum
 from saleor_returns.api.queries import ReturnRequestFilterInput, filter_return_requests, require_staff
 from saleor_returns.api.types import Money, money
+from saleor_returns.models import ReturnAddress as ReturnAddressModel
 from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
 from saleor_returns.models import ReturnRequest as ReturnRequestModel
 from saleor_returns.saleor.orders import fetch_order_by_number, fetch_warehouses
@@ -71,6 +72,26 @@ class OrderReference(graphene.ObjectType):
     created = graphene.DateTime(required=True)
 
 
+class ReturnAddress(graphene.ObjectType):
+    """Where returned parcels go: one address per warehouse, or the shop's only one."""
+
+    warehouse_id = graphene.ID(description="Saleor's Warehouse id; null for the shop's only address.")
+    name = graphene.String(required=True)
+    company = graphene.String(required=True)
+    street1 = graphene.String(required=True)
+    street2 = graphene.String(required=True)
+    city = graphene.String(required=True)
+    state = graphene.String(required=True)
+    zip = graphene.String(required=True)
+    country = graphene.String(required=True)
+    phone = graphene.String(required=True)
+    email = graphene.String(required=True)
+    is_default = graphene.Boolean(required=True)
+
+    def resolve_warehouse_id(address, info):
+        return address.warehouse_id or None
+
+
 class Warehouse(graphene.ObjectType):
     id = graphene.ID(required=True, description="Saleor's Warehouse id.")
     name = graphene.String(required=True)
@@ -129,6 +150,14 @@ class OverviewQuery(graphene.ObjectType):
         number=graphene.String(required=True),
         description="Staff: the shop's order with this number (as the Dashboard shows it, with or without #).",
     )
+
+    return_addresses = graphene.List(
+        graphene.NonNull(ReturnAddress), required=True, description="Staff: the shop's return addresses."
+    )
+
+    def resolve_return_addresses(root, info):
+        requestor = require_staff(info)
+        return list(ReturnAddressModel.objects.filter(installation=requestor.installation).order_by("-is_default", "warehouse_id"))
 
     def resolve_return_order_by_number(root, info, number):
         requestor = require_staff(info)

@@ -428,3 +428,33 @@ def test_tabs_work_from_the_keyboard_and_are_remembered(dashboard, shop):
     assert frame.evaluate("() => document.activeElement.dataset.tab") == "reasons"
     assert frame.locator("#settings-panel-policy").is_hidden()
     assert "tab=reasons" in frame.evaluate("() => location.search")
+
+
+def test_the_saved_return_address_is_shown_for_its_warehouse(dashboard, shop, fake_saleor):
+    # given: an address for the shop and one for the Berlin warehouse
+    berlin = fake_saleor.add_warehouse("Berlin")
+    ReturnAddress.objects.create(installation=shop, warehouse_id="", name="Main desk", street1="Main St 1", city="Springfield",
+                                 zip="12345", country="US", is_default=True)
+    ReturnAddress.objects.create(installation=shop, warehouse_id=berlin["id"], name="Berlin desk", street1="Hauptstr. 1",
+                                 city="Berlin", zip="10115", country="DE")
+    frame = open_settings(dashboard, tab="carriers")
+    frame.wait_for_selector("form.carrier-form")
+
+    # when
+    frame.click(".address-card summary")
+    form = frame.locator("form.address-form")
+
+    # then: the shop's address first
+    city = form.locator('[data-field="city"] input')
+    frame.wait_for_function("() => document.querySelector('form.address-form [name=city]').value !== ''")
+    assert city.input_value() == "Springfield"
+    assert form.locator('[data-field="isDefault"] input').is_checked()
+
+    # when: the Berlin warehouse is chosen
+    frame.wait_for_selector(f'form.address-form option[value="{berlin["id"]}"]', state="attached")
+    form.locator('[data-field="warehouseId"] select').select_option(berlin["id"])
+
+    # then
+    assert city.input_value() == "Berlin"
+    assert form.locator('[data-field="name"] input').input_value() == "Berlin desk"
+    assert not form.locator('[data-field="isDefault"] input').is_checked()

@@ -418,6 +418,9 @@ mutation CarrierSet($id: ID, $input: CarrierAccountInput!) {
     errors { field code message }
   }
 }`;
+const ADDRESSES = `query ReturnAddresses {
+  returnAddresses { warehouseId name company street1 street2 city state zip country phone email isDefault }
+}`;
 const ADDRESS_SET = `
 mutation AddressSet($input: ReturnAddressInput!) {
   returnAddressSet(input: $input) { ok errors { field code message } }
@@ -1362,12 +1365,28 @@ function addressSection(ctx) {
     isDefault,
     h("div", { class: "actions" }, save),
   );
+  // The saved addresses fill the form for the chosen warehouse.
+  let saved = [];
+  const fill = () => {
+    const chosen = controlOf(warehouse).value || null;
+    const address = saved.find((item) => (item.warehouseId || null) === chosen);
+    for (const name of names) controlOf(fields[name]).value = address ? address[name] || "" : "";
+    controlOf(isDefault).checked = address ? address.isDefault : saved.length === 0;
+  };
+  controlOf(warehouse).addEventListener("change", fill);
+  // What staff already typed is never overwritten by the load.
+  let typed = false;
+  form.addEventListener("input", (event) => {
+    if (event.target !== controlOf(warehouse)) typed = true;
+  });
   let warehousesLoaded = false;
   const details = h("details", { class: "card address-card" }, h("summary", {}, h("h2", { class: "card-title" }, t("settings.address.title"))), form);
   details.addEventListener("toggle", async () => {
     if (!details.open || warehousesLoaded) return;
     warehousesLoaded = true;
     try {
+      saved = (await ctx.api.query(ADDRESSES)).returnAddresses;
+      if (!typed) fill();
       const found = (await ctx.api.query(WAREHOUSES)).returnWarehouses;
       controlOf(warehouse).append(...found.map((item) => h("option", { value: item.id }, item.name)));
     } catch (error) {
@@ -1388,6 +1407,7 @@ function addressSection(ctx) {
         return;
       }
       ctx.bridge.notify("success", t("settings.address.saved"));
+      saved = (await ctx.api.query(ADDRESSES)).returnAddresses;
     } catch (error) {
       const message = ctx.describeError(error);
       showErrors(form, [{ field: null, code: "GRAPHQL_ERROR", message }]);

@@ -61,6 +61,15 @@ function appRoute() {
   return rest + url.search;
 }
 
+// Rewrites the desk URL (filters, tabs) without drawing the page again, and
+// tells the Dashboard, so a reload or the way back keeps them.
+export function replaceRoute(path, query = {}) {
+  const target = deskUrl(path, query);
+  if (window.location.pathname + window.location.search === target) return;
+  window.history.replaceState({}, "", target);
+  bridge.updateRouting(appRoute());
+}
+
 export function navigate(path, query = {}, { replace = false } = {}) {
   const target = deskUrl(path, query);
   if (replace) window.history.replaceState({}, "", target);
@@ -159,6 +168,7 @@ export async function render() {
     bridge,
     config,
     navigate,
+    replaceRoute,
     deskUrl,
     openInDashboard,
     describeError,

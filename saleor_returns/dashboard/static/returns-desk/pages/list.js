@@ -159,7 +159,6 @@ const SORTS = {
   status: { field: "STATUS", direction: "ASC" },
 };
 // The parameters the app-bridge adds to every desk URL; the Dashboard's own route leaves them out.
-const DASHBOARD_PARAMS = ["id", "saleorApiUrl", "theme", "locale", "domain"];
 // Marks the first page in the stack of cursors kept for "Previous".
 const FIRST_PAGE = "-";
 
@@ -268,13 +267,6 @@ function tabCount(tab, counts) {
 
 function itemCount(node) {
   return node.lines.reduce((sum, line) => sum + line.requestedQuantity, 0);
-}
-
-// What the Dashboard shows in its address bar for this desk URL (app.js does the same on navigate).
-function dashboardRoute(deskPath) {
-  const url = new URL(deskPath, window.location.origin);
-  for (const name of DASHBOARD_PARAMS) url.searchParams.delete(name);
-  return "/" + url.search;
 }
 
 function reasonOptions(select, groups) {
@@ -480,11 +472,7 @@ export async function render(ctx) {
   }
 
   function writeUrl() {
-    const target = ctx.deskUrl("/dashboard/", queryFromState(state));
-    if (window.location.pathname + window.location.search !== target) {
-      window.history.replaceState({}, "", target);
-      ctx.bridge.updateRouting(dashboardRoute(target));
-    }
+    ctx.replaceRoute("/dashboard/", queryFromState(state));
   }
 
   function update() {

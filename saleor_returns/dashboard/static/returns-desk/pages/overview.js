@@ -93,7 +93,6 @@ const STATUSES = [
   "CANCELED",
   "CLOSED",
 ];
-const DASHBOARD_PARAMS = ["id", "saleorApiUrl", "theme", "locale", "domain"];
 
 const OPTIONS_QUERY = `query DeskOverviewOptions {
   returnChannels
@@ -136,12 +135,6 @@ function reasonLabels(groups) {
     for (const reason of group.children || []) labels[reason.code] = reason.label;
   }
   return labels;
-}
-
-function dashboardRoute(deskPath) {
-  const url = new URL(deskPath, window.location.origin);
-  for (const name of DASHBOARD_PARAMS) url.searchParams.delete(name);
-  return "/overview/" + url.search;
 }
 
 let headingId = 0;
@@ -278,9 +271,7 @@ export async function render(ctx) {
   const channelSelect = channelField.querySelector("select");
   channelSelect.addEventListener("change", () => {
     channel = channelSelect.value;
-    const target = ctx.deskUrl("/dashboard/overview/", { channel });
-    window.history.replaceState({}, "", target);
-    ctx.bridge.updateRouting(dashboardRoute(target));
+    ctx.replaceRoute("/dashboard/overview/", { channel });
     load();
   });
   const body = h("div", { class: "overview-body", "aria-live": "polite" }, spinner());

@@ -478,7 +478,7 @@ export async function render(ctx) {
       tabs[other].tabIndex = active ? 0 : -1;
       panels[other].hidden = !active;
     }
-    if (remember) window.history.replaceState({}, "", ctx.deskUrl("/dashboard/settings/", { tab: name === "policy" ? null : name }));
+    if (remember) ctx.replaceRoute("/dashboard/settings/", { tab: name === "policy" ? null : name });
     if (!loaded.has(name)) {
       loaded.add(name);
       loaders[name](ctx, panels[name]);
@@ -642,7 +642,7 @@ function renderPolicy(ctx, panel, channel, data) {
   });
   controlOf(channelField).addEventListener("change", (event) => {
     const next = event.target.value;
-    window.history.replaceState({}, "", ctx.deskUrl("/dashboard/settings/", { channel: next || null }));
+    ctx.replaceRoute("/dashboard/settings/", { channel: next || null });
     policyPanel(ctx, panel, next);
   });
 

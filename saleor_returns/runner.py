@@ -1,10 +1,15 @@
 """`make run`: PostgreSQL, migrations, web server, Celery worker and beat, in one command.
 
+Unless DEMO_SHOP=0 it also serves a demo shop (saleor_returns.demo): a Saleor double
+with sample data on DEMO_SALEOR_PORT (default 8011), framed by a Dashboard double,
+kept in this process while the app talks to it.
+
 The runner owns every child process: Ctrl-C (or SIGTERM) stops the web server
-and Celery first, then the embedded PostgreSQL it started, and nothing is left
-running.
+and Celery first, then the demo shop and the embedded PostgreSQL it started, and
+nothing is left running.
 """
 
+import logging
 import os
 import signal
 import subprocess
@@ -36,6 +41,25 @@ def _wait_until_ready(url: str, children: list[subprocess.Popen]) -> bool:
             pass
         time.sleep(0.5)
     return False
+
+
+def _start_demo_shop(app_url: str):
+    """The demo shop beside the app, or None: DEMO_SHOP=0, or it cannot start (logged with why)."""
+    if os.environ.get("DEMO_SHOP", "1").strip().lower() in {"0", "false", "no", "off"}:
+        return None
+    from saleor_returns.demo import DEFAULT_PORT  # noqa: PLC0415 - needs Django set up
+    from saleor_returns.demo.server import DemoShopUnavailable, start_demo_shop  # noqa: PLC0415
+
+    port = int(os.environ.get("DEMO_SALEOR_PORT") or DEFAULT_PORT)
+    _log("Starting the demo shop (sample data; DEMO_SHOP=0 turns it off)")
+    try:
+        return start_demo_shop(app_url=app_url, port=port)
+    except DemoShopUnavailable as error:
+        _log(f"Demo shop is off: {error}.")
+    except Exception as error:  # noqa: BLE001 - the app runs without its demo
+        logging.getLogger(__name__).exception("Demo shop could not be seeded")
+        _log(f"Demo shop is off: seeding failed ({type(error).__name__}: {error}).")
+    return None
 
 
 def _stop(children: list[subprocess.Popen]) -> None:
@@ -76,6 +100,7 @@ def run() -> int:
     python = sys.executable
     bin_dir = Path(python).parent
     children: list[subprocess.Popen] = []
+    demo = None
     stopping = False
 
     def on_signal(signum, frame):
@@ -87,6 +112,12 @@ def run() -> int:
     # Children ignore the terminal's Ctrl-C: the runner stops them in order.
     detach = {"start_new_session": True}
     try:
+        demo = _start_demo_shop(settings.APP_PUBLIC_URL)
+        if demo is not None:
+            # The web and worker processes reach the demo shop over HTTP; the desk labels it.
+            os.environ["DEMO_SHOP_API_URL"] = demo.api_url
+        if stopping:
+            return 0
         children.append(
             subprocess.Popen(
                 [
@@ -131,6 +162,8 @@ def run() -> int:
         )
         if _wait_until_ready(f"http://127.0.0.1:{port}/healthz", children):
             _log(f"Ready. Manifest URL to paste into the Saleor Dashboard: {settings.APP_PUBLIC_URL}/api/manifest")
+            if demo is not None:
+                _log(f"Demo shop (sample data, not a real Saleor), open: {demo.dashboard_url}")
             _log("Press Ctrl-C to stop.")
         elif not stopping:
             _log("The app did not become ready; stopping.")
@@ -143,6 +176,8 @@ def run() -> int:
     finally:
         _log("Stopping…")
         _stop(children)
+        if demo is not None:
+            demo.stop()
         if owns_database:
             from django.db import connections  # noqa: PLC0415
 

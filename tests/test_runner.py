@@ -1,4 +1,4 @@
-"""`make run`: the whole app from one command, stopped cleanly by Ctrl-C."""
+"""`make run`: the whole app and its demo shop from one command, stopped cleanly by Ctrl-C."""
 
 import json
 import os
@@ -8,10 +8,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import psutil
 
+from saleor_returns.demo import DEMO_BANNER
 from saleor_returns.paths import BASE_DIR
+from saleor_returns.states import ReturnStatus
 
 # Variables the test process itself set (test settings, its own database).
 TEST_ONLY = {
@@ -26,6 +29,7 @@ TEST_ONLY = {
     "LOG_LEVEL",
     "LOG_FORMAT",
 }
+STATUS_COUNTS = "{ returnStatusCounts { status count } }"
 
 
 def free_port() -> int:
@@ -47,12 +51,37 @@ def descendants_and_servers(runner_pid: int, data_dir: str) -> list[psutil.Proce
     return found
 
 
-def test_make_run_serves_the_manifest_and_stops_on_ctrl_c(tmp_path):
+def get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
+        return response.status, response.read()
+
+
+def demo_status_counts(app_url: str, dashboard_url: str) -> dict[str, int]:
+    """Ask the app, as the demo's staff user, how many returns each status holds."""
+    query = {name: values[0] for name, values in parse_qs(urlsplit(dashboard_url).query).items()}
+    demo_shop = urlsplit(dashboard_url)
+    token_url = f"{demo_shop.scheme}://{demo_shop.netloc}/dashboard-double/token?" + urlencode(
+        {"appId": query["appId"], "staff": query["staff"]}
+    )
+    token = json.loads(get(token_url)[1])["token"]
+    request = urllib.request.Request(
+        f"{app_url}/graphql/", data=json.dumps({"query": STATUS_COUNTS}).encode(), method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                 "Saleor-Api-Url": f"{demo_shop.scheme}://{demo_shop.netloc}/graphql/"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+        result = json.load(response)
+    assert "errors" not in result, result
+    return {row["status"].lower(): row["count"] for row in result["data"]["returnStatusCounts"]}
+
+
+def test_make_run_serves_the_manifest_and_the_demo_shop_and_stops_on_ctrl_c(tmp_path):
     # given
     port = free_port()
+    demo_port = free_port()
     data_dir = tmp_path / "data"
     env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
-    env.update(PORT=str(port), DATA_DIR=str(data_dir), LOG_FORMAT="text")
+    env.update(PORT=str(port), DATA_DIR=str(data_dir), LOG_FORMAT="text", DEMO_SALEOR_PORT=str(demo_port))
     runner = subprocess.Popen(
         [sys.executable, "-m", "saleor_returns", "run"],
         cwd=BASE_DIR,
@@ -70,9 +99,11 @@ def test_make_run_serves_the_manifest_and_stops_on_ctrl_c(tmp_path):
             if not line:
                 break
             output.append(line)
-            if "Manifest URL" in line:
+            if "Press Ctrl-C to stop." in line:
                 break
         assert any(f"http://127.0.0.1:{port}/api/manifest" in line for line in output), "".join(output)
+        (demo_line,) = [line for line in output if "Demo shop (sample data, not a real Saleor), open: " in line]
+        dashboard_url = demo_line.split("open: ", 1)[1].strip()
 
         # then: the real app answers
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/manifest", timeout=10) as response:
@@ -81,6 +112,15 @@ def test_make_run_serves_the_manifest_and_stops_on_ctrl_c(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
             assert json.load(response) == {"status": "ok", "database": "ok", "broker": "ok"}
         assert len(descendants_and_servers(runner.pid, str(data_dir))) >= 4
+
+        # then: the demo shop's Dashboard frames the app, and the app serves its returns in every status
+        double_page = f"http://127.0.0.1:{demo_port}/dashboard-double/"
+        assert dashboard_url.startswith(f"{double_page}?app=http://127.0.0.1:{port}/dashboard/&")
+        status, page = get(dashboard_url)
+        assert status == 200
+        assert DEMO_BANNER in page.decode()
+        counts = demo_status_counts(f"http://127.0.0.1:{port}", dashboard_url)
+        assert {name for name, count in counts.items() if count} == set(ReturnStatus.values) - {ReturnStatus.REQUESTED}
 
         # when: Ctrl-C
         runner.send_signal(signal.SIGINT)
@@ -94,5 +134,10 @@ def test_make_run_serves_the_manifest_and_stops_on_ctrl_c(tmp_path):
     # then: nothing is left running
     assert runner.returncode == 0, "".join(output)
     assert "Stopped." in "".join(output)
-    time.sleep(0.5)
+    # (a busy machine may need a moment to reap the last process)
+    deadline = time.monotonic() + 5
+    while descendants_and_servers(runner.pid, str(data_dir)) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert descendants_and_servers(runner.pid, str(data_dir)) == []
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", demo_port)) != 0, "the demo shop still answers"

@@ -1,0 +1,108 @@
+"""Starts the demo shop for `make run`: a FakeSaleor on loopback with the Dashboard double and
+the seeded sample data, kept up in the runner's process while the app runs.
+
+The double needs Saleor's schema: `$SALEOR_SCHEMA` or ../shared/saleor/schema.graphql,
+else a copy of Saleor 3.23's downloaded once into the data folder. When none can be
+had, or the port is taken, `start_demo_shop` raises `DemoShopUnavailable` with the
+reason, and the app runs without the demo.
+"""
+
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from saleor_returns.demo import DEMO_BANNER, DEMO_STAFF_EMAIL
+from saleor_returns.demo.seed import DemoShop, remove_demo_data, seed_demo_shop
+from saleor_returns.fakes.dashboard import dashboard_double_url, install_dashboard_double
+from saleor_returns.fakes.saleor import FakeSaleor, get_schema, schema_path
+from saleor_returns.paths import data_dir
+
+SCHEMA_URL = "https://raw.githubusercontent.com/saleor/saleor/3.23/saleor/graphql/schema.graphql"
+DOWNLOADED_SCHEMA = "saleor-3.23-schema.graphql"
+# The API URL of the last demo shop, so a demo on another port replaces it too.
+LAST_DEMO_FILE = "demo-shop-api-url"
+DOWNLOAD_TIMEOUT_SECONDS = 30
+
+
+class DemoShopUnavailable(Exception):
+    """The demo shop cannot start; the message says why, in one line."""
+
+
+@dataclass
+class RunningDemoShop:
+    shop: DemoShop
+    dashboard_url: str
+
+    @property
+    def api_url(self) -> str:
+        return self.shop.fake.api_url
+
+    def stop(self) -> None:
+        self.shop.fake.stop()
+
+
+def start_demo_shop(*, app_url: str, port: int) -> RunningDemoShop:
+    """Serve the demo shop on 127.0.0.1:`port` (0: any free port), seeded afresh.
+
+    `app_url` is the app's public address; the Dashboard double frames its desk.
+    Raises DemoShopUnavailable without a schema or a free port; a failed seed
+    raises its own error, with the demo stopped.
+    """
+    schema = get_schema(saleor_schema_file())
+    fake = FakeSaleor(schema=schema)
+    try:
+        fake.start(port=port)
+    except OSError as error:
+        raise DemoShopUnavailable(
+            f"port {port} is not free ({error.strerror}); set DEMO_SALEOR_PORT to another one"
+        ) from None
+    try:
+        install_dashboard_double(fake, banner=DEMO_BANNER)
+        _forget_last_demo(keep=fake.api_url)
+        shop = seed_demo_shop(fake)
+        _remember_demo(fake.api_url)
+    except BaseException:
+        fake.stop()
+        raise
+    url = dashboard_double_url(
+        fake, app_url=app_url.rstrip("/") + "/dashboard/", app_id=shop.app["id"], staff_email=DEMO_STAFF_EMAIL
+    )
+    return RunningDemoShop(shop=shop, dashboard_url=url)
+
+
+def saleor_schema_file() -> Path:
+    """Saleor's SDL for the double: the configured file, else a copy downloaded once."""
+    configured = schema_path()
+    if configured.is_file():
+        return configured
+    downloaded = data_dir() / DOWNLOADED_SCHEMA
+    if downloaded.is_file():
+        return downloaded
+    try:
+        with urllib.request.urlopen(SCHEMA_URL, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:  # noqa: S310 - https
+            body = response.read()
+    except OSError as error:
+        raise DemoShopUnavailable(
+            f"Saleor's schema is not at {configured} and could not be downloaded ({error})"
+        ) from None
+    if b"type Query" not in body:
+        raise DemoShopUnavailable(f"the download from {SCHEMA_URL} is not a GraphQL schema")
+    downloaded.parent.mkdir(parents=True, exist_ok=True)
+    partial = downloaded.with_suffix(".partial")
+    partial.write_bytes(body)
+    partial.replace(downloaded)
+    return downloaded
+
+
+def _forget_last_demo(*, keep: str) -> None:
+    marker = data_dir() / LAST_DEMO_FILE
+    if marker.is_file():
+        last = marker.read_text().strip()
+        if last and last != keep:
+            remove_demo_data(saleor_api_url=last)
+
+
+def _remember_demo(saleor_api_url: str) -> None:
+    marker = data_dir() / LAST_DEMO_FILE
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(saleor_api_url)

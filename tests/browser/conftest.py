@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Frame, FrameLocator, Page, sync_playwright
 
-from saleor_returns import actions
 from saleor_returns.fakes.dashboard import TOKEN_PATH, dashboard_double_url, install_dashboard_double
+from tests.api.conftest import shop, staff_user  # noqa: F401 - the API tests' shop and staff member
 from tests.browser import screenshot
 
 CHROMIUM_ARGS = [
@@ -31,7 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
-STAFF_EMAIL = "staff@example.com"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -88,16 +87,6 @@ def page(request, browser) -> Page:
     context.close()
 
 
-@pytest.fixture
-def shop(installation):
-    actions.seed_default_reasons(installation=installation)
-    actions.current_policy(installation=installation, channel_slug="")
-    return installation
-
-
-@pytest.fixture
-def staff_user(fake_saleor):
-    return fake_saleor.add_staff(STAFF_EMAIL, ["MANAGE_ORDERS", "HANDLE_PAYMENTS"])
 
 
 class Dashboard:

@@ -23,8 +23,11 @@ DISPATCH = """([type, payload]) => new Promise((resolve) => {
   window.parent.postMessage({ type, payload: { ...payload, actionId } }, "*");
 })"""
 # Records the Dashboard's events inside the app frame.
+# (Answers to the desk's own actions, "response", are left out.)
 LISTEN = """() => { window.received = [];
-  window.addEventListener("message", (event) => window.received.push(event.data)); }"""
+  window.addEventListener("message", (event) => {
+    if (event.data && event.data.type !== "response") window.received.push(event.data);
+  }); }"""
 
 
 def post_graphql(live_server, fake_saleor, token: str, query: str) -> dict:

@@ -1286,29 +1286,13 @@ class DetailPage {
       [rows, field({ label: t("detail.approve.note"), name: "note", type: "textarea" })],
       submit,
     );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const problems = [];
-      const lines = rows.map((row) => ({
-        lineId: row.dataset.line,
-        quantity: readInt(control(row, "quantity"), row.dataset.line, problems),
-      }));
-      if (problems.length) {
-        showErrors(form, problems);
-        return;
-      }
-      const done = await this.perform({
-        form,
-        submit,
-        action: t("detail.action.approve"),
-        mutation: MUTATIONS.approve,
-        field: "returnRequestApprove",
-        variables: { id: request.id, lines, note: control(form, "note").value.trim() || null },
-        refine: (errors) => placeLineErrors(errors, { INVALID_QUANTITY: "quantity" }),
-        success: () => t("detail.notify.approved", { number: this.number }),
-      });
-      if (done) await this.reload();
-    });
+    this.onLineQuantities(form, rows, submit, (lines) => ({
+      action: t("detail.action.approve"),
+      mutation: MUTATIONS.approve,
+      field: "returnRequestApprove",
+      variables: { id: request.id, lines, note: control(form, "note").value.trim() || null },
+      success: () => t("detail.notify.approved", { number: this.number }),
+    }));
     return form;
   }
 
@@ -1338,6 +1322,18 @@ class DetailPage {
     });
     const submit = button(t("detail.receive.submit"), { type: "submit", variant: "primary", "data-submit": "receive" });
     const form = this.panelForm(t("detail.receive.title"), t("detail.receive.intro"), rows, submit);
+    this.onLineQuantities(form, rows, submit, (lines) => ({
+      action: t("detail.action.receive"),
+      mutation: MUTATIONS.receive,
+      field: "returnRequestReceive",
+      variables: { id: request.id, lines },
+      success: () => t("detail.notify.received", { number: this.number }),
+    }));
+    return form;
+  }
+
+  // Submits a quantity per line ({lineId, quantity}) with what `describe(lines)` gives.
+  onLineQuantities(form, rows, submit, describe) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const problems = [];
@@ -1352,16 +1348,11 @@ class DetailPage {
       const done = await this.perform({
         form,
         submit,
-        action: t("detail.action.receive"),
-        mutation: MUTATIONS.receive,
-        field: "returnRequestReceive",
-        variables: { id: request.id, lines },
         refine: (errors) => placeLineErrors(errors, { INVALID_QUANTITY: "quantity" }),
-        success: () => t("detail.notify.received", { number: this.number }),
+        ...describe(lines),
       });
       if (done) await this.reload();
     });
-    return form;
   }
 
   inspectForm() {

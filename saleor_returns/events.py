@@ -1,5 +1,6 @@
 """One function per timeline event. Each writes a ReturnEvent in the caller's transaction."""
 
+from saleor_returns.money import quantize
 from saleor_returns.models import ReturnEvent
 from saleor_returns.requestors import SYSTEM, Actor
 
@@ -110,16 +111,16 @@ def lines_inspected_event(*, return_request, actor: Actor, inspections: list[dic
 def refund_started_event(*, return_request, actor: Actor, refund):
     return _event(
         return_request, ReturnEvent.Type.REFUND_STARTED, actor,
-        note=f"{refund.get_kind_display()}: {refund.amount} {refund.currency}",
-        data={"refund_id": str(refund.pk), "amount": str(refund.amount), "currency": refund.currency, "kind": refund.kind},
+        note=f"{refund.get_kind_display()}: {quantize(refund.amount, refund.currency)} {refund.currency}",
+        data={"refund_id": str(refund.pk), "amount": str(quantize(refund.amount, refund.currency)), "currency": refund.currency, "kind": refund.kind},
     )
 
 
 def refund_succeeded_event(*, return_request, refund):
     return _event(
         return_request, ReturnEvent.Type.REFUND_SUCCEEDED, SYSTEM,
-        note=f"{refund.amount} {refund.currency} refunded.",
-        data={"refund_id": str(refund.pk), "amount": str(refund.amount), "currency": refund.currency},
+        note=f"{quantize(refund.amount, refund.currency)} {refund.currency} refunded.",
+        data={"refund_id": str(refund.pk), "amount": str(quantize(refund.amount, refund.currency)), "currency": refund.currency},
     )
 
 

@@ -367,3 +367,23 @@ def test_a_preview_that_cannot_be_made_names_its_field_and_code(as_staff, as_ali
     assert error["message"]
     assert error["extensions"]["field"] == "resolution"
     assert error["extensions"]["code"] == "INVALID_RESOLUTION"
+
+
+def test_the_timeline_says_refunded_amounts_in_the_currencys_precision(as_staff, as_alice, fake_saleor, alice, policy):
+    import re
+
+    from saleor_returns.models import ReturnEvent
+
+    request_id, _ = inspected(as_alice, fake_saleor, alice)
+    fingerprint = as_staff(PREVIEW, {"id": request_id})["data"]["returnResolutionPreview"]["fingerprint"]
+    as_staff(RESOLVE, {"id": request_id, "resolution": "REFUND", "fingerprint": fingerprint})
+
+    from saleor_returns import events
+    from saleor_returns.models import Refund
+
+    refund = Refund.objects.get()  # as stored: three decimal places
+    events.refund_succeeded_event(return_request=refund.return_request, refund=refund)
+    notes = dict(ReturnEvent.objects.filter(type__in=["refund_started", "refund_succeeded"]).values_list("type", "note"))
+    assert set(notes) == {"refund_started", "refund_succeeded"}
+    for note in notes.values():
+        assert re.findall(r"\d+(?:\.\d+)? USD", note) == ["40.00 USD"], note

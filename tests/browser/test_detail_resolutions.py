@@ -165,6 +165,9 @@ def test_a_damage_claim_is_approved_and_replaced_from_the_detail_page(dashboard,
     expect(money_fact(app, "Units")).to_have_text("1")
     expect(app.locator(".money-card")).not_to_contain_text("Nothing has been refunded yet.")
     assert action_keys(app) == []
+    # a claim ships nothing back; once resolved, the resolution is staff's choice
+    expect(app.locator("[data-empty]")).to_have_text("Nothing is sent back for this request.")
+    expect(app.locator(".detail")).to_contain_text("Resolution")
     show_money(app)
     screenshot(dashboard.page, "detail-claim-replacement")
 

@@ -129,6 +129,7 @@ register({
     "detail.summary.channel": "Channel",
     "detail.summary.kind": "Type",
     "detail.summary.wish": "Customer's wish",
+    "detail.summary.resolution": "Resolution",
     "detail.summary.created": "Created",
     "detail.summary.updated": "Updated",
     "detail.summary.policy": "Policy version",
@@ -156,6 +157,7 @@ register({
     "detail.lines.file": "{name} (opens in a new tab)",
     "detail.shipping.title": "Shipping",
     "detail.shipping.none": "No parcel on its way yet.",
+    "detail.shipping.returnless": "Nothing is sent back for this request.",
     "detail.shipping.method": "Method",
     "detail.shipping.method.label": "Prepaid label",
     "detail.shipping.method.self_ship": "Sent by the customer",
@@ -348,6 +350,7 @@ register({
     "detail.summary.channel": "渠道",
     "detail.summary.kind": "类型",
     "detail.summary.wish": "顾客期望",
+    "detail.summary.resolution": "处理方式",
     "detail.summary.created": "创建时间",
     "detail.summary.updated": "更新时间",
     "detail.summary.policy": "政策版本",
@@ -375,6 +378,7 @@ register({
     "detail.lines.file": "{name}（在新标签页打开）",
     "detail.shipping.title": "物流",
     "detail.shipping.none": "暂无寄回包裹。",
+    "detail.shipping.returnless": "此申请无需寄回商品。",
     "detail.shipping.method": "方式",
     "detail.shipping.method.label": "预付运单",
     "detail.shipping.method.self_ship": "顾客自行寄回",
@@ -841,7 +845,8 @@ class DetailPage {
       [t("detail.summary.customer"), request.customerEmail],
       [t("detail.summary.channel"), request.channelSlug || "—"],
       [t("detail.summary.kind"), t(`kind.${request.kind}`)],
-      [t("detail.summary.wish"), t(`resolution.${request.resolution}`)],
+      // Once resolved, the stored resolution is what staff chose, not the customer's wish.
+      [t(["RESOLVED", "CLOSED"].includes(request.status) ? "detail.summary.resolution" : "detail.summary.wish"), t(`resolution.${request.resolution}`)],
       [t("detail.summary.created"), formatDate(request.createdAt)],
       [t("detail.summary.updated"), formatDate(request.updatedAt)],
       [t("detail.summary.policy"), `v${request.policyVersion}`],
@@ -1038,7 +1043,10 @@ class DetailPage {
 
   shippingCard() {
     const shipments = this.request.shipments;
-    if (!shipments.length) return card(t("detail.shipping.title"), h("p", { class: "muted" }, t("detail.shipping.none")));
+    if (!shipments.length) {
+      const empty = isReturnless(this.request) ? "detail.shipping.returnless" : "detail.shipping.none";
+      return card(t("detail.shipping.title"), h("p", { class: "muted", "data-empty": empty }, t(empty)));
+    }
     return card(
       t("detail.shipping.title"),
       shipments.map((shipment) => {

@@ -1512,6 +1512,29 @@ def start_replacement_order(*, return_request: ReturnRequest, actor: Actor, reso
     return replacement
 
 
+def retry_replacement_order(*, return_request: ReturnRequest, actor: Actor) -> ReplacementOrder:
+    """Staff try a failed replacement order again (e.g. after restocking the item).
+
+    The task finds a draft it already made by its external reference, so a retry
+    never makes a second order.
+    """
+    with transaction.atomic():
+        return_request = _locked(return_request)
+        replacement = ReplacementOrder.objects.select_for_update().filter(return_request=return_request).first()
+        if replacement is None or replacement.status != ReplacementOrder.Status.FAILED:
+            raise invalid("id", "Only a failed replacement order can be retried.", ReturnErrorCode.INVALID_TRANSITION)
+        replacement.status = ReplacementOrder.Status.PENDING
+        replacement.failure_reason = ""
+        replacement.save()
+        events.note_added_event(
+            return_request=return_request, actor=actor, is_visible_to_customer=False,
+            note="Replacement order retried.",
+        )
+        replacement_id = str(replacement.pk)
+        transaction.on_commit(lambda: tasks.create_replacement_order_task.delay(replacement_id))
+    return replacement
+
+
 def finish_replacement_order(*, replacement_id, order_id: str = "", order_number: str = "", error: str = "") -> None:
     with transaction.atomic():
         replacement = ReplacementOrder.objects.select_for_update().select_related("return_request").get(pk=replacement_id)

@@ -22,6 +22,7 @@ from saleor_returns.api.mutations.return_request_note_add import ReturnRequestNo
 from saleor_returns.api.mutations.return_request_inspect import ReturnRequestInspect
 from saleor_returns.api.mutations.return_request_receive import ReturnRequestReceive
 from saleor_returns.api.mutations.return_refund_retry import ReturnRefundRetry
+from saleor_returns.api.mutations.return_replacement_retry import ReturnReplacementRetry
 from saleor_returns.api.mutations.return_request_label_request import ReturnRequestLabelRequest
 from saleor_returns.api.mutations.return_request_pickup_schedule import ReturnRequestPickupSchedule
 from saleor_returns.api.mutations.return_request_reject import ReturnRequestReject
@@ -95,6 +96,7 @@ class Mutation(graphene.ObjectType):
     return_request_inspect = ReturnRequestInspect.Field()
     return_request_resolve = ReturnRequestResolve.Field()
     return_refund_retry = ReturnRefundRetry.Field()
+    return_replacement_retry = ReturnReplacementRetry.Field()
     return_carrier_claim_set = ReturnCarrierClaimSet.Field()
 
 

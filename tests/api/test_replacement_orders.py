@@ -136,3 +136,46 @@ def test_a_dearer_item_waits_for_the_customer_to_pay_the_difference(as_alice, as
     replacement = ReplacementOrder.objects.get()
     assert (replacement.status, replacement.price_difference) == ("awaiting_payment", Decimal("15.00"))
     assert ReturnRequest.objects.get().status == "inspected"
+
+
+RETRY = """mutation($id: ID!) { returnReplacementRetry(id: $id) {
+  replacementOrder { status failureReason } returnRequest { status } errors { field code message } } }"""
+
+
+def test_a_failed_replacement_is_retried_once_the_item_is_back_in_stock(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    # given: the claimed item is out of stock, so Saleor refuses to complete the order
+    request = create_request(as_alice, order, {0: 1}, kind="PARCEL_LOST", reason="LATE_DELIVERY")
+    as_staff("mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }", {"id": request["id"]})
+    fake_saleor.set_stock("SNEAKER-42", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff(RESOLVE, {"id": request["id"], "resolution": "REPLACEMENT"})
+    failed = ReplacementOrder.objects.get()
+    assert failed.status == "failed" and failed.failure_reason
+    assert ReturnRequest.objects.get().status == "approved"
+
+    # when: the stock is back and staff retry
+    fake_saleor.set_stock("SNEAKER-42", 5)
+    with django_capture_on_commit_callbacks(execute=True):
+        payload = as_staff(RETRY, {"id": request["id"]})["data"]["returnReplacementRetry"]
+
+    # then: the draft made the first time is completed; no second order
+    assert payload["errors"] == []
+    (created,) = new_orders(fake_saleor, order)
+    assert created["status"] != "DRAFT"
+    replacement = ReplacementOrder.objects.get()
+    assert (replacement.status, replacement.saleor_order_id, replacement.failure_reason) == ("completed", created["id"], "")
+    assert ReturnRequest.objects.get().status == "resolved"
+
+
+def test_only_a_failed_replacement_can_be_retried(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    request = create_request(as_alice, order, {0: 1}, kind="PARCEL_LOST", reason="LATE_DELIVERY")
+    as_staff("mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }", {"id": request["id"]})
+
+    before = as_staff(RETRY, {"id": request["id"]})["data"]["returnReplacementRetry"]
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff(RESOLVE, {"id": request["id"], "resolution": "REPLACEMENT"})
+    after = as_staff(RETRY, {"id": request["id"]})["data"]["returnReplacementRetry"]
+
+    for payload in (before, after):
+        assert payload["errors"] == [{"field": "id", "code": "INVALID_TRANSITION", "message": "Only a failed replacement order can be retried."}]
+    assert len(new_orders(fake_saleor, order)) == 1

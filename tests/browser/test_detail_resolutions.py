@@ -374,3 +374,26 @@ def test_each_status_shows_exactly_its_actions(dashboard, as_alice, order, media
     keys = app.locator("[data-action]").evaluate_all("buttons => buttons.map(b => b.dataset.action)")
     assert keys == [*expected, "add-note"]
     expect(app.locator('.note-form textarea[name="note"]')).to_be_editable()
+
+
+def test_a_failed_replacement_order_is_retried_from_the_detail_page(dashboard, fake_saleor, as_alice, order, media):
+    # given: an approved damage claim whose replacement failed, the sneaker being out of stock
+    request = damage_claim(as_alice, order)
+    actions.approve_return_request(return_request=stored(request), actor=STAFF)
+    fake_saleor.set_stock("SNEAKER-42", 0)
+    actions.resolve_return_request(return_request=stored(request), actor=STAFF, resolution="replacement")
+    assert ReplacementOrder.objects.get().status == "failed"
+    app = open_detail(dashboard, request)
+    assert "retry-replacement" in action_keys(app)
+
+    # when: the stock is back and staff retry
+    fake_saleor.set_stock("SNEAKER-42", 5)
+    app.locator('[data-action="retry-replacement"]').click()
+    app.locator('dialog[data-dialog="retry-replacement"] [data-submit="retry-replacement"]').click()
+
+    # then: one order, completed, and the claim resolved
+    expect_notification(dashboard, "success", f"Replacement order retried for {request['number']}")
+    expect_status(app, "RESOLVED")
+    (created,) = new_orders(fake_saleor, order)
+    assert ReplacementOrder.objects.get().saleor_order_id == created["id"]
+    assert "retry-replacement" not in action_keys(app)

@@ -33,6 +33,7 @@ register({
     "detail.action.inspect": "Inspect",
     "detail.action.resolve": "Preview & resolve",
     "detail.action.retryRefund": "Retry refund",
+    "detail.action.retryReplacement": "Retry replacement order",
     "detail.action.cancel": "Cancel return",
     "detail.action.addNote": "Add note",
     "detail.invalidNumber": "Enter a whole number.",
@@ -57,6 +58,8 @@ register({
     "detail.retry.title": "Retry the refund for {number}?",
     "detail.retry.text": "Saleor is asked again to refund {amount} to the customer.",
     "detail.retry.submit": "Retry refund",
+    "detail.retryReplacement.title": "Create the order for {number} again?",
+    "detail.retryReplacement.text": "Saleor is asked again for the no-charge order (the one already started is reused). Check the item's stock first.",
     "detail.receive.title": "Receive returned items",
     "detail.receive.intro": "Count the units that arrived in this delivery; partial deliveries add up.",
     "detail.receive.quantity": "Units arriving now (up to {max})",
@@ -238,6 +241,7 @@ register({
     "detail.notify.refundStarted": "Refund started for {number}",
     "detail.notify.replacementStarted": "Replacement order started for {number}",
     "detail.notify.retried": "Refund retried for {number}",
+    "detail.notify.replacementRetried": "Replacement order retried for {number}",
     "detail.notify.canceled": "{number} canceled",
     "detail.notify.noted": "Note added to {number}",
     "detail.notify.failed": "{action} failed for {number}",
@@ -254,6 +258,7 @@ register({
     "detail.action.inspect": "检验",
     "detail.action.resolve": "预览并处理",
     "detail.action.retryRefund": "重试退款",
+    "detail.action.retryReplacement": "重试补发订单",
     "detail.action.cancel": "取消退货",
     "detail.action.addNote": "添加备注",
     "detail.invalidNumber": "请输入整数。",
@@ -278,6 +283,8 @@ register({
     "detail.retry.title": "重新为 {number} 退款？",
     "detail.retry.text": "将再次请求 Saleor 向顾客退款 {amount}。",
     "detail.retry.submit": "重试退款",
+    "detail.retryReplacement.title": "重新为 {number} 创建订单？",
+    "detail.retryReplacement.text": "将再次请求 Saleor 创建免费订单（沿用已开始的订单）。请先检查商品库存。",
     "detail.receive.title": "确认收到退回商品",
     "detail.receive.intro": "清点本次到货的数量；分批到货会累加。",
     "detail.receive.quantity": "本次到货数量（最多 {max} 件）",
@@ -459,6 +466,7 @@ register({
     "detail.notify.refundStarted": "{number} 已发起退款",
     "detail.notify.replacementStarted": "已为 {number} 创建补发订单",
     "detail.notify.retried": "{number} 已重新发起退款",
+    "detail.notify.replacementRetried": "已重试 {number} 的补发订单",
     "detail.notify.canceled": "{number} 已取消",
     "detail.notify.noted": "已为 {number} 添加备注",
     "detail.notify.failed": "{number}：{action}失败",
@@ -533,6 +541,9 @@ const MUTATIONS = {
     returnRequestResolve(id: $id, resolution: $resolution, fingerprint: $fingerprint, idempotencyKey: $idempotencyKey) {
       ${PAYLOAD} refund { status } replacementOrder { status } } }`,
   retryRefund: `mutation ReturnRefundRetry($id: ID!) { returnRefundRetry(id: $id) { ${PAYLOAD} refund { status } } }`,
+  retryReplacement: `mutation ReturnReplacementRetry($id: ID!) {
+    returnReplacementRetry(id: $id) { ${PAYLOAD} replacementOrder { status } }
+  }`,
   addNote: `mutation ReturnRequestNoteAdd($id: ID!, $note: String!, $isVisibleToCustomer: Boolean) {
     returnRequestNoteAdd(id: $id, note: $note, isVisibleToCustomer: $isVisibleToCustomer) { ${PAYLOAD} } }`,
 };
@@ -767,6 +778,9 @@ class DetailPage {
     }
     if (request.refund && request.refund.status === "failed") {
       add("retry-refund", t("detail.action.retryRefund"), "primary", (opener) => this.retryDialog(opener));
+    }
+    if (request.replacementOrder && request.replacementOrder.status === "failed") {
+      add("retry-replacement", t("detail.action.retryReplacement"), "primary", (opener) => this.retryReplacementDialog(opener));
     }
     if (CANCELABLE.has(request.status)) {
       add("cancel", t("detail.action.cancel"), "danger", (opener) => this.cancelDialog(opener));
@@ -1746,6 +1760,30 @@ class DetailPage {
             field: "returnRequestCancel",
             variables: { id: this.request.id, note: control(form, "note").value.trim() || null },
             success: () => t("detail.notify.canceled", { number: this.number }),
+          }),
+        ),
+    });
+  }
+
+  retryReplacementDialog(opener) {
+    this.dialogForm({
+      key: "retry-replacement",
+      title: t("detail.retryReplacement.title", { number: this.number }),
+      text: t("detail.retryReplacement.text"),
+      fields: null,
+      submitLabel: t("detail.action.retryReplacement"),
+      variant: "primary",
+      opener,
+      onSubmit: async (form, submit) =>
+        Boolean(
+          await this.perform({
+            form,
+            submit,
+            action: t("detail.action.retryReplacement"),
+            mutation: MUTATIONS.retryReplacement,
+            field: "returnReplacementRetry",
+            variables: { id: this.request.id },
+            success: () => t("detail.notify.replacementRetried", { number: this.number }),
           }),
         ),
     });

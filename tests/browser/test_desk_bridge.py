@@ -1,5 +1,7 @@
 """The desk's side of the app bridge: token handling, origin check, theme, language, routing."""
 
+import time
+
 import pytest
 
 from saleor_returns.dashboard.views import ASSETS_DIR
@@ -49,7 +51,8 @@ def test_a_refreshed_token_is_used_from_then_on(dashboard):
     api_calls(dashboard.page, calls)
     frame = dashboard.open("/dashboard/")
     frame.wait_for_selector("h1")
-    fresh = dashboard.new_token()
+    # issued a few seconds earlier than the handshake's, so it differs from it
+    fresh = dashboard.fake.issue_staff_app_token(dashboard.staff, dashboard.app, iat=int(time.time()) - 5)
     assert fresh != dashboard.page.evaluate("() => window.dashboardDouble.token")
 
     # when: the Dashboard refreshes the token, then staff move to another page

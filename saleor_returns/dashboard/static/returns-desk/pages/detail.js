@@ -34,6 +34,13 @@ register({
     "detail.action.resolve": "Preview & resolve",
     "detail.action.retryRefund": "Retry refund",
     "detail.action.retryReplacement": "Retry replacement order",
+    "detail.action.addTracking": "Add tracking",
+    "detail.tracking.title": "Add the parcel's tracking to {number}",
+    "detail.tracking.text": "For a parcel the customer sent without a label from the shop, or handed in at a store.",
+    "detail.tracking.carrier": "Carrier",
+    "detail.tracking.carrierHint": "The carrier's name or code, e.g. UPS, DHL, or In store.",
+    "detail.tracking.number": "Tracking number",
+    "detail.notify.trackingAdded": "Tracking added to {number}",
     "detail.action.cancel": "Cancel return",
     "detail.action.addNote": "Add note",
     "detail.invalidNumber": "Enter a whole number.",
@@ -259,6 +266,13 @@ register({
     "detail.action.resolve": "预览并处理",
     "detail.action.retryRefund": "重试退款",
     "detail.action.retryReplacement": "重试补发订单",
+    "detail.action.addTracking": "添加物流单号",
+    "detail.tracking.title": "为 {number} 添加包裹物流单号",
+    "detail.tracking.text": "适用于顾客未使用店铺面单自行寄回，或在门店交回的包裹。",
+    "detail.tracking.carrier": "承运商",
+    "detail.tracking.carrierHint": "承运商名称或代码，例如 顺丰、UPS 或 门店。",
+    "detail.tracking.number": "物流单号",
+    "detail.notify.trackingAdded": "已为 {number} 添加物流单号",
     "detail.action.cancel": "取消退货",
     "detail.action.addNote": "添加备注",
     "detail.invalidNumber": "请输入整数。",
@@ -540,6 +554,9 @@ const MUTATIONS = {
   resolve: `mutation ReturnRequestResolve($id: ID!, $resolution: ResolutionEnum!, $fingerprint: String, $idempotencyKey: String) {
     returnRequestResolve(id: $id, resolution: $resolution, fingerprint: $fingerprint, idempotencyKey: $idempotencyKey) {
       ${PAYLOAD} refund { status } replacementOrder { status } } }`,
+  addTracking: `mutation ReturnTrackingAdd($id: ID!, $carrier: String!, $trackingNumber: String!) {
+    returnRequestTrackingAdd(id: $id, carrier: $carrier, trackingNumber: $trackingNumber) { ${PAYLOAD} }
+  }`,
   retryRefund: `mutation ReturnRefundRetry($id: ID!) { returnRefundRetry(id: $id) { ${PAYLOAD} refund { status } } }`,
   retryReplacement: `mutation ReturnReplacementRetry($id: ID!) {
     returnReplacementRetry(id: $id) { ${PAYLOAD} replacementOrder { status } }
@@ -781,6 +798,9 @@ class DetailPage {
     }
     if (request.replacementOrder && request.replacementOrder.status === "failed") {
       add("retry-replacement", t("detail.action.retryReplacement"), "primary", (opener) => this.retryReplacementDialog(opener));
+    }
+    if (request.status === "APPROVED" && !isReturnless(request)) {
+      add("add-tracking", t("detail.action.addTracking"), "secondary", (opener) => this.trackingDialog(opener));
     }
     if (CANCELABLE.has(request.status)) {
       add("cancel", t("detail.action.cancel"), "danger", (opener) => this.cancelDialog(opener));
@@ -1760,6 +1780,37 @@ class DetailPage {
             field: "returnRequestCancel",
             variables: { id: this.request.id, note: control(form, "note").value.trim() || null },
             success: () => t("detail.notify.canceled", { number: this.number }),
+          }),
+        ),
+    });
+  }
+
+  trackingDialog(opener) {
+    this.dialogForm({
+      key: "add-tracking",
+      title: t("detail.tracking.title", { number: this.number }),
+      text: t("detail.tracking.text"),
+      fields: [
+        field({ label: t("detail.tracking.carrier"), name: "carrier", hint: t("detail.tracking.carrierHint"), required: true }),
+        field({ label: t("detail.tracking.number"), name: "trackingNumber", required: true }),
+      ],
+      submitLabel: t("detail.action.addTracking"),
+      variant: "primary",
+      opener,
+      onSubmit: async (form, submit) =>
+        Boolean(
+          await this.perform({
+            form,
+            submit,
+            action: t("detail.action.addTracking"),
+            mutation: MUTATIONS.addTracking,
+            field: "returnRequestTrackingAdd",
+            variables: {
+              id: this.request.id,
+              carrier: control(form, "carrier").value.trim(),
+              trackingNumber: control(form, "trackingNumber").value.trim(),
+            },
+            success: () => t("detail.notify.trackingAdded", { number: this.number }),
           }),
         ),
     });

@@ -1817,36 +1817,39 @@ class DetailPage {
   }
 
   retryReplacementDialog(opener) {
-    this.dialogForm({
+    this.confirmDialog(opener, {
       key: "retry-replacement",
       title: t("detail.retryReplacement.title", { number: this.number }),
       text: t("detail.retryReplacement.text"),
-      fields: null,
       submitLabel: t("detail.action.retryReplacement"),
-      variant: "primary",
-      opener,
-      onSubmit: async (form, submit) =>
-        Boolean(
-          await this.perform({
-            form,
-            submit,
-            action: t("detail.action.retryReplacement"),
-            mutation: MUTATIONS.retryReplacement,
-            field: "returnReplacementRetry",
-            variables: { id: this.request.id },
-            success: () => t("detail.notify.replacementRetried", { number: this.number }),
-          }),
-        ),
+      action: t("detail.action.retryReplacement"),
+      mutation: MUTATIONS.retryReplacement,
+      field: "returnReplacementRetry",
+      success: () => t("detail.notify.replacementRetried", { number: this.number }),
     });
   }
 
   retryDialog(opener) {
-    this.dialogForm({
+    this.confirmDialog(opener, {
       key: "retry-refund",
       title: t("detail.retry.title", { number: this.number }),
       text: t("detail.retry.text", { amount: formatMoney(this.request.refund.amount) }),
-      fields: null,
       submitLabel: t("detail.retry.submit"),
+      action: t("detail.action.retryRefund"),
+      mutation: MUTATIONS.retryRefund,
+      field: "returnRefundRetry",
+      success: () => t("detail.notify.retried", { number: this.number }),
+    });
+  }
+
+  // A yes/no dialog whose yes runs one mutation on the request (no fields).
+  confirmDialog(opener, { key, title, text, submitLabel, action, mutation, field: payloadField, success }) {
+    this.dialogForm({
+      key,
+      title,
+      text,
+      fields: null,
+      submitLabel,
       variant: "primary",
       opener,
       onSubmit: async (form, submit) =>
@@ -1854,11 +1857,11 @@ class DetailPage {
           await this.perform({
             form,
             submit,
-            action: t("detail.action.retryRefund"),
-            mutation: MUTATIONS.retryRefund,
-            field: "returnRefundRetry",
+            action,
+            mutation,
+            field: payloadField,
             variables: { id: this.request.id },
-            success: () => t("detail.notify.retried", { number: this.number }),
+            success,
           }),
         ),
     });

@@ -326,8 +326,17 @@ class ReturnPolicy(graphene.ObjectType):
 
     def resolve_summary(policy, info):
         wanted = language(info)
-        labels = {reason.code: reason.label(wanted) for reason in ReturnReasonModel.objects.filter(installation_id=policy.installation_id)}
-        return policy_summary(policies.PolicyRules.from_json(policy.rules), wanted, labels)
+        return policy_summary(policies.PolicyRules.from_json(policy.rules), wanted, _reason_labels(info, policy.installation_id, wanted))
+
+
+def _reason_labels(info, installation_id, wanted: str) -> dict[str, str]:
+    """The shop's reason labels, read once per request (a list of policy versions shares them)."""
+    cache = info.context.__dict__.setdefault("_reason_labels", {})
+    key = (installation_id, wanted)
+    if key not in cache:
+        reasons = ReturnReasonModel.objects.filter(installation_id=installation_id)
+        cache[key] = {reason.code: reason.label(wanted) for reason in reasons}
+    return cache[key]
 
 
 class ApiKey(graphene.ObjectType):

@@ -49,10 +49,7 @@ def _desk_config(
     return {
         "basePath": BASE_PATH,
         "apiUrl": "/graphql/",
-        "assetsUrl": BASE_PATH + "assets/",
-        "version": __version__,
-        "demo": bool(getattr(settings, "DEMO_SHOP_API_URL", "")) and saleor_api_url_param(request) == settings.DEMO_SHOP_API_URL,
-        "dashboardUrl": "",
+        "demo": bool(settings.DEMO_SHOP_API_URL) and saleor_api_url_param(request) == settings.DEMO_SHOP_API_URL,
         "accessToken": access_token,
         "saleorApiUrl": saleor_api_url,
         "appId": app_id,

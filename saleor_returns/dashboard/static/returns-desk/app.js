@@ -80,9 +80,7 @@ export function navigate(path, query = {}, { replace = false } = {}) {
 
 // Sends the user to a page of the Saleor Dashboard, e.g. the order.
 export function openInDashboard(path) {
-  bridge.redirect(path).then((ok) => {
-    if (!ok && config.dashboardUrl) window.open(config.dashboardUrl.replace(/\/$/, "") + path, "_blank", "noopener");
-  });
+  return bridge.redirect(path);
 }
 
 function chrome(route) {

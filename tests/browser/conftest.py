@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
@@ -135,6 +136,26 @@ class Dashboard:
             "type => window.dashboardDouble.messages.some(m => m.type === type)", arg=type_, timeout=timeout
         )
         return self.messages(type_)[-1]
+
+    def settled_widget_height(self, timeout: float = 10) -> int:
+        """The widget's content height once its last report says so and the box has taken it.
+
+        The widget reports again whenever its content changes (fonts, data, language), so
+        one report alone may be an earlier size.
+        """
+        frame = self.frame
+        deadline = time.monotonic() + timeout
+        while True:
+            heights = [m["height"] for m in self.messages("saleor:widget:resize")]
+            content = frame.evaluate("() => Math.ceil(document.body.getBoundingClientRect().height)")
+            if heights and heights[-1] == content:
+                break
+            assert time.monotonic() < deadline, f"last report {heights[-1:]}, content {content}px"
+            self.page.wait_for_timeout(50)
+        self.page.wait_for_function(
+            "height => document.getElementById('app-frame').style.height === height + 'px'", arg=content
+        )
+        return content
 
     def notifications(self) -> list[tuple[str, str]]:
         """Toasts shown: (status, "title — text")."""

@@ -71,15 +71,8 @@ def reported_heights(dashboard):
 
 def wait_for_frame_height(dashboard, frame):
     """The double sized the frame to what the widget reported last, and that is its content's height."""
-    dashboard.page.wait_for_function(
-        "() => window.dashboardDouble.messages.some(m => m.type === 'saleor:widget:resize')"
-    )
-    height = reported_heights(dashboard)[-1]
-    dashboard.page.wait_for_function(
-        "height => document.getElementById('app-frame').style.height === height + 'px'", arg=height
-    )
-    assert height == frame.evaluate("() => Math.ceil(document.body.getBoundingClientRect().height)")
-    return height
+    assert frame == dashboard.frame
+    return dashboard.settled_widget_height()
 
 
 def test_the_widget_lists_the_orders_returns_with_their_status(dashboard, fake_saleor, api):

@@ -1100,10 +1100,18 @@ def _locked_lines(return_request) -> dict[str, ReturnLine]:
 
 
 def receive_return_lines(*, return_request, actor: Actor, quantities: dict[str, int]) -> ReturnRequest:
-    """Count what arrived, line by line; several partial receipts add up (never beyond approved)."""
+    """Count what arrived, line by line; several partial receipts add up (never beyond approved).
+
+    An approved return with no label or tracking yet (a parcel handed in at the shop) is
+    received too: it passes through AWAITING_SHIPMENT on the way, so the timeline shows both.
+    """
     with transaction.atomic():
         return_request = _locked(return_request)
-        if return_request.status not in RECEIVABLE:
+        handed_in = return_request.status == ReturnStatus.APPROVED
+        if handed_in and is_returnless(return_request):
+            raise invalid("status", "Nothing is sent back for this request: resolve it without receiving items.",
+                          ReturnErrorCode.INVALID_TRANSITION)
+        if return_request.status not in RECEIVABLE and not handed_in:
             transition(return_request, to=ReturnStatus.RECEIVED, actor=actor)  # raises INVALID_TRANSITION
         lines = _locked_lines(return_request)
         unknown = [line_id for line_id in quantities if line_id not in lines]
@@ -1118,6 +1126,10 @@ def receive_return_lines(*, return_request, actor: Actor, quantities: dict[str, 
                           lines=too_many)
         if sum(quantities.values()) == 0:
             raise invalid("lines", "Receive at least one unit.", ReturnErrorCode.INVALID_QUANTITY)
+        if handed_in:
+            # Brought to the shop (or sent without a label or tracking): it was shipped after all.
+            transition(return_request, to=ReturnStatus.AWAITING_SHIPMENT, actor=actor,
+                       note="Your parcel was handed in to us without a carrier's tracking.")
         now = timezone.now()
         for line_id, quantity in quantities.items():
             if quantity:

@@ -180,7 +180,7 @@ def test_a_return_is_reviewed_received_inspected_and_refunded(dashboard, as_alic
     expect_status(app, "APPROVED")
     expect_notification(dashboard, "success", f"{number} approved")
     assert [line.approved_quantity for line in stored_lines(request)] == [1, 1]
-    assert action_keys(app) == ["add-tracking", "cancel"]
+    assert action_keys(app) == ["receive", "add-tracking", "cancel"]
     expect(line_row(app, ".lines-table", request, 0).locator('[data-quantity="approved"]')).to_have_text("1")
 
     # when: alice sent the parcel herself and told the shop by phone; staff add its tracking, first forgetting the number
@@ -351,6 +351,25 @@ def test_rejecting_needs_a_message_for_the_customer(dashboard, as_alice, order):
     expect(app.locator(".banner-error")).to_contain_text("Worn shoes cannot be returned.")
     assert action_keys(app) == []
     assert stored(request).rejection_message == "Worn shoes cannot be returned."
+
+
+def test_a_parcel_handed_in_at_the_shop_is_received_without_tracking(dashboard, as_alice, order):
+    # given: approved, no label and no tracking
+    request = create_request(as_alice, order, {0: 1})
+    actions.approve_return_request(return_request=stored(request), actor=STAFF)
+    app = open_detail(dashboard, request)
+    expect(app.locator(".banner-info")).to_contain_text("handed in at the shop can be received now")
+
+    # when: the customer brings it to the counter
+    app.locator('[data-action="receive"]').click()
+    app.locator('[data-submit="receive"]').click()
+
+    # then: received, and the timeline says how it came
+    expect_status(app, "RECEIVED")
+    expect_notification(dashboard, "success", f"Items of {request['number']} received")
+    expect(app.locator(".timeline")).to_contain_text("Your parcel was handed in to us without a carrier's tracking.")
+    assert [line.received_quantity for line in stored_lines(request)] == [1]
+    assert action_keys(app) == ["inspect"]
 
 
 def test_asking_for_information_keeps_the_request_in_review(dashboard, as_alice, order):

@@ -348,7 +348,7 @@ def cancel(request):
 @pytest.mark.parametrize(("_case", "is_claim", "steps", "status", "expected"), [
     ("in review", False, [], "PENDING_REVIEW", ["approve", "request-info", "reject", "cancel"]),
     ("approved claim", True, [approve], "APPROVED", ["resolve", "cancel"]),
-    ("approved return, no parcel yet", False, [approve], "APPROVED", ["add-tracking", "cancel"]),
+    ("approved return, no parcel yet", False, [approve], "APPROVED", ["receive", "add-tracking", "cancel"]),
     ("parcel on its way", False, [ship], "AWAITING_SHIPMENT", ["receive", "cancel"]),
     ("one of two received", False, [receive_one], "RECEIVED", ["receive", "inspect"]),
     ("all received", False, [receive_both], "RECEIVED", ["inspect"]),

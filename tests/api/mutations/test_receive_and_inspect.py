@@ -3,7 +3,7 @@
 import pytest
 
 from saleor_returns.models import ReturnRequest
-from tests.api.conftest import create_request
+from tests.api.conftest import create_request, shipped_order
 
 APPROVE = "mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }"
 TRACKING = 'mutation($id: ID!) { returnRequestTrackingAdd(id: $id, carrier: "UPS", trackingNumber: "1Z999") { errors { code } } }'
@@ -112,3 +112,61 @@ def test_inspection_photos_are_kept_on_the_line(as_staff, shipping, settings, tm
     assert done["errors"] == []
     line = ReturnRequest.objects.get().lines.get(product_name__isnull=False, requested_quantity=1)
     assert [str(e.pk) for e in line.evidence.all()] == [photo]
+
+
+TIMELINE = "query($id: ID!) { returnRequest(id: $id) { status timeline { fromStatus toStatus note } } }"
+
+
+def test_a_parcel_handed_in_without_tracking_is_received_through_awaiting_shipment(as_alice, as_staff, alices_order):
+    # given: approved, no label and no tracking (the customer brings it to the shop)
+    request = create_request(as_alice, alices_order, {0: 1})
+    as_staff(APPROVE, {"id": request["id"]})
+    assert ReturnRequest.objects.get().status == "approved"
+
+    # when
+    sneakers = line_ids(request)[0]
+    payload = as_staff(RECEIVE, {"id": request["id"], "lines": [{"lineId": sneakers, "quantity": 1}]})["data"]["returnRequestReceive"]
+
+    # then: both moves are on the timeline, in order
+    assert payload["errors"] == []
+    assert payload["returnRequest"]["status"] == "RECEIVED"
+    assert payload["returnRequest"]["lines"][0]["receivedQuantity"] == 1
+    moves = [(e["fromStatus"], e["toStatus"], e["note"])
+             for e in as_staff(TIMELINE, {"id": request["id"]})["data"]["returnRequest"]["timeline"] if e["toStatus"]]
+    assert moves[-2:] == [
+        ("APPROVED", "AWAITING_SHIPMENT", "Your parcel was handed in to us without a carrier's tracking."),
+        ("AWAITING_SHIPMENT", "RECEIVED", "We received your parcel."),
+    ]
+
+
+def test_a_handed_in_parcel_with_a_bad_count_changes_nothing(as_alice, as_staff, alices_order):
+    request = create_request(as_alice, alices_order, {0: 1})
+    as_staff(APPROVE, {"id": request["id"]})
+    sneakers = line_ids(request)[0]
+
+    payload = as_staff(RECEIVE, {"id": request["id"], "lines": [{"lineId": sneakers, "quantity": 2}]})["data"]["returnRequestReceive"]
+
+    assert payload["errors"][0]["code"] == "INVALID_QUANTITY"
+    stored = ReturnRequest.objects.get()
+    assert stored.status == "approved"
+    assert list(stored.events.filter(to_status="awaiting_shipment")) == []
+
+
+def test_nothing_is_received_for_a_returnless_claim_or_before_approval(as_alice, as_staff, fake_saleor, alice):
+    # given: a lost-parcel claim approved (nothing comes back), and a return still in review
+    order = shipped_order(fake_saleor, alice)
+    claim = create_request(as_alice, order, {0: 1}, kind="PARCEL_LOST", reason="LATE_DELIVERY")
+    as_staff(APPROVE, {"id": claim["id"]})
+    in_review = create_request(as_alice, shipped_order(fake_saleor, alice), {0: 1})
+
+    # when
+    refused = [
+        as_staff(RECEIVE, {"id": request["id"], "lines": [{"lineId": line_ids(request)[0], "quantity": 1}]})["data"]["returnRequestReceive"]
+        for request in (claim, in_review)
+    ]
+
+    # then
+    assert [(p["errors"][0]["field"], p["errors"][0]["code"]) for p in refused] == [("status", "INVALID_TRANSITION")] * 2
+    assert "Nothing is sent back" in refused[0]["errors"][0]["message"]
+    assert sorted(ReturnRequest.objects.values_list("status", flat=True)) == ["approved", "requested"]
+    assert sum(ReturnRequest.objects.values_list("lines__received_quantity", flat=True)) == 0

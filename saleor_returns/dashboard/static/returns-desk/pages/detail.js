@@ -235,7 +235,7 @@ register({
     "detail.banner.rejected": "Rejected",
     "detail.banner.info": "Waiting for the customer's answer",
     "detail.banner.awaitingParcel": "Waiting for the customer to send the parcel",
-    "detail.banner.awaitingParcelText": "Items can be received once the customer adds a tracking number or a label is created.",
+    "detail.banner.awaitingParcelText": "A label or the customer's tracking number follows the parcel; a parcel handed in at the shop can be received now.",
     "detail.banner.refundFailed": "The refund failed",
     "detail.banner.refundPending": "The refund is being processed",
     "detail.notify.approved": "{number} approved",
@@ -467,7 +467,7 @@ register({
     "detail.banner.rejected": "已拒绝",
     "detail.banner.info": "等待顾客回复",
     "detail.banner.awaitingParcel": "等待顾客寄回包裹",
-    "detail.banner.awaitingParcelText": "顾客填写运单号或生成运单后，即可确认收货。",
+    "detail.banner.awaitingParcelText": "运单或顾客填写的运单号会跟踪包裹；顾客到店交回的包裹可直接确认收货。",
     "detail.banner.refundFailed": "退款失败",
     "detail.banner.refundPending": "退款处理中",
     "detail.notify.approved": "{number} 已批准",
@@ -783,8 +783,9 @@ class DetailPage {
       add("request-info", t("detail.action.requestInfo"), "secondary", (opener) => this.requestInfoDialog(opener));
       add("reject", t("detail.action.reject"), "danger", (opener) => this.rejectDialog(opener));
     }
-    if (RECEIVABLE.has(request.status) && this.receivableLines().length) {
-      const variant = request.status === "RECEIVED" ? "secondary" : "primary";
+    const handedIn = request.status === "APPROVED" && !isReturnless(request);
+    if ((RECEIVABLE.has(request.status) || handedIn) && this.receivableLines().length) {
+      const variant = request.status === "RECEIVED" || handedIn ? "secondary" : "primary";
       add("receive", t("detail.action.receive"), variant, (opener) => this.openPanel("receive", opener));
     }
     if (request.status === "RECEIVED") {

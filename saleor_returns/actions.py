@@ -45,6 +45,7 @@ from saleor_returns.models import (
     ReturnShipment,
     SaleorWebhookDelivery,
 )
+from saleor_returns.notes import SystemNote
 from saleor_returns.reasons import DEFAULT_REASONS
 from saleor_returns.requestors import SYSTEM, Actor
 from saleor_returns.states import NEEDS_REVIEW, OPEN_OR_DONE, ReturnStatus, transition
@@ -594,7 +595,7 @@ def review_return_request(*, return_request_id, customer_return_rate=None, now: 
             for line in lines:
                 line.approved_quantity = line.requested_quantity
                 line.save(update_fields=["approved_quantity"])
-            transition(return_request, to=ReturnStatus.APPROVED, actor=SYSTEM, note="Approved automatically.")
+            transition(return_request, to=ReturnStatus.APPROVED, actor=SYSTEM, note=SystemNote("auto_approved"))
             _plan_shipping(return_request)
         else:
             transition(return_request, to=ReturnStatus.PENDING_REVIEW, actor=SYSTEM)
@@ -906,7 +907,7 @@ def record_label(*, shipment_id, label) -> ReturnShipment | None:
         shipment.save()
         if return_request.status == ReturnStatus.APPROVED:
             transition(return_request, to=ReturnStatus.AWAITING_SHIPMENT, actor=SYSTEM,
-                       note="Your return label is ready.")
+                       note=SystemNote("label_ready"))
         elif return_request.status == ReturnStatus.CANCELED:
             transaction.on_commit(lambda: tasks.void_label_task.delay(str(shipment_id)))
     logger.info("Return label created", extra={"return_request_id": str(return_request.pk)})
@@ -1021,11 +1022,11 @@ def _advance_return(return_request: ReturnRequest, status: TrackingStatus) -> No
     """First scan → in transit; delivered to the returns address → received. Only forwards."""
     carrier = Actor(kind="carrier")
     if status in MOVING and return_request.status == ReturnStatus.AWAITING_SHIPMENT:
-        transition(return_request, to=ReturnStatus.IN_TRANSIT, actor=carrier, note="Your parcel is on its way back.")
+        transition(return_request, to=ReturnStatus.IN_TRANSIT, actor=carrier, note=SystemNote("in_transit"))
         _start_instant_refund(return_request)
     elif status is TrackingStatus.DELIVERED and return_request.status in (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.IN_TRANSIT):
         transition(return_request, to=ReturnStatus.RECEIVED, actor=carrier,
-                   note="Your parcel arrived; we will inspect it shortly.")
+                   note=SystemNote("delivered"))
 
 
 def _finish_event(event: CarrierWebhookEvent, status: str) -> str:
@@ -1054,7 +1055,7 @@ def flag_stale_shipments(*, now: datetime | None = None) -> int:
                 locked.flagged_at = now
                 locked.save(update_fields=["flagged_reason", "flagged_at", "updated_at"])
                 events.shipping_flagged_event(return_request=shipment.return_request, reason="no_scan",
-                                              note=f"No carrier scan {rules.no_scan_flag_days} days after the label.")
+                                              note=SystemNote("no_scan", days=rules.no_scan_flag_days))
             flagged += 1
     return flagged
 
@@ -1074,7 +1075,7 @@ def expire_unshipped_returns(*, now: datetime | None = None) -> int:
         if return_request.shipments.filter(first_scan_at__isnull=False).exists():
             continue
         cancel_return_request(return_request=return_request, actor=SYSTEM,
-                              note=f"Not shipped within {rules.approved_return_expiry_days} days of approval.")
+                              note=SystemNote("not_shipped", days=rules.approved_return_expiry_days))
         expired += 1
     return expired
 
@@ -1129,7 +1130,7 @@ def receive_return_lines(*, return_request, actor: Actor, quantities: dict[str, 
         if handed_in:
             # Brought to the shop (or sent without a label or tracking): it was shipped after all.
             transition(return_request, to=ReturnStatus.AWAITING_SHIPMENT, actor=actor,
-                       note="Your parcel was handed in to us without a carrier's tracking.")
+                       note=SystemNote("handed_in"))
         now = timezone.now()
         for line_id, quantity in quantities.items():
             if quantity:
@@ -1138,7 +1139,7 @@ def receive_return_lines(*, return_request, actor: Actor, quantities: dict[str, 
                 line.received_at = now
                 line.save(update_fields=["received_quantity", "received_at"])
         events.lines_received_event(return_request=return_request, actor=actor, quantities=quantities)
-        transition(return_request, to=ReturnStatus.RECEIVED, actor=actor, note="We received your parcel.")
+        transition(return_request, to=ReturnStatus.RECEIVED, actor=actor, note=SystemNote("received"))
     logger.info("Return lines received", extra={"return_request_id": str(return_request.pk)})
     return return_request
 
@@ -1203,7 +1204,7 @@ def inspect_return_lines(*, return_request, actor: Actor, inspections: list[Insp
                           "disposition": i.disposition} for i in inspections],
         )
         if all(line.inspected_at or line.received_quantity == 0 for line in lines.values()):
-            transition(return_request, to=ReturnStatus.INSPECTED, actor=actor, note="Inspection finished.")
+            transition(return_request, to=ReturnStatus.INSPECTED, actor=actor, note=SystemNote("inspected"))
             request_id = str(return_request.pk)
             transaction.on_commit(lambda: tasks.record_return_in_saleor_task.delay(request_id))
     logger.info("Return lines inspected", extra={"return_request_id": str(return_request.pk)})
@@ -1400,7 +1401,8 @@ def set_carrier_claim(*, return_request: ReturnRequest, actor: Actor, carrier: s
         claim.save()
         events.note_added_event(
             return_request=return_request, actor=actor, is_visible_to_customer=False,
-            note=f"Carrier claim with {claim.carrier}: {claim.amount} {claim.currency}, {claim.status}.",
+            note=SystemNote("carrier_claim", carrier=claim.carrier, amount=claim.amount, currency=claim.currency,
+                            status=claim.status),
         )
     return claim
 
@@ -1540,7 +1542,7 @@ def retry_replacement_order(*, return_request: ReturnRequest, actor: Actor) -> R
         replacement.save()
         events.note_added_event(
             return_request=return_request, actor=actor, is_visible_to_customer=False,
-            note="Replacement order retried.",
+            note=SystemNote("replacement_retried"),
         )
         replacement_id = str(replacement.pk)
         transaction.on_commit(lambda: tasks.create_replacement_order_task.delay(replacement_id))
@@ -1565,7 +1567,7 @@ def finish_replacement_order(*, replacement_id, order_id: str = "", order_number
         replacement.save()
         _refund_exchange_difference(replacement)
         transition(return_request, to=ReturnStatus.RESOLVED, actor=SYSTEM,
-                   note=f"Your new item is on its way with order #{order_number}.")
+                   note=SystemNote("replacement_sent", order_number=str(order_number)))
 
 
 def record_exchange_difference(*, replacement_id, difference: Decimal) -> Decimal:
@@ -1590,8 +1592,8 @@ def await_replacement_payment(*, replacement_id, order_id: str, order_number: st
         replacement.save()
         events.note_added_event(
             return_request=replacement.return_request, actor=SYSTEM, is_visible_to_customer=True,
-            note=f"Your new item costs {replacement.price_difference} {replacement.currency} more; "
-                 f"order #{order_number} waits for that payment.",
+            note=SystemNote("exchange_awaiting_payment", amount=replacement.price_difference,
+                            currency=replacement.currency, order_number=str(order_number)),
         )
 
 

@@ -1,7 +1,8 @@
 """One function per timeline event. Each writes a ReturnEvent in the caller's transaction."""
 
-from saleor_returns.money import quantize
 from saleor_returns.models import ReturnEvent
+from saleor_returns.money import quantize
+from saleor_returns.notes import SystemNote, note_data
 from saleor_returns.requestors import SYSTEM, Actor
 
 
@@ -14,7 +15,7 @@ def _event(return_request, type_, actor: Actor, *, note="", is_visible_to_custom
         actor_email=actor.email,
         note=note,
         is_visible_to_customer=is_visible_to_customer,
-        data=data or {},
+        data={**(data or {}), **note_data(note)},
         **fields,
     )
 
@@ -111,7 +112,8 @@ def lines_inspected_event(*, return_request, actor: Actor, inspections: list[dic
 def refund_started_event(*, return_request, actor: Actor, refund):
     return _event(
         return_request, ReturnEvent.Type.REFUND_STARTED, actor,
-        note=f"{refund.get_kind_display()}: {quantize(refund.amount, refund.currency)} {refund.currency}",
+        note=SystemNote("refund_started", kind=refund.kind, amount=quantize(refund.amount, refund.currency),
+                        currency=refund.currency),
         data={"refund_id": str(refund.pk), "amount": str(quantize(refund.amount, refund.currency)), "currency": refund.currency, "kind": refund.kind},
     )
 
@@ -119,7 +121,7 @@ def refund_started_event(*, return_request, actor: Actor, refund):
 def refund_succeeded_event(*, return_request, refund):
     return _event(
         return_request, ReturnEvent.Type.REFUND_SUCCEEDED, SYSTEM,
-        note=f"{quantize(refund.amount, refund.currency)} {refund.currency} refunded.",
+        note=SystemNote("refund_succeeded", amount=quantize(refund.amount, refund.currency), currency=refund.currency),
         data={"refund_id": str(refund.pk), "amount": str(quantize(refund.amount, refund.currency)), "currency": refund.currency},
     )
 

@@ -23,6 +23,7 @@ from saleor_returns.models import ReturnReason as ReturnReasonModel
 from saleor_returns.policy_summary import policy_summary
 from saleor_returns.models import Refund as RefundModel
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
+from saleor_returns.notes import event_note
 from saleor_returns.money import quantize
 
 
@@ -137,7 +138,10 @@ class ReturnEvent(graphene.ObjectType):
     actor = graphene.Field(Actor, required=True)
     from_status = graphene.Field(ReturnStatusEnum)
     to_status = graphene.Field(ReturnStatusEnum)
-    note = graphene.String(required=True)
+    note = graphene.String(
+        required=True,
+        description="As written by staff or the customer; the app's own notes in the language of Accept-Language (en or zh-Hans).",
+    )
     is_visible_to_customer = graphene.Boolean(required=True)
 
     def resolve_id(event, info):
@@ -151,6 +155,9 @@ class ReturnEvent(graphene.ObjectType):
 
     def resolve_to_status(event, info):
         return event.to_status or None
+
+    def resolve_note(event, info):
+        return event_note(event, language(info))
 
 
 class ReturnRequest(graphene.ObjectType):

@@ -485,6 +485,10 @@ def test_a_resolved_return_in_dark_mode_and_chinese(dashboard, as_alice, policy,
     expect(app.locator('.lines-table')).to_contain_text("入库至 Berlin returns")
     expect(app.locator('[data-action="add-note"]')).to_have_text("添加备注")
     expect(app.locator(".timeline")).to_contain_text("退款成功")
+    # the app's own notes in Chinese too, amounts in the currency's precision
+    expect(app.locator(".timeline")).to_contain_text("我们已收到您的包裹。")
+    expect(app.locator(".timeline")).to_contain_text("已退款 40.00 USD。")
+    expect(app.locator(".timeline")).not_to_contain_text("We received your parcel.")
     assert dashboard.frame.evaluate("() => document.documentElement.dataset.theme") == "dark"
     # every message of the page exists in Chinese (the page module registered them all)
     missing = dashboard.frame.evaluate(

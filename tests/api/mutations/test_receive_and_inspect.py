@@ -170,3 +170,23 @@ def test_nothing_is_received_for_a_returnless_claim_or_before_approval(as_alice,
     assert "Nothing is sent back" in refused[0]["errors"][0]["message"]
     assert sorted(ReturnRequest.objects.values_list("status", flat=True)) == ["approved", "requested"]
     assert sum(ReturnRequest.objects.values_list("lines__received_quantity", flat=True)) == 0
+
+
+def test_the_apps_own_notes_follow_accept_language_and_typed_notes_stay_as_written(as_alice, as_staff, alices_order):
+    # given: received at the shop, with a note typed by staff
+    request = create_request(as_alice, alices_order, {0: 1})
+    as_staff(APPROVE, {"id": request["id"]})
+    as_staff(RECEIVE, {"id": request["id"], "lines": [{"lineId": line_ids(request)[0], "quantity": 1}]})
+    as_staff('mutation($id: ID!) { returnRequestNoteAdd(id: $id, note: "Box was wet.", isVisibleToCustomer: true) { errors { code } } }',
+             {"id": request["id"]})
+
+    # when: the customer reads the timeline in Chinese
+    timeline = as_alice(TIMELINE, {"id": request["id"]}, **{"Accept-Language": "zh-Hans"})["data"]["returnRequest"]["timeline"]
+
+    # then
+    notes = [event["note"] for event in timeline if event["note"]]
+    assert "您的包裹已直接交给我们，没有承运商的物流跟踪。" in notes
+    assert "我们已收到您的包裹。" in notes
+    assert "Box was wet." in notes
+    english = [e["note"] for e in as_alice(TIMELINE, {"id": request["id"]})["data"]["returnRequest"]["timeline"] if e["note"]]
+    assert "We received your parcel." in english

@@ -4,6 +4,7 @@ import graphene
 
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import Condition, Disposition, Resolution, ReturnEvent, ReturnKind
+from saleor_returns.refunds import COMPONENTS, EXCHANGE_PRICE_DIFFERENCE
 from saleor_returns.states import ReturnStatus
 
 
@@ -19,6 +20,11 @@ ResolutionEnum = _enum("ResolutionEnum", Resolution.values, "What the customer g
 ConditionEnum = _enum("ConditionEnum", Condition.values, "The state a returned item arrived in.")
 DispositionEnum = _enum("DispositionEnum", Disposition.values, "What happens to a returned item.")
 ReturnEventTypeEnum = _enum("ReturnEventTypeEnum", ReturnEvent.Type.values, "What happened on the timeline.")
+RefundComponentEnum = _enum(
+    "RefundComponentEnum",
+    [name for name, _ in COMPONENTS] + [EXCHANGE_PRICE_DIFFERENCE],
+    "A part of a refund: what was paid for the items, a fee the shop keeps, shipping paid back, a bonus.",
+)
 ReturnErrorCodeEnum = _enum(
     "ReturnErrorCode", [code.value for code in ReturnErrorCode], "Why a request about returns was refused."
 )

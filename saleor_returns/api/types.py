@@ -12,6 +12,7 @@ from saleor_returns.evidence_urls import evidence_url
 from saleor_returns.api.enums import (
     ConditionEnum,
     DispositionEnum,
+    RefundComponentEnum,
     ResolutionEnum,
     ReturnErrorCodeEnum,
     ReturnEventTypeEnum,
@@ -24,6 +25,7 @@ from saleor_returns.policy_summary import policy_summary
 from saleor_returns.models import Refund as RefundModel
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 from saleor_returns.notes import event_note
+from saleor_returns.refunds import refund_components
 from saleor_returns.money import quantize
 
 
@@ -491,11 +493,23 @@ def resolution_preview_type(preview, resolution: str) -> ResolutionPreview:
     )
 
 
+class RefundComponent(graphene.ObjectType):
+    code = graphene.Field(RefundComponentEnum, required=True)
+    amount = graphene.Field(
+        Money, required=True, description="Signed: fees the shop keeps are negative; the parts add up to the refund."
+    )
+
+
 class Refund(graphene.ObjectType):
     id = graphene.ID(required=True)
     kind = graphene.String(required=True, description="original_payment, legacy_payment or store_credit.")
     status = graphene.String(required=True, description="pending, processing, succeeded or failed.")
     amount = graphene.Field(Money, required=True)
+    components = graphene.List(
+        graphene.NonNull(RefundComponent),
+        required=True,
+        description="What the amount is made of, as previewed when it was resolved (zero parts left out).",
+    )
     failure_reason = graphene.String()
     gift_card_last4 = graphene.String(description="Store credit: the last four characters of the gift card code.")
     created_at = graphene.DateTime(required=True)
@@ -506,6 +520,12 @@ class Refund(graphene.ObjectType):
 
     def resolve_amount(refund, info):
         return money(refund.amount, refund.currency)
+
+    def resolve_components(refund, info):
+        return [
+            RefundComponent(code=code, amount=money(value, refund.currency))
+            for code, value in refund_components(refund.preview or {}, refund.amount, refund.currency)
+        ]
 
     def resolve_failure_reason(refund, info):
         return refund.failure_reason or None

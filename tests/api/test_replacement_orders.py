@@ -12,7 +12,7 @@ from tests.api.conftest import create_request, shipped_order
 
 STAFF = Actor(kind="staff", id="VXNlcjox", email="staff@example.com")
 RESOLVE = """mutation($id: ID!, $resolution: ResolutionEnum!) { returnRequestResolve(id: $id, resolution: $resolution) {
-  replacementOrder { status orderNumber quantity } returnRequest { status } errors { field code message } } }"""
+  replacementOrder { status orderNumber quantity } returnRequest { id status } errors { field code message } } }"""
 
 
 @pytest.fixture(autouse=True)
@@ -125,6 +125,9 @@ def test_a_cheaper_item_is_sent_and_the_difference_refunded(as_alice, as_staff, 
     assert (refund.status, refund.amount) == ("succeeded", Decimal("10.00"))
     assert ReplacementOrder.objects.get().price_difference == Decimal("-10.00")
     assert ReturnRequest.objects.get().status == "resolved"
+    shown = as_staff("query($id: ID!) { returnRequest(id: $id) { refund { components { code amount { amount currency } } } } }",
+                     {"id": payload["returnRequest"]["id"]})["data"]["returnRequest"]["refund"]
+    assert shown["components"] == [{"code": "EXCHANGE_PRICE_DIFFERENCE", "amount": {"amount": "10.00", "currency": "USD"}}]
 
 
 def test_a_dearer_item_waits_for_the_customer_to_pay_the_difference(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):

@@ -387,3 +387,36 @@ def test_the_timeline_says_refunded_amounts_in_the_currencys_precision(as_staff,
     assert set(notes) == {"refund_started", "refund_succeeded"}
     for note in notes.values():
         assert re.findall(r"\d+(?:\.\d+)? USD", note) == ["40.00 USD"], note
+
+
+REFUND_PARTS = """query($id: ID!) { returnRequest(id: $id) { refund { amount { amount currency }
+  components { code amount { amount currency } } } } }"""
+
+
+@pytest.mark.parametrize(("resolution", "expected", "total"), [
+    ("REFUND", [("ITEMS", "50.00"), ("RESTOCKING_FEE", "-5.00"), ("RETURN_SHIPPING_FEE", "-5.00")], "40.00"),
+    ("STORE_CREDIT", [("ITEMS", "50.00"), ("RESTOCKING_FEE", "-5.00"), ("RETURN_SHIPPING_FEE", "-5.00"),
+                      ("STORE_CREDIT_BONUS", "4.00")], "44.00"),
+])
+def test_a_refund_shows_the_parts_that_add_up_to_it(as_staff, as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks, resolution, expected, total):
+    # given
+    request_id, _ = inspected(as_alice, fake_saleor, alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff(RESOLVE, {"id": request_id, "resolution": resolution})
+
+    # when: staff and the customer read it
+    for caller in (as_staff, as_alice):
+        refund = caller(REFUND_PARTS, {"id": request_id})["data"]["returnRequest"]["refund"]
+
+        # then: the previewed parts (zero ones left out), signed, adding up to the amount
+        assert [(part["code"], part["amount"]["amount"]) for part in refund["components"]] == expected
+        assert {part["amount"]["currency"] for part in refund["components"]} == {"USD"}
+        assert refund["amount"]["amount"] == total
+        assert sum(Decimal(part["amount"]["amount"]) for part in refund["components"]) == Decimal(total)
+
+
+def test_an_exchange_price_difference_is_its_own_part():
+    from saleor_returns.refunds import refund_components
+
+    preview = {"lines": [], "shipping_refunded": False, "currency": "KWD", "total": "1.5"}
+    assert refund_components(preview, Decimal("1.5"), "KWD") == [("exchange_price_difference", Decimal("1.500"))]

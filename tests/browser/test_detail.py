@@ -480,6 +480,11 @@ def test_a_resolved_return_in_dark_mode_and_chinese(dashboard, as_alice, policy,
     expect(app.locator(".summary-card .card-title")).to_have_text("订单与顾客")
     expect(app.locator(".money-card .card-title")).to_have_text("金额")
     expect(app.locator('.refund dd[data-money="refund-status"]')).to_have_text("已退款")
+    parts = app.locator(".refund dd[data-component]")
+    assert [(p.get_attribute("data-component"), p.inner_text()) for p in parts.all()] == [
+        ("ITEMS", "US$50.00"), ("RESTOCKING_FEE", "−US$5.00"), ("RETURN_SHIPPING_FEE", "−US$5.00"),
+    ]
+    expect(app.locator('.refund dt[data-component="RESTOCKING_FEE"]')).to_have_text("重新入库费")
     expect(app.locator(".lines-table thead")).to_contain_text("实付单价")
     expect(app.locator('.lines-table [data-disposition="RESTOCK"]')).to_have_text("重新入库")
     expect(app.locator('.lines-table')).to_contain_text("入库至 Berlin returns")

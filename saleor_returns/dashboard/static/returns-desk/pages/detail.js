@@ -101,6 +101,12 @@ register({
     "detail.money.returnShippingFee": "Return shipping fee",
     "detail.money.originalShipping": "Original shipping refunded",
     "detail.money.storeCreditBonus": "Store credit bonus",
+    "detail.money.component.ITEMS": "Items",
+    "detail.money.component.RESTOCKING_FEE": "Restocking fee",
+    "detail.money.component.RETURN_SHIPPING_FEE": "Return shipping fee",
+    "detail.money.component.ORIGINAL_SHIPPING": "Original shipping refunded",
+    "detail.money.component.STORE_CREDIT_BONUS": "Store credit bonus",
+    "detail.money.component.EXCHANGE_PRICE_DIFFERENCE": "Price difference of the exchange",
     "detail.money.total": "Total to the customer",
     "detail.money.quantity": "Units",
     "detail.money.refund": "Refund",
@@ -333,6 +339,12 @@ register({
     "detail.money.returnShippingFee": "退货运费",
     "detail.money.originalShipping": "退还原运费",
     "detail.money.storeCreditBonus": "店铺余额奖励",
+    "detail.money.component.ITEMS": "商品金额",
+    "detail.money.component.RESTOCKING_FEE": "重新入库费",
+    "detail.money.component.RETURN_SHIPPING_FEE": "退货运费",
+    "detail.money.component.ORIGINAL_SHIPPING": "退还原运费",
+    "detail.money.component.STORE_CREDIT_BONUS": "店铺余额奖励",
+    "detail.money.component.EXCHANGE_PRICE_DIFFERENCE": "换货差价",
     "detail.money.total": "顾客实得合计",
     "detail.money.quantity": "数量",
     "detail.money.refund": "退款",
@@ -522,7 +534,7 @@ fragment ReturnRequestDetail on ReturnRequest {
     lastEventAt deliveredAt flaggedReason pickupConfirmation pickupError
     events { status occurredAt message location }
   }
-  refund { id kind status amount ${MONEY} failureReason giftCardLast4 createdAt succeededAt }
+  refund { id kind status amount ${MONEY} components { code amount ${MONEY} } failureReason giftCardLast4 createdAt succeededAt }
   replacementOrder { status orderId orderNumber quantity variantId failureReason }
   carrierClaims { id carrier reference amount ${MONEY} status note createdAt }
 }`;
@@ -585,6 +597,12 @@ function uuid() {
 
 function negative(value) {
   return Number(value.amount) === 0 ? formatMoney(value) : `−${formatMoney(value)}`;
+}
+
+// A signed amount (fees the shop keeps are negative), with a true minus sign.
+function signed(value) {
+  const amount = String(value.amount);
+  return amount.startsWith("-") ? negative({ ...value, amount: amount.slice(1) }) : formatMoney(value);
 }
 
 function lineTitle(line) {
@@ -1028,6 +1046,11 @@ class DetailPage {
           definitionList([
             [t("detail.money.refundKind"), label("detail.refundKind", refund.kind)],
             [t("detail.money.refundStatus"), label("detail.refundStatus", refund.status), { "data-money": "refund-status" }],
+            ...(refund.components || []).map((part) => [
+              t(`detail.money.component.${part.code}`),
+              signed(part.amount),
+              { "data-component": part.code },
+            ]),
             [t("detail.money.refundAmount"), formatMoney(refund.amount), { class: "total", "data-money": "refund-amount" }],
             refund.failureReason ? [t("detail.money.failure"), refund.failureReason, { "data-money": "failure" }] : null,
             refund.giftCardLast4 ? [t("detail.money.giftCard"), `•••• ${refund.giftCardLast4}`] : null,

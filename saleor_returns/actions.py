@@ -1597,6 +1597,44 @@ def await_replacement_payment(*, replacement_id, order_id: str, order_number: st
         )
 
 
+def _locked_waiting_replacement(replacement_id) -> tuple[ReplacementOrder, ReturnRequest] | None:
+    """Inside the caller's transaction: the replacement still waiting for payment, and its return, locked."""
+    replacement = ReplacementOrder.objects.select_for_update().select_related("return_request").get(pk=replacement_id)
+    if replacement.status != ReplacementOrder.Status.AWAITING_PAYMENT:
+        return None
+    return replacement, _locked(replacement.return_request)
+
+
+def confirm_replacement_paid(*, replacement_id, order_number: str) -> None:
+    """Saleor says the dearer item's order is placed and paid in full: the exchange is done. Idempotent."""
+    with transaction.atomic():
+        waiting = _locked_waiting_replacement(replacement_id)
+        if waiting is None:
+            return
+        replacement, return_request = waiting
+        replacement.status = ReplacementOrder.Status.COMPLETED
+        replacement.saleor_order_number = str(order_number or replacement.saleor_order_number)
+        replacement.save()
+        transition(return_request, to=ReturnStatus.RESOLVED, actor=SYSTEM,
+                   note=SystemNote("exchange_paid", order_number=replacement.saleor_order_number))
+    logger.info("Exchange order paid", extra={"return_request_id": str(return_request.pk)})
+
+
+def fail_awaiting_replacement(*, replacement_id, error: str) -> None:
+    """The order waiting for payment is gone: staff see why and can make a new one (retry)."""
+    with transaction.atomic():
+        waiting = _locked_waiting_replacement(replacement_id)
+        if waiting is None:
+            return
+        replacement, return_request = waiting
+        replacement.status = ReplacementOrder.Status.FAILED
+        replacement.failure_reason = error[:2000]
+        replacement.saleor_order_id = ""
+        replacement.saleor_order_number = ""
+        replacement.save()
+        events.shipping_flagged_event(return_request=return_request, reason="replacement_failed", note=error)
+
+
 def _refund_exchange_difference(replacement: ReplacementOrder) -> None:
     """A cheaper new item: the difference goes back to the original payment (caller holds the lock)."""
     amount = -(replacement.price_difference or Decimal(0))

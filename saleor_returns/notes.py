@@ -66,6 +66,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Your new item costs {amount} {currency} more; order #{order_number} waits for that payment.",
         "zh": "您的新商品需补差价 {amount} {currency}；订单 #{order_number} 等待这笔付款。",
     },
+    "exchange_paid": {
+        "en": "Payment received; your new item is on its way with order #{order_number}.",
+        "zh": "已收到付款；您的新商品已随订单 #{order_number} 发出。",
+    },
     "refund_started": {
         "en": "{kind}: {amount} {currency}",
         "zh": "{kind}：{amount} {currency}",

@@ -235,4 +235,5 @@ CELERY_BEAT_SCHEDULE = {
     # A sweep for tracking events whose scheduled run was lost (e.g. a broker outage).
     "apply-pending-carrier-events": {"task": "saleor_returns.apply_pending_carrier_events", "schedule": 60.0},
     "reconcile-refunds": {"task": "saleor_returns.reconcile_refunds", "schedule": 300.0},
+    "reconcile-replacement-payments": {"task": "saleor_returns.reconcile_replacement_payments", "schedule": 900.0},
 }

@@ -642,6 +642,36 @@ def create_replacement_order_task(replacement_id: str) -> None:
     actions.finish_replacement_order(replacement_id=replacement.pk, order_id=order["id"], order_number=order["number"])
 
 
+@shared_task(name="saleor_returns.confirm_replacement_payment", **RETRY_OPTIONS)
+def confirm_replacement_payment_task(replacement_id: str) -> None:
+    """A dearer exchange's order: resolve the return once Saleor says it is placed and paid in full.
+
+    Run on ORDER_FULLY_PAID and by beat (a webhook may be lost, or the shop installed
+    the app before it asked for that event). A draft deleted in Saleor fails the
+    replacement, so staff can make a new one with returnReplacementRetry.
+    """
+    replacement = ReplacementOrder.objects.select_related("return_request__installation").filter(pk=replacement_id).first()
+    if replacement is None or replacement.status != ReplacementOrder.Status.AWAITING_PAYMENT:
+        return
+    client = SaleorClient.for_installation(replacement.return_request.installation)
+    order = client.query("OrderPaymentState", {"id": replacement.saleor_order_id}).get("order")
+    if order is None:
+        actions.fail_awaiting_replacement(
+            replacement_id=replacement.pk, error="The exchange order waiting for payment is gone from Saleor."
+        )
+        return
+    if order["status"] != "DRAFT" and order["chargeStatus"] in ("FULL", "OVERCHARGED"):
+        actions.confirm_replacement_paid(replacement_id=replacement.pk, order_number=str(order["number"]))
+
+
+@shared_task(name="saleor_returns.reconcile_replacement_payments")
+def reconcile_replacement_payments_task() -> None:
+    """Beat: every exchange order waiting for payment is looked at in Saleor again."""
+    waiting = ReplacementOrder.objects.filter(status=ReplacementOrder.Status.AWAITING_PAYMENT).values_list("pk", flat=True)
+    for replacement_id in waiting:
+        confirm_replacement_payment_task.delay(str(replacement_id))
+
+
 def _exchange_difference(client: SaleorClient, replacement, channel_id: str) -> Decimal | None:
     """New item's price minus what was paid for the returned units (kept on the row before any order)."""
     if replacement.price_difference is not None:

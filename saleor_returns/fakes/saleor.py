@@ -1748,6 +1748,24 @@ class FakeSaleor:
             self.refresh_order(order)
         return transaction
 
+    def pay(self, order: dict, amount: Decimal | int | str | None = None, *, name: str = "Credit card") -> dict:
+        """The customer pays ``amount`` (default: what is still due), reported by a payment app.
+
+        As Saleor's order_charged: a charged transaction, the order's payment figures
+        refreshed, then ORDER_PAID, ORDER_FULLY_PAID (once paid in full) and
+        ORDER_UPDATED to the subscribed apps. Returns the transaction.
+        """
+        with self.lock:
+            if order["status"] == "DRAFT":
+                raise ValueError("A draft order is completed before it is paid.")
+            due = _amount(order["total"]["gross"]) - _amount(order["totalGrantedRefund"]) - _amount(order["totalCharged"])
+            paid = _decimal(amount, "amount") if amount is not None else due
+            transaction = self.add_transaction(order, charged=paid, name=name)
+        events = _charged_again_events(order)
+        for event_type in events:
+            self.emit_event(event_type, {"order": order})
+        return transaction
+
     def _transaction_event(
         self,
         type_: str,

@@ -6,7 +6,7 @@ import pytest
 
 from saleor_returns import actions
 from saleor_returns.celery import app as celery_app
-from saleor_returns.models import ReplacementOrder, ReturnRequest
+from saleor_returns.models import Refund, ReplacementOrder, ReturnRequest
 from saleor_returns.requestors import Actor
 from tests.api.conftest import create_request, shipped_order
 
@@ -182,3 +182,102 @@ def test_only_a_failed_replacement_can_be_retried(as_alice, as_staff, fake_saleo
     for payload in (before, after):
         assert payload["errors"] == [{"field": "id", "code": "INVALID_TRANSITION", "message": "Only a failed replacement order can be retried."}]
     assert len(new_orders(fake_saleor, order)) == 1
+
+
+COMPLETE_DRAFT = """mutation($id: ID!) { draftOrderComplete(id: $id) { order { id status } errors { field code message } } }"""
+TIMELINE = "query($id: ID!) { returnRequest(id: $id) { status replacementOrder { status orderNumber failureReason } timeline { note } } }"
+
+
+def dearer_exchange_waiting(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    """A dearer exchange whose draft staff completed in Saleor; the customer has not paid yet."""
+    payload = exchange(as_alice, as_staff, fake_saleor, order, "95.00", django_capture_on_commit_callbacks)
+    (draft,) = new_orders(fake_saleor, order)
+    status, completed = fake_saleor.execute(COMPLETE_DRAFT, {"id": draft["id"]}, token=fake_saleor.apps[0]["token"])
+    assert completed["data"]["draftOrderComplete"]["errors"] == [], completed
+    return payload["returnRequest"]["id"], draft
+
+
+def fully_paid_webhook(client, fake_saleor, placed, django_capture_on_commit_callbacks, issued_at):
+    from tests.conftest import post_raw
+
+    body = fake_saleor.webhook_body({"__typename": "OrderFullyPaid", "issuedAt": issued_at,
+                                     "version": "3.23.28", "order": {"id": placed["id"], "number": placed["number"]}})
+    headers = fake_saleor.webhook_headers("order_fully_paid", body)
+    with django_capture_on_commit_callbacks(execute=True):
+        return post_raw(client, "/webhooks/saleor/order-fully-paid/", headers, body), (headers, body)
+
+
+def test_a_dearer_exchange_is_resolved_once_saleor_says_the_customer_paid(client, as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    # given: the exchange order placed in Saleor and waiting for 15.00
+    request_id, placed = dearer_exchange_waiting(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks)
+
+    # when: an ORDER_FULLY_PAID arrives before the customer paid (a stale or forged delivery)
+    early, _ = fully_paid_webhook(client, fake_saleor, placed, django_capture_on_commit_callbacks, "2026-11-22T05:00:00+00:00")
+
+    # then: Saleor says it is not paid, so nothing changes
+    assert early.status_code == 200
+    assert ReplacementOrder.objects.get().status == "awaiting_payment"
+    assert ReturnRequest.objects.get().status == "inspected"
+
+    # when: the customer pays and Saleor's ORDER_FULLY_PAID is delivered (twice, as a retry would)
+    fake_saleor.pay(placed)
+    assert placed["chargeStatus"] == "FULL"
+    first, (headers, body) = fully_paid_webhook(client, fake_saleor, placed, django_capture_on_commit_callbacks,
+                                                "2026-11-22T05:10:00+00:00")
+    from tests.conftest import post_raw
+    with django_capture_on_commit_callbacks(execute=True):
+        second = post_raw(client, "/webhooks/saleor/order-fully-paid/", headers, body)
+
+    # then: resolved once, the timeline says so, nothing refunded
+    assert (first.json(), second.json()) == ({"status": "accepted"}, {"status": "duplicate"})
+    shown = as_staff(TIMELINE, {"id": request_id})["data"]["returnRequest"]
+    assert shown["status"] == "RESOLVED"
+    assert shown["replacementOrder"]["status"] == "completed"
+    notes = [event["note"] for event in shown["timeline"]]
+    assert notes.count(f"Payment received; your new item is on its way with order #{placed['number']}.") == 1
+    assert not Refund.objects.exists()
+
+
+def test_a_payment_whose_webhook_was_lost_is_found_by_the_beat(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    from saleor_returns import tasks
+
+    # given: paid in Saleor, no webhook reached the app
+    request_id, placed = dearer_exchange_waiting(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks)
+    tasks.reconcile_replacement_payments_task()
+    assert ReplacementOrder.objects.get().status == "awaiting_payment"
+    fake_saleor.pay(placed, Decimal("10.00"))  # part of it first
+    tasks.reconcile_replacement_payments_task()
+    assert ReplacementOrder.objects.get().status == "awaiting_payment"
+
+    # when: the rest is paid and the beat runs
+    fake_saleor.pay(placed)
+    tasks.reconcile_replacement_payments_task()
+
+    # then
+    assert ReplacementOrder.objects.get().status == "completed"
+    assert ReturnRequest.objects.get().status == "resolved"
+
+
+def test_a_deleted_exchange_draft_fails_and_a_retry_makes_a_new_one(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    from saleor_returns import tasks
+
+    # given: the draft waiting for payment is deleted in Saleor
+    payload = exchange(as_alice, as_staff, fake_saleor, order, "95.00", django_capture_on_commit_callbacks)
+    (draft,) = new_orders(fake_saleor, order)
+    fake_saleor.orders.remove(draft)
+
+    # when
+    tasks.reconcile_replacement_payments_task()
+
+    # then: staff see why, and the retry makes a new draft at the same difference
+    failed = as_staff(TIMELINE, {"id": payload["returnRequest"]["id"]})["data"]["returnRequest"]
+    assert failed["status"] == "INSPECTED"
+    assert failed["replacementOrder"] == {"status": "failed", "orderNumber": None,
+                                          "failureReason": "The exchange order waiting for payment is gone from Saleor."}
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = as_staff(RETRY, {"id": payload["returnRequest"]["id"]})["data"]["returnReplacementRetry"]
+    assert retried["errors"] == []
+    (new_draft,) = new_orders(fake_saleor, order)
+    assert new_draft["id"] != draft["id"] and new_draft["status"] == "DRAFT"
+    assert [line["unitPrice"]["gross"]["amount"] for line in new_draft["lines"]] == [15.0]
+    assert ReplacementOrder.objects.get().status == "awaiting_payment"

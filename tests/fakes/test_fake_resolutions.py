@@ -1741,3 +1741,31 @@ def test_stocks_need_a_products_or_orders_permission(fake, order_a):
             ["productVariant", "stocks"],
         )
     ]
+
+
+def test_a_customer_paying_an_exchange_order_is_reported_like_saleors_order_charged(
+    fake, app, order_a, exchange_setup
+):
+    # given: a dearer exchange's order, 15.00 to pay (shipping included), placed from its draft
+    variant = fake.add_variant("E2E-TEE-C")
+    variables = {"input": draft_input(order_a, variant["id"], exchange_setup)}
+    variables["input"]["lines"][0]["price"] = "15.00"
+    draft = data(fake, "DraftOrderCreate", variables, app["token"])["draftOrderCreate"]["order"]
+    placed = fake.lookup(draft["id"])
+    with pytest.raises(ValueError, match="completed before it is paid"):
+        fake.pay(placed)
+    data(fake, "DraftOrderComplete", {"id": draft["id"]}, app["token"])
+    due = placed["total"]["gross"]["amount"]
+    fake.deliveries.clear()
+
+    # when: part, then the rest
+    fake.pay(placed, Decimal("5.00"))
+    partly = data(fake, "OrderPaymentState", {"id": draft["id"]}, app["token"])["order"]
+    fake.pay(placed)
+    fully = data(fake, "OrderPaymentState", {"id": draft["id"]}, app["token"])["order"]
+
+    # then
+    assert (partly["chargeStatus"], partly["isPaid"]) == ("PARTIAL", False)
+    assert (fully["status"], fully["chargeStatus"], fully["isPaid"]) == ("UNFULFILLED", "FULL", True)
+    assert sum(Decimal(str(t["chargedAmount"]["amount"])) for t in placed["transactions"]) == Decimal(str(due))
+    assert delivered(fake) == ["ORDER_PAID", "ORDER_UPDATED", "ORDER_PAID", "ORDER_FULLY_PAID", "ORDER_UPDATED"]

@@ -56,13 +56,14 @@ def test_manifest_urls_come_from_the_public_url_not_the_host(client, settings):
         "https://returns.example.com/webhooks/saleor/app-deleted/",
         "https://returns.example.com/webhooks/saleor/order-refunded/",
         "https://returns.example.com/webhooks/saleor/order-updated/",
+        "https://returns.example.com/webhooks/saleor/order-fully-paid/",
     ]
 
 
 def test_manifest_webhooks_are_valid_subscriptions(manifest):
     schema = build_schema(require_shared(SALEOR_SCHEMA).read_text())
     assert [webhook["asyncEvents"] for webhook in manifest["webhooks"]] == [
-        ["APP_DELETED"], ["ORDER_REFUNDED"], ["ORDER_UPDATED"]
+        ["APP_DELETED"], ["ORDER_REFUNDED"], ["ORDER_UPDATED"], ["ORDER_FULLY_PAID"]
     ]
     for webhook in manifest["webhooks"]:
         assert webhook["isActive"] is True

@@ -551,14 +551,24 @@ class CarrierClaim(graphene.ObjectType):
 
 
 class ReplacementOrder(graphene.ObjectType):
-    """The Saleor order sending an exchanged item or a replacement, at no charge."""
+    """The Saleor order sending an exchanged item or a replacement (a dearer item's difference paid on it)."""
 
-    status = graphene.String(required=True, description="pending, completed or failed.")
+    status = graphene.String(required=True, description="pending, awaiting_payment, completed or failed.")
     order_id = graphene.ID()
     order_number = graphene.String()
     quantity = graphene.Int(required=True)
     variant_id = graphene.ID(required=True)
+    price_difference = graphene.Field(
+        Money,
+        description="Exchanges: what the new item costs more (the customer pays it on the order) "
+        "or, when negative, less (refunded). Null for replacements.",
+    )
     failure_reason = graphene.String()
+
+    def resolve_price_difference(replacement, info):
+        if replacement.price_difference is None:
+            return None
+        return money(replacement.price_difference, replacement.currency or replacement.return_request.currency)
 
     def resolve_order_id(replacement, info):
         return replacement.saleor_order_id or None

@@ -139,6 +139,10 @@ def test_a_dearer_item_waits_for_the_customer_to_pay_the_difference(as_alice, as
     replacement = ReplacementOrder.objects.get()
     assert (replacement.status, replacement.price_difference) == ("awaiting_payment", Decimal("15.00"))
     assert ReturnRequest.objects.get().status == "inspected"
+    shown = as_alice("query($id: ID!) { returnRequest(id: $id) { replacementOrder { status orderNumber priceDifference { amount currency } } } }",
+                     {"id": payload["returnRequest"]["id"]})["data"]["returnRequest"]["replacementOrder"]
+    assert shown == {"status": "awaiting_payment", "orderNumber": str(draft["number"]),
+                     "priceDifference": {"amount": "15.00", "currency": "USD"}}
 
 
 RETRY = """mutation($id: ID!) { returnReplacementRetry(id: $id) {

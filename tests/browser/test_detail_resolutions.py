@@ -267,6 +267,50 @@ def test_an_exchange_sends_the_cheaper_item_and_refunds_the_difference(dashboard
         f"#{created['number']}"
     )
     expect(app.locator('.refund dd[data-money="refund-amount"]')).to_have_text("$5.00")
+    expect(app.locator('.refund dd[data-component="EXCHANGE_PRICE_DIFFERENCE"]')).to_have_text("$5.00")
+    expect(app.locator('.money-card dt[data-money="difference"]')).to_have_text("Price difference refunded")
+    expect(app.locator('.money-card dd[data-money="difference"]')).to_have_text("$5.00")
+    assert action_keys(app) == []
+
+
+def test_a_dearer_exchange_waits_for_the_customers_payment_then_resolves(dashboard, fake_saleor, as_alice, order):
+    from saleor_returns import tasks
+
+    # given: alice swaps her 25.00 sneaker for boots at 40.00; it passed inspection
+    boots = fake_saleor.add_variant("BOOT-41", price=Decimal("40.00"), stocks={"Default warehouse": 3},
+                                    product_name="Boot", variant_name="41")
+    request = create_request(as_alice, order, {0: 1}, kind="EXCHANGE", resolution="EXCHANGE", exchangeVariantId=boots["id"])
+    inspected(request, accepted=1)
+    app = open_detail(dashboard, request)
+
+    # when
+    app.locator('[data-action="resolve"]').click()
+    app.locator('[data-submit="resolve"]').click()
+
+    # then: the order waits as a draft for the 15.00 she owes; the return stays inspected
+    expect_notification(dashboard, "success", f"Replacement order started for {request['number']}")
+    expect(app.locator(".money-card")).to_contain_text("Waiting for the customer's payment")
+    expect(app.locator('.money-card dt[data-money="difference"]')).to_have_text("Customer pays on the order")
+    expect(app.locator('.money-card dd[data-money="difference"]')).to_have_text("$15.00")
+    expect_status(app, "INSPECTED")
+    (draft,) = new_orders(fake_saleor, order)
+    assert draft["status"] == "DRAFT"
+
+    # when: the shop places the order in Saleor, alice pays, and the app looks again
+    status, completed = fake_saleor.execute(
+        "mutation($id: ID!) { draftOrderComplete(id: $id) { errors { message } } }", {"id": draft["id"]},
+        token=fake_saleor.apps[0]["token"],
+    )
+    assert completed["data"]["draftOrderComplete"]["errors"] == []
+    fake_saleor.pay(draft)
+    tasks.reconcile_replacement_payments_task()
+    app = open_detail(dashboard, request)
+
+    # then
+    expect_status(app, "RESOLVED")
+    expect(app.locator(".timeline")).to_contain_text(
+        f"Payment received; your new item is on its way with order #{draft['number']}."
+    )
     assert action_keys(app) == []
 
 

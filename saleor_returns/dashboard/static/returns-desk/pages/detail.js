@@ -102,6 +102,8 @@ register({
     "detail.money.originalShipping": "Original shipping refunded",
     "detail.money.storeCreditBonus": "Store credit bonus",
     "detail.money.component.ITEMS": "Items",
+    "detail.money.differenceToPay": "Customer pays on the order",
+    "detail.money.differenceRefunded": "Price difference refunded",
     "detail.money.component.RESTOCKING_FEE": "Restocking fee",
     "detail.money.component.RETURN_SHIPPING_FEE": "Return shipping fee",
     "detail.money.component.ORIGINAL_SHIPPING": "Original shipping refunded",
@@ -340,6 +342,8 @@ register({
     "detail.money.originalShipping": "退还原运费",
     "detail.money.storeCreditBonus": "店铺余额奖励",
     "detail.money.component.ITEMS": "商品金额",
+    "detail.money.differenceToPay": "顾客需在订单上补付",
+    "detail.money.differenceRefunded": "已退还差价",
     "detail.money.component.RESTOCKING_FEE": "重新入库费",
     "detail.money.component.RETURN_SHIPPING_FEE": "退货运费",
     "detail.money.component.ORIGINAL_SHIPPING": "退还原运费",
@@ -535,7 +539,7 @@ fragment ReturnRequestDetail on ReturnRequest {
     events { status occurredAt message location }
   }
   refund { id kind status amount ${MONEY} components { code amount ${MONEY} } failureReason giftCardLast4 createdAt succeededAt }
-  replacementOrder { status orderId orderNumber quantity variantId failureReason }
+  replacementOrder { status orderId orderNumber quantity variantId priceDifference ${MONEY} failureReason }
   carrierClaims { id carrier reference amount ${MONEY} status note createdAt }
 }`;
 const DETAIL_QUERY = `query ReturnRequestDetail($id: ID!) { returnRequest(id: $id) { ...ReturnRequestDetail } }
@@ -597,6 +601,15 @@ function uuid() {
 
 function negative(value) {
   return Number(value.amount) === 0 ? formatMoney(value) : `−${formatMoney(value)}`;
+}
+
+// An exchange's price difference: what the customer pays on the new order, or what was refunded.
+function priceDifferenceRow(difference) {
+  if (!difference || Number(difference.amount) === 0) return null;
+  const amount = String(difference.amount);
+  return amount.startsWith("-")
+    ? [t("detail.money.differenceRefunded"), formatMoney({ ...difference, amount: amount.slice(1) }), { "data-money": "difference" }]
+    : [t("detail.money.differenceToPay"), formatMoney(difference), { "data-money": "difference" }];
 }
 
 // A signed amount (fees the shop keeps are negative), with a true minus sign.
@@ -1077,6 +1090,7 @@ class DetailPage {
           [t("detail.money.refundStatus"), label("detail.replacementStatus", replacement.status)],
           [t("detail.money.replacementOrder"), order],
           [t("detail.money.quantity"), String(replacement.quantity)],
+          priceDifferenceRow(replacement.priceDifference),
           replacement.failureReason ? [t("detail.money.failure"), replacement.failureReason] : null,
         ]),
       );

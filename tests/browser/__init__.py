@@ -27,7 +27,8 @@ def screenshot(page, name: str) -> Path:
         # let the frame lay out and paint at its new height
         frame.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     try:
-        page.screenshot(path=str(path), full_page=True)
+        # A full-page shot would grow the window again, and with it the frame (it fills the window).
+        page.screenshot(path=str(path), full_page=not taller)
     finally:
         if taller:
             page.set_viewport_size(viewport)

@@ -21,6 +21,10 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
   .map((el) => el.outerHTML.slice(0, 120))"""
 # How far the page is wider than the frame (tables scroll inside their own box).
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# How far the frame scrolls past the end of what is on the page (blank space at the bottom),
+# e.g. from content hidden for screen readers that still takes room.
+BLANK_BELOW = """() => document.documentElement.scrollHeight
+  - Math.max(window.innerHeight, Math.ceil(document.getElementById('main').getBoundingClientRect().bottom + window.scrollY))"""
 
 
 @pytest.fixture
@@ -54,6 +58,7 @@ def test_every_page_fits_a_tablet_with_labelled_controls(dashboard, request_in_r
 
         # then
         assert frame.evaluate(OVERFLOW) <= 0, f"{name} is wider than a tablet"
+        assert frame.evaluate(BLANK_BELOW) <= 32, f"{name} scrolls past its content"
         assert frame.evaluate(UNLABELLED) == [], name
         screenshot(dashboard.page, f"tablet-{name}-{theme}")
 

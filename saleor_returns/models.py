@@ -555,6 +555,8 @@ class Refund(models.Model):
     # Legacy payments: the order's refunded total before the app's orderRefund,
     # kept before the call so a retry can tell whether Saleor already refunded.
     legacy_refunded_before = money_field(null=True, blank=True)
+    # Legacy payments: the ids of this app's PAYMENT_REFUNDED order events before orderRefund was called.
+    legacy_refund_events_before = models.JSONField(null=True, blank=True)
     gift_card_id = models.CharField(max_length=255, blank=True)
     gift_card_last4 = models.CharField(max_length=8, blank=True)
     returned_in_saleor = models.BooleanField(default=False)

@@ -415,15 +415,36 @@ def _legacy_payment(order: dict, amount: Decimal) -> dict | None:
     return None
 
 
+def _own_legacy_refunds(client: SaleorClient, refund) -> list[dict]:
+    """This app's PAYMENT_REFUNDED events on the refund's order (Saleor names the app that refunded)."""
+    order = client.query("OrderRefundEvents", {"id": refund.return_request.order_id}).get("order") or {}
+    app_id = refund.return_request.installation.app_id
+    return [
+        event for event in order.get("events") or []
+        if event["type"] == "PAYMENT_REFUNDED" and (event.get("app") or {}).get("id") == app_id
+    ]
+
+
 def _refund_legacy_payment(client: SaleorClient, refund, order: dict) -> None:
-    """Saleor's legacy `orderRefund` has no idempotency: the order's refunded total before the
-    call is kept first, and a retry that finds it grown by the amount knows Saleor did it."""
-    refunded_now = money_from_saleor(order["totalRefunded"]).amount
-    if refund.legacy_refunded_before is None:
+    """Saleor's legacy `orderRefund` has no idempotency key. Saleor writes a PAYMENT_REFUNDED
+    order event naming the app that refunded: this app's events are noted before the call, and a
+    retry that finds a new one of exactly this amount knows Saleor did it. A refund made meanwhile
+    by staff or another app is never taken for this one."""
+    own = _own_legacy_refunds(client, refund)
+    if refund.legacy_refund_events_before is None and refund.legacy_refunded_before is None:
         refund = actions.record_refund_progress(
-            refund_id=refund.pk, kind=Refund.Kind.LEGACY_PAYMENT, legacy_refunded_before=refunded_now
+            refund_id=refund.pk, kind=Refund.Kind.LEGACY_PAYMENT, legacy_refund_events_before=[e["id"] for e in own],
+            legacy_refunded_before=money_from_saleor(order["totalRefunded"]).amount,
         )
-    elif refunded_now >= refund.legacy_refunded_before + refund.amount:
+    elif refund.legacy_refund_events_before is not None:
+        before = set(refund.legacy_refund_events_before)
+        amount = quantize(refund.amount, refund.currency)
+        if any(e["id"] not in before and e.get("amount") is not None
+               and quantize(Decimal(str(e["amount"])), refund.currency) == amount for e in own):
+            actions.finish_refund(refund_id=refund.pk, succeeded=True)
+            return
+    elif money_from_saleor(order["totalRefunded"]).amount >= refund.legacy_refunded_before + refund.amount:
+        # Started before the app noted its events: the order's refunded total is all there is to go by.
         actions.finish_refund(refund_id=refund.pk, succeeded=True)
         return
     try:

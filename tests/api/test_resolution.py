@@ -255,10 +255,11 @@ def test_two_workers_on_one_refund_grant_once(shop, fake_saleor, alice, policy, 
     assert len(grants(fake_saleor, order)) == 1
 
 
-@pytest.mark.parametrize("lose_the_answer", [False, True])
-def test_orders_paid_with_legacy_payments_use_the_legacy_refund_once(as_staff, as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks, lose_the_answer):
-    # given: an order paid through the legacy Payments API, no transaction
-    order = shipped_order(fake_saleor, alice, lines=[{"sku": "SNEAKER", "quantity": 2, "unit_price": Decimal("25.00")}], shipping="10")
+def legacy_paid_and_inspected(as_alice, fake_saleor, alice, *, ordered):
+    """An order of `ordered` sneakers at 25.00 (+10.00 shipping) paid through the legacy Payments API
+    (no transaction); two came back and were accepted. Returns (order, return request)."""
+    order = shipped_order(fake_saleor, alice, lines=[{"sku": "SNEAKER", "quantity": ordered, "unit_price": Decimal("25.00")}],
+                          shipping="10")
     fake_saleor.add_payment(order)
     create_request(as_alice, order, {0: 2})
     return_request = ReturnRequest.objects.get()
@@ -268,6 +269,13 @@ def test_orders_paid_with_legacy_payments_use_the_legacy_refund_once(as_staff, a
     actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 2})
     actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
         actions.InspectionInput(line_id=str(line.pk), accepted_quantity=2, condition="as_new", disposition="scrap")])
+    return order, ReturnRequest.objects.get()
+
+
+@pytest.mark.parametrize("lose_the_answer", [False, True])
+def test_orders_paid_with_legacy_payments_use_the_legacy_refund_once(as_staff, as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks, lose_the_answer):
+    # given: an order paid through the legacy Payments API, returned and inspected
+    order, return_request = legacy_paid_and_inspected(as_alice, fake_saleor, alice, ordered=2)
     if lose_the_answer:
         fake_saleor.fail_after_execute_next(count=1, status=502, operation="LegacyRefund")
 
@@ -281,6 +289,34 @@ def test_orders_paid_with_legacy_payments_use_the_legacy_refund_once(as_staff, a
     stored = fake_saleor.lookup(order["id"])
     assert Decimal(str(stored["totalRefunded"]["amount"])) == Decimal("40.00")
     assert [r["operation_name"] for r in fake_saleor.requests].count("LegacyRefund") == 1
+
+
+STAFF_LEGACY_REFUND = "mutation($id: ID!, $amount: PositiveDecimal!) { orderRefund(id: $id, amount: $amount) { errors { message } } }"
+
+
+def test_a_legacy_refund_made_meanwhile_by_staff_is_not_taken_for_the_apps(as_alice, fake_saleor, alice, staff_user, policy, django_capture_on_commit_callbacks):
+    # given: a legacy-paid order; the app noted its own refunds, then its orderRefund never reached Saleor
+    order, return_request = legacy_paid_and_inspected(as_alice, fake_saleor, alice, ordered=4)
+    with django_capture_on_commit_callbacks(execute=False):
+        refund = actions.resolve_return_request(return_request=return_request, actor=STAFF, resolution="refund")
+    fake_saleor.fail_next(count=20, status=502, operation="LegacyRefund")
+    tasks.process_refund_task.apply(args=[str(refund.pk)])
+    assert Refund.objects.get().status == "processing"
+    assert Refund.objects.get().legacy_refund_events_before == []
+    fake_saleor.clear_faults()
+
+    # when: staff refund the same amount in the Dashboard for another reason, then the app's task runs again
+    status, body = fake_saleor.execute(STAFF_LEGACY_REFUND, {"id": order["id"], "amount": "40.00"},
+                                       token=fake_saleor.issue_customer_token(staff_user))
+    assert body["data"]["orderRefund"]["errors"] == [], body
+    tasks.process_refund_task.apply(args=[str(refund.pk)])
+
+    # then: the app made its own refund too; a further run changes nothing
+    assert (Refund.objects.get().status, Refund.objects.get().amount) == ("succeeded", Decimal("40.00"))
+    assert Decimal(str(fake_saleor.lookup(order["id"])["totalRefunded"]["amount"])) == Decimal("80.00")
+    apps_calls = [r for r in fake_saleor.requests if r["operation_name"] == "LegacyRefund"]
+    tasks.process_refund_task.apply(args=[str(refund.pk)])
+    assert [r for r in fake_saleor.requests if r["operation_name"] == "LegacyRefund"] == apps_calls
 
 
 CLAIM_SET = """mutation($id: ID!, $claimId: ID, $amount: Decimal!, $status: CarrierClaimStatusEnum!) {

@@ -133,8 +133,13 @@ class OverviewQuery(graphene.ObjectType):
     return_status_counts = graphene.List(
         graphene.NonNull(ReturnStatusCount),
         required=True,
-        filter=ReturnRequestFilterInput(description="Every filter but status applies."),
+        filter=ReturnRequestFilterInput(description="Every filter but status and needsAttention applies."),
         description="Staff: how many requests each status holds, for the desk's tabs.",
+    )
+    return_attention_count = graphene.Int(
+        required=True,
+        filter=ReturnRequestFilterInput(description="Every filter but status applies."),
+        description="Staff: how many requests need attention (see ReturnRequestFilterInput.needsAttention).",
     )
     return_channels = graphene.List(
         graphene.NonNull(graphene.String),
@@ -182,8 +187,15 @@ class OverviewQuery(graphene.ObjectType):
         requestor = require_staff(info)
         filters = dict(filter or {})
         filters.pop("status", None)
+        filters.pop("needs_attention", None)
         queryset = filter_return_requests(visible_return_requests(requestor, ReturnRequestModel.objects.all()), filters)
         return _status_counts(analytics.status_counts(queryset))
+
+    def resolve_return_attention_count(root, info, filter=None):
+        requestor = require_staff(info)
+        filters = {**dict(filter or {}), "needs_attention": True}
+        filters.pop("status", None)
+        return filter_return_requests(visible_return_requests(requestor, ReturnRequestModel.objects.all()), filters).count()
 
     def resolve_return_channels(root, info):
         requestor = require_staff(info)

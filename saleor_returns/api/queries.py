@@ -4,7 +4,7 @@ import graphene
 from django.core.exceptions import ValidationError
 from graphql import GraphQLError
 from graphql_relay import from_global_id
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from saleor_returns import actions, policies
@@ -26,9 +26,13 @@ from saleor_returns.api.types import (
     line_eligibility,
 )
 from saleor_returns.models import CarrierAccount as CarrierAccountModel
+from saleor_returns.models import Refund as RefundModel
+from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
+from saleor_returns.models import ReturnShipment as ReturnShipmentModel
 from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
 from saleor_returns.models import ReturnReason as ReturnReasonModel
 from saleor_returns.requestors import RequestorKind
+from saleor_returns.states import ReturnStatus
 from saleor_returns.saleor.orders import fetch_order
 
 
@@ -47,6 +51,10 @@ class ReturnRequestFilterInput(graphene.InputObjectType):
     order_id = graphene.ID(description="Saleor's Order id.")
     customer_email = graphene.String()
     search = graphene.String(description="RMA number, order number or customer e-mail.")
+    needs_attention = graphene.Boolean(
+        description="Returns staff must look at (true) or not (false): a failed refund or replacement order, "
+        "or a parcel on its way whose label failed or that the carrier flagged (exception, no scan, lost)."
+    )
 
 
 class ReturnRequestSortingInput(graphene.InputObjectType):
@@ -82,6 +90,19 @@ def _values(items) -> list[str]:
     return [enum_value(item) for item in items]
 
 
+def needs_attention() -> Q:
+    """What staff must act on, beyond the review queue (a condition on return requests)."""
+    troubled_parcel = ReturnShipmentModel.objects.filter(return_request=OuterRef("pk")).filter(
+        Q(flagged_at__isnull=False) | Q(label_status=ReturnShipmentModel.LabelStatus.FAILED)
+    )
+    on_its_way = [ReturnStatus.APPROVED, ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.IN_TRANSIT]
+    return (
+        Q(refund__status=RefundModel.Status.FAILED)
+        | Q(replacement_order__status=ReplacementOrderModel.Status.FAILED)
+        | (Q(status__in=on_its_way) & Exists(troubled_parcel))
+    )
+
+
 def filter_return_requests(queryset, filters):
     if not filters:
         return queryset
@@ -104,6 +125,9 @@ def filter_return_requests(queryset, filters):
         queryset = queryset.filter(order_id=filters["order_id"].strip())
     if filters.get("customer_email"):
         queryset = queryset.filter(customer_email__iexact=filters["customer_email"].strip())
+    if filters.get("needs_attention") is not None:
+        condition = needs_attention()
+        queryset = queryset.filter(condition) if filters["needs_attention"] else queryset.exclude(condition)
     search = (filters.get("search") or "").strip()
     if search:
         condition = Q(customer_email__icontains=search) | Q(order_number=search.lstrip("#"))

@@ -251,6 +251,7 @@ QUERIES = {
     "returnStatusCounts": STATUS_COUNTS,
     "returnChannels": CHANNELS,
     "returnWarehouses": WAREHOUSES,
+    "returnAttentionCount": "{ returnAttentionCount }",
 }
 DENIED_CALLERS = ["as_anonymous", "as_alice", "as_viewer"]
 
@@ -272,3 +273,53 @@ def test_only_staff_who_manage_orders_may_ask(request, fake_saleor, name, who):
     assert error["extensions"]["exception"]["code"] == "PermissionDenied"
     assert error["path"] == [name]
     assert not [r for r in fake_saleor.requests if r.get("operation") == "Warehouses"]
+
+
+ATTENTION = """query($filter: ReturnRequestFilterInput) {
+  returnAttentionCount(filter: $filter)
+  returnStatusCounts(filter: $filter) { status count }
+  returnRequests(filter: $filter, first: 20, sortBy: {field: NUMBER, direction: ASC}) { edges { node { number } } }
+}"""
+
+
+def test_returns_needing_attention_are_a_filter_and_a_count(as_staff, shop):
+    from saleor_returns.models import ReplacementOrder, ReturnShipment
+    from saleor_returns.states import ReturnStatus
+
+    # given: what staff must act on, and what they need not
+    def make(number, status, channel="default-channel"):
+        return ReturnRequestFactory(installation=shop, number=number, status=status, channel_slug=channel)
+
+    failed_refund = make(1, ReturnStatus.INSPECTED)
+    Refund.objects.create(return_request=failed_refund, kind="original_payment", status="failed", currency="USD",
+                          amount=Decimal("10.00"), preview={}, fingerprint="f1", failure_reason="Card expired.")
+    failed_replacement = make(2, ReturnStatus.APPROVED)
+    ReplacementOrder.objects.create(return_request=failed_replacement, variant_id="UHJvZHVjdFZhcmlhbnQ6MQ==", quantity=1,
+                                    status="failed", failure_reason="Out of stock.")
+    lost_parcel = make(3, ReturnStatus.IN_TRANSIT, channel="eu")
+    ReturnShipment.objects.create(return_request=lost_parcel, method="label", flagged_reason="lost", flagged_at=timezone.now())
+    failed_label = make(4, ReturnStatus.APPROVED)
+    ReturnShipment.objects.create(return_request=failed_label, method="label", label_status="failed")
+    flagged_but_arrived = make(5, ReturnStatus.RECEIVED)
+    ReturnShipment.objects.create(return_request=flagged_but_arrived, method="label", flagged_reason="exception",
+                                  flagged_at=timezone.now())
+    refund_fine = make(6, ReturnStatus.RESOLVED)
+    Refund.objects.create(return_request=refund_fine, kind="original_payment", status="succeeded", currency="USD",
+                          amount=Decimal("10.00"), preview={}, fingerprint="f6")
+    make(7, ReturnStatus.PENDING_REVIEW)
+    ReturnRequestFactory(number=8, status=ReturnStatus.IN_TRANSIT)  # another shop's
+
+    # when
+    needing = as_staff(ATTENTION, {"filter": {"needsAttention": True}})["data"]
+    not_needing = as_staff(ATTENTION, {"filter": {"needsAttention": False}})["data"]
+    in_eu = as_staff(ATTENTION, {"filter": {"needsAttention": True, "channel": ["eu"]}})["data"]
+
+    # then
+    numbers = [edge["node"]["number"] for edge in needing["returnRequests"]["edges"]]
+    assert numbers == ["RMA-000001", "RMA-000002", "RMA-000003", "RMA-000004"]
+    assert [edge["node"]["number"] for edge in not_needing["returnRequests"]["edges"]] == [
+        "RMA-000005", "RMA-000006", "RMA-000007"]
+    assert needing["returnAttentionCount"] == not_needing["returnAttentionCount"] == 4
+    assert in_eu["returnAttentionCount"] == 1
+    # the tabs' status counts are the whole shop's, whatever the attention filter
+    assert sum(item["count"] for item in needing["returnStatusCounts"]) == 7

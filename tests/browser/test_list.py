@@ -106,11 +106,44 @@ def test_tabs_show_counts_and_filter_the_list(dashboard, shop, fake_saleor):
     expect(rows(frame)).to_have_count(2)
 
 
+def test_returns_needing_attention_have_their_own_tab(dashboard, shop, fake_saleor):
+    from saleor_returns.models import Refund, ReturnShipment
+
+    # given: a failed refund and a parcel the carrier flagged as lost, among others
+    requests = seed(shop, fake_saleor, ["inspected", "in_transit", "in_transit", "pending_review"])
+    Refund.objects.create(return_request=requests[0], kind="original_payment", status="failed", currency="USD",
+                          amount="25.00", preview={}, fingerprint="f", failure_reason="Card expired.")
+    ReturnShipment.objects.create(return_request=requests[2], method="label", flagged_reason="lost", flagged_at=timezone.now())
+
+    # when
+    frame = open_list(dashboard)
+
+    # then: counted next to the review queue
+    expect(tab(frame, "attention").locator(".count")).to_have_text("2")
+
+    # when
+    tab(frame, "attention").click()
+    wait_loaded(frame)
+
+    # then: exactly those two, and the tab lives in the URL
+    assert row_numbers(frame) == [rma(7001), rma(7003)]
+    assert dashboard.route() == "/?tab=attention"
+    assert frame.locator('#list-panel thead input[type="checkbox"]').count() == 0
+
+
 def test_arrow_keys_move_between_tabs(dashboard, shop, fake_saleor):
     # given
     seed(shop, fake_saleor, STATUSES)
     frame = open_list(dashboard)
     tab(frame, "review").focus()
+
+    # when
+    frame.page.keyboard.press("ArrowRight")
+    wait_loaded(frame)
+
+    # then: the returns needing attention (none here)
+    expect(tab(frame, "attention")).to_have_attribute("aria-selected", "true")
+    expect(frame.locator('.empty[data-empty="attention"]')).to_contain_text("Nothing needs attention.")
 
     # when
     frame.page.keyboard.press("ArrowRight")

@@ -15,6 +15,7 @@ register({
     "list.create": "Create return",
     "list.tabsLabel": "Return requests by status",
     "list.tab.review": "Needs review",
+    "list.tab.attention": "Needs attention",
     "list.tab.all": "All",
     "list.filtersLabel": "Filters",
     "list.kind": "Kind",
@@ -66,6 +67,7 @@ register({
     "list.paginationLabel": "Pages",
     "list.loadError": "The return requests could not be loaded",
     "list.empty.review": "Nothing needs review. New return requests show up here.",
+    "list.empty.attention": "Nothing needs attention. Failed refunds and replacement orders, failed labels and parcels the carrier flagged show up here.",
     "list.empty.all": "No return requests yet. They show up here once customers ask for a return.",
     "list.empty.status": "No return requests with the status “{status}”.",
     "list.empty.filtered": "No return requests match these filters.",
@@ -76,6 +78,7 @@ register({
     "list.create": "创建退货",
     "list.tabsLabel": "按状态查看退货申请",
     "list.tab.review": "待审核",
+    "list.tab.attention": "需处理",
     "list.tab.all": "全部",
     "list.filtersLabel": "筛选",
     "list.kind": "类型",
@@ -127,6 +130,7 @@ register({
     "list.paginationLabel": "分页",
     "list.loadError": "无法加载退货申请",
     "list.empty.review": "暂无待审核的申请。新的退货申请会显示在这里。",
+    "list.empty.attention": "暂无需处理的申请。退款或补发订单失败、运单生成失败以及承运商标记异常的包裹会显示在这里。",
     "list.empty.all": "还没有退货申请。客户申请退货后会显示在这里。",
     "list.empty.status": "没有状态为“{status}”的退货申请。",
     "list.empty.filtered": "没有符合筛选条件的退货申请。",
@@ -139,6 +143,7 @@ const REVIEW_STATUSES = ["PENDING_REVIEW", "REQUESTED"];
 // Tab keys as they appear in the URL (?tab=…), in the order shown.
 const TABS = [
   "review",
+  "attention",
   "all",
   "approved",
   "awaiting_shipment",
@@ -169,6 +174,7 @@ const OPTIONS_QUERY = `query DeskListOptions {
 
 const LIST_QUERY = `query DeskList($filter: ReturnRequestFilterInput, $sortBy: ReturnRequestSortingInput, $first: Int, $after: String) {
   returnStatusCounts(filter: $filter) { status count }
+  returnAttentionCount(filter: $filter)
   returnRequests(filter: $filter, sortBy: $sortBy, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
@@ -237,6 +243,7 @@ function dayEnd(value) {
 function apiFilter(state) {
   const filter = {};
   if (state.tab === "review") filter.status = REVIEW_STATUSES;
+  else if (state.tab === "attention") filter.needsAttention = true;
   else if (state.tab !== "all") filter.status = [state.tab.toUpperCase()];
   if (state.kind) filter.kind = [state.kind];
   if (state.reason) filter.reason = [state.reason];
@@ -255,11 +262,12 @@ function hasFilters(state) {
 }
 
 function tabLabel(tab) {
-  return tab === "review" || tab === "all" ? t(`list.tab.${tab}`) : t(`status.${tab.toUpperCase()}`);
+  return ["review", "attention", "all"].includes(tab) ? t(`list.tab.${tab}`) : t(`status.${tab.toUpperCase()}`);
 }
 
-function tabCount(tab, counts) {
+function tabCount(tab, counts, attention) {
   if (!counts) return null;
+  if (tab === "attention") return attention || 0;
   if (tab === "all") return Object.values(counts).reduce((sum, n) => sum + n, 0);
   if (tab === "review") return REVIEW_STATUSES.reduce((sum, status) => sum + (counts[status] || 0), 0);
   return counts[tab.toUpperCase()] || 0;
@@ -283,6 +291,7 @@ export async function render(ctx) {
   loadStyle("pages/list.css");
   const state = stateFromQuery(ctx.query);
   let counts = null;
+  let attention = 0;
   let rows = [];
   const selected = new Set();
   let loadTicket = 0;
@@ -342,7 +351,7 @@ export async function render(ctx) {
       const isSelected = tab === state.tab;
       tabButton.setAttribute("aria-selected", isSelected ? "true" : "false");
       tabButton.tabIndex = isSelected ? 0 : -1;
-      const count = tabCount(tab, counts);
+      const count = tabCount(tab, counts, attention);
       const badge = tabButton.querySelector(".count");
       badge.textContent = count === null ? "" : String(count);
       badge.hidden = count === null;
@@ -536,6 +545,7 @@ export async function render(ctx) {
     panel.removeAttribute("aria-busy");
     tableArea.classList.remove("is-loading");
     counts = Object.fromEntries(data.returnStatusCounts.map(({ status: code, count }) => [code, count]));
+    attention = data.returnAttentionCount;
     const connection = data.returnRequests;
     rows = connection.edges.map((edge) => edge.node);
     for (const id of [...selected]) if (!rows.some((node) => node.id === id)) selected.delete(id);
@@ -560,7 +570,7 @@ export async function render(ctx) {
     if (!rows.length) {
       const text = hasFilters(state)
         ? t("list.empty.filtered")
-        : state.tab === "review" || state.tab === "all"
+        : ["review", "attention", "all"].includes(state.tab)
           ? t(`list.empty.${state.tab}`)
           : t("list.empty.status", { status: tabLabel(state.tab) });
       clear(tableArea, h("p", { class: "empty", "data-empty": state.tab }, text));

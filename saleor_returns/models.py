@@ -554,6 +554,7 @@ class Refund(models.Model):
     refund_requested_at = models.DateTimeField(null=True, blank=True)
     # Legacy payments: the order's refunded total before the app's orderRefund,
     # kept before the call so a retry can tell whether Saleor already refunded.
+    # Legacy payments, refunds begun before the app noted its refund events: the order's refunded total then.
     legacy_refunded_before = money_field(null=True, blank=True)
     # Legacy payments: the ids of this app's PAYMENT_REFUNDED order events before orderRefund was called.
     legacy_refund_events_before = models.JSONField(null=True, blank=True)

@@ -433,8 +433,7 @@ def _refund_legacy_payment(client: SaleorClient, refund, order: dict) -> None:
     own = _own_legacy_refunds(client, refund)
     if refund.legacy_refund_events_before is None and refund.legacy_refunded_before is None:
         refund = actions.record_refund_progress(
-            refund_id=refund.pk, kind=Refund.Kind.LEGACY_PAYMENT, legacy_refund_events_before=[e["id"] for e in own],
-            legacy_refunded_before=money_from_saleor(order["totalRefunded"]).amount,
+            refund_id=refund.pk, kind=Refund.Kind.LEGACY_PAYMENT, legacy_refund_events_before=[e["id"] for e in own]
         )
     elif refund.legacy_refund_events_before is not None:
         before = set(refund.legacy_refund_events_before)

@@ -122,6 +122,13 @@ def overview_type(figures: analytics.Overview) -> ReturnOverview:
     )
 
 
+def _tab_requests(info, filter, *, needs_attention):
+    """Staff: the shop's requests under the list's filters, but for the tab's own (status, attention)."""
+    requestor = require_staff(info)
+    filters = {**dict(filter or {}), "status": None, "needs_attention": needs_attention}
+    return filter_return_requests(visible_return_requests(requestor, ReturnRequestModel.objects.all()), filters)
+
+
 class OverviewQuery(graphene.ObjectType):
     return_overview = graphene.Field(
         ReturnOverview,
@@ -184,18 +191,11 @@ class OverviewQuery(graphene.ObjectType):
         return overview_type(figures)
 
     def resolve_return_status_counts(root, info, filter=None):
-        requestor = require_staff(info)
-        filters = dict(filter or {})
-        filters.pop("status", None)
-        filters.pop("needs_attention", None)
-        queryset = filter_return_requests(visible_return_requests(requestor, ReturnRequestModel.objects.all()), filters)
+        queryset = _tab_requests(info, filter, needs_attention=None)
         return _status_counts(analytics.status_counts(queryset))
 
     def resolve_return_attention_count(root, info, filter=None):
-        requestor = require_staff(info)
-        filters = {**dict(filter or {}), "needs_attention": True}
-        filters.pop("status", None)
-        return filter_return_requests(visible_return_requests(requestor, ReturnRequestModel.objects.all()), filters).count()
+        return _tab_requests(info, filter, needs_attention=True).count()
 
     def resolve_return_channels(root, info):
         requestor = require_staff(info)

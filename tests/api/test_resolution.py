@@ -319,6 +319,26 @@ def test_a_legacy_refund_made_meanwhile_by_staff_is_not_taken_for_the_apps(as_al
     assert [r for r in fake_saleor.requests if r["operation_name"] == "LegacyRefund"] == apps_calls
 
 
+def test_a_legacy_refund_begun_by_an_older_version_is_still_confirmed_by_the_refunded_total(as_alice, fake_saleor, alice, policy, django_capture_on_commit_callbacks):
+    # given: the older version noted the refunded total (0.00), called orderRefund, and lost the answer
+    order, return_request = legacy_paid_and_inspected(as_alice, fake_saleor, alice, ordered=2)
+    with django_capture_on_commit_callbacks(execute=False):
+        refund = actions.resolve_return_request(return_request=return_request, actor=STAFF, resolution="refund")
+    actions.record_refund_progress(refund_id=refund.pk, kind="legacy_payment", legacy_refunded_before=Decimal("0.00"))
+    status, body = fake_saleor.execute(STAFF_LEGACY_REFUND, {"id": order["id"], "amount": "40.00"},
+                                       token=fake_saleor.apps[0]["token"])
+    assert body["data"]["orderRefund"]["errors"] == [], body
+    calls = [r for r in fake_saleor.requests if r["operation_name"] == "LegacyRefund"]
+
+    # when
+    tasks.process_refund_task.apply(args=[str(refund.pk)])
+
+    # then: confirmed, not refunded again
+    assert Refund.objects.get().status == "succeeded"
+    assert Decimal(str(fake_saleor.lookup(order["id"])["totalRefunded"]["amount"])) == Decimal("40.00")
+    assert [r for r in fake_saleor.requests if r["operation_name"] == "LegacyRefund"] == calls
+
+
 CLAIM_SET = """mutation($id: ID!, $claimId: ID, $amount: Decimal!, $status: CarrierClaimStatusEnum!) {
   returnCarrierClaimSet(id: $id, claimId: $claimId, carrier: "DHL", amount: $amount, status: $status, reference: "CLM-1") {
     returnRequest { carrierClaims { id carrier reference status amount { amount currency } } } errors { field code message } } }"""

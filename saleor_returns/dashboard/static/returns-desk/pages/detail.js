@@ -101,14 +101,9 @@ register({
     "detail.money.returnShippingFee": "Return shipping fee",
     "detail.money.originalShipping": "Original shipping refunded",
     "detail.money.storeCreditBonus": "Store credit bonus",
-    "detail.money.component.ITEMS": "Items",
     "detail.money.differenceToPay": "Customer pays on the order",
     "detail.money.differenceRefunded": "Price difference refunded",
-    "detail.money.component.RESTOCKING_FEE": "Restocking fee",
-    "detail.money.component.RETURN_SHIPPING_FEE": "Return shipping fee",
-    "detail.money.component.ORIGINAL_SHIPPING": "Original shipping refunded",
-    "detail.money.component.STORE_CREDIT_BONUS": "Store credit bonus",
-    "detail.money.component.EXCHANGE_PRICE_DIFFERENCE": "Price difference of the exchange",
+    "detail.money.exchangePriceDifference": "Price difference of the exchange",
     "detail.money.total": "Total to the customer",
     "detail.money.quantity": "Units",
     "detail.money.refund": "Refund",
@@ -341,14 +336,9 @@ register({
     "detail.money.returnShippingFee": "退货运费",
     "detail.money.originalShipping": "退还原运费",
     "detail.money.storeCreditBonus": "店铺余额奖励",
-    "detail.money.component.ITEMS": "商品金额",
     "detail.money.differenceToPay": "顾客需在订单上补付",
     "detail.money.differenceRefunded": "已退还差价",
-    "detail.money.component.RESTOCKING_FEE": "重新入库费",
-    "detail.money.component.RETURN_SHIPPING_FEE": "退货运费",
-    "detail.money.component.ORIGINAL_SHIPPING": "退还原运费",
-    "detail.money.component.STORE_CREDIT_BONUS": "店铺余额奖励",
-    "detail.money.component.EXCHANGE_PRICE_DIFFERENCE": "换货差价",
+    "detail.money.exchangePriceDifference": "换货差价",
     "detail.money.total": "顾客实得合计",
     "detail.money.quantity": "数量",
     "detail.money.refund": "退款",
@@ -519,6 +509,12 @@ const COMPONENTS = [
   ["originalShipping", "detail.money.originalShipping", 1],
   ["storeCreditBonus", "detail.money.storeCreditBonus", 1],
 ];
+
+// A refund's parts (RefundComponentEnum) are the preview's components, named the same.
+const COMPONENT_LABELS = Object.fromEntries([
+  ...COMPONENTS.map(([name, key]) => [name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase(), key]),
+  ["EXCHANGE_PRICE_DIFFERENCE", "detail.money.exchangePriceDifference"],
+]);
 
 const MONEY = "{ amount currency }";
 const RETURN_REQUEST = `
@@ -1060,7 +1056,7 @@ class DetailPage {
             [t("detail.money.refundKind"), label("detail.refundKind", refund.kind)],
             [t("detail.money.refundStatus"), label("detail.refundStatus", refund.status), { "data-money": "refund-status" }],
             ...(refund.components || []).map((part) => [
-              t(`detail.money.component.${part.code}`),
+              t(COMPONENT_LABELS[part.code]),
               signed(part.amount),
               { "data-component": part.code },
             ]),

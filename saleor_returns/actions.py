@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
@@ -44,6 +43,7 @@ from saleor_returns.models import (
     ReturnRequest,
     ReturnShipment,
     SaleorWebhookDelivery,
+    TaskSchedule,
 )
 from saleor_returns.notes import SystemNote
 from saleor_returns.reasons import DEFAULT_REASONS
@@ -932,7 +932,33 @@ def record_label_voided(*, shipment_id) -> None:
     )
 
 
-APPLY_EVENTS_SCHEDULED_KEY = "saleor_returns:carrier-events-scheduled"
+APPLY_EVENTS_SCHEDULE = "apply-carrier-events"
+# A mark older than this is taken for a task that was lost (a broker restart), not one still queued.
+SCHEDULE_HOLD_SECONDS = 30
+
+
+def claim_task_schedule(name: str, *, hold_seconds: int = SCHEDULE_HOLD_SECONDS) -> bool:
+    """True for the one caller, across every process, that should queue task `name` now.
+
+    One atomic upsert on the shared database: the mark is taken when absent or
+    older than `hold_seconds`. The task releases it when it starts, before it
+    reads its work, so anything stored meanwhile queues the next run.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {TaskSchedule._meta.db_table} (name, scheduled_at) VALUES (%s, now())
+            ON CONFLICT (name) DO UPDATE SET scheduled_at = now()
+            WHERE {TaskSchedule._meta.db_table}.scheduled_at < now() - make_interval(secs => %s)
+            RETURNING name
+            """,
+            [name, hold_seconds],
+        )
+        return cursor.fetchone() is not None
+
+
+def release_task_schedule(name: str) -> None:
+    TaskSchedule.objects.filter(name=name).delete()
 
 
 def record_carrier_events(*, account: CarrierAccount, parsed: list) -> int:
@@ -969,7 +995,7 @@ def record_carrier_events(*, account: CarrierAccount, parsed: list) -> int:
 
 
 def schedule_carrier_events() -> None:
-    if cache.add(APPLY_EVENTS_SCHEDULED_KEY, 1, timeout=30):
+    if claim_task_schedule(APPLY_EVENTS_SCHEDULE):
         tasks.apply_pending_carrier_events_task.apply_async(countdown=1)
 
 

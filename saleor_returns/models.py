@@ -625,3 +625,13 @@ class ReplacementOrder(models.Model):
     @property
     def marker(self) -> str:
         return f"saleor-returns:{self.pk}"
+
+
+class TaskSchedule(models.Model):
+    """A task one process has queued for every process (web and workers): "one at a time" across them.
+
+    A row means the task is queued and not started yet; see `claim_task_schedule`.
+    """
+
+    name = models.CharField(max_length=64, primary_key=True)
+    scheduled_at = models.DateTimeField()

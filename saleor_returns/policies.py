@@ -99,6 +99,9 @@ class PolicyRules:
     # Refund at the first carrier scan, for requests the auto-approval rules
     # trusted, up to this value (None: never before inspection).
     instant_refund_max_value: Decimal | None = None
+    # An exchange's new parcel ships free (the app discounts the shipping off the new
+    # order) unless the shop charges the customer the shipping method's price.
+    exchange_shipping_charged: bool = False
     approved_return_expiry_days: int = 30
     # A label with no carrier scan after this many days is flagged as possibly lost.
     no_scan_flag_days: int = 10
@@ -269,6 +272,7 @@ def _rules_from_json(data: Mapping) -> PolicyRules:
         ),
         keep_item_max_value=None if keep_item is None else _decimal(keep_item, "keep_item_max_value"),
         instant_refund_max_value=None if instant is None else _decimal(instant, "instant_refund_max_value"),
+        exchange_shipping_charged=_bool(get("exchange_shipping_charged"), "exchange_shipping_charged"),
         approved_return_expiry_days=_int(get("approved_return_expiry_days"), "approved_return_expiry_days", minimum=1),
         no_scan_flag_days=_int(get("no_scan_flag_days"), "no_scan_flag_days", minimum=1),
         auto_approval=auto,

@@ -25,6 +25,8 @@ _EN = {
     "bonus": "Store credit gets a {amount}% bonus.",
     "keep_item": "Customers keep items worth at most {amount} instead of sending them back.",
     "instant": "Requests approved automatically are refunded at the first carrier scan, up to {amount}.",
+    "exchange_shipping_free": "An exchanged item ships to you free of charge.",
+    "exchange_shipping_charged": "An exchanged item's shipping is charged at the shop's shipping rate.",
     "expiry": "Approved returns not shipped within {days} days expire.",
     "no_scan": "A label with no carrier scan after {days} days is flagged as possibly lost.",
     "auto": "Requests {parts} are approved automatically; the rest wait for staff review.",
@@ -67,6 +69,8 @@ _ZH = {
     "bonus": "选择店铺余额可额外获得 {amount}% 奖励。",
     "keep_item": "价值不超过 {amount} 的商品无需寄回。",
     "instant": "自动批准的申请在承运商首次扫描时即退款，上限 {amount}。",
+    "exchange_shipping_free": "换货商品免费寄给您。",
+    "exchange_shipping_charged": "换货商品的运费按店铺运费标准收取。",
     "expiry": "已批准但 {days} 天内未寄出的退货将失效。",
     "no_scan": "面单生成 {days} 天后仍无承运商扫描的包裹将被标记为可能丢失。",
     "auto": "{parts}的申请将自动批准，其余申请等待员工审核。",
@@ -151,6 +155,8 @@ def policy_summary(rules: PolicyRules, language: str = "en", reason_labels: dict
         lines.append(say("keep_item", amount=_number(rules.keep_item_max_value)))
     if rules.instant_refund_max_value is not None:
         lines.append(say("instant", amount=_number(rules.instant_refund_max_value)))
+    if "exchange" in rules.allowed_resolutions:
+        lines.append(say("exchange_shipping_charged" if rules.exchange_shipping_charged else "exchange_shipping_free"))
     lines.append(say("expiry", days=rules.approved_return_expiry_days))
     lines.append(say("no_scan", days=rules.no_scan_flag_days))
     auto = rules.auto_approval

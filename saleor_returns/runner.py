@@ -43,7 +43,7 @@ def _wait_until_ready(url: str, children: list[subprocess.Popen]) -> bool:
     return False
 
 
-def _start_demo_shop(app_url: str):
+def _start_demo_shop():
     """The demo shop beside the app, or None: DEMO_SHOP=0, or it cannot start (logged with why)."""
     if os.environ.get("DEMO_SHOP", "1").strip().lower() in {"0", "false", "no", "off"}:
         return None
@@ -53,7 +53,7 @@ def _start_demo_shop(app_url: str):
     port = int(os.environ.get("DEMO_SALEOR_PORT") or DEFAULT_PORT)
     _log("Starting the demo shop (sample data; DEMO_SHOP=0 turns it off)")
     try:
-        return start_demo_shop(app_url=app_url, port=port)
+        return start_demo_shop(port=port)
     except DemoShopUnavailable as error:
         _log(f"Demo shop is off: {error}.")
     except Exception as error:  # noqa: BLE001 - the app runs without its demo
@@ -112,7 +112,7 @@ def run() -> int:
     # Children ignore the terminal's Ctrl-C: the runner stops them in order.
     detach = {"start_new_session": True}
     try:
-        demo = _start_demo_shop(settings.APP_PUBLIC_URL)
+        demo = _start_demo_shop()
         if demo is not None:
             # The web and worker processes reach the demo shop over HTTP; the desk labels it.
             os.environ["DEMO_SHOP_API_URL"] = demo.api_url

@@ -11,7 +11,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from celery import shared_task
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -222,7 +221,7 @@ def apply_pending_carrier_events_task() -> None:
     Clearing the schedule mark first means an event stored while this runs
     schedules the next run, so none waits for the periodic sweep.
     """
-    cache.delete(actions.APPLY_EVENTS_SCHEDULED_KEY)
+    actions.release_task_schedule(actions.APPLY_EVENTS_SCHEDULE)
     pending = CarrierWebhookEvent.objects.filter(status=CarrierWebhookEvent.Status.PENDING).order_by("occurred_at", "received_at")
     for event_id in pending.values_list("pk", flat=True)[:5000]:
         actions.apply_carrier_event(event_id=event_id)
@@ -305,6 +304,8 @@ def _issue_store_credit(client: SaleorClient, refund) -> None:
                         "note": f"Store credit for {return_request.rma_number}",
                         "addTags": ["returns"],
                         "metadata": [{"key": GIFT_CARD_MARKER_KEY, "value": refund.marker}],
+                        # Tied to the customer's account (3.23): only they can spend it there.
+                        **({"assignedTo": return_request.customer_user_id} if return_request.customer_user_id else {}),
                     }
                 },
             )["giftCardCreate"]["giftCard"]
@@ -650,7 +651,15 @@ def create_replacement_order_task(replacement_id: str) -> None:
             actions.finish_replacement_order(replacement_id=replacement.pk, error=str(error))
             return
     replacement.refresh_from_db()
-    if order["status"] == "DRAFT" and (replacement.price_difference or 0) > 0:
+    if order["status"] == "DRAFT":
+        try:
+            order = _waive_new_parcel_shipping(client, replacement, order)
+        except SaleorMutationError as error:
+            actions.finish_replacement_order(replacement_id=replacement.pk, error=str(error))
+            return
+    # What Saleor says the new order costs decides: the difference of a dearer item, and
+    # the shipping when the shop charges it, are the customer's to pay; never charged here.
+    if order["status"] == "DRAFT" and money_from_saleor(order["total"]["gross"]).amount > 0:
         actions.await_replacement_payment(replacement_id=replacement.pk, order_id=order["id"], order_number=order["number"])
         return
     if order["status"] == "DRAFT":
@@ -690,6 +699,30 @@ def reconcile_replacement_payments_task() -> None:
     waiting = ReplacementOrder.objects.filter(status=ReplacementOrder.Status.AWAITING_PAYMENT).values_list("pk", flat=True)
     for replacement_id in waiting:
         confirm_replacement_payment_task.delay(str(replacement_id))
+
+
+def _waive_new_parcel_shipping(client: SaleorClient, replacement, order: dict) -> dict:
+    """The new parcel's shipping off a draft, unless the policy charges it (exchanges only).
+
+    Saleor needs a shipping method to complete a shippable draft and prices it in;
+    a manual discount of exactly the shipping leaves the order costing its lines:
+    the price difference of a dearer item, or nothing. Idempotent: a draft found
+    again after a lost answer already costs its lines, and nothing is added twice.
+    """
+    return_request = replacement.return_request
+    rules = policies.PolicyRules.from_json(return_request.policy.rules)
+    if return_request.kind == ReturnKind.EXCHANGE and rules.exchange_shipping_charged:
+        return order
+    total = money_from_saleor(order["total"]["gross"])
+    difference = replacement.price_difference or Decimal(0)
+    unit_price = quantize(difference / replacement.quantity, total.currency) if difference > 0 else Decimal(0)
+    shipping = total.amount - unit_price * replacement.quantity
+    if shipping <= 0:
+        return order
+    result = client.mutate("OrderDiscountAdd", {"orderId": order["id"], "input": {
+        "valueType": "FIXED", "value": str(shipping), "reason": f"{return_request.rma_number}: free shipping",
+    }})
+    return result["orderDiscountAdd"]["order"]
 
 
 def _exchange_difference(client: SaleorClient, replacement, channel_id: str) -> Decimal | None:

@@ -1,6 +1,6 @@
 """URL routes."""
 
-from django.urls import path
+from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from saleor_returns import evidence_urls, health, pages
@@ -21,9 +21,8 @@ urlpatterns = [
     path("webhooks/carriers/<slug:provider>/<str:key>/", carrier_webhook, name="carrier-webhook"),
     path("graphql/", csrf_exempt(ReturnsGraphQLView.as_view(graphiql=True)), name="graphql"),
     # The returns desk inside the Saleor Dashboard: every mount the manifest lists.
-    path("dashboard/", desk_views.desk, name="dashboard"),
+    # (with or without the trailing slash the Dashboard's url-join drops; never redirected)
     path("dashboard/assets/<path:path>", desk_views.asset, name="dashboard-asset"),
-    path("dashboard/widgets/order/", desk_views.order_widget, name="dashboard-order-widget"),
-    path("dashboard/<path:subpage>", desk_views.desk, name="dashboard-page"),
+    re_path(r"^dashboard(?:/(?P<subpage>.*))?$", desk_views.desk, name="dashboard"),
     path("evidence/<str:token>/", evidence_urls.evidence_file, name="evidence"),
 ]

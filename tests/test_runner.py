@@ -8,11 +8,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import psutil
 
-from saleor_returns.demo import DEMO_BANNER
+from saleor_returns.demo import DEMO_BANNER, DEMO_STAFF_EMAIL
 from saleor_returns.paths import BASE_DIR
 from saleor_returns.states import ReturnStatus
 
@@ -58,10 +58,10 @@ def get(url: str) -> tuple[int, bytes]:
 
 def demo_status_counts(app_url: str, dashboard_url: str) -> dict[str, int]:
     """Ask the app, as the demo's staff user, how many returns each status holds."""
-    query = {name: values[0] for name, values in parse_qs(urlsplit(dashboard_url).query).items()}
     demo_shop = urlsplit(dashboard_url)
+    app_id = unquote(demo_shop.path.split("/extensions/app/", 1)[1].split("/", 1)[0])
     token_url = f"{demo_shop.scheme}://{demo_shop.netloc}/dashboard-double/token?" + urlencode(
-        {"appId": query["appId"], "staff": query["staff"]}
+        {"appId": app_id, "staff": DEMO_STAFF_EMAIL}
     )
     token = json.loads(get(token_url)[1])["token"]
     request = urllib.request.Request(
@@ -114,11 +114,12 @@ def test_make_run_serves_the_manifest_and_the_demo_shop_and_stops_on_ctrl_c(tmp_
         assert len(descendants_and_servers(runner.pid, str(data_dir))) >= 4
 
         # then: the demo shop's Dashboard frames the app, and the app serves its returns in every status
-        double_page = f"http://127.0.0.1:{demo_port}/dashboard-double/"
-        assert dashboard_url.startswith(f"{double_page}?app=http://127.0.0.1:{port}/dashboard/&")
+        # (Orders → Returns: the desk's list as an app page, framed at the app's own address)
+        assert dashboard_url.startswith(f"http://127.0.0.1:{demo_port}/dashboard-double/extensions/app/")
         status, page = get(dashboard_url)
         assert status == 200
         assert DEMO_BANNER in page.decode()
+        assert f'"frameUrl": "http://127.0.0.1:{port}/dashboard?domain=' in page.decode()
         counts = demo_status_counts(f"http://127.0.0.1:{port}", dashboard_url)
         assert {name for name, count in counts.items() if count} == set(ReturnStatus.values) - {ReturnStatus.REQUESTED}
 

@@ -2,8 +2,13 @@
 
 The page carries no data and no secret of its own: the browser code waits for
 the Dashboard's app-bridge handshake and calls the app's GraphQL API with the
-staff token it receives. A WIDGET mounted with POST sends the token as form
+staff token it receives. An extension mounted with POST sends the token as form
 data instead; the page then hands it to the code the same way.
+
+Every desk route answers where the Dashboard asks, never with a redirect: the
+Dashboard joins iframe URLs with url-join, which drops the trailing slash
+(`/dashboard?domain=…`), and a redirect would lose the framed page's referrer,
+the only way the page learns the Dashboard's origin (shared/specs/saleor.md §j).
 """
 
 import json
@@ -23,6 +28,7 @@ from saleor_returns import __version__
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "returns-desk"
 BASE_PATH = "/dashboard/"
+REFERRER_POLICY = "strict-origin-when-cross-origin"
 # What the desk may load: only its own assets and API; photos may come from the
 # evidence storage (signed links, possibly another host); the Dashboard frames it.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -43,8 +49,13 @@ mimetypes.add_type("text/javascript", ".js")
 mimetypes.add_type("text/css", ".css")
 
 
+# The mount's context a POST carries as form fields (a GET has it in the query string).
+POST_CONTEXT_FIELDS = ("orderId",)
+
+
 def _desk_config(
-    request, *, access_token: str | None = None, saleor_api_url: str | None = None, app_id: str | None = None
+    request, *, access_token: str | None = None, saleor_api_url: str | None = None, app_id: str | None = None,
+    context: dict | None = None,
 ) -> dict:
     return {
         "basePath": BASE_PATH,
@@ -53,6 +64,7 @@ def _desk_config(
         "accessToken": access_token,
         "saleorApiUrl": saleor_api_url,
         "appId": app_id,
+        "context": context or {},
     }
 
 
@@ -72,29 +84,30 @@ def _page(request, config: dict) -> HttpResponse:
         },
     )
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response["Referrer-Policy"] = "same-origin"
+    # The desk's own requests keep the origin across origins (the browser's default);
+    # Django's "same-origin" would strip it from anything the page sends elsewhere.
+    response["Referrer-Policy"] = REFERRER_POLICY
     return response
-
-
-@never_cache
-@xframe_options_exempt
-@require_GET
-def desk(request, subpage: str = ""):
-    """Every desk route renders the same page; the browser code picks the view."""
-    return _page(request, _desk_config(request))
 
 
 @never_cache
 @csrf_exempt
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
-def order_widget(request):
-    """The ORDER_DETAILS_WIDGETS mount: GET (app-bridge handshake) or POST (token in form data)."""
+def desk(request, subpage: str | None = None):
+    """Every desk route renders the same page; the browser code picks the view.
+
+    GET: the Dashboard's app-bridge handshake brings the token. POST: an extension
+    mounted with `method: POST` sends it as form data (with saleorApiUrl and appId).
+    """
     if request.method == "POST":
         token = (request.POST.get("accessToken") or "").strip() or None
         api_url = (request.POST.get("saleorApiUrl") or "").strip() or None
         app_id = (request.POST.get("appId") or "").strip() or None
-        return _page(request, _desk_config(request, access_token=token, saleor_api_url=api_url, app_id=app_id))
+        context = {name: request.POST[name].strip() for name in POST_CONTEXT_FIELDS if request.POST.get(name)}
+        return _page(request, _desk_config(
+            request, access_token=token, saleor_api_url=api_url, app_id=app_id, context=context,
+        ))
     return _page(request, _desk_config(request))
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 from saleor_returns.demo import DEMO_BANNER, DEMO_STAFF_EMAIL
 from saleor_returns.demo.seed import DemoShop, remove_demo_data, seed_demo_shop
 from saleor_returns.fakes.dashboard import dashboard_double_url, install_dashboard_double
+from saleor_returns.fakes.dashboard_urls import app_deep_url
 from saleor_returns.fakes.saleor import FakeSaleor, get_schema, schema_path
 from saleor_returns.paths import data_dir
+from saleor_returns.saleor.manifest import build_manifest
 
 SCHEMA_URL = "https://raw.githubusercontent.com/saleor/saleor/3.23/saleor/graphql/schema.graphql"
 DOWNLOADED_SCHEMA = "saleor-3.23-schema.graphql"
@@ -41,10 +43,10 @@ class RunningDemoShop:
         self.shop.fake.stop()
 
 
-def start_demo_shop(*, app_url: str, port: int) -> RunningDemoShop:
+def start_demo_shop(*, port: int) -> RunningDemoShop:
     """Serve the demo shop on 127.0.0.1:`port` (0: any free port), seeded afresh.
 
-    `app_url` is the app's public address; the Dashboard double frames its desk.
+    The Dashboard double frames the desk at the app's public address (APP_PUBLIC_URL).
     Raises DemoShopUnavailable without a schema or a free port; a failed seed
     raises its own error, with the demo stopped.
     """
@@ -57,16 +59,19 @@ def start_demo_shop(*, app_url: str, port: int) -> RunningDemoShop:
             f"port {port} is not free ({error.strerror}); set DEMO_SALEOR_PORT to another one"
         ) from None
     try:
-        install_dashboard_double(fake, banner=DEMO_BANNER)
+        install_dashboard_double(fake, staff_email=DEMO_STAFF_EMAIL, banner=DEMO_BANNER)
         _forget_last_demo(keep=fake.api_url)
         shop = seed_demo_shop(fake)
+        # What installing from the manifest tells Saleor: the desk's appUrl and extensions.
+        manifest = build_manifest()
+        fake.set_app_extensions(shop.app, manifest["extensions"], app_url=manifest["appUrl"])
         _remember_demo(fake.api_url)
     except BaseException:
         fake.stop()
         raise
-    url = dashboard_double_url(
-        fake, app_url=app_url.rstrip("/") + "/dashboard/", app_id=shop.app["id"], staff_email=DEMO_STAFF_EMAIL
-    )
+    # Orders → Returns, as a shop owner reaches the desk.
+    navigation = next(e for e in manifest["extensions"] if e["mount"] == "NAVIGATION_ORDERS")
+    url = dashboard_double_url(fake, app_deep_url(shop.app["id"], navigation["url"]))
     return RunningDemoShop(shop=shop, dashboard_url=url)
 
 

@@ -185,8 +185,20 @@ _TOKEN_ALPHABET = string.ascii_letters + string.digits
 GRAPHQL_PATH = "/graphql/"
 JWKS_PATH = "/.well-known/jwks.json"
 
-# An added GET route: query parameters in; status, content type, body and extra headers out.
-PageHandler = Callable[[Mapping[str, str]], tuple[int, str, bytes, Mapping[str, str]]]
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """A GET to an added page: its path, its query (raw, and the first value of each key), its headers."""
+
+    path: str
+    query_string: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+
+
+# An added GET route: the request in; status, content type, body and extra headers out.
+PageHandler = Callable[[PageRequest], tuple[int, str, bytes, Mapping[str, str]]]
 
 
 class _Omit:
@@ -574,7 +586,8 @@ class FakeSaleor:
         # answer the next fetches with instead of the keys.
         self.jwks_fetches = 0
         self._jwks_faults: deque[int] = deque()
-        # Extra GET routes (path -> handler), e.g. the Dashboard double of fakes/dashboard.py.
+        # Extra GET routes (path -> handler), e.g. the Dashboard double of fakes/dashboard.py;
+        # a path that ends with "/*" serves everything under it.
         self.pages: dict[str, PageHandler] = {}
         self._pks: dict[str, itertools.count] = {}
         self._key = _SigningKey()
@@ -636,13 +649,22 @@ class FakeSaleor:
         return f"http://{self.domain}{JWKS_PATH}"
 
     def add_page(self, path: str, handler: PageHandler) -> None:
-        """Serve ``GET <path>`` with ``handler(query)``, e.g. a page around an app's iframe.
+        """Serve ``GET <path>`` with ``handler(request)``, e.g. a page around an app's iframe.
 
-        ``query`` maps each query parameter to its first value; the handler returns
-        ``(status, content type, body bytes, extra headers)``. It runs on a server
-        thread, so it takes ``lock`` to read the fake's data.
+        A ``path`` ending in ``/*`` serves that folder and everything under it. The
+        handler gets a ``PageRequest`` and returns ``(status, content type, body bytes,
+        extra headers)``. It runs on a server thread, so it takes ``lock`` to read the
+        fake's data.
         """
         self.pages[path] = handler
+
+    def page_for(self, path: str) -> PageHandler | None:
+        if path in self.pages:
+            return self.pages[path]
+        for pattern, handler in self.pages.items():
+            if pattern.endswith("/*") and (path + "/").startswith(pattern[:-1]):
+                return handler
+        return None
 
     # ------------------------------------------------------------------ resolvers
 
@@ -1043,6 +1065,31 @@ class FakeSaleor:
             self.apps.append(app)
         return app
 
+    def set_app_extensions(self, app: dict, extensions: Iterable[Mapping], *, app_url: str | None = None) -> None:
+        """Store a manifest's ``extensions`` on ``app`` as Saleor keeps them (``App.extensions``).
+
+        Saleor upper-cases mount and target (default target POPUP) and keeps the
+        manifest's ``options`` as ``settings`` (saleor/app/installation_utils.py).
+        ``app_url`` sets ``appUrl`` too, for apps added without a manifest.
+        """
+        stored = []
+        for extension in extensions:
+            stored.append({
+                "__typename": "AppExtension",
+                "id": self.new_id("AppExtension"),
+                "identifier": extension.get("identifier"),
+                "label": extension["label"],
+                "url": extension["url"],
+                "mountName": extension["mount"].upper(),
+                "targetName": (extension.get("target") or "POPUP").upper(),
+                "permissions": _permission_objects(extension.get("permissions", [])),
+                "settings": dict(extension.get("options") or {}),
+            })
+        with self.lock:
+            app["extensions"] = stored
+            if app_url is not None:
+                app["appUrl"] = app_url
+
     def add_app_token(self, app: dict, name: str | None = None) -> str:
         """Create one more token for ``app`` (like ``appTokenCreate``)."""
         token = _new_app_token()
@@ -1425,8 +1472,11 @@ class FakeSaleor:
             undiscounted_net = _sum_amounts(
                 line["undiscountedTotalPrice"]["net"] for line in order["lines"]
             ) + _amount(order["undiscountedShippingPrice"])
+            subtotal_gross, shipping_gross = _apply_manual_discounts(order, subtotal_gross, shipping_gross)
+            subtotal_net, shipping_net = min(subtotal_net, subtotal_gross), min(shipping_net, shipping_gross)
             total = subtotal_gross + shipping_gross
             order["subtotal"] = _taxed_money(subtotal_gross, subtotal_net, currency)
+            order["shippingPrice"] = _taxed_money(shipping_gross, shipping_net, currency)
             order["total"] = _taxed_money(total, subtotal_net + shipping_net, currency)
             order["undiscountedTotal"] = _taxed_money(undiscounted, undiscounted_net, currency)
 
@@ -2441,6 +2491,7 @@ class FakeSaleor:
                 raise InstallationError(f"App {manifest['id']} is already installed")
         app = self.add_app(
             identifier=manifest["id"],
+            extensions=[],
             name=manifest["name"],
             permissions=manifest.get("permissions", []) if permissions is None else permissions,
             version=manifest["version"],
@@ -2455,6 +2506,7 @@ class FakeSaleor:
             tokenTargetUrl=manifest.get("tokenTargetUrl"),
         )
         try:
+            self.set_app_extensions(app, manifest.get("extensions", []))
             for webhook in manifest.get("webhooks", []):
                 self.add_webhook(
                     app,
@@ -2905,7 +2957,7 @@ class FakeSaleor:
         Mutations ``orderGrantRefundCreate``,
         ``transactionRequestRefundForGrantedRefund``, ``orderRefund``,
         ``orderFulfillmentReturnProducts``, ``giftCardCreate``,
-        ``draftOrderCreate``, ``draftOrderComplete``,
+        ``draftOrderCreate``, ``draftOrderComplete``, ``orderDiscountAdd``,
         ``productVariantStocksUpdate``, ``updateMetadata``,
         ``updatePrivateMetadata`` and ``orderNoteAdd``; queries ``giftCards``,
         ``productVariant`` and ``warehouses``; the guarded fields ``GiftCard.code``
@@ -2923,6 +2975,7 @@ class FakeSaleor:
             "giftCardCreate": (self._resolve_gift_card_create, "giftCardErrors"),
             "draftOrderCreate": (self._resolve_draft_order_create, "orderErrors"),
             "draftOrderComplete": (self._resolve_draft_order_complete, "orderErrors"),
+            "orderDiscountAdd": (self._resolve_order_discount_add, "orderErrors"),
             "productVariantStocksUpdate": (
                 self._resolve_variant_stocks_update,
                 "bulkStockErrors",
@@ -3756,6 +3809,49 @@ class FakeSaleor:
                 entry[2] = price
         return [tuple(entry) for entry in forced + list(grouped.values())]
 
+    def _resolve_order_discount_add(self, info: Any, orderId: str, input: dict) -> dict:  # noqa: N803 - GraphQL name
+        """``orderDiscountAdd``: one manual discount on a draft or unconfirmed order.
+
+        As saleor/graphql/order/mutations/order_discount_add.py and
+        order_discount_common.py: CANNOT_DISCOUNT unless the order is DRAFT or
+        UNCONFIRMED or when it has a discount already; a FIXED value above the
+        undiscounted total, or a percentage above 100, is INVALID on ``value``.
+        The totals follow base_calculations.propagate_order_discount_on_order_prices.
+        """
+        context: RequestContext = info.context
+        context.require("MANAGE_ORDERS")
+        order = self._order_or_error(orderId, "orderId")
+        if order["status"] not in ("DRAFT", "UNCONFIRMED"):
+            raise _invalid("orderId", "Only draft and unconfirmed order can be modified.", "CANNOT_DISCOUNT")
+        if order["discounts"]:
+            raise _invalid("orderId", "Order already has assigned discount.", "CANNOT_DISCOUNT")
+        value = _decimal_argument(input["value"], "value")
+        value_type = input["valueType"]
+        max_total = _amount(order["undiscountedTotal"]["gross"])
+        if value_type == "FIXED" and value > max_total:
+            raise _invalid(
+                "value", f"The value ({value}) cannot be higher than {max_total} {order['_currency']}", "INVALID"
+            )
+        if value_type == "PERCENTAGE" and value > 100:
+            raise _invalid("value", f"The percentage value ({value}) cannot be higher than 100.", "INVALID")
+        with self.lock:
+            order["discounts"].append({
+                "__typename": "OrderDiscount",
+                "id": self.new_id("OrderDiscount"),
+                "type": "MANUAL",
+                "name": None,
+                "translatedName": None,
+                "valueType": value_type,
+                "value": float(value),
+                "reason": input.get("reason"),
+                "_value": value,
+                "amount": _money(0, order["_currency"]),
+                "total": _money(0, order["_currency"]),
+            })
+        self.refresh_order(order)
+        self._add_order_event(order, "ORDER_DISCOUNT_ADDED", context)
+        return {"order": order}
+
     def _resolve_draft_order_complete(self, info: Any, id: str) -> dict:
         """``draftOrderComplete``: validate like Saleor, allocate stock, place the order unpaid."""
         context: RequestContext = info.context
@@ -4171,8 +4267,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_json(*self.fake.serve_jwks())
         elif path == GRAPHQL_PATH:
             self.send_plain(405, b"", extra={"Allow": "OPTIONS, POST"})
-        elif path in self.fake.pages:
-            self.send_page(self.fake.pages[path])
+        elif (handler := self.fake.page_for(path)) is not None:
+            self.send_page(handler)
         else:
             self.send_plain(404, b"Not Found")
 
@@ -4185,9 +4281,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake._serve_graphql(self, body)
 
     def send_page(self, handler: PageHandler) -> None:
-        query = {name: values[0] for name, values in parse_qs(urlsplit(self.path).query).items()}
+        parts = urlsplit(self.path)
+        request = PageRequest(
+            path=parts.path,
+            query_string=parts.query,
+            query={name: values[0] for name, values in parse_qs(parts.query).items()},
+            headers={name: value for name, value in self.headers.items()},
+        )
         try:
-            status, content_type, body, headers = handler(query)
+            status, content_type, body, headers = handler(request)
         except Exception as error:  # noqa: BLE001 - a broken page answers 500, not a dropped socket
             self.send_plain(500, f"{type(error).__name__}: {error}".encode())
             return
@@ -4230,6 +4332,30 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+def _apply_manual_discounts(order: dict, subtotal: Decimal, shipping: Decimal) -> tuple[Decimal, Decimal]:
+    """Saleor's propagate_order_discount_on_order_prices for MANUAL discounts (base_calculations.py).
+
+    A percentage comes off the subtotal and the shipping alike; a fixed amount comes
+    off their sum, split in proportion. The base shipping price is the method's, kept
+    in ``undiscountedShippingPrice``. Each discount's ``amount``/``total`` is what it took.
+    """
+    currency = order["_currency"]
+    shipping = _amount(order["undiscountedShippingPrice"]) if order["discounts"] else shipping
+    for discount in order["discounts"]:
+        before = subtotal + shipping
+        value = discount["_value"]
+        if discount["valueType"] == "PERCENTAGE":
+            subtotal = _quantize(subtotal - subtotal * value / 100, currency)
+            shipping = _quantize(shipping - shipping * value / 100, currency)
+        elif before > 0:
+            taken = min(value, before)
+            subtotal_share = _quantize(subtotal / before * taken, currency)
+            subtotal -= subtotal_share
+            shipping -= taken - subtotal_share
+        discount["amount"] = discount["total"] = _money(before - subtotal - shipping, currency)
+    return subtotal, shipping
 
 
 def _token_from_headers(headers: Any) -> str | None:

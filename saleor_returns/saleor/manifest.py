@@ -21,8 +21,27 @@ PERMISSIONS = [
 ]
 
 
+APP_URL_PATH = "/dashboard/"
+
+
 def absolute(path: str) -> str:
     return settings.APP_PUBLIC_URL + path
+
+
+# How the Dashboard (3.23) turns an extension's `url` into the iframe's address
+# (src/extensions/urls.ts, AppWidgetExtensionItem.tsx; shared/specs/saleor.md §j):
+# - APP_PAGE: the URL must start with "/" and is joined to `appUrl` with url-join,
+#   so it is a path *inside* appUrl: "/" is the desk's list, not the app's origin.
+# - WIDGET: a relative URL is glued on as f"{appUrl}{url}" (a double slash after
+#   "/dashboard/"), so the widget gets an absolute URL, used as it is.
+def desk_page_url(path: str) -> str:
+    """An APP_PAGE extension `url` for the desk page at `path` (relative to appUrl)."""
+    return "/" + path.lstrip("/")
+
+
+def desk_widget_url(path: str) -> str:
+    """A WIDGET extension `url`: the desk page at `path`, absolute."""
+    return absolute(APP_URL_PATH + path.lstrip("/"))
 
 
 def build_manifest() -> dict:
@@ -39,7 +58,7 @@ def build_manifest() -> dict:
         "permissions": PERMISSIONS,
         # fractionalAmount/fractionDigits, read for exact money, arrived in 3.22.
         "requiredSaleorVersion": ">=3.22",
-        "appUrl": absolute("/dashboard/"),
+        "appUrl": absolute(APP_URL_PATH),
         "tokenTargetUrl": absolute("/api/register"),
         "dataPrivacyUrl": settings.APP_DATA_PRIVACY_URL or absolute("/privacy/"),
         "homepageUrl": settings.APP_HOMEPAGE_URL or absolute("/"),
@@ -60,7 +79,7 @@ def build_manifest() -> dict:
                 "label": "Returns",
                 "mount": "NAVIGATION_ORDERS",
                 "target": "APP_PAGE",
-                "url": "/dashboard/",
+                "url": desk_page_url("/"),
                 "permissions": ["MANAGE_ORDERS"],
             },
             {
@@ -68,7 +87,7 @@ def build_manifest() -> dict:
                 "label": "Create return",
                 "mount": "ORDER_DETAILS_MORE_ACTIONS",
                 "target": "APP_PAGE",
-                "url": "/dashboard/returns/new/",
+                "url": desk_page_url("returns/new/"),
                 "permissions": ["MANAGE_ORDERS"],
             },
             {
@@ -76,7 +95,7 @@ def build_manifest() -> dict:
                 "label": "Returns",
                 "mount": "ORDER_DETAILS_WIDGETS",
                 "target": "WIDGET",
-                "url": "/dashboard/widgets/order/",
+                "url": desk_widget_url("widgets/order/"),
                 "permissions": ["MANAGE_ORDERS"],
                 "options": {"widgetTarget": {"method": "GET"}},
             },

@@ -24,7 +24,8 @@ def eager_retries():
 
 @pytest.fixture
 def order(fake_saleor, alice):
-    method = fake_saleor.add_shipping_method("Standard", Decimal("0"))
+    # Shipping costs something, as in a real shop: a new order must not silently carry it.
+    method = fake_saleor.add_shipping_method("Standard", Decimal("10.00"))
     order = shipped_order(fake_saleor, alice, lines=[{"sku": "SNEAKER-42", "quantity": 1, "unit_price": Decimal("80.00")}])
     address = {"__typename": "Address", "id": "QWRkcmVzczox", "firstName": "Alice", "lastName": "Doe", "companyName": "",
                "streetAddress1": "Hauptstr. 1", "streetAddress2": "", "city": "Berlin", "cityArea": "", "postalCode": "10115",
@@ -121,6 +122,9 @@ def test_a_cheaper_item_is_sent_and_the_difference_refunded(as_alice, as_staff, 
     assert payload["errors"] == []
     (created,) = new_orders(fake_saleor, order)
     assert created["status"] != "DRAFT"
+    # a no-cost order: nothing left unpaid on it
+    assert order_total(created) == Decimal("0.00")
+    assert created["chargeStatus"] == "FULL"
     refund = Refund.objects.get()
     assert (refund.status, refund.amount) == ("succeeded", Decimal("10.00"))
     assert ReplacementOrder.objects.get().price_difference == Decimal("-10.00")
@@ -130,12 +134,22 @@ def test_a_cheaper_item_is_sent_and_the_difference_refunded(as_alice, as_staff, 
     assert shown["components"] == [{"code": "EXCHANGE_PRICE_DIFFERENCE", "amount": {"amount": "10.00", "currency": "USD"}}]
 
 
+def order_total(order: dict) -> Decimal:
+    """An order's total as Saleor prices it: lines + shipping − discounts (a fixed discount
+    comes off subtotal and shipping in proportion)."""
+    return Decimal(str(order["total"]["gross"]["amount"]))
+
+
 def test_a_dearer_item_waits_for_the_customer_to_pay_the_difference(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
     payload = exchange(as_alice, as_staff, fake_saleor, order, "95.00", django_capture_on_commit_callbacks)
     assert payload["errors"] == []
     (draft,) = new_orders(fake_saleor, order)
     assert draft["status"] == "DRAFT"
     assert [line["unitPrice"]["gross"]["amount"] for line in draft["lines"]] == [15.0]
+    # the order costs exactly the difference: the shop ships the new item free by default
+    assert order_total(draft) == Decimal("15.00")
+    assert [(d["type"], d["valueType"], d["value"], d["reason"]) for d in draft["discounts"]] == [
+        ("MANUAL", "FIXED", 10.0, f"{ReturnRequest.objects.get().rma_number}: free shipping")]
     replacement = ReplacementOrder.objects.get()
     assert (replacement.status, replacement.price_difference) == ("awaiting_payment", Decimal("15.00"))
     assert ReturnRequest.objects.get().status == "inspected"
@@ -143,6 +157,71 @@ def test_a_dearer_item_waits_for_the_customer_to_pay_the_difference(as_alice, as
                      {"id": payload["returnRequest"]["id"]})["data"]["returnRequest"]["replacementOrder"]
     assert shown == {"status": "awaiting_payment", "orderNumber": str(draft["number"]),
                      "priceDifference": {"amount": "15.00", "currency": "USD"}}
+
+
+def charge_exchange_shipping(return_policy_rules: dict) -> None:
+    from saleor_returns.models import ReturnPolicy
+
+    for policy in ReturnPolicy.objects.filter(is_current=True):
+        policy.rules = {**policy.rules, **return_policy_rules}
+        policy.save(update_fields=["rules"])
+
+
+@pytest.mark.parametrize(("_case", "price", "total"), [
+    ("dearer: the difference and the shipping", "95.00", Decimal("25.00")),
+    ("cheaper: the shipping only", "70.00", Decimal("10.00")),
+])
+def test_a_shop_that_charges_exchange_shipping_waits_for_the_customer_to_pay_it(
+    as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks, _case, price, total
+):
+    # given
+    fake_saleor.add_transaction(order, charged=Decimal("80.00"))
+    charge_exchange_shipping({"exchange_shipping_charged": True})
+
+    # when
+    payload = exchange(as_alice, as_staff, fake_saleor, order, price, django_capture_on_commit_callbacks)
+
+    # then: the order carries the shop's shipping, and waits for payment
+    assert payload["errors"] == []
+    (draft,) = new_orders(fake_saleor, order)
+    assert draft["status"] == "DRAFT"
+    assert order_total(draft) == total
+    assert draft["discounts"] == []
+    assert ReplacementOrder.objects.get().status == "awaiting_payment"
+    assert ReturnRequest.objects.get().status == "inspected"
+
+
+def test_a_claims_replacement_never_charges_shipping(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
+    # given: even a shop that charges exchange shipping
+    charge_exchange_shipping({"exchange_shipping_charged": True})
+    request = create_request(as_alice, order, {0: 1}, kind="PARCEL_LOST", reason="LATE_DELIVERY")
+    as_staff("mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }", {"id": request["id"]})
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        as_staff(RESOLVE, {"id": request["id"], "resolution": "REPLACEMENT"})
+
+    # then
+    (created,) = new_orders(fake_saleor, order)
+    assert created["status"] != "DRAFT"
+    assert order_total(created) == Decimal("0.00")
+
+
+def test_a_lost_answer_to_the_shipping_discount_never_discounts_twice(
+    as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks
+):
+    # given: Saleor applies the discount, but its answer is lost
+    fake_saleor.fail_after_execute_next(count=1, status=502, operation="OrderDiscountAdd")
+
+    # when
+    payload = exchange(as_alice, as_staff, fake_saleor, order, "95.00", django_capture_on_commit_callbacks)
+
+    # then: the retry finds the draft already costing the difference
+    assert payload["errors"] == []
+    (draft,) = new_orders(fake_saleor, order)
+    assert len(draft["discounts"]) == 1
+    assert order_total(draft) == Decimal("15.00")
+    assert ReplacementOrder.objects.get().status == "awaiting_payment"
 
 
 RETRY = """mutation($id: ID!) { returnReplacementRetry(id: $id) {

@@ -188,6 +188,8 @@ def test_store_credit_is_one_gift_card_even_when_the_answer_is_lost(as_staff, as
     cards = fake_saleor.gift_cards
     assert len(cards) == 1
     assert refund.gift_card_last4 == cards[0]["last4CodeChars"]
+    # tied to alice's account, not only e-mailed: nobody else can spend it there
+    assert (cards[0]["assignedTo"]["id"], cards[0]["assignedToEmail"]) == (alice["id"], alice["email"])
 
 
 @pytest.mark.django_db(transaction=True)

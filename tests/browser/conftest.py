@@ -12,12 +12,19 @@ import shutil
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import Frame, FrameLocator, Page, sync_playwright
 
-from saleor_returns.fakes.dashboard import TOKEN_PATH, dashboard_double_url, install_dashboard_double
+from saleor_returns.fakes.dashboard import (
+    DOUBLE_ROOT,
+    TOKEN_PATH,
+    dashboard_double_url,
+    install_dashboard_double,
+    order_route,
+)
+from saleor_returns.fakes.dashboard_urls import view_manifest_extension_path
 from tests.api.conftest import shop, staff_user  # noqa: F401 - the API tests' shop and staff member
 from tests.browser import screenshot
 
@@ -91,10 +98,12 @@ def page(request, browser) -> Page:
 
 
 class Dashboard:
-    """The Saleor Dashboard as a staff user sees it, showing one app page in its iframe.
+    """The Saleor Dashboard (the double of fakes/dashboard.py) as a staff user sees it.
 
-    `open()` loads the double page and returns the app's Frame once the double has
-    posted the handshake; `frame_locator` finds elements inside the app.
+    `open()` loads a Dashboard route that shows one app frame and returns the app's Frame
+    once the double has posted the handshake; `frame_locator` finds elements inside it.
+    The Dashboard's theme and language are its own (the double's localStorage, set by a
+    URL fragment), never the app's URL.
     """
 
     def __init__(self, *, page: Page, fake, app: dict, staff: dict, app_base_url: str):
@@ -103,20 +112,51 @@ class Dashboard:
         self.app = app
         self.staff = staff
         self.app_base_url = app_base_url.rstrip("/")
+        # (URL, status) of every document loaded into a frame of the Dashboard, redirects included.
+        self.frame_loads: list[tuple[str, int]] = []
+        page.on("response", self._record_frame_load)
 
-    def url(self, path: str = "/dashboard/", *, theme: str = "light", locale: str = "en",
-            order_id: str | None = None, mode: str = "page") -> str:
-        """The double page framing the app page at `path` (relative to the live server)."""
-        return dashboard_double_url(
-            self.fake, app_url=self.app_base_url + path, app_id=self.app["id"], staff_email=self.staff["email"],
-            theme=theme, locale=locale, mode=mode, order_id=order_id,
-        )
+    def _record_frame_load(self, response) -> None:
+        request = response.request
+        if request.is_navigation_request() and request.frame.parent_frame is not None:
+            self.frame_loads.append((response.url, response.status))
+
+    def app_route(self, path: str = "/") -> str:
+        """The Dashboard route of the desk page at `path` (a path inside appUrl, query allowed)."""
+        return view_manifest_extension_path(self.app["id"]) + path
+
+    def url(self, route: str) -> str:
+        return dashboard_double_url(self.fake, route)
+
+    def goto(self, route: str, *, theme: str = "light", locale: str = "en", wait: bool = True) -> Frame | None:
+        """Loads a Dashboard route, its theme and language set as a staff member set them before;
+        with an app frame on it, returns the frame after the handshake."""
+        target = self.url(route) + "#" + urlencode({"theme": theme, "locale": locale})
+        if self.page.url == target:
+            self.page.reload()  # (the same address with a fragment would only scroll)
+        else:
+            self.page.goto(target)
+        if not wait:
+            return None
+        self.wait_for_handshake()
+        return self.frame
+
+    def wait_for_handshake(self) -> None:
+        self.page.wait_for_function("() => window.dashboardDouble && window.dashboardDouble.handshakes > 0")
 
     def open(self, path: str = "/dashboard/", theme: str = "light", locale: str = "en",
              order_id: str | None = None, mode: str = "page") -> Frame:
-        self.page.goto(self.url(path, theme=theme, locale=locale, order_id=order_id, mode=mode))
-        self.page.wait_for_function("() => window.dashboardDouble && window.dashboardDouble.handshakes > 0")
-        return self.frame
+        """The desk page `path` (under /dashboard/) as an app page, or (mode="widget") the order page's widget.
+
+        An app page with `order_id` is what "More actions" on that order opens (?orderId=).
+        """
+        if mode == "widget":
+            return self.goto(order_route(order_id), theme=theme, locale=locale)
+        assert path.startswith("/dashboard/"), path
+        route = self.app_route(path[len("/dashboard"):])
+        if order_id:
+            route += ("&" if "?" in route else "?") + urlencode({"orderId": order_id})
+        return self.goto(route, theme=theme, locale=locale)
 
     @property
     def frame(self) -> Frame:
@@ -129,13 +169,16 @@ class Dashboard:
     def messages(self, type_: str | None = None) -> list[dict]:
         """What the app posted to the Dashboard, oldest first (optionally of one type)."""
         messages = self.page.evaluate("() => window.dashboardDouble.messages")
-        return [m for m in messages if type_ is None or m.get("type") == type_]
+        return [m for m in messages if type_ is None or (isinstance(m, dict) and m.get("type") == type_)]
 
     def wait_for_message(self, type_: str, timeout: float = 5000) -> dict:
         self.page.wait_for_function(
-            "type => window.dashboardDouble.messages.some(m => m.type === type)", arg=type_, timeout=timeout
+            "type => window.dashboardDouble.messages.some(m => m && m.type === type)", arg=type_, timeout=timeout
         )
         return self.messages(type_)[-1]
+
+    def reported_heights(self) -> list[int]:
+        return [m["payload"]["height"] for m in self.messages("widgetResize")]
 
     def settled_widget_height(self, timeout: float = 10) -> int:
         """The widget's content height once its last report says so and the box has taken it.
@@ -146,7 +189,7 @@ class Dashboard:
         frame = self.frame
         deadline = time.monotonic() + timeout
         while True:
-            heights = [m["height"] for m in self.messages("saleor:widget:resize")]
+            heights = self.reported_heights()
             content = frame.evaluate("() => Math.ceil(document.body.getBoundingClientRect().height)")
             if heights and heights[-1] == content:
                 break
@@ -162,14 +205,24 @@ class Dashboard:
         items = self.page.locator("#dashboard-notifications li")
         return [(items.nth(i).get_attribute("data-status"), items.nth(i).inner_text()) for i in range(items.count())]
 
-    def redirects(self) -> list[str]:
-        return self.page.locator("#dashboard-redirects li").all_inner_texts()
-
     def route(self) -> str:
-        return self.page.locator("#dashboard-route").inner_text()
+        """The Dashboard's current route, as a path (and query) inside the app page: "/?tab=approved"."""
+        parts = urlsplit(self.page.url)
+        prefix = DOUBLE_ROOT + self.app_route("")
+        assert parts.path.startswith(prefix), parts.path
+        return (parts.path[len(prefix):] or "/") + (f"?{parts.query}" if parts.query else "")
+
+    def redirects(self) -> list[str]:
+        """The `to` of every redirect the app asked for in this tab, oldest first."""
+        log = self.page.evaluate("() => sessionStorage.getItem('dashboard-double.redirects')")
+        return [entry["to"] for entry in json.loads(log or "[]")]
+
+    def wait_for_url(self, route: str, timeout: float = 5000) -> None:
+        """Waits until the Dashboard has gone to `route` (a Dashboard route, query included)."""
+        self.page.wait_for_url(self.url(route), timeout=timeout)
 
     def post(self, type_: str, payload: dict) -> None:
-        """Post a Dashboard event to the app, e.g. `post("redirect", {"path": "/returns/"})`."""
+        """Post a Dashboard event to the app, e.g. `post("theme", {"theme": "dark"})`."""
         self.page.evaluate("([type, payload]) => window.dashboardDouble.post(type, payload)", [type_, payload])
 
     def new_token(self) -> str:
@@ -181,7 +234,16 @@ class Dashboard:
 
 
 @pytest.fixture
-def dashboard(page, live_server, fake_saleor, fake_app, shop, staff_user) -> Dashboard:
-    """The Dashboard double around our live app, for the staff user staff@example.com."""
-    install_dashboard_double(fake_saleor)
+def dashboard(page, live_server, settings, fake_saleor, fake_app, shop, staff_user) -> Dashboard:
+    """The Dashboard double around our live app, for the staff user staff@example.com.
+
+    The app's manifest, served from the live server's address, gives the fake Saleor
+    the app's appUrl and extensions, as an installation from the manifest would.
+    """
+    from saleor_returns.saleor.manifest import build_manifest  # noqa: PLC0415 - imports the app's tasks
+
+    settings.APP_PUBLIC_URL = live_server.url
+    manifest = build_manifest()
+    fake_saleor.set_app_extensions(fake_app, manifest["extensions"], app_url=manifest["appUrl"])
+    install_dashboard_double(fake_saleor, staff_email=staff_user["email"])
     return Dashboard(page=page, fake=fake_saleor, app=fake_app, staff=staff_user, app_base_url=live_server.url)

@@ -230,9 +230,7 @@ def test_a_valid_request_is_created_announced_and_opened(dashboard, order):
     # the Dashboard says so and the desk opens the request
     assert dashboard.notifications() == [("success", f"{created.rma_number} created")]
     request_id = to_global_id("ReturnRequest", created.pk)
-    dashboard.page.wait_for_function(
-        "path => document.getElementById('dashboard-route').textContent === path", arg=f"/returns/{request_id}/"
-    )
+    dashboard.wait_for_url(dashboard.app_route(f"/returns/{request_id}/"))
     assert frame.url.split("?")[0].endswith(f"/dashboard/returns/{request_id}/")
 
 

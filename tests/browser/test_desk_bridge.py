@@ -117,7 +117,7 @@ def test_the_desk_follows_the_dashboards_theme_and_language_as_they_change(dashb
     assert english == "Settings"
     assert frame.locator('a[data-nav="settings"]').inner_text() == "设置"
     background = frame.evaluate("() => getComputedStyle(document.body).backgroundColor")
-    assert background == "rgb(24, 24, 27)"
+    assert background == "rgb(38, 40, 54)"  # the Dashboard's own dark page
     screenshot(dashboard.page, "bridge-switched-dark-zh-Hans")
 
 
@@ -135,16 +135,20 @@ def test_moving_inside_the_desk_updates_the_dashboards_route(dashboard):
     assert message["payload"]["newRoute"] == "/settings/"
 
 
-def test_a_dashboard_redirect_event_moves_the_desk(dashboard):
-    # given
-    frame = dashboard.open("/dashboard/")
+def test_the_dashboards_redirect_event_leaves_the_desk_where_its_frame_is(dashboard):
+    # given: an app page; after the handshake the Dashboard 3.23 posts its own whole path
+    frame = dashboard.open("/dashboard/settings/")
     frame.wait_for_selector("h1")
+    event = dashboard.page.evaluate("() => location.pathname")
+    assert event.startswith("/dashboard-double/extensions/app/")
 
-    # when
-    dashboard.post("redirect", {"path": "/dashboard/settings/"})
+    # when: the event again, and one naming another desk page
+    dashboard.post("redirect", {"path": event})
+    dashboard.post("redirect", {"path": "/dashboard/overview/"})
+    frame.wait_for_timeout(300)
 
-    # then
-    frame.wait_for_function("() => location.pathname === '/dashboard/settings/'")
+    # then: the frame's URL named the page, and stays the page shown
+    assert frame.evaluate("() => location.pathname").rstrip("/") == "/dashboard/settings"
     assert frame.locator('a[data-nav="settings"]').get_attribute("aria-current") == "page"
 
 

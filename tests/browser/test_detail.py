@@ -12,6 +12,7 @@ from graphql_relay import from_global_id
 from playwright.sync_api import expect
 
 from saleor_returns import actions
+from saleor_returns.fakes.dashboard import order_route
 from saleor_returns.models import Refund, ReturnLine, ReturnRequest
 from saleor_returns.requestors import SYSTEM, Actor
 from tests.api.conftest import CREATE, Caller, create_request, shipped_order
@@ -153,7 +154,7 @@ def test_a_return_is_reviewed_received_inspected_and_refunded(dashboard, as_alic
 
     # then: the Dashboard's address follows, and the request waits for review, with the review actions only
     expect(app.locator("h1")).to_have_text(number)
-    expect(dashboard.page.locator("#dashboard-route")).to_have_text(f"/returns/{request['id']}/")
+    dashboard.wait_for_url(dashboard.app_route(f"/returns/{request['id']}/"))
     expect_status(app, "PENDING_REVIEW")
     assert action_keys(app) == ["approve", "request-info", "reject", "cancel"]
     expect(app.locator(".summary-card")).to_contain_text("alice@example.com")
@@ -165,8 +166,13 @@ def test_a_return_is_reviewed_received_inspected_and_refunded(dashboard, as_alic
     app.locator(".order-link").click()
 
     # then: the Dashboard is asked to show the order
-    expect(dashboard.page.locator("#dashboard-redirects li")).to_have_count(1)
+    dashboard.wait_for_url(order_route(order["id"]))
     assert dashboard.redirects() == [f"/orders/{order['id']}"]
+
+    # when: staff come back to the return (the Dashboard's way back)
+    dashboard.page.go_back()
+    dashboard.wait_for_handshake()
+    expect(app.locator("h1")).to_have_text(number)
 
     # when: staff approve one sneaker of two, and the jacket
     app.locator('[data-action="approve"]').click()

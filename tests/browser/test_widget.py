@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 from django.utils import timezone
@@ -60,13 +60,9 @@ def create_request(api, order, index, quantity, reason="CHANGED_MIND"):
 
 
 def open_widget(dashboard, order, **kwargs):
-    frame = dashboard.open("/dashboard/widgets/order/", mode="widget", order_id=order["id"], **kwargs)
+    frame = dashboard.open(mode="widget", order_id=order["id"], **kwargs)
     frame.wait_for_selector(".widget-list, .widget-empty")
     return frame
-
-
-def reported_heights(dashboard):
-    return [m["height"] for m in dashboard.messages("saleor:widget:resize")]
 
 
 def wait_for_frame_height(dashboard, frame):
@@ -123,19 +119,31 @@ def test_links_ask_the_dashboard_to_open_the_desk_page(dashboard, fake_saleor, f
     order = shipped_order(fake_saleor)
     created = create_request(api, order, 0, 1)
     frame = open_widget(dashboard, order)
-    app_page = f"/apps/{quote(fake_app['id'], safe='')}/app"
+    app_page = f"/extensions/app/{quote(fake_app['id'], safe='')}"
 
-    # when
+    # when: a return of the order
     frame.click(f'.widget-item[data-return="{created["id"]}"] .btn-link')
-    frame.click('button[data-action="create"]')
 
-    # then: the Dashboard shows the desk as an app page; the widget stays where it is
-    dashboard.page.wait_for_function("() => document.querySelectorAll('#dashboard-redirects li').length === 2")
+    # then: the Dashboard shows the desk's page of that return as an app page
+    dashboard.wait_for_url(f"{app_page}/returns/{created['id']}/")
+    detail = dashboard.frame
+    detail.wait_for_selector("h1")
+    assert created["number"] in detail.locator("h1").inner_text()
+    assert urlsplit(detail.url).path.rstrip("/") == f"/dashboard/returns/{created['id']}"
+
+    # when: back on the order, "Create return"
+    dashboard.open(mode="widget", order_id=order["id"]).wait_for_selector(".widget-list")
+    dashboard.frame.click('button[data-action="create"]')
+
+    # then: the create page, for this order
+    dashboard.wait_for_url(f"{app_page}/returns/new/?{urlencode({'orderId': order['id']})}")
+    create = dashboard.frame
+    create.wait_for_selector("h1")
+    assert parse_qs(urlsplit(create.url).query)["orderId"] == [order["id"]]
     assert dashboard.redirects() == [
         f"{app_page}/returns/{created['id']}/",
         f"{app_page}/returns/new/?{urlencode({'orderId': order['id']})}",
     ]
-    assert frame.url.split("?")[0].endswith("/dashboard/widgets/order/")
 
 
 def test_the_widget_reports_its_height_and_follows_its_content(dashboard, fake_saleor):
@@ -153,8 +161,8 @@ def test_the_widget_reports_its_height_and_follows_its_content(dashboard, fake_s
 
     # then: reported again, and the Dashboard resized the box
     dashboard.page.wait_for_function(
-        "first => { const m = window.dashboardDouble.messages.filter(m => m.type === 'saleor:widget:resize');"
-        " return m.length && m[m.length - 1].height >= first + 400; }",
+        "first => { const m = window.dashboardDouble.messages.filter(m => m.type === 'widgetResize');"
+        " return m.length && m[m.length - 1].payload.height >= first + 400; }",
         arg=first,
     )
     assert wait_for_frame_height(dashboard, frame) >= first + 400

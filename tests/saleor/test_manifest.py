@@ -1,7 +1,17 @@
 """GET /api/manifest."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from graphql import build_schema, parse, validate
+
+from saleor_returns.fakes.dashboard_urls import (
+    app_complete_url,
+    app_deep_url,
+    app_iframe_url,
+    view_manifest_extension_path,
+    widget_iframe_url,
+)
 
 from tests.conftest import SALEOR_SCHEMA, capture_json, require_shared
 
@@ -79,7 +89,10 @@ def test_manifest_mounts_the_app_under_orders_and_on_the_order_page(manifest):
         ("ORDER_DETAILS_WIDGETS", "WIDGET"),
     }
     for extension in manifest["extensions"]:
-        assert extension["url"].startswith("/")
+        if extension["target"] == "APP_PAGE":
+            assert extension["url"].startswith("/")  # Saleor and the Dashboard demand it
+        else:
+            assert extension["url"].startswith(manifest["appUrl"])  # used as it is
         assert set(extension["permissions"]) <= set(manifest["permissions"])
         assert extension["label"]
 
@@ -89,8 +102,48 @@ def test_manifest_answers_get_only(client):
 
 
 
-def test_every_mounted_page_answers_inside_the_dashboard(client, manifest):
-    for path in [manifest["appUrl"].split("returns.example.com", 1)[1]] + [ext["url"] for ext in manifest["extensions"]]:
-        response = client.get(path)
-        assert response.status_code == 200, path
-        assert "X-Frame-Options" not in response  # the Dashboard shows it in an iframe
+APP_ID = "QXBwOjE="
+SALEOR_API_URL = "https://shop.example.com/graphql/"
+
+
+def iframe_address(manifest: dict, extension: dict | None) -> str:
+    """Where the Dashboard 3.23 points the app's iframe for `extension` (None: the app's own page)."""
+    if extension is not None and extension["target"] == "WIDGET":
+        return widget_iframe_url(
+            app_id=APP_ID, extension_url=extension["url"], app_url=manifest["appUrl"], saleor_api_url=SALEOR_API_URL,
+            location_search="", theme="light", params=[("orderId", "T3JkZXI6MQ==")],
+        )
+    params = {"orderId": "T3JkZXI6MQ=="} if extension and extension["mount"].startswith("ORDER_DETAILS") else {}
+    route = app_deep_url(APP_ID, extension["url"], params) if extension else view_manifest_extension_path(APP_ID)
+    path, _, search = route.partition("?")
+    complete = app_complete_url(path, manifest["appUrl"], APP_ID)
+    return app_iframe_url(APP_ID, complete, saleor_api_url=SALEOR_API_URL,
+                          location_search=f"?{search}" if search else "", params=[("theme", "light")])
+
+
+@pytest.mark.parametrize(
+    ("_case", "identifier", "desk_path"),
+    [
+        ("the app's page (Extensions → Installed)", None, "/dashboard"),
+        ("Orders → Returns", "returns-list", "/dashboard"),
+        ("More actions → Create return", "order-create-return", "/dashboard/returns/new"),
+        ("the order page's widget", "order-returns-widget", "/dashboard/widgets/order"),
+    ],
+)
+def test_every_entry_point_lands_on_its_desk_page_as_the_dashboard_builds_it(
+    client, manifest, _case, identifier, desk_path
+):
+    # given
+    extension = next((e for e in manifest["extensions"] if e["identifier"] == identifier), None)
+
+    # when
+    address = urlsplit(iframe_address(manifest, extension))
+    response = client.get(f"{address.path}?{address.query}")
+
+    # then: the desk page itself, at once (no redirect), framable
+    assert f"{address.scheme}://{address.netloc}" == "https://returns.example.com"
+    assert address.path == desk_path
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response  # the Dashboard shows it in an iframe
+    if identifier == "order-create-return":
+        assert parse_qs(address.query)["orderId"] == ["T3JkZXI6MQ=="]

@@ -29,8 +29,23 @@ function applyTheme(theme) {
   document.documentElement.style.colorScheme = theme === "dark" ? "dark" : "light";
 }
 
+// "/dashboard/" → "dashboard": what pages of the first manifest repeated after the base.
+const LEGACY_PREFIX = new RegExp(`^${BASE.replace(/^\/|\/$/g, "")}(?:/+|$)`);
+
+// The desk's path under BASE ("" for the list), or null outside the desk. The Dashboard
+// asks without the trailing slash (/dashboard?…), and shops that installed the first
+// manifest still ask for /dashboard/dashboard/… and /dashboard//dashboard/widgets/order/.
+export function deskPath(pathname) {
+  let rest;
+  if (pathname === BASE.slice(0, -1)) rest = "";
+  else if (pathname.startsWith(BASE)) rest = pathname.slice(BASE.length);
+  else return null;
+  return rest.replace(/^\/+/, "").replace(LEGACY_PREFIX, "");
+}
+
 function match(pathname) {
-  const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname.replace(/^\//, "");
+  const rest = deskPath(pathname);
+  if (rest === null) return null;
   for (const route of ROUTES) {
     const found = rest.match(route.pattern);
     if (found) return { ...route, params: found.groups || {} };
@@ -152,7 +167,12 @@ export async function render() {
     return;
   }
   if (!bridge.state.ready) {
-    clear(main, bridge.framed ? spinner() : banner("info", t("app.notFramed")));
+    // Nothing but the Dashboard can hand over the token; without its origin nothing is believed.
+    if (!bridge.connected) {
+      clear(main, banner("info", t("app.notFramed")));
+      return;
+    }
+    clear(main, spinner());
     await bridge.whenReady();
     if (ticket !== renderCount) return;
   }
@@ -192,6 +212,15 @@ export async function render() {
 }
 
 function start() {
+  // The desk names its pages with a trailing slash, whatever the Dashboard asked for, and
+  // keeps a POST mount's context (orderId) in its URL like a GET mount's.
+  const rest = deskPath(window.location.pathname);
+  const url = new URL(window.location.href);
+  if (rest !== null) url.pathname = BASE + (rest && !rest.endsWith("/") ? `${rest}/` : rest);
+  for (const [name, value] of Object.entries(config.context || {})) {
+    if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+  }
+  if (url.href !== window.location.href) window.history.replaceState({}, "", url.pathname + url.search);
   applyTheme(bridge.state.theme);
   setLocale(normalizeLocale(bridge.state.locale));
   bridge.subscribe("theme", ({ theme }) => applyTheme(theme));
@@ -199,9 +228,9 @@ function start() {
     setLocale(code);
     render();
   });
-  bridge.subscribe("redirect", ({ path }) => {
-    if (typeof path === "string" && path.startsWith(BASE)) navigate(path, {}, { replace: true });
-  });
+  // The Dashboard's "redirect" event after the handshake is not followed: the frame's own
+  // URL already names the page, and in 3.23 the event carries the Dashboard's whole path
+  // (its mount point included), not a path inside the app.
   window.addEventListener("popstate", () => render());
   bridge.notifyReady();
   render();

@@ -1,10 +1,19 @@
-// App-bridge: the conversation with the Saleor Dashboard that frames the desk.
+// App-bridge: the conversation with the Saleor Dashboard that frames the desk,
+// in the protocol of @saleor/app-sdk (app-bridge/actions.ts, events.ts).
 //
-// The Dashboard opens the desk in an iframe with ?id=&saleorApiUrl=&theme=&locale=
-// and posts {type: "handshake", payload: {token, version}}; later "tokenRefresh",
-// "theme", "localeChanged" and "redirect" events, and a "response" to every
-// action the desk dispatches. Only messages from the Dashboard's origin (the
-// referrer of this frame) are believed. The token lives in memory only: no
+// The Dashboard opens the desk in an iframe with ?domain=&saleorApiUrl=&id=&theme=
+// (keys may come twice) and posts {type: "handshake", payload: {token, version,
+// saleorVersion, dashboardVersion}} on the iframe's load and again after the desk's
+// notifyReady; then "localeChanged", "theme" and "redirect", later "tokenRefresh",
+// and a "response" {actionId, ok} to every action the desk dispatches. Actions are
+// {type, payload: {..., actionId}}; the Dashboard ignores a message without an
+// actionId.
+//
+// Only messages from the Dashboard's origin are believed, and every message is
+// posted to that origin alone. The origin is the referrer of this frame (the
+// Dashboard's page, kept across origins by the default referrer policy); the desk
+// moves between its pages with the History API, so the referrer stays. Without it
+// the desk believes nothing and says so. The token lives in memory only: no
 // cookie, no storage.
 
 const EVENTS = ["handshake", "tokenRefresh", "theme", "localeChanged", "redirect", "response"];
@@ -17,10 +26,18 @@ function actionId() {
 
 function originOf(url) {
   try {
-    return url ? new URL(url).origin : null;
+    const origin = url ? new URL(url).origin : null;
+    return origin && origin !== "null" ? origin : null;
   } catch (error) {
     return null;
   }
+}
+
+// The Dashboard's origin: the referrer's, unless that is the desk itself (a page
+// reloaded inside the frame no longer knows who framed it).
+export function dashboardOriginFrom(referrer, ownOrigin) {
+  const origin = originOf(referrer);
+  return origin && origin !== ownOrigin ? origin : null;
 }
 
 export class Bridge {
@@ -31,18 +48,26 @@ export class Bridge {
       id: params.get("id") || "",
       saleorApiUrl: params.get("saleorApiUrl") || "",
       theme: params.get("theme") === "dark" ? "dark" : "light",
+      // The Dashboard sends the language only as a localeChanged event; the desk's
+      // own links carry it so that a reload inside the frame keeps it.
       locale: params.get("locale") || "en",
       token: initialToken,
       ready: Boolean(initialToken),
       dashboardVersion: null,
       saleorVersion: null,
     };
-    this.dashboardOrigin = originOf(referrer);
+    this.dashboardOrigin = dashboardOriginFrom(referrer, new URL(location.href).origin);
     this.framed = window.parent && window.parent !== window;
     this.listeners = Object.fromEntries(EVENTS.map((name) => [name, new Set()]));
     this._readyWaiters = [];
+    this._lastHeight = null;
     this._onMessage = this._onMessage.bind(this);
     window.addEventListener("message", this._onMessage);
+  }
+
+  // Whether the Dashboard can talk to this page at all (framed, its origin known).
+  get connected() {
+    return Boolean(this.framed && this.dashboardOrigin);
   }
 
   // Resolves with the token once the Dashboard has handed it over.
@@ -62,11 +87,13 @@ export class Bridge {
 
   _onMessage(event) {
     if (!this.dashboardOrigin || event.origin !== this.dashboardOrigin) return;
+    if (this.framed && event.source !== window.parent) return;
     const data = event.data;
     if (!data || typeof data !== "object" || !EVENTS.includes(data.type)) return;
     const payload = data.payload || {};
     switch (data.type) {
       case "handshake":
+        // Sent twice per load (iframe load, then after notifyReady): the later token wins.
         if (typeof payload.token !== "string" || !payload.token) return;
         this.state.token = payload.token;
         this.state.ready = true;
@@ -92,9 +119,9 @@ export class Bridge {
     this.listeners[data.type].forEach((callback) => callback(payload));
   }
 
-  // Posts an action to the Dashboard; resolves when it answers (or after a second).
+  // Posts an action to the Dashboard; resolves with its `ok` (false after a second unanswered).
   dispatch(type, payload = {}) {
-    if (!this.framed) return Promise.resolve(false);
+    if (!this.connected) return Promise.resolve(false);
     const id = actionId();
     const message = { type, payload: { ...payload, actionId: id } };
     return new Promise((resolve) => {
@@ -109,7 +136,7 @@ export class Bridge {
         unsubscribe();
         resolve(false);
       }, RESPONSE_TIMEOUT_MS);
-      window.parent.postMessage(message, "*");
+      window.parent.postMessage(message, this.dashboardOrigin);
     });
   }
 
@@ -123,7 +150,7 @@ export class Bridge {
     return this.dispatch("notification", payload);
   }
 
-  // `to` is a Dashboard path such as /orders/<id>, or an absolute URL.
+  // `to` is a Dashboard path (/orders/<id>, /extensions/app/<id>/<path>) or an absolute URL.
   redirect(to, newContext = false) {
     return this.dispatch("redirect", { to, newContext });
   }
@@ -132,8 +159,12 @@ export class Bridge {
     return this.dispatch("updateRouting", { newRoute });
   }
 
+  // app-sdk's WidgetResize: sent when the height changes, and only then.
   reportHeight(height) {
-    if (!this.framed || !(height > 0) || !Number.isFinite(height)) return;
-    window.parent.postMessage({ type: "saleor:widget:resize", height: Math.ceil(height) }, "*");
+    if (!(height > 0) || !Number.isFinite(height)) return Promise.resolve(false);
+    const rounded = Math.ceil(height);
+    if (rounded === this._lastHeight) return Promise.resolve(true);
+    this._lastHeight = rounded;
+    return this.dispatch("widgetResize", { height: rounded });
   }
 }

@@ -4,10 +4,10 @@
 // The widget is a small iframe on the Dashboard's order page, so its links do
 // not navigate the iframe: they ask the Dashboard (app-bridge redirect) to open
 // the desk as a full app page. The Dashboard shows an app page at
-// /apps/<app id>/app/<path under the app URL>, e.g. /apps/QXBwOjE%3D/app/returns/<id>/
-// loads <app URL>returns/<id>/ in its frame, with the Dashboard's query string
-// (here ?orderId=) passed on. Dashboards that moved apps under /extensions/
-// still route /apps/<id>/app/… to the app page.
+// /extensions/app/<encoded app id>/<path inside the app URL>, e.g.
+// /extensions/app/QXBwOjE%3D/returns/<id>/, and loads <app URL>returns/<id> in its
+// frame with the route's query (here ?orderId=). The older /apps/<id>/app/… form
+// only lands on the Extensions list (saleor-dashboard 3.23, appActionsHandler.ts).
 
 import { formatDate, register, t } from "../i18n.js";
 import { banner, button, clear, h, loadStyle, money, statusBadge } from "../ui.js";
@@ -50,7 +50,7 @@ query OrderReturnsWidget($orderId: ID!, $first: Int) {
 function appPagePath(ctx, path, query = {}) {
   const appId = encodeURIComponent(ctx.bridge.state.id);
   const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value)).toString();
-  return `/apps/${appId}/app/${path}${search ? `?${search}` : ""}`;
+  return `/extensions/app/${appId}/${path}${search ? `?${search}` : ""}`;
 }
 
 export async function render(ctx) {

@@ -10,6 +10,49 @@ from saleor_returns.models import ReturnRequest
 from saleor_returns.requestors import Requestor, RequestorKind
 
 MANAGE_ORDERS = "MANAGE_ORDERS"
+HANDLE_PAYMENTS = "HANDLE_PAYMENTS"
+MANAGE_GIFT_CARD = "MANAGE_GIFT_CARD"
+MANAGE_PRODUCTS = "MANAGE_PRODUCTS"
+MANAGE_SETTINGS = "MANAGE_SETTINGS"
+MANAGE_APPS = "MANAGE_APPS"
+
+# A staff member needs the Saleor permissions of the work the app does for them
+# (DESIGN.md §Permissions): the app's own permissions never stand in for theirs.
+# Shop settings Saleor keeps under MANAGE_SETTINGS (its return and refund reason
+# settings) need that; the app's integrations (carrier credentials, API keys) MANAGE_APPS.
+RESOLUTION_PERMISSIONS = {
+    "refund": (MANAGE_ORDERS, HANDLE_PAYMENTS),
+    "keep_item": (MANAGE_ORDERS, HANDLE_PAYMENTS),
+    "store_credit": (MANAGE_ORDERS, MANAGE_GIFT_CARD),
+    # a cheaper item refunds the difference to the original payment
+    "exchange": (MANAGE_ORDERS, HANDLE_PAYMENTS),
+    "replacement": (MANAGE_ORDERS,),
+}
+REFUND_KIND_PERMISSIONS = {
+    "original_payment": (MANAGE_ORDERS, HANDLE_PAYMENTS),
+    "legacy_payment": (MANAGE_ORDERS, HANDLE_PAYMENTS),
+    "store_credit": (MANAGE_ORDERS, MANAGE_GIFT_CARD),
+}
+RESTOCK_PERMISSIONS = (MANAGE_ORDERS, MANAGE_PRODUCTS)
+SETTINGS_PERMISSIONS = (MANAGE_ORDERS, MANAGE_SETTINGS)
+INTEGRATION_PERMISSIONS = (MANAGE_ORDERS, MANAGE_APPS)
+
+
+# What each staff action of the desk needs, by name, so the desk can say what is missing
+# before staff try (`viewer { actions }`); the API enforces the same tables.
+STAFF_ACTIONS = {
+    "review": (MANAGE_ORDERS,),
+    **{f"resolve:{resolution.upper()}": needs for resolution, needs in RESOLUTION_PERMISSIONS.items()},
+    **{f"refundRetry:{kind.upper()}": needs for kind, needs in REFUND_KIND_PERMISSIONS.items()},
+    "inspect:RESTOCK": RESTOCK_PERMISSIONS,
+    "settings": SETTINGS_PERMISSIONS,
+    "integrations": INTEGRATION_PERMISSIONS,
+}
+
+
+def missing_permissions(requestor: Requestor, permissions) -> list[str]:
+    """Which of `permissions` the requestor lacks (all of them for anyone but staff), sorted."""
+    return sorted({permission for permission in permissions if not requestor.has_permission(permission)})
 
 
 class NotFound(Exception):

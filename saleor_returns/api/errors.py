@@ -18,8 +18,18 @@ class ReturnError(graphene.ObjectType):
 
 
 class PermissionDenied(GraphQLError):
-    def __init__(self, message: str = "You do not have permission to perform this action."):
-        super().__init__(message, extensions={"exception": {"code": "PermissionDenied"}, "code": "PermissionDenied"})
+    def __init__(self, message: str = "You do not have permission to perform this action.", *, permissions=()):
+        extensions = {"exception": {"code": "PermissionDenied"}, "code": "PermissionDenied"}
+        if permissions:
+            extensions["permissions"] = list(permissions)
+        super().__init__(message, extensions=extensions)
+
+    @classmethod
+    def missing(cls, permissions) -> "PermissionDenied":
+        """Names the Saleor permissions the caller lacks for this call."""
+        names = ", ".join(permissions)
+        noun = "permission" if len(permissions) == 1 else "permissions"
+        return cls(f"You need the {names} {noun} in Saleor for this.", permissions=permissions)
 
 
 def camel(name: str) -> str:

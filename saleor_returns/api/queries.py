@@ -75,14 +75,14 @@ def require_identified(info):
     if requestor.kind is RequestorKind.ANONYMOUS:
         raise PermissionDenied("Log in, or look the order up with its number and e-mail.")
     if requestor.is_staff and not requestor.has_permission(MANAGE_ORDERS):
-        raise PermissionDenied()
+        raise PermissionDenied.missing([MANAGE_ORDERS])
     return requestor
 
 
 def require_staff(info):
     requestor = require_shop(info)
     if not requestor.has_permission(MANAGE_ORDERS):
-        raise PermissionDenied()
+        raise PermissionDenied.missing([MANAGE_ORDERS]) if requestor.is_staff else PermissionDenied()
     return requestor
 
 
@@ -190,7 +190,7 @@ class Query(graphene.ObjectType):
     def resolve_return_reasons(root, info, include_inactive=False):
         requestor = require_shop(info)
         if include_inactive and not requestor.has_permission(MANAGE_ORDERS):
-            raise PermissionDenied()
+            raise PermissionDenied.missing([MANAGE_ORDERS]) if requestor.is_staff else PermissionDenied()
         reasons = list(ReturnReasonModel.objects.filter(installation=requestor.installation).order_by("position", "code"))
         if not include_inactive:
             reasons = [reason for reason in reasons if reason.is_active]
@@ -261,7 +261,7 @@ class Query(graphene.ObjectType):
         except (NotFound, ValueError, UnicodeDecodeError):
             return_request = None
         if return_request is None:
-            raise GraphQLError("No return request has this id.")
+            raise GraphQLError("No return request has this id.", extensions={"code": "NOT_FOUND", "field": "id"})
         chosen = enum_value(resolution) if resolution is not None else return_request.resolution
         try:
             preview = actions.resolution_preview(return_request=return_request, resolution=chosen)

@@ -3,6 +3,7 @@
 import graphene
 
 from saleor_returns import __version__
+from saleor_returns.access import STAFF_ACTIONS, missing_permissions
 from saleor_returns.api.mutations.return_address_set import ReturnAddressSet
 from saleor_returns.api.mutations.return_api_key_create import ReturnApiKeyCreate
 from saleor_returns.api.mutations.return_api_key_revoke import ReturnApiKeyRevoke
@@ -41,6 +42,16 @@ class RequestorKindEnum(graphene.Enum):
     APP = "app"
 
 
+class StaffAction(graphene.ObjectType):
+    """A kind of staff operation and the Saleor permissions it needs."""
+
+    action = graphene.String(required=True, description='e.g. "resolve:REFUND", "inspect:RESTOCK", "settings".')
+    permissions = graphene.List(graphene.NonNull(graphene.String), required=True)
+    missing = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="What the caller lacks of them (empty: allowed)."
+    )
+
+
 class Viewer(graphene.ObjectType):
     """Who the API takes the caller to be: handy to check a token."""
 
@@ -49,6 +60,18 @@ class Viewer(graphene.ObjectType):
     email = graphene.String()
     permissions = graphene.List(graphene.NonNull(graphene.String), required=True)
     saleor_api_url = graphene.String(description="The shop the request was made for.")
+    actions = graphene.List(
+        graphene.NonNull(StaffAction), required=True,
+        description="Staff: every kind of operation with the permissions it needs and those the caller lacks.",
+    )
+
+    def resolve_actions(requestor, info):
+        if not requestor.is_staff:
+            return []
+        return [
+            StaffAction(action=action, permissions=list(needs), missing=missing_permissions(requestor, needs))
+            for action, needs in STAFF_ACTIONS.items()
+        ]
 
     def resolve_kind(requestor, info):
         return requestor.kind.value

@@ -34,7 +34,9 @@ from saleor_returns.states import ReturnStatus, transition
 logger = logging.getLogger(__name__)
 
 APP_PERMISSIONS = ("MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS")
-STAFF_PERMISSIONS = ("MANAGE_ORDERS", "HANDLE_PAYMENTS")
+# The demo's staff member may do everything the desk offers (a shop owner).
+STAFF_PERMISSIONS = ("MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS", "MANAGE_SETTINGS",
+                     "MANAGE_APPS")
 CHANNEL = "default-channel"
 CURRENCY = "USD"
 WAREHOUSES = ("Default warehouse", "Returns warehouse")

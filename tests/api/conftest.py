@@ -9,6 +9,10 @@ from django.utils import timezone
 from saleor_returns import actions
 from saleor_returns.lookup_tokens import issue_lookup_token
 
+# Every Saleor permission an operation of the app can need (DESIGN.md §Permissions).
+ALL_STAFF_PERMISSIONS = ("HANDLE_PAYMENTS", "MANAGE_APPS", "MANAGE_GIFT_CARD", "MANAGE_ORDERS", "MANAGE_PRODUCTS",
+                         "MANAGE_SETTINGS")
+
 
 class Caller:
     """Posts GraphQL to the app as one requestor."""
@@ -52,7 +56,8 @@ def bob(fake_saleor):
 
 @pytest.fixture
 def staff_user(fake_saleor):
-    return fake_saleor.add_staff("staff@example.com", ["MANAGE_ORDERS", "HANDLE_PAYMENTS"])
+    """A staff member holding every permission the desk's operations need (a shop owner)."""
+    return fake_saleor.add_staff("staff@example.com", list(ALL_STAFF_PERMISSIONS))
 
 
 @pytest.fixture

@@ -1,18 +1,40 @@
-"""Who may do what: every operation for anonymous callers, two customers, a guest, staff
-without and with MANAGE_ORDERS, and staff of another shop."""
+"""Who may do what: every query and mutation for anonymous callers, two customers, a guest, staff
+with no permission, with MANAGE_ORDERS only, with each further permission, with all of them, staff
+of another shop, and an integrator's API key.
+
+A staff member needs the Saleor permissions of the work the app does for them (DESIGN.md
+§Permissions); a refusal names what is missing and changes nothing.
+"""
 
 import pytest
 from django.utils import timezone
 
 from saleor_returns import actions
 from saleor_returns.fakes.saleor import FakeSaleor
-from saleor_returns.models import ReturnRequest
-from tests.api.conftest import Caller, create_input, create_request, guest_caller
+from saleor_returns.models import ApiKey, CarrierAccount, ReturnPolicy, ReturnReason, ReturnRequest
+from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, create_input, create_request, guest_caller
 from tests.conftest import SALEOR_SCHEMA, require_shared
 from tests.factories import InstallationFactory
 
 ALLOWED, DENIED, NOT_FOUND = "allowed", "denied", "not_found"
-REQUESTORS = ["anonymous", "alice", "bob", "guest", "viewer", "staff", "other_shop_staff"]
+ORDERS = "MANAGE_ORDERS"
+PAYMENTS, GIFT_CARDS, PRODUCTS = "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS"
+SETTINGS, APPS = "MANAGE_SETTINGS", "MANAGE_APPS"
+
+# Staff of this shop, by the permissions their Saleor groups give them.
+STAFF = {
+    "staff_without_orders": (PRODUCTS,),
+    "orders_only": (ORDERS,),
+    "orders_and_payments": (ORDERS, PAYMENTS),
+    "orders_and_gift_cards": (ORDERS, GIFT_CARDS),
+    "orders_and_products": (ORDERS, PRODUCTS),
+    "orders_and_settings": (ORDERS, SETTINGS),
+    "orders_and_apps": (ORDERS, APPS),
+    "staff": ALL_STAFF_PERMISSIONS,
+}
+# An integrator's API key works with MANAGE_ORDERS.
+API_KEY_PERMISSIONS = (ORDERS,)
+REQUESTORS = ["anonymous", "alice", "bob", "guest", *STAFF, "other_shop_staff", "api_key"]
 
 
 @pytest.fixture(scope="module")
@@ -24,126 +46,272 @@ def other_saleor():
 
 
 @pytest.fixture
-def callers(client, shop, fake_saleor, fake_app, alice, bob, staff_user, viewer_user, alices_order, other_saleor):
-    other_app = other_saleor.add_app(identifier="saleor.returns", permissions=["MANAGE_ORDERS"])
+def callers(client, shop, fake_saleor, fake_app, alice, bob, alices_order, other_saleor):
+    other_app = other_saleor.add_app(identifier="saleor.returns", permissions=list(ALL_STAFF_PERMISSIONS))
     other_shop = InstallationFactory(
         saleor_api_url=other_saleor.api_url, app_id=other_app["id"], app_token=other_app["token"],
         jwks=other_saleor.jwks(), jwks_fetched_at=timezone.now(),
     )
     actions.seed_default_reasons(installation=other_shop)
-    other_staff = other_saleor.add_staff("staff@other.example.com", ["MANAGE_ORDERS"])
-    return {
+    other_staff = other_saleor.add_staff("staff@other.example.com", list(ALL_STAFF_PERMISSIONS))
+    _, key = actions.create_api_key(installation=shop, name="ERP")
+    callers = {
         "anonymous": Caller(client, shop.saleor_api_url, None),
         "alice": Caller(client, shop.saleor_api_url, fake_saleor.issue_customer_token(alice)),
         "bob": Caller(client, shop.saleor_api_url, fake_saleor.issue_customer_token(bob)),
         "guest": guest_caller(client, shop, alices_order),
-        "viewer": Caller(client, shop.saleor_api_url, fake_saleor.issue_staff_app_token(viewer_user, fake_app)),
-        "staff": Caller(client, shop.saleor_api_url, fake_saleor.issue_staff_app_token(staff_user, fake_app)),
         "other_shop_staff": Caller(client, other_saleor.api_url, other_saleor.issue_staff_app_token(other_staff, other_app)),
+        "api_key": Caller(client, shop.saleor_api_url, key),
     }
+    for name, permissions in STAFF.items():
+        member = fake_saleor.add_staff(f"{name.replace('_', '-')}@example.com", list(permissions))
+        callers[name] = Caller(client, shop.saleor_api_url, fake_saleor.issue_staff_app_token(member, fake_app))
+    return callers
 
 
 @pytest.fixture
-def request_id(callers, alices_order):
-    return create_request(callers["alice"], alices_order)["id"]
+def context(callers, alices_order, shop):
+    reason = ReturnReason.objects.filter(installation=shop, parent__isnull=False).first()
+    api_key = ApiKey.objects.get(installation=shop)
+    account = CarrierAccount.objects.create(installation=shop, provider="generic", name="G",
+                                            encrypted_credentials="", webhook_key="k-matrix")
+    return {
+        "id": create_request(callers["alice"], alices_order)["id"],
+        "order": alices_order,
+        "reason": to_global("ReturnReason", reason.pk),
+        "api_key": to_global("ApiKey", api_key.pk),
+        "account": to_global("CarrierAccount", account.pk),
+    }
 
 
-def operation(name, query, variables, payload_key):
-    return pytest.param(name, query, variables, payload_key, id=name)
+def to_global(type_name: str, pk) -> str:
+    from graphql_relay import to_global_id
+
+    return to_global_id(type_name, str(pk))
 
 
+# Who an operation is for: "public" (anyone naming the shop), "customers" (their own returns only),
+# "customer_on_request" (the request's customer or guest, and staff), "staff" (the shop's staff),
+# "staff_on_request" (the shop's staff, on one of its requests or orders).
+def op(audience, query, variables=lambda ctx: {}, payload=None, needs=(ORDERS,)):
+    return {"audience": audience, "query": query, "variables": variables, "payload": payload, "needs": needs}
+
+
+ID = lambda ctx: {"id": ctx["id"]}  # noqa: E731
 OPERATIONS = {
-    "returnEligibility": ("query($o: ID!) { returnEligibility(orderId: $o) { orderId } }", lambda ctx: {"o": ctx["order"]["id"]}, None),
-    "returnRequest": ("query($id: ID!) { returnRequest(id: $id) { id } }", lambda ctx: {"id": ctx["id"]}, None),
-    "myReturnRequests": ("{ myReturnRequests { totalCount } }", lambda ctx: {}, None),
-    "returnRequests": ("{ returnRequests { totalCount } }", lambda ctx: {}, None),
-    "returnPolicy": ("{ returnPolicy { version } }", lambda ctx: {}, None),
-    "returnRequestCreate": (
-        "mutation($i: ReturnRequestCreateInput!) { returnRequestCreate(input: $i) { returnRequest { id } errors { code } } }",
-        lambda ctx: {"i": create_input(ctx["order"], {1: 1})},
-        "returnRequestCreate",
-    ),
-    "returnRequestCancel": ("mutation($id: ID!) { returnRequestCancel(id: $id) { returnRequest { id } errors { code } } }", lambda ctx: {"id": ctx["id"]}, "returnRequestCancel"),
-    "returnRequestAddInfo": ('mutation($id: ID!) { returnRequestAddInfo(id: $id, message: "more") { returnRequest { id } errors { code } } }', lambda ctx: {"id": ctx["id"]}, "returnRequestAddInfo"),
-    "returnRequestApprove": ("mutation($id: ID!) { returnRequestApprove(id: $id) { returnRequest { id } errors { code } } }", lambda ctx: {"id": ctx["id"]}, "returnRequestApprove"),
-    "returnRequestReject": ('mutation($id: ID!) { returnRequestReject(id: $id, message: "no") { returnRequest { id } errors { code } } }', lambda ctx: {"id": ctx["id"]}, "returnRequestReject"),
-    "returnRequestRequestInfo": ('mutation($id: ID!) { returnRequestRequestInfo(id: $id, message: "photo?") { returnRequest { id } errors { code } } }', lambda ctx: {"id": ctx["id"]}, "returnRequestRequestInfo"),
-    "returnRequestNoteAdd": ('mutation($id: ID!) { returnRequestNoteAdd(id: $id, note: "n") { returnRequest { id } errors { code } } }', lambda ctx: {"id": ctx["id"]}, "returnRequestNoteAdd"),
-    "returnPolicyUpdate": ('mutation { returnPolicyUpdate(rules: "{}") { policy { version } errors { code } } }', lambda ctx: {}, "returnPolicyUpdate"),
-    "returnReasonCreate": ('mutation { returnReasonCreate(input: {code: "NEW_ONE", labelEn: "New"}) { reason { code } errors { code } } }', lambda ctx: {}, "returnReasonCreate"),
-    "returnApiKeyCreate": ('mutation { returnApiKeyCreate(name: "ERP") { key errors { code } } }', lambda ctx: {}, "returnApiKeyCreate"),
-    "returnRequestTrackingAdd": ('mutation($id: ID!) { returnRequestTrackingAdd(id: $id, carrier: "UPS", trackingNumber: "1Z") { errors { field code } } }', lambda ctx: {"id": ctx["id"]}, "returnRequestTrackingAdd"),
-    "returnRequestReceive": ("mutation($id: ID!) { returnRequestReceive(id: $id, lines: []) { errors { field code } } }", lambda ctx: {"id": ctx["id"]}, "returnRequestReceive"),
-    "returnRequestInspect": ("mutation($id: ID!) { returnRequestInspect(id: $id, lines: []) { errors { field code } } }", lambda ctx: {"id": ctx["id"]}, "returnRequestInspect"),
-    "returnRequestResolve": ("mutation($id: ID!) { returnRequestResolve(id: $id, resolution: REFUND) { errors { field code } } }", lambda ctx: {"id": ctx["id"]}, "returnRequestResolve"),
-    "returnRefundRetry": ("mutation($id: ID!) { returnRefundRetry(id: $id) { errors { field code } } }", lambda ctx: {"id": ctx["id"]}, "returnRefundRetry"),
-    "returnReplacementRetry": ("mutation($id: ID!) { returnReplacementRetry(id: $id) { errors { field code } } }", lambda ctx: {"id": ctx["id"]}, "returnReplacementRetry"),
-    "returnCarrierClaimSet": ('mutation($id: ID!) { returnCarrierClaimSet(id: $id, carrier: "DHL", amount: "1", status: FILED) { errors { field code } } }', lambda ctx: {"id": ctx["id"]}, "returnCarrierClaimSet"),
-    "returnCarrierAccountSet": ('mutation { returnCarrierAccountSet(input: {provider: "generic", name: "G", webhookSecret: "s"}) { errors { field code } } }', lambda ctx: {}, "returnCarrierAccountSet"),
-    "returnAddressSet": ('mutation { returnAddressSet(input: {name: "R", street1: "1 St", city: "X", zip: "1", country: "DE"}) { errors { field code } } }', lambda ctx: {}, "returnAddressSet"),
-    "returnCarrierAccounts": ("{ returnCarrierAccounts { id } }", lambda ctx: {}, None),
+    # queries
+    "appVersion": op("public", "{ appVersion }"),
+    "viewer": op("public", "{ viewer { kind permissions } }"),
+    "returnReasons": op("public", "{ returnReasons { code } }"),
+    "returnReasons(includeInactive)": op("staff", "{ returnReasons(includeInactive: true) { code } }"),
+    "returnEligibility": op("customer_on_request", "query($o: ID!) { returnEligibility(orderId: $o) { orderId } }",
+                            lambda ctx: {"o": ctx["order"]["id"]}),
+    "returnRequest": op("customer_on_request", "query($id: ID!) { returnRequest(id: $id) { id } }", ID),
+    "myReturnRequests": op("customers", "{ myReturnRequests { totalCount } }"),
+    "returnRequests": op("staff", "{ returnRequests { totalCount } }"),
+    "returnPolicy": op("staff", "{ returnPolicy { version } }"),
+    "returnPolicyVersions": op("staff", "{ returnPolicyVersions { version } }"),
+    "returnResolutionPreview": op("staff_on_request",
+                                  "query($id: ID!) { returnResolutionPreview(id: $id) { fingerprint } }", ID),
+    "returnCarrierAccounts": op("staff", "{ returnCarrierAccounts { id } }"),
+    "returnOverview": op("staff", "{ returnOverview { openCount } }"),
+    "returnStatusCounts": op("staff", "{ returnStatusCounts { status count } }"),
+    "returnAttentionCount": op("staff", "{ returnAttentionCount }"),
+    "returnChannels": op("staff", "{ returnChannels }"),
+    "returnWarehouses": op("staff", "{ returnWarehouses { id } }"),
+    "returnAddresses": op("staff", "{ returnAddresses { name } }"),
+    "returnOrderByNumber": op("staff_on_request", "query($n: String!) { returnOrderByNumber(number: $n) { id } }",
+                              lambda ctx: {"n": str(ctx["order"]["number"])}),
+    # mutations
+    "returnLookupTokenCreate": op(
+        "public", 'mutation { returnLookupTokenCreate(orderNumber: "1", email: "x@example.com") { token errors { field code } } }',
+        payload="returnLookupTokenCreate"),
+    "returnRequestCreate": op(
+        "customer_on_request",
+        "mutation($i: ReturnRequestCreateInput!) { returnRequestCreate(input: $i) { returnRequest { id } errors { code field } } }",
+        lambda ctx: {"i": create_input(ctx["order"], {1: 1})}, "returnRequestCreate"),
+    "returnRequestCancel": op("customer_on_request", "mutation($id: ID!) { returnRequestCancel(id: $id) { errors { code field } } }",
+                              ID, "returnRequestCancel"),
+    "returnRequestAddInfo": op("customer_on_request",
+                               'mutation($id: ID!) { returnRequestAddInfo(id: $id, message: "more") { errors { code field } } }',
+                               ID, "returnRequestAddInfo"),
+    "returnRequestTrackingAdd": op(
+        "customer_on_request",
+        'mutation($id: ID!) { returnRequestTrackingAdd(id: $id, carrier: "UPS", trackingNumber: "1Z") { errors { field code } } }',
+        ID, "returnRequestTrackingAdd"),
+    "returnRequestLabelRequest": op("customer_on_request",
+                                    "mutation($id: ID!) { returnRequestLabelRequest(id: $id) { errors { field code } } }",
+                                    ID, "returnRequestLabelRequest"),
+    "returnRequestPickupSchedule": op(
+        "customer_on_request",
+        'mutation($id: ID!) { returnRequestPickupSchedule(id: $id, from: "2030-01-01T09:00:00+00:00", '
+        'to: "2030-01-01T17:00:00+00:00") { errors { field code } } }',
+        ID, "returnRequestPickupSchedule"),
+    "returnRequestApprove": op("staff_on_request", "mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code field } } }",
+                               ID, "returnRequestApprove"),
+    "returnRequestReject": op("staff_on_request",
+                              'mutation($id: ID!) { returnRequestReject(id: $id, message: "no") { errors { code field } } }',
+                              ID, "returnRequestReject"),
+    "returnRequestRequestInfo": op(
+        "staff_on_request", 'mutation($id: ID!) { returnRequestRequestInfo(id: $id, message: "photo?") { errors { code field } } }',
+        ID, "returnRequestRequestInfo"),
+    "returnRequestNoteAdd": op("staff_on_request",
+                               'mutation($id: ID!) { returnRequestNoteAdd(id: $id, note: "n") { errors { code field } } }',
+                               ID, "returnRequestNoteAdd"),
+    "returnRequestReceive": op("staff_on_request", "mutation($id: ID!) { returnRequestReceive(id: $id, lines: []) { errors { field code } } }",
+                               ID, "returnRequestReceive"),
+    "returnRequestInspect": op("staff_on_request", "mutation($id: ID!) { returnRequestInspect(id: $id, lines: []) { errors { field code } } }",
+                               ID, "returnRequestInspect"),
+    "returnRequestInspect(restock)": op(
+        "staff_on_request",
+        'mutation($id: ID!) { returnRequestInspect(id: $id, lines: [{lineId: "UmV0dXJuTGluZTox", acceptedQuantity: 1, '
+        'condition: AS_NEW, disposition: RESTOCK, warehouseId: "V2FyZWhvdXNlOjE="}]) { errors { field code } } }',
+        ID, "returnRequestInspect", needs=(ORDERS, PRODUCTS)),
+    **{
+        f"returnRequestResolve({resolution})": op(
+            "staff_on_request",
+            f"mutation($id: ID!) {{ returnRequestResolve(id: $id, resolution: {resolution}) {{ errors {{ field code }} }} }}",
+            ID, "returnRequestResolve", needs=needs)
+        for resolution, needs in [
+            ("REFUND", (ORDERS, PAYMENTS)), ("KEEP_ITEM", (ORDERS, PAYMENTS)), ("STORE_CREDIT", (ORDERS, GIFT_CARDS)),
+            ("EXCHANGE", (ORDERS, PAYMENTS)), ("REPLACEMENT", (ORDERS,)),
+        ]
+    },
+    "returnRefundRetry": op("staff_on_request", "mutation($id: ID!) { returnRefundRetry(id: $id) { errors { field code } } }",
+                            ID, "returnRefundRetry"),
+    "returnReplacementRetry": op("staff_on_request",
+                                 "mutation($id: ID!) { returnReplacementRetry(id: $id) { errors { field code } } }",
+                                 ID, "returnReplacementRetry"),
+    "returnCarrierClaimSet": op(
+        "staff_on_request",
+        'mutation($id: ID!) { returnCarrierClaimSet(id: $id, carrier: "DHL", amount: "1", status: FILED) { errors { field code } } }',
+        ID, "returnCarrierClaimSet"),
+    "returnPolicyUpdate": op("staff", 'mutation { returnPolicyUpdate(rules: "{}") { policy { version } errors { code } } }',
+                             payload="returnPolicyUpdate", needs=(ORDERS, SETTINGS)),
+    "returnReasonCreate": op("staff", 'mutation { returnReasonCreate(input: {code: "NEW_ONE", labelEn: "New"}) { errors { code } } }',
+                             payload="returnReasonCreate", needs=(ORDERS, SETTINGS)),
+    "returnReasonUpdate": op("staff_on_request", 'mutation($r: ID!) { returnReasonUpdate(id: $r, input: {labelEn: "Renamed"}) { errors { code } } }',
+                             lambda ctx: {"r": ctx["reason"]}, "returnReasonUpdate", needs=(ORDERS, SETTINGS)),
+    "returnReasonDelete": op("staff_on_request", "mutation($r: ID!) { returnReasonDelete(id: $r) { errors { code } } }",
+                             lambda ctx: {"r": ctx["reason"]}, "returnReasonDelete", needs=(ORDERS, SETTINGS)),
+    "returnAddressSet": op(
+        "staff", 'mutation { returnAddressSet(input: {name: "R", street1: "1 St", city: "X", zip: "1", country: "DE"}) { errors { field code } } }',
+        payload="returnAddressSet", needs=(ORDERS, SETTINGS)),
+    "returnCarrierAccountSet": op(
+        "staff", 'mutation { returnCarrierAccountSet(input: {provider: "generic", name: "G", webhookSecret: "s"}) { errors { field code } } }',
+        payload="returnCarrierAccountSet", needs=(ORDERS, APPS)),
+    "returnApiKeyCreate": op("staff", 'mutation { returnApiKeyCreate(name: "ERP") { key errors { code } } }',
+                             payload="returnApiKeyCreate", needs=(ORDERS, APPS)),
+    "returnApiKeyRevoke": op("staff_on_request", "mutation($k: ID!) { returnApiKeyRevoke(id: $k) { errors { code } } }",
+                             lambda ctx: {"k": ctx["api_key"]}, "returnApiKeyRevoke", needs=(ORDERS, APPS)),
 }
 
-STAFF_ONLY = {"anonymous": DENIED, "alice": DENIED, "bob": DENIED, "guest": DENIED, "viewer": DENIED, "staff": ALLOWED, "other_shop_staff": ALLOWED}
-STAFF_ON_REQUEST = dict(STAFF_ONLY, other_shop_staff=NOT_FOUND)
-CUSTOMER_ON_REQUEST = {"anonymous": DENIED, "alice": ALLOWED, "bob": NOT_FOUND, "guest": ALLOWED, "viewer": DENIED, "staff": ALLOWED, "other_shop_staff": NOT_FOUND}
-EXPECTED = {
-    "returnEligibility": CUSTOMER_ON_REQUEST,
-    "returnRequest": CUSTOMER_ON_REQUEST,
-    "myReturnRequests": {"anonymous": DENIED, "alice": ALLOWED, "bob": ALLOWED, "guest": ALLOWED, "viewer": DENIED, "staff": DENIED, "other_shop_staff": DENIED},
-    "returnRequests": STAFF_ONLY,
-    "returnPolicy": STAFF_ONLY,
-    "returnRequestCreate": CUSTOMER_ON_REQUEST,
-    "returnRequestCancel": CUSTOMER_ON_REQUEST,
-    "returnRequestAddInfo": CUSTOMER_ON_REQUEST,
-    "returnRequestApprove": STAFF_ON_REQUEST,
-    "returnRequestReject": STAFF_ON_REQUEST,
-    "returnRequestRequestInfo": STAFF_ON_REQUEST,
-    "returnRequestNoteAdd": STAFF_ON_REQUEST,
-    "returnPolicyUpdate": STAFF_ONLY,
-    "returnReasonCreate": STAFF_ONLY,
-    "returnApiKeyCreate": STAFF_ONLY,
-    "returnRequestTrackingAdd": CUSTOMER_ON_REQUEST,
-    "returnRequestReceive": STAFF_ON_REQUEST,
-    "returnRequestInspect": STAFF_ON_REQUEST,
-    "returnRequestResolve": STAFF_ON_REQUEST,
-    "returnRefundRetry": STAFF_ON_REQUEST,
-    "returnReplacementRetry": STAFF_ON_REQUEST,
-    "returnCarrierClaimSet": STAFF_ON_REQUEST,
-    "returnCarrierAccountSet": STAFF_ONLY,
-    "returnAddressSet": STAFF_ONLY,
-    "returnCarrierAccounts": STAFF_ONLY,
-}
+
+def expected(name: str, who: str) -> tuple[str, list[str]]:
+    """(outcome, permissions named in a refusal) of `who` calling `name`, from the design above."""
+    spec = OPERATIONS[name]
+    audience = spec["audience"]
+    if audience == "public":
+        return ALLOWED, []
+    if who in ("anonymous", "alice", "bob", "guest"):
+        if who != "anonymous" and audience == "customers":
+            return ALLOWED, []
+        if who != "anonymous" and audience == "customer_on_request":
+            return (NOT_FOUND if who == "bob" else ALLOWED), []
+        return DENIED, []
+    if audience == "customers":
+        return DENIED, []
+    held = API_KEY_PERMISSIONS if who == "api_key" else ALL_STAFF_PERMISSIONS if who == "other_shop_staff" else STAFF[who]
+    missing = sorted(set(spec["needs"]) - set(held))
+    if missing:
+        return DENIED, missing
+    if who == "other_shop_staff" and audience in ("customer_on_request", "staff_on_request"):
+        return NOT_FOUND, []
+    return ALLOWED, []
+
+
 CASES = [(name, who) for name in OPERATIONS for who in REQUESTORS]
 
 
-def outcome(result: dict, payload_key: str | None) -> str:
+def outcome(result: dict, payload_key: str | None) -> tuple[str, list[str]]:
     errors = result.get("errors") or []
-    if any(((e.get("extensions") or {}).get("exception") or {}).get("code") == "PermissionDenied" for e in errors):
-        return DENIED
-    assert not errors, errors
+    denied = [e for e in errors if ((e.get("extensions") or {}).get("exception") or {}).get("code") == "PermissionDenied"]
+    if denied:
+        return DENIED, denied[0]["extensions"].get("permissions", [])
+    if errors:
+        # A query's business refusal (e.g. nothing to preview yet) comes past the permission check.
+        return (NOT_FOUND if any((e.get("extensions") or {}).get("code") == "NOT_FOUND" for e in errors) else ALLOWED), []
     data = result["data"]
     if payload_key is None:
         value = next(iter(data.values()))
-        return ALLOWED if value is not None else NOT_FOUND
+        return (ALLOWED if value is not None else NOT_FOUND), []
     payload_errors = data[payload_key]["errors"]
     if any(error["code"] == "NOT_FOUND" and error.get("field", "id") in ("id", "orderId") for error in payload_errors):
-        return NOT_FOUND
+        return NOT_FOUND, []
     # Past the permission check; a business refusal (e.g. the wrong status) still counts as allowed in.
-    return ALLOWED
+    return ALLOWED, []
+
+
+def state(shop) -> tuple:
+    """What a refused call must leave as it was."""
+    return (
+        set(ReturnRequest.objects.values_list("pk", "status", "updated_at")),
+        set(ReturnPolicy.objects.values_list("pk", "version", "is_current")),
+        set(ReturnReason.objects.values_list("pk", "code", "is_active")),
+        set(ApiKey.objects.values_list("pk", "revoked_at")),
+        set(CarrierAccount.objects.values_list("pk", "name", "updated_at")),
+    )
 
 
 @pytest.mark.parametrize(("name", "who"), CASES, ids=[f"{n}-{w}" for n, w in CASES])
-def test_permission_matrix(callers, request_id, alices_order, name, who):
+def test_permission_matrix(callers, context, shop, name, who):
     # given
-    query, variables, payload_key = OPERATIONS[name]
-    requests_before = set(ReturnRequest.objects.values_list("pk", "status"))
+    spec = OPERATIONS[name]
+    before = state(shop)
 
     # when
-    result = callers[who](query, variables({"id": request_id, "order": alices_order}))
+    result = callers[who](spec["query"], spec["variables"](context))
 
     # then
-    got = outcome(result, payload_key)
-    assert got == EXPECTED[name][who]
-    if got != ALLOWED:
-        assert set(ReturnRequest.objects.values_list("pk", "status")) == requests_before
+    got = outcome(result, spec["payload"])
+    assert got == expected(name, who)
+    if got[0] != ALLOWED:
+        assert state(shop) == before
+
+
+def test_a_refusal_names_the_permissions_it_needs(callers, context):
+    # when
+    result = callers["orders_only"](
+        "mutation($id: ID!) { returnRequestResolve(id: $id, resolution: STORE_CREDIT) { errors { code } } }",
+        {"id": context["id"]},
+    )
+
+    # then
+    (error,) = result["errors"]
+    assert error["message"] == "You need the MANAGE_GIFT_CARD permission in Saleor for this."
+    assert error["extensions"]["permissions"] == ["MANAGE_GIFT_CARD"]
+    assert result["data"]["returnRequestResolve"] is None
+
+
+VIEWER_ACTIONS = "{ viewer { permissions actions { action permissions missing } } }"
+
+
+def test_the_viewer_says_what_each_kind_of_operation_needs_and_what_is_missing(callers):
+    # when
+    viewer = callers["orders_and_payments"](VIEWER_ACTIONS)["data"]["viewer"]
+
+    # then
+    assert viewer["permissions"] == ["HANDLE_PAYMENTS", "MANAGE_ORDERS"]
+    actions = {entry["action"]: (entry["permissions"], entry["missing"]) for entry in viewer["actions"]}
+    assert actions["review"] == (["MANAGE_ORDERS"], [])
+    assert actions["resolve:REFUND"] == (["MANAGE_ORDERS", "HANDLE_PAYMENTS"], [])
+    assert actions["resolve:STORE_CREDIT"] == (["MANAGE_ORDERS", "MANAGE_GIFT_CARD"], ["MANAGE_GIFT_CARD"])
+    assert actions["refundRetry:STORE_CREDIT"] == (["MANAGE_ORDERS", "MANAGE_GIFT_CARD"], ["MANAGE_GIFT_CARD"])
+    assert actions["inspect:RESTOCK"] == (["MANAGE_ORDERS", "MANAGE_PRODUCTS"], ["MANAGE_PRODUCTS"])
+    assert actions["settings"] == (["MANAGE_ORDERS", "MANAGE_SETTINGS"], ["MANAGE_SETTINGS"])
+    assert actions["integrations"] == (["MANAGE_ORDERS", "MANAGE_APPS"], ["MANAGE_APPS"])
+
+
+@pytest.mark.parametrize("who", ["anonymous", "alice", "guest"])
+def test_only_staff_are_told_about_staff_operations(callers, who):
+    assert callers[who](VIEWER_ACTIONS)["data"]["viewer"]["actions"] == []

@@ -7,7 +7,7 @@ from graphql_relay import from_global_id
 from django.core.exceptions import ValidationError
 from graphene import relay
 
-from saleor_returns.access import MANAGE_ORDERS, NotFound, access_return_request
+from saleor_returns.access import MANAGE_ORDERS, NotFound, access_return_request, missing_permissions
 from saleor_returns.actions import is_uuid
 from saleor_returns.api.loading import return_requests_queryset
 from saleor_returns.api.errors import PermissionDenied, ReturnError, camel, error, errors_from_validation
@@ -60,22 +60,36 @@ def decode_id(global_id: str, expected_type: str, field: str = "id") -> str:
     return pk
 
 
+def require_permissions(requestor, permissions) -> None:
+    """Raise PermissionDenied naming what a staff member lacks of `permissions`; checked before any write."""
+    missing = missing_permissions(requestor, permissions)
+    if missing:
+        raise PermissionDenied.missing(missing)
+
+
 class ReturnMutation(graphene.Mutation):
-    """Base: declare `permissions` (staff) or `customers_allowed`; implement `perform`."""
+    """Base: declare the staff `permissions` (or `staff_permissions(data)`) and `customers_allowed`; implement `perform`."""
 
     class Meta:
         abstract = True
 
     errors = graphene.List(graphene.NonNull(ReturnError), required=True)
 
-    permissions: tuple[str, ...] = ()
+    # What a staff member must hold in Saleor for this call (DESIGN.md §Permissions).
+    permissions: tuple[str, ...] = (MANAGE_ORDERS,)
     customers_allowed = False
 
     @classmethod
-    def check_permissions(cls, requestor) -> None:
+    def staff_permissions(cls, data: dict) -> tuple[str, ...]:
+        """The permissions this call needs; mutations whose work depends on their arguments add to them."""
+        return cls.permissions
+
+    @classmethod
+    def check_permissions(cls, requestor, data: dict) -> None:
         if requestor.installation is None:
             raise PermissionDenied("Name the shop with the Saleor-Api-Url header.")
-        if requestor.is_staff and all(requestor.has_permission(p) for p in cls.permissions or (MANAGE_ORDERS,)):
+        if requestor.is_staff:
+            require_permissions(requestor, cls.staff_permissions(data))
             return
         if cls.customers_allowed and requestor.kind in CUSTOMERS:
             return
@@ -84,7 +98,7 @@ class ReturnMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root, info, **data):
         requestor = info.context.requestor
-        cls.check_permissions(requestor)
+        cls.check_permissions(requestor, data)
         bad_field = field_with_nul(data)
         if bad_field is not None:
             # Fields are named relative to `input`, like every other payload error.

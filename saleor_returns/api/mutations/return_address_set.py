@@ -3,6 +3,7 @@
 import graphene
 
 from saleor_returns import actions
+from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation
 
 
@@ -22,6 +23,8 @@ class ReturnAddressInput(graphene.InputObjectType):
 
 
 class ReturnAddressSet(ReturnMutation):
+    permissions = SETTINGS_PERMISSIONS
+
     class Arguments:
         input = ReturnAddressInput(required=True)
 

@@ -3,11 +3,14 @@
 import graphene
 
 from saleor_returns import actions
+from saleor_returns.access import INTEGRATION_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation
 from saleor_returns.api.types import ApiKey
 
 
 class ReturnApiKeyCreate(ReturnMutation):
+    permissions = INTEGRATION_PERMISSIONS
+
     class Arguments:
         name = graphene.String(required=True)
 

@@ -3,6 +3,7 @@
 import graphene
 
 from saleor_returns import actions
+from saleor_returns.access import INTEGRATION_PERMISSIONS
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, decode_id
 from saleor_returns.api.types import ApiKey
 from saleor_returns.error_codes import ReturnErrorCode
@@ -10,6 +11,8 @@ from saleor_returns.models import ApiKey as ApiKeyModel
 
 
 class ReturnApiKeyRevoke(ReturnMutation):
+    permissions = INTEGRATION_PERMISSIONS
+
     class Arguments:
         id = graphene.ID(required=True)
 

@@ -3,6 +3,7 @@
 import graphene
 
 from saleor_returns import actions
+from saleor_returns.access import INTEGRATION_PERMISSIONS
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, decode_id
 from saleor_returns.api.types import CarrierAccount
 from saleor_returns.error_codes import ReturnErrorCode
@@ -20,6 +21,8 @@ class CarrierAccountInput(graphene.InputObjectType):
 
 
 class ReturnCarrierAccountSet(ReturnMutation):
+    permissions = INTEGRATION_PERMISSIONS
+
     class Arguments:
         id = graphene.ID(description="Omit to connect a new account.")
         input = CarrierAccountInput(required=True)

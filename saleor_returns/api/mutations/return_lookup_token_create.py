@@ -31,7 +31,7 @@ class ReturnLookupTokenCreate(ReturnMutation):
     expires_at = graphene.DateTime()
 
     @classmethod
-    def check_permissions(cls, requestor) -> None:
+    def check_permissions(cls, requestor, data) -> None:
         if requestor.installation is None:
             raise PermissionDenied("Name the shop with the Saleor-Api-Url header.")
 

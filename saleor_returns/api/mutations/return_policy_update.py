@@ -3,12 +3,15 @@
 import graphene
 
 from saleor_returns import actions
+from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.enums import PolicyPresetEnum
 from saleor_returns.api.mutations.base import ReturnMutation, enum_value
 from saleor_returns.api.types import ReturnPolicy
 
 
 class ReturnPolicyUpdate(ReturnMutation):
+    permissions = SETTINGS_PERMISSIONS
+
     class Arguments:
         channel_slug = graphene.String(description="Omit for the policy of every channel without its own.")
         rules = graphene.JSONString(required=True, description="Settings to set; the rest keep their defaults.")

@@ -3,6 +3,7 @@
 import graphene
 
 from saleor_returns import actions
+from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation
 from saleor_returns.api.types import ReturnReason
 
@@ -16,6 +17,8 @@ class ReturnReasonCreateInput(graphene.InputObjectType):
 
 
 class ReturnReasonCreate(ReturnMutation):
+    permissions = SETTINGS_PERMISSIONS
+
     class Arguments:
         input = ReturnReasonCreateInput(required=True)
 

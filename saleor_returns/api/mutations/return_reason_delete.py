@@ -3,12 +3,15 @@
 import graphene
 
 from saleor_returns import actions
+from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation
 from saleor_returns.api.mutations.reason_access import load_reason
 from saleor_returns.api.types import ReturnReason
 
 
 class ReturnReasonDelete(ReturnMutation):
+    permissions = SETTINGS_PERMISSIONS
+
     class Arguments:
         id = graphene.ID(required=True)
 

@@ -3,6 +3,7 @@
 import graphene
 
 from saleor_returns import actions
+from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation
 from saleor_returns.api.mutations.reason_access import load_reason
 from saleor_returns.api.types import ReturnReason
@@ -17,6 +18,8 @@ class ReturnReasonUpdateInput(graphene.InputObjectType):
 
 
 class ReturnReasonUpdate(ReturnMutation):
+    permissions = SETTINGS_PERMISSIONS
+
     class Arguments:
         id = graphene.ID(required=True)
         input = ReturnReasonUpdateInput(required=True)

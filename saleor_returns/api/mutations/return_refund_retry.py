@@ -3,7 +3,9 @@
 import graphene
 
 from saleor_returns import actions
-from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
+from saleor_returns.access import REFUND_KIND_PERMISSIONS
+from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded, require_permissions
+from saleor_returns.models import Refund as RefundModel
 from saleor_returns.api.types import Refund, ReturnRequest
 
 
@@ -17,5 +19,9 @@ class ReturnRefundRetry(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id):
         return_request = load_return_request(requestor, id)
+        kind = RefundModel.objects.filter(return_request=return_request).values_list("kind", flat=True).first()
+        if kind is not None:
+            # The retry pays out again: the payment (or the gift card) is the staff member's to allow.
+            require_permissions(requestor, REFUND_KIND_PERMISSIONS[kind])
         refund = actions.retry_refund(return_request=return_request, actor=actor)
         return cls(return_request=reloaded(return_request), refund=refund, errors=[])

@@ -3,6 +3,7 @@
 import graphene
 
 from saleor_returns import actions
+from saleor_returns.access import RESTOCK_PERMISSIONS
 from saleor_returns.api.enums import ConditionEnum, DispositionEnum
 from saleor_returns.api.mutations.base import ReturnMutation, decode_id, enum_value, load_return_request, reloaded
 from saleor_returns.api.types import ReturnRequest
@@ -24,6 +25,13 @@ class ReturnRequestInspect(ReturnMutation):
         lines = graphene.List(graphene.NonNull(ReturnLineInspectInput), required=True)
 
     return_request = graphene.Field(ReturnRequest)
+
+    @classmethod
+    def staff_permissions(cls, data):
+        # Restocking writes stock levels in Saleor.
+        if any(enum_value(line.disposition).lower() == "restock" for line in data.get("lines") or []):
+            return RESTOCK_PERMISSIONS
+        return cls.permissions
 
     @classmethod
     def perform(cls, info, requestor, actor, id, lines):

@@ -3,6 +3,7 @@
 import graphene
 
 from saleor_returns import actions
+from saleor_returns.access import RESOLUTION_PERMISSIONS
 from saleor_returns.api.enums import ResolutionEnum
 from saleor_returns.api.mutations.base import ReturnMutation, enum_value, load_return_request, reloaded
 from saleor_returns.api.types import Refund, ReplacementOrder, ReturnRequest
@@ -21,6 +22,11 @@ class ReturnRequestResolve(ReturnMutation):
     return_request = graphene.Field(ReturnRequest)
     refund = graphene.Field(Refund)
     replacement_order = graphene.Field(ReplacementOrder)
+
+    @classmethod
+    def staff_permissions(cls, data):
+        # What the app will do in Saleor: refund, issue a gift card, or place an order.
+        return RESOLUTION_PERMISSIONS[enum_value(data["resolution"]).lower()]
 
     @classmethod
     def perform(cls, info, requestor, actor, id, resolution, fingerprint="", idempotency_key=""):

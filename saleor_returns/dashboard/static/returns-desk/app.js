@@ -24,6 +24,23 @@ if (config.saleorApiUrl && !bridge.state.saleorApiUrl) bridge.state.saleorApiUrl
 if (config.appId && !bridge.state.id) bridge.state.id = config.appId;
 const api = new Api({ endpoint: config.apiUrl, bridge, language: () => locale() });
 
+// Which staff actions the signed-in staff member lacks permissions for ({action: [missing]}),
+// asked once per page load; the API refuses them anyway.
+const STAFF_ACTIONS = "query ViewerActions { viewer { actions { action missing } } }";
+let staffActions = null;
+
+function loadStaffActions() {
+  if (!staffActions) {
+    staffActions = api.query(STAFF_ACTIONS)
+      .then((data) => Object.fromEntries(data.viewer.actions.map((entry) => [entry.action, entry.missing])))
+      .catch(() => {
+        staffActions = null;
+        return {};
+      });
+  }
+  return staffActions;
+}
+
 function applyTheme(theme) {
   document.documentElement.dataset.theme = theme === "dark" ? "dark" : "light";
   document.documentElement.style.colorScheme = theme === "dark" ? "dark" : "light";
@@ -177,6 +194,8 @@ export async function render() {
     if (ticket !== renderCount) return;
   }
   clear(main, spinner());
+  const lacking = route.chrome === false ? {} : await loadStaffActions();
+  if (ticket !== renderCount) return;
   const ctx = {
     root: main,
     route,
@@ -190,6 +209,8 @@ export async function render() {
     deskUrl,
     openInDashboard,
     describeError,
+    // The permissions the staff member lacks for an action ("resolve:REFUND", "settings", …).
+    missing: (action) => lacking[action] || [],
     refresh: render,
     isCurrent: () => ticket === renderCount,
   };

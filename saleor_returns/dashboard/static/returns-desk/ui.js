@@ -65,6 +65,9 @@ register({
     "app.notFramed": "Open the returns desk from the Saleor Dashboard: Orders → Returns.",
     "app.notFound": "This page does not exist.",
     "app.demo": "Demo shop",
+    "common.needs": "Needs {permissions} in Saleor",
+    "common.readOnly": "You can read these; changing them needs {permissions} in Saleor.",
+    "common.readOnlyTitle": "Read only",
   },
   "zh-Hans": {
     "common.loading": "加载中…",
@@ -127,6 +130,9 @@ register({
     "app.notFramed": "请从 Saleor Dashboard 打开退货工作台：订单 → 退货。",
     "app.notFound": "页面不存在。",
     "app.demo": "演示店铺",
+    "common.needs": "需要 Saleor 权限：{permissions}",
+    "common.readOnly": "您可以查看这些内容；修改需要 Saleor 权限：{permissions}。",
+    "common.readOnlyTitle": "只读",
   },
 });
 
@@ -192,6 +198,20 @@ export function spinner() {
   return h("div", { class: "loading", role: "status", "aria-live": "polite" }, t("common.loading"));
 }
 
+// What a staff member lacks for an action, in words: "Needs HANDLE_PAYMENTS in Saleor".
+export function needs(missing) {
+  return t("common.needs", { permissions: missing.join(", ") });
+}
+
+// Controls a staff member may see but not use: disabled together (a fieldset), with the reason above.
+export function readOnlyWhen(missing, ...children) {
+  if (!missing.length) return children;
+  return [
+    banner("info", t("common.readOnlyTitle"), t("common.readOnly", { permissions: missing.join(", ") })),
+    h("fieldset", { class: "read-only", disabled: true, "data-needs": missing.join(" ") }, ...children),
+  ];
+}
+
 export function banner(kind, title, text = "") {
   return h("div", { class: `banner banner-${kind}`, role: kind === "error" ? "alert" : "status" }, h("strong", {}, title), text ? h("p", {}, text) : null);
 }
@@ -208,8 +228,8 @@ export function field({ label, name, type = "text", value = "", options = null, 
     control = h(
       "select",
       { id, name, required, "aria-describedby": describedBy, ...attrs },
-      (options || []).map(([optionValue, optionLabel]) =>
-        h("option", { value: optionValue, selected: String(optionValue) === String(value) }, optionLabel),
+      (options || []).map(([optionValue, optionLabel, extra = {}]) =>
+        h("option", { value: optionValue, selected: String(optionValue) === String(value), disabled: Boolean(extra.disabled) }, optionLabel),
       ),
     );
   } else if (type === "textarea") {

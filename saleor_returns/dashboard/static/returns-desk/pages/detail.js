@@ -15,6 +15,7 @@ import {
   h,
   loadStyle,
   modal,
+  needs,
   nextId,
   showErrors,
   statusBadge,
@@ -823,6 +824,15 @@ class DetailPage {
     }
     if (request.refund && request.refund.status === "failed") {
       add("retry-refund", t("detail.action.retryRefund"), "primary", (opener) => this.retryDialog(opener));
+      // A retry pays out again: the payment (or the gift card) needs the staff member's own permission.
+      const missing = this.ctx.missing(`refundRetry:${request.refund.kind.toUpperCase()}`);
+      if (missing.length) {
+        const retry = buttons[buttons.length - 1];
+        const note = h("span", { class: "action-needs muted", id: nextId("needs"), "data-needs": "retry-refund" }, needs(missing));
+        retry.disabled = true;
+        retry.setAttribute("aria-describedby", note.id);
+        buttons.push(note);
+      }
     }
     if (request.replacementOrder && request.replacementOrder.status === "failed") {
       add("retry-replacement", t("detail.action.retryReplacement"), "primary", (opener) => this.retryReplacementDialog(opener));
@@ -1437,7 +1447,9 @@ class DetailPage {
     const fieldsets = request.lines
       .filter((line) => line.receivedQuantity > 0)
       .map((line) => {
-        const disposition = line.disposition || "RESTOCK";
+        // Restocking writes stock in Saleor: only for staff who may manage products.
+        const restockMissing = this.ctx.missing("inspect:RESTOCK");
+        const disposition = line.disposition || (restockMissing.length ? "SCRAP" : "RESTOCK");
         const warehouse = field({
           label: t("detail.inspect.warehouse"),
           name: "warehouseId",
@@ -1451,7 +1463,10 @@ class DetailPage {
           name: "disposition",
           type: "select",
           value: disposition,
-          options: DISPOSITIONS.map((code) => [code, t(`disposition.${code}`)]),
+          options: DISPOSITIONS.map((code) =>
+            code === "RESTOCK" && restockMissing.length
+              ? [code, `${t(`disposition.${code}`)} (${needs(restockMissing)})`, { disabled: true }]
+              : [code, t(`disposition.${code}`)]),
         });
         control(dispositionField, "disposition").addEventListener("change", (event) => {
           warehouse.hidden = event.target.value !== "RESTOCK";
@@ -1541,15 +1556,23 @@ class DetailPage {
       return form;
     }
     const choices = this.resolutionChoices();
-    const initial = choices.includes(request.resolution) ? request.resolution : choices[0];
+    // Each resolution needs the staff member's own Saleor permission for what the app does.
+    const missing = Object.fromEntries(choices.map((code) => [code, this.ctx.missing(`resolve:${code}`)]));
+    const allowed = choices.filter((code) => !missing[code].length);
+    const initial = allowed.includes(request.resolution) ? request.resolution : allowed[0] || choices[0];
     const select = field({
       label: t("detail.resolve.resolution"),
       name: "resolution",
       type: "select",
       value: initial,
-      options: choices.map((code) => [code, t(`resolution.${code}`)]),
+      options: choices.map((code) => [
+        code,
+        missing[code].length ? `${t(`resolution.${code}`)} (${needs(missing[code])})` : t(`resolution.${code}`),
+        { disabled: missing[code].length > 0 },
+      ]),
       hint: t("detail.resolve.wish", { resolution: t(`resolution.${request.resolution}`) }),
     });
+    if (!allowed.length) submit.disabled = true;
     const previewBox = h("div", { class: "preview", "aria-live": "polite" });
     const form = this.panelForm(t("detail.resolve.title"), null, [select, previewBox], submit);
     this.preview = null;

@@ -9,7 +9,8 @@
 
 import { formatDate, register, t } from "../i18n.js";
 import {
-  banner, button, card, clear, clearErrors, field, formErrors, h, loadStyle, modal, nextId, showErrors, spinner,
+  banner, button, card, clear, clearErrors, field, formErrors, h, loadStyle, modal, nextId, readOnlyWhen, showErrors,
+  spinner,
 } from "../ui.js";
 
 register({
@@ -441,6 +442,9 @@ const PROVIDERS = [
 
 // ------------------------------------------------------------------ page
 
+// The staff action (viewer.actions) each tab's changes need.
+const TAB_ACTIONS = { policy: "settings", reasons: "settings", carriers: "integrations" };
+
 export async function render(ctx) {
   loadStyle("pages/settings.css");
   const requested = ctx.query.get("tab");
@@ -448,6 +452,7 @@ export async function render(ctx) {
   const loaded = new Set();
   const tabs = {};
   const panels = {};
+  const bodies = {};
   const loaders = { policy: policyPanel, reasons: reasonsPanel, carriers: carriersPanel };
 
   const tablist = h("div", { class: "tabs settings-tabs", role: "tablist", "aria-label": t("settings.tabs") });
@@ -461,6 +466,9 @@ export async function render(ctx) {
       t(`settings.tab.${name}`),
     );
     panels[name] = h("section", { class: "settings-panel", role: "tabpanel", id: `settings-panel-${name}`, "aria-labelledby": `settings-tab-${name}` });
+    // Staff without the permission to change a tab's settings still read them.
+    bodies[name] = h("div", { class: "settings-panel-body" });
+    panels[name].append(...readOnlyWhen(ctx.missing(TAB_ACTIONS[name]), bodies[name]));
     tablist.append(tabs[name]);
   }
   tablist.addEventListener("keydown", (event) => {
@@ -483,7 +491,7 @@ export async function render(ctx) {
     if (remember) ctx.replaceRoute("/dashboard/settings/", { tab: name === "policy" ? null : name });
     if (!loaded.has(name)) {
       loaded.add(name);
-      loaders[name](ctx, panels[name]);
+      loaders[name](ctx, bodies[name]);
     }
   }
 
@@ -1325,7 +1333,7 @@ async function carriersPanel(ctx, panel) {
     result,
     card(t("settings.carriers.title"), h("p", { class: "muted" }, t("settings.carriers.intro")), list),
     form,
-    addressSection(ctx),
+    ...readOnlyWhen(ctx.missing("settings"), addressSection(ctx)),
   );
   await load();
 }

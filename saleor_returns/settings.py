@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "saleor_returns.http.JsonDepthLimitMiddleware",
 ]
 # The Dashboard embeds the app's pages in an iframe; clickjacking protection is
 # lifted per view for those pages only.
@@ -236,4 +237,6 @@ CELERY_BEAT_SCHEDULE = {
     "apply-pending-carrier-events": {"task": "saleor_returns.apply_pending_carrier_events", "schedule": 60.0},
     "reconcile-refunds": {"task": "saleor_returns.reconcile_refunds", "schedule": 300.0},
     "reconcile-replacement-payments": {"task": "saleor_returns.reconcile_replacement_payments", "schedule": 900.0},
+    # Installations made by an older version get the subscriptions the manifest asks for now.
+    "sync-saleor-webhooks": {"task": "saleor_returns.sync_all_saleor_webhooks", "schedule": 600.0},
 }

@@ -54,6 +54,52 @@ def refresh_installation_task(installation_id: str) -> None:
     auth.refresh_jwks(installation)
 
 
+@shared_task(name="saleor_returns.sync_saleor_webhooks", **RETRY_OPTIONS)
+def sync_saleor_webhooks_task(installation_id: str) -> None:
+    """Bring the shop's webhooks in Saleor to what the manifest asks for now.
+
+    Saleor keeps the subscriptions an installation was made with: those of an
+    older version lack `recipient`, so their deliveries would be refused. Each
+    webhook is found by its name (then its URL), rewritten only where it differs,
+    and made when missing; running it again changes nothing.
+    """
+    # The manifest lists the webhook handlers, which queue these tasks: imported when run.
+    from saleor_returns.saleor.manifest import build_manifest  # noqa: PLC0415
+
+    installation = Installation.objects.filter(pk=installation_id, is_active=True).first()
+    if installation is None:
+        return
+    client = SaleorClient.for_installation(installation)
+    existing = (client.query("AppWebhooks").get("app") or {}).get("webhooks") or []
+    for wanted in build_manifest()["webhooks"]:
+        hook = next((h for h in existing if h["name"] == wanted["name"]), None) or next(
+            (h for h in existing if h["targetUrl"] == wanted["targetUrl"]), None
+        )
+        if hook is None:
+            client.mutate("WebhookCreate", {"input": {
+                "name": wanted["name"], "targetUrl": wanted["targetUrl"], "asyncEvents": wanted["asyncEvents"],
+                "query": wanted["query"], "isActive": True,
+            }})
+            logger.info("Saleor webhook created", extra={"saleor_api_url": installation.saleor_api_url})
+            continue
+        events = sorted(event["eventType"] for event in hook.get("asyncEvents") or [])
+        if (hook["subscriptionQuery"], hook["targetUrl"], events) != (
+            wanted["query"], wanted["targetUrl"], sorted(wanted["asyncEvents"])
+        ):
+            client.mutate("WebhookUpdate", {"id": hook["id"], "input": {
+                "name": wanted["name"], "targetUrl": wanted["targetUrl"], "asyncEvents": wanted["asyncEvents"],
+                "query": wanted["query"],
+            }})
+            logger.info("Saleor webhook updated", extra={"saleor_api_url": installation.saleor_api_url})
+
+
+@shared_task(name="saleor_returns.sync_all_saleor_webhooks")
+def sync_all_saleor_webhooks_task() -> None:
+    """Beat: every active shop's webhooks checked against the manifest."""
+    for installation_id in Installation.objects.filter(is_active=True).values_list("pk", flat=True):
+        sync_saleor_webhooks_task.delay(str(installation_id))
+
+
 @shared_task(name="saleor_returns.apply_saleor_webhook", **RETRY_OPTIONS)
 def apply_saleor_webhook_task(delivery_id: str) -> None:
     """Apply a stored Saleor webhook once."""

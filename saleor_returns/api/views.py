@@ -6,6 +6,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from graphene_django.views import GraphQLView, HttpError
 
 from saleor_returns.api.authentication import AuthenticationFailed, authenticate
+from saleor_returns.api.limits import VALIDATION_RULES
 
 
 def unauthenticated(message: str) -> HttpResponse:
@@ -51,6 +52,8 @@ def multipart_operations(request):
 
 
 class ReturnsGraphQLView(GraphQLView):
+    validation_rules = VALIDATION_RULES
+
     def dispatch(self, request, *args, **kwargs):
         try:
             request.requestor = authenticate(request)

@@ -2958,6 +2958,7 @@ class FakeSaleor:
         ``transactionRequestRefundForGrantedRefund``, ``orderRefund``,
         ``orderFulfillmentReturnProducts``, ``giftCardCreate``,
         ``draftOrderCreate``, ``draftOrderComplete``, ``orderDiscountAdd``,
+        ``webhookCreate``, ``webhookUpdate`` (an app's own webhooks),
         ``productVariantStocksUpdate``, ``updateMetadata``,
         ``updatePrivateMetadata`` and ``orderNoteAdd``; queries ``giftCards``,
         ``productVariant`` and ``warehouses``; the guarded fields ``GiftCard.code``
@@ -2976,6 +2977,8 @@ class FakeSaleor:
             "draftOrderCreate": (self._resolve_draft_order_create, "orderErrors"),
             "draftOrderComplete": (self._resolve_draft_order_complete, "orderErrors"),
             "orderDiscountAdd": (self._resolve_order_discount_add, "orderErrors"),
+            "webhookCreate": (self._resolve_webhook_create, "webhookErrors"),
+            "webhookUpdate": (self._resolve_webhook_update, "webhookErrors"),
             "productVariantStocksUpdate": (
                 self._resolve_variant_stocks_update,
                 "bulkStockErrors",
@@ -3851,6 +3854,56 @@ class FakeSaleor:
         self.refresh_order(order)
         self._add_order_event(order, "ORDER_DISCOUNT_ADDED", context)
         return {"order": order}
+
+    def _clean_subscription_query(self, query: str) -> None:
+        """saleor/graphql/webhook/subscription_query.py: SYNTAX when it does not parse,
+        GRAPHQL_ERROR when Saleor's schema refuses it, MISSING_SUBSCRIPTION without one."""
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            raise _invalid("query", f"Syntax Error: {error.message}", "SYNTAX") from None
+        errors = validate(self.schema, document)
+        if errors:
+            raise _invalid("query", errors[0].message, "GRAPHQL_ERROR")
+        if not any(getattr(d, "operation", None) and d.operation.value == "subscription" for d in document.definitions):
+            raise _invalid("query", "Can't find a subscription in the query.", "MISSING_SUBSCRIPTION")
+
+    def _resolve_webhook_create(self, info: Any, input: dict) -> dict:
+        """``webhookCreate`` by an app (AUTHENTICATED_APP): the webhook is the calling app's own."""
+        context: RequestContext = info.context
+        if context.app is None:
+            context.require("MANAGE_APPS")
+            raise GraphQLError("Creating webhooks for another app is not implemented in the fake.")
+        if input.get("query") is not None:
+            self._clean_subscription_query(input["query"])
+        hook = self.add_webhook(
+            context.app, input.get("targetUrl") or "", query=input.get("query") or "subscription { event { __typename } }",
+            async_events=input.get("asyncEvents") or [], sync_events=input.get("syncEvents") or [],
+            name=input.get("name"), is_active=input.get("isActive", True),
+        )
+        return {"webhook": hook}
+
+    def _resolve_webhook_update(self, info: Any, input: dict, id: str | None = None, identifier: str | None = None) -> dict:
+        """``webhookUpdate``: an app finds only its own webhooks (webhook_update.py get_instance);
+        staff need MANAGE_APPS. The subscription is checked as on create."""
+        context: RequestContext = info.context
+        if context.app is None:
+            context.require("MANAGE_APPS")
+        hooks = [h for app in self.apps if context.app is None or app is context.app for h in app["webhooks"]]
+        hook = next((h for h in hooks if h["id"] == id), None)
+        if hook is None:
+            raise _invalid("id", f"Couldn't resolve to a node: {id}", "NOT_FOUND")
+        if input.get("query") is not None:
+            self._clean_subscription_query(input["query"])
+        with self.lock:
+            for name in ("name", "targetUrl", "isActive"):
+                if input.get(name) is not None:
+                    hook[name] = input[name]
+            if input.get("query") is not None:
+                hook["subscriptionQuery"] = input["query"]
+            if input.get("asyncEvents") is not None:
+                hook["asyncEvents"] = [_event_object(e) for e in input["asyncEvents"]]
+        return {"webhook": hook}
 
     def _resolve_draft_order_complete(self, info: Any, id: str) -> dict:
         """``draftOrderComplete``: validate like Saleor, allocate stock, place the order unpaid."""

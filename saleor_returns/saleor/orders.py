@@ -615,18 +615,23 @@ def fetch_order(installation, order_id: str, *, use_cache: bool = True) -> Order
     """
     if not is_order_id(order_id):
         return None
+    key = _order_key(installation, order_id)
     if use_cache:
-        cached = _cached(_order_key(installation, order_id))
+        if cache.get(key) == MISSING:
+            return None
+        cached = _cached(key)
         if cached is not None:
             return cached
     try:
         data = SaleorClient.for_installation(installation).query("OrderForReturns", {"id": order_id})
     except SaleorGraphQLError as error:
         if _is_unknown_order(error):
+            _store_missing(key)
             return None
         raise
     order = data.get("order")
     if order is None:
+        _store_missing(key)
         return None
     snapshot = parse_order(order)
     _store(installation, snapshot)
@@ -685,12 +690,22 @@ def _number_key(installation, number: str) -> str:
 
 def _cached(key: str) -> OrderSnapshot | None:
     data = cache.get(key)
-    if data is None:
+    if data is None or data == MISSING:
         return None
     try:
         return OrderSnapshot.from_json(data)
     except OrderDataError:
         return None  # written by another version of the app: fetch again
+
+
+# Cached for an order Saleor does not have, as long as a found one: guessing ids costs no Saleor call.
+MISSING = "missing"
+
+
+def _store_missing(key: str) -> None:
+    ttl = _ttl()
+    if ttl > 0:
+        cache.set(key, MISSING, ttl)
 
 
 def _store(installation, snapshot: OrderSnapshot) -> None:

@@ -283,8 +283,9 @@ def dearer_exchange_waiting(as_alice, as_staff, fake_saleor, order, django_captu
 def fully_paid_webhook(client, fake_saleor, placed, django_capture_on_commit_callbacks, issued_at):
     from tests.conftest import post_raw
 
-    body = fake_saleor.webhook_body({"__typename": "OrderFullyPaid", "issuedAt": issued_at,
-                                     "version": "3.23.28", "order": {"id": placed["id"], "number": placed["number"]}})
+    body = fake_saleor.webhook_body({"__typename": "OrderFullyPaid", "issuedAt": issued_at, "version": "3.23.28",
+                                     "recipient": {"id": fake_saleor.apps[0]["id"]},
+                                     "order": {"id": placed["id"], "number": placed["number"]}})
     headers = fake_saleor.webhook_headers("order_fully_paid", body)
     with django_capture_on_commit_callbacks(execute=True):
         return post_raw(client, "/webhooks/saleor/order-fully-paid/", headers, body), (headers, body)

@@ -396,7 +396,8 @@ def test_a_pending_refund_is_confirmed_by_order_refunded_delivered_twice_and_lat
     # when: the payment app settles, and Saleor's ORDER_REFUNDED arrives twice (a retry)
     fake_saleor.settle_refund(grant["id"], success=True)
     body = fake_saleor.webhook_body({"__typename": "OrderRefunded", "issuedAt": "2026-11-22T05:00:00+00:00",
-                                     "version": "3.23.28", "order": {"id": order["id"], "number": order["number"]}})
+                                     "version": "3.23.28", "recipient": {"id": fake_saleor.apps[0]["id"]},
+                                     "order": {"id": order["id"], "number": order["number"]}})
     headers = fake_saleor.webhook_headers("order_refunded", body)
     with django_capture_on_commit_callbacks(execute=True):
         first = post_raw(client, "/webhooks/saleor/order-refunded/", headers, body)

@@ -1,5 +1,6 @@
 """Order snapshots: parsed from Saleor's exact money, fetched once per order and cached briefly."""
 
+import base64
 import copy
 import json
 from datetime import datetime, timedelta, timezone
@@ -630,3 +631,20 @@ def test_fetch_by_unknown_number_is_none(installation, saleor, order_a, _case, n
     # then
     assert snapshot is None
     assert len(order_requests(saleor, "OrderByNumber")) == expected_calls
+
+
+@pytest.mark.django_db
+def test_an_order_saleor_does_not_have_is_remembered_like_one_it_has(installation, saleor, order_a):
+    # given: an id of the right shape that Saleor does not know
+    unknown = base64.b64encode(b"Order:00000000-0000-0000-0000-000000000000").decode()
+
+    # when: asked for twice
+    first = fetch_order(installation, unknown)
+    second = fetch_order(installation, unknown)
+
+    # then: one call to Saleor, not one per guess
+    assert (first, second) == (None, None)
+    assert len(order_requests(saleor)) == 1
+    # and asking without the cache asks Saleor again
+    assert fetch_order(installation, unknown, use_cache=False) is None
+    assert len(order_requests(saleor)) == 2

@@ -17,11 +17,17 @@ from saleor_returns.webhooks.saleor import EVENTS
 logger = logging.getLogger(__name__)
 
 
+def event_type_name(event: str) -> str:
+    """The payload's __typename for an event: order_fully_paid -> OrderFullyPaid."""
+    return "".join(part.capitalize() for part in event.split("_"))
+
+
 @csrf_exempt
 @require_POST
 def saleor_webhook(request, event_slug: str):
     """Checks, in order: known event, known active shop, matching Saleor-Event,
-    signature over the raw body; only then is the body parsed and stored."""
+    signature over the raw body; only then is the body parsed, its event type and
+    recipient (this installation's app) checked, and stored."""
     event = event_slug.replace("-", "_")
     if event not in EVENTS:
         return error_response(404, "UNKNOWN_EVENT", "This webhook is not handled by the app.")
@@ -47,5 +53,13 @@ def saleor_webhook(request, event_slug: str):
         return error_response(400, "INVALID_BODY", "The webhook body is not JSON.")
     if not isinstance(payload, dict):
         return error_response(400, "INVALID_BODY", "The webhook body must be a JSON object.")
+    # Saleor signs every app's deliveries with the same key (shared/specs/saleor.md §k): the
+    # signature says Saleor sent the body, the recipient that it was sent to this app.
+    if payload.get("__typename") != event_type_name(event):
+        return error_response(400, "UNEXPECTED_EVENT", "The payload is not of the event this webhook receives.")
+    recipient = payload.get("recipient")
+    if not isinstance(recipient, dict) or recipient.get("id") != installation.app_id:
+        logger.warning("Webhook refused: meant for another app", extra={"saleor_api_url": api_url, "event": event})
+        return error_response(401, "OTHER_RECIPIENT", "The webhook was not sent to this app.")
     _, created = actions.record_saleor_webhook(installation=installation, event=event, body=body, payload=payload)
     return JsonResponse({"status": "accepted" if created else "duplicate"})

@@ -47,20 +47,17 @@ def test_a_deactivated_installation_is_no_longer_served(client, captured_install
 
 
 def test_a_repeated_delivery_is_stored_and_applied_once(client, captured_installation, django_capture_on_commit_callbacks):
-    # given: the app id does not match, so the installation stays active and can answer twice
-    captured_installation.app_id = "QXBwOjk5"
-    captured_installation.save()
+    # given
     headers, body = captured_webhook("app_deleted")
 
-    # when
+    # when: delivered twice (the second time the installation is already gone)
     with django_capture_on_commit_callbacks(execute=True) as first:
         post_raw(client, URL, headers, body)
     with django_capture_on_commit_callbacks(execute=True) as second:
         response = post_raw(client, URL, headers, body)
 
     # then
-    assert response.status_code == 200
-    assert response.json() == {"status": "duplicate"}
+    assert response.status_code == 401
     assert (len(first), len(second)) == (1, 0)
     assert SaleorWebhookDelivery.objects.count() == 1
 
@@ -77,11 +74,12 @@ def test_app_deleted_for_an_earlier_install_keeps_the_reinstalled_app(
     with django_capture_on_commit_callbacks(execute=True):
         response = post_raw(client, URL, headers, body)
 
-    # then
-    assert response.status_code == 200
+    # then: it was sent to the earlier app, not to this one
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "OTHER_RECIPIENT"
     captured_installation.refresh_from_db()
     assert captured_installation.is_active is True
-    assert SaleorWebhookDelivery.objects.get().status == SaleorWebhookDelivery.Status.IGNORED
+    assert SaleorWebhookDelivery.objects.count() == 0
 
 
 def forge(body: bytes) -> bytes:

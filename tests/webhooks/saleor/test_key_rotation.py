@@ -15,6 +15,7 @@ def app_deleted(fake_saleor, app_id):
         "__typename": "AppDeleted",
         "issuedAt": datetime.now(tz=timezone.utc).isoformat(),
         "version": "3.23.28",
+        "recipient": {"id": app_id},
         "app": {"id": app_id, "identifier": "saleor.returns", "name": "Returns"},
     }
     body = fake_saleor.webhook_body(payload)

@@ -1,0 +1,72 @@
+"""One GraphQL request asks for bounded work: its depth and its top-level fields (aliases too) are capped."""
+
+import pytest
+
+from saleor_returns.api.limits import MAX_DEPTH, MAX_ROOT_FIELDS
+from saleor_returns.models import ReturnRequest
+
+
+def nested(depth: int) -> str:
+    """A query whose leaf field sits `depth` levels below the top: returnReasons { children { … code } }."""
+    inner = "code"
+    for _ in range(depth - 1):
+        inner = f"children {{ {inner} }}"
+    return f"{{ returnReasons {{ {inner} }} }}"
+
+
+def test_a_query_deeper_than_the_limit_is_refused_before_it_runs(as_staff, fake_saleor):
+    # given
+    requests_before = len(fake_saleor.requests)
+
+    # when
+    response = as_staff.post(nested(MAX_DEPTH + 1))
+
+    # then: refused as an invalid document (HTTP 400, like every GraphQL validation error)
+    assert response.status_code == 400
+    result = response.json()
+    assert [e["message"] for e in result["errors"]] == [f"'anonymous' exceeds maximum operation depth of {MAX_DEPTH}."]
+    assert result.get("data") is None
+    assert len(fake_saleor.requests) == requests_before
+
+
+def test_a_query_within_the_depth_limit_runs(as_staff):
+    result = as_staff(nested(MAX_DEPTH))
+    assert "errors" not in result, result
+
+
+@pytest.mark.parametrize(
+    ("_case", "query"),
+    [
+        ("aliases", "{ " + " ".join(f"a{i}: appVersion" for i in range(MAX_ROOT_FIELDS + 1)) + " }"),
+        ("aliases in a fragment", "query { ...F } fragment F on Query { "
+         + " ".join(f"a{i}: appVersion" for i in range(MAX_ROOT_FIELDS + 1)) + " }"),
+    ],
+)
+def test_too_many_top_level_fields_are_refused(as_anonymous, _case, query):
+    response = as_anonymous.post(query)
+
+    assert response.status_code == 400
+    assert [e["message"] for e in response.json()["errors"]] == [
+        f"An operation may ask for at most {MAX_ROOT_FIELDS} top-level fields, aliases included."
+    ]
+
+
+def test_many_eligibility_aliases_never_reach_saleor(as_alice, fake_saleor, alices_order):
+    # given: the amplification of one request into hundreds of Saleor calls
+    query = "query($o: ID!) { " + " ".join(
+        f"e{i}: returnEligibility(orderId: $o) {{ orderId }}" for i in range(200)) + " }"
+    requests_before = len(fake_saleor.requests)
+
+    # when
+    response = as_alice.post(query, {"o": alices_order["id"]})
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"].startswith("An operation may ask for at most")
+    assert len(fake_saleor.requests) == requests_before
+    assert not ReturnRequest.objects.exists()
+
+
+def test_the_desks_requests_fit_the_limits(as_staff):
+    result = as_staff("{ appVersion viewer { kind } returnStatusCounts { status count } returnAttentionCount }")
+    assert "errors" not in result, result

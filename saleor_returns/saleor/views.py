@@ -1,8 +1,8 @@
 """The app protocol endpoints Saleor calls: manifest and install (register)."""
 
-import fnmatch
 import json
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -27,7 +27,29 @@ def is_allowed_saleor(api_url: str) -> bool:
     allowlist = settings.SALEOR_API_URL_ALLOWLIST
     if not allowlist:
         return True
-    return any(fnmatch.fnmatchcase(api_url, normalize_api_url(pattern)) for pattern in allowlist)
+    return any(allowlist_matches(pattern, api_url) for pattern in allowlist)
+
+
+def allowlist_matches(pattern: str, api_url: str) -> bool:
+    """One allow-list entry against a (normalized) API URL, both parsed, never as text.
+
+    The scheme, port and path must be equal; in the host a `*` stands for exactly one
+    whole label (`https://*.saleor.cloud/graphql/`), so it can never reach across a
+    dot, a port or a slash the way a shell pattern's `*` does. `*` alone allows all.
+    """
+    if pattern.strip() == "*":
+        return True
+    try:
+        wanted, actual = urlsplit(normalize_api_url(pattern)), urlsplit(normalize_api_url(api_url))
+        wanted_port, actual_port = wanted.port, actual.port
+    except (InvalidSaleorApiUrl, ValueError):
+        return False
+    if (wanted.scheme, wanted_port, wanted.path) != (actual.scheme, actual_port, actual.path):
+        return False
+    wanted_labels, actual_labels = wanted.hostname.split("."), actual.hostname.split(".")
+    return len(wanted_labels) == len(actual_labels) and all(
+        want in ("*", have) and have for want, have in zip(wanted_labels, actual_labels)
+    )
 
 
 @csrf_exempt

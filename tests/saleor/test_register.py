@@ -183,6 +183,18 @@ def test_saleor_unreachable_answers_502_and_stores_nothing(client, fake_saleor, 
         (["https://shop.example.com/graphql/"], "https://evil.example.com/graphql/", False),
         (["https://*.saleor.cloud/graphql/"], "https://my-shop.saleor.cloud/graphql/", True),
         (["https://*.saleor.cloud/graphql/"], "https://my-shop.saleor.cloud.evil.com/graphql/", False),
+        # a `*` is one whole host label: it never reaches across a port, a slash or a dot
+        (["https://*.saleor.cloud/graphql/"], "http://127.0.0.1:8000/x.saleor.cloud/graphql/", False),
+        (["https://*.saleor.cloud/graphql/"], "https://127.0.0.1:8000/x.saleor.cloud/graphql/", False),
+        (["https://*.saleor.cloud/graphql/"], "https://a.b.saleor.cloud/graphql/", False),
+        (["https://*.saleor.cloud/graphql/"], "https://shop.saleor.cloud:8443/graphql/", False),
+        (["https://*.saleor.cloud/graphql/"], "https://shop.saleor.cloud/graphql/other/", False),
+        (["https://*.saleor.cloud/graphql/"], "http://shop.saleor.cloud/graphql/", False),
+        (["https://*.saleor.cloud/graphql/"], "https://SHOP.Saleor.Cloud/graphql/", True),
+        (["https://shop.example.com:8443/graphql/"], "https://shop.example.com:8443/graphql/", True),
+        (["https://shop.example.com/graphql/"], "https://shop.example.com:8443/graphql/", False),
+        (["*"], "https://any.example.com/graphql/", True),
+        (["not a url"], "https://any.example.com/graphql/", False),
     ],
 )
 def test_allow_list(settings, allowlist, api_url, allowed):

@@ -57,8 +57,8 @@ DEMO_SHOP_API_URL = os.environ.get("DEMO_SHOP_API_URL", "")
 APP_PUBLIC_URL = os.environ.get("APP_PUBLIC_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost," + (urlsplit(APP_PUBLIC_URL).hostname or ""))
 
-# Saleor API URLs allowed to install the app: exact URLs or fnmatch patterns
-# (https://*.saleor.cloud/graphql/). Empty: any.
+# Saleor API URLs allowed to install the app: exact URLs, or with `*` for one whole
+# host label (https://*.saleor.cloud/graphql/); scheme, port and path must match. Empty: any.
 SALEOR_API_URL_ALLOWLIST = env_list("SALEOR_API_URL_ALLOWLIST")
 SALEOR_HTTP_TIMEOUT = float(os.environ.get("SALEOR_HTTP_TIMEOUT", "10"))
 SALEOR_HTTP_CONNECT_TIMEOUT = float(os.environ.get("SALEOR_HTTP_CONNECT_TIMEOUT", "3"))

@@ -6,6 +6,8 @@ import graphene
 from graphql import GraphQLError
 
 MAX_PAGE_SIZE = 100
+# Past any real list; a larger offset would overflow PostgreSQL's bigint OFFSET.
+MAX_OFFSET = 10**9
 
 
 class InvalidCursor(ValueError):
@@ -22,7 +24,7 @@ def decode_cursor(cursor: str) -> int:
         offset = int(value)
     except (ValueError, UnicodeDecodeError):
         raise InvalidCursor("The cursor is not valid.") from None
-    if kind != "offset" or offset < 0:
+    if kind != "offset" or not 0 <= offset <= MAX_OFFSET:
         raise InvalidCursor("The cursor is not valid.")
     return offset
 
@@ -35,7 +37,7 @@ def paginate(connection_type, queryset, *, first: int | None, after: str | None)
     try:
         start = decode_cursor(after) + 1 if after else 0
     except InvalidCursor as error:
-        raise GraphQLError(str(error)) from None
+        raise GraphQLError(str(error), extensions={"code": "INVALID_CURSOR", "field": "after"}) from None
     total = queryset.count()
     rows = list(queryset[start : start + first])
     edges = [connection_type.Edge(node=row, cursor=encode_cursor(start + index)) for index, row in enumerate(rows)]

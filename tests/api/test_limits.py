@@ -70,3 +70,20 @@ def test_many_eligibility_aliases_never_reach_saleor(as_alice, fake_saleor, alic
 def test_the_desks_requests_fit_the_limits(as_staff):
     result = as_staff("{ appVersion viewer { kind } returnStatusCounts { status count } returnAttentionCount }")
     assert "errors" not in result, result
+
+
+@pytest.mark.parametrize(
+    ("_case", "cursor"),
+    [
+        ("not base64", "!!!"),
+        ("another kind", "cGFnZToz"),  # page:3
+        ("negative", "b2Zmc2V0Oi0x"),  # offset:-1
+        ("past what PostgreSQL can skip", "b2Zmc2V0Ojk5OTk5OTk5OTk5OTk5OTk5OTk5"),  # offset:99999999999999999999
+    ],
+)
+def test_a_bad_cursor_is_a_clear_error_without_database_text(as_staff, _case, cursor):
+    result = as_staff("query($after: String) { returnRequests(after: $after) { totalCount } }", {"after": cursor})
+
+    assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
+        ("The cursor is not valid.", "INVALID_CURSOR")
+    ]

@@ -24,6 +24,10 @@ STOP_TIMEOUT_SECONDS = 15
 READY_TIMEOUT_SECONDS = 60
 
 
+# gunicorn's access log without query strings or referrers, which may carry tokens
+# (webhook keys, lookup tokens): method, path, status, size and time only.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
 def _log(message: str) -> None:
     print(f"[saleor-returns] {message}", flush=True)
 
@@ -133,6 +137,8 @@ def run() -> int:
                     "8",
                     "--access-logfile",
                     "-",
+                    "--access-logformat",
+                    ACCESS_LOG_FORMAT,
                 ],
                 **detach,
             )

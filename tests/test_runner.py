@@ -109,7 +109,7 @@ def test_make_run_serves_the_manifest_and_the_demo_shop_and_stops_on_ctrl_c(tmp_
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/manifest", timeout=10) as response:
             manifest = json.load(response)
         assert manifest["tokenTargetUrl"] == f"http://127.0.0.1:{port}/api/register"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?token=not-for-the-log", timeout=10) as response:
             assert json.load(response) == {"status": "ok", "database": "ok", "broker": "ok"}
         assert len(descendants_and_servers(runner.pid, str(data_dir))) >= 4
 
@@ -131,6 +131,10 @@ def test_make_run_serves_the_manifest_and_the_demo_shop_and_stops_on_ctrl_c(tmp_
             runner.kill()
         remaining_output = runner.stdout.read()
         output.append(remaining_output)
+
+    # then: the access log names the request, not its query string
+    assert any('"GET /healthz HTTP/1.1" 200' in line for line in output), "".join(output)
+    assert "not-for-the-log" not in "".join(output)
 
     # then: nothing is left running
     assert runner.returncode == 0, "".join(output)

@@ -11,7 +11,6 @@ Dashboard joins iframe URLs with url-join, which drops the trailing slash
 the only way the page learns the Dashboard's origin (shared/specs/saleor.md §j).
 """
 
-import json
 import mimetypes
 from pathlib import Path
 

@@ -57,7 +57,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import unquote, urlencode
 
 from saleor_returns.fakes.dashboard_urls import (
     INSTALLED_EXTENSIONS_PATH,

@@ -315,3 +315,53 @@ def test_the_viewer_says_what_each_kind_of_operation_needs_and_what_is_missing(c
 @pytest.mark.parametrize("who", ["anonymous", "alice", "guest"])
 def test_only_staff_are_told_about_staff_operations(callers, who):
     assert callers[who](VIEWER_ACTIONS)["data"]["viewer"]["actions"] == []
+
+
+def upload_evidence(caller: Caller):
+    """returnEvidenceUpload, a GraphQL multipart request with one small PNG."""
+    import json
+    import struct
+    import zlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    image = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+             + chunk(b"IDAT", zlib.compress(b"\x00" + b"\x10\x20\x30" * 2) * 1) + chunk(b"IEND", b""))
+    query = "mutation($file: Upload!) { returnEvidenceUpload(file: $file) { evidence { id } errors { code } } }"
+    headers = {"Saleor-Api-Url": caller.api_url}
+    if caller.token:
+        headers["Authorization"] = f"Bearer {caller.token}"
+    response = caller.client.post(
+        "/graphql/",
+        {"operations": json.dumps({"query": query, "variables": {"file": None}}),
+         "map": json.dumps({"0": ["variables.file"]}), "0": SimpleUploadedFile("photo.png", image, "image/png")},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.mark.parametrize("who", REQUESTORS)
+def test_evidence_upload_matrix(callers, who):
+    # given: customers and guests upload photos for a request they are about to make; staff need MANAGE_ORDERS
+    from saleor_returns.models import Evidence
+
+    if who == "anonymous":
+        expected_outcome = (DENIED, [])
+    elif who in ("alice", "bob", "guest"):
+        expected_outcome = (ALLOWED, [])
+    else:
+        held = API_KEY_PERMISSIONS if who == "api_key" else ALL_STAFF_PERMISSIONS if who == "other_shop_staff" else STAFF[who]
+        missing = sorted({ORDERS} - set(held))
+        expected_outcome = (DENIED, missing) if missing else (ALLOWED, [])
+    before = Evidence.objects.count()
+
+    # when
+    result = upload_evidence(callers[who])
+
+    # then
+    assert outcome(result, "returnEvidenceUpload") == expected_outcome
+    assert Evidence.objects.count() == before + (1 if expected_outcome[0] == ALLOWED else 0)

@@ -21,7 +21,6 @@ from urllib.parse import quote
 
 EXTENSIONS_APP_SECTION = "/extensions/app"
 INSTALLED_EXTENSIONS_PATH = "/extensions/installed"
-LEGACY_APPS_SECTION = "/apps/"
 
 
 def url_join(*parts: str) -> str:
@@ -149,7 +148,3 @@ def widget_iframe_url(
         params=[*params, ("theme", theme)],
     )
 
-
-def legacy_app_path(app_id: str) -> str:
-    """``LegacyAppPaths.resolveAppPath``: ``/apps/<id>/app``, forwarded to the Extensions list."""
-    return url_join(LEGACY_APPS_SECTION, app_id, "app")

@@ -329,7 +329,7 @@ def upload_evidence(caller: Caller):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     image = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-             + chunk(b"IDAT", zlib.compress(b"\x00" + b"\x10\x20\x30" * 2) * 1) + chunk(b"IEND", b""))
+             + chunk(b"IDAT", zlib.compress(b"\x00" + b"\x10\x20\x30" * 2)) + chunk(b"IEND", b""))
     query = "mutation($file: Upload!) { returnEvidenceUpload(file: $file) { evidence { id } errors { code } } }"
     headers = {"Saleor-Api-Url": caller.api_url}
     if caller.token:

@@ -24,7 +24,6 @@ from saleor_returns.money import Money, quantize
 from saleor_returns.refunds import LineForRefund, RefundPreview, keep_item_allowed, preview_refund
 from saleor_returns.models import (
     CLAIM_KINDS,
-    ApiKey,
     CarrierAccount,
     CarrierClaim,
     Condition,
@@ -744,30 +743,6 @@ def add_note(*, return_request: ReturnRequest, actor: Actor, note: str, is_visib
             return_request=return_request, actor=actor, note=note, is_visible_to_customer=is_visible_to_customer
         )
     return return_request
-
-
-# --------------------------------------------------------------------------- API keys
-
-
-def create_api_key(*, installation, name: str) -> tuple[ApiKey, str]:
-    """A new key for integrators; the plain key is returned once and only its hash is kept."""
-    name = (name or "").strip()
-    if not name:
-        raise invalid("name", "Name the key after what uses it.", ReturnErrorCode.REQUIRED)
-    prefix = secrets.token_hex(4)
-    key = f"rk_{prefix}_{secrets.token_urlsafe(32)}"
-    api_key = ApiKey.objects.create(
-        installation=installation, name=name[:100], prefix=prefix, key_hash=hashlib.sha256(key.encode()).hexdigest()
-    )
-    logger.info("API key created", extra={"installation_id": str(installation.pk), "key_prefix": prefix})
-    return api_key, key
-
-
-def revoke_api_key(*, api_key: ApiKey) -> ApiKey:
-    if api_key.revoked_at is None:
-        api_key.revoked_at = timezone.now()
-        api_key.save(update_fields=["revoked_at"])
-    return api_key
 
 
 # --------------------------------------------------------------------------- shipping

@@ -10,7 +10,8 @@ class RequestorKind(str, Enum):
     # Order number + e-mail, proven by a short-lived lookup token: one order only.
     GUEST = "guest"
     STAFF = "staff"
-    # An integrator (ERP/WMS) with an installation's API key: staff rights.
+    # An integrator (ERP/WMS) or a storefront server with an installation's API
+    # key: the key's scopes, never more than its creator held.
     APP = "app"
 
 
@@ -25,6 +26,10 @@ class Requestor:
     permissions: frozenset[str] = field(default_factory=frozenset)
     # For guests: the one order their lookup token names.
     order_id: str | None = None
+    # For API keys: which key (rate budgets, minting); for staff: the Dashboard
+    # token, confirmed with Saleor before money moves or settings change.
+    api_key_id: str | None = None
+    token: str | None = field(default=None, repr=False)
 
     @property
     def is_staff(self) -> bool:

@@ -226,6 +226,31 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Rate-limit counters must be shared by every process and machine: Redis when
+# there is one, else PostgreSQL through an atomic counter table.
+CACHES["limits"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    if os.environ.get("REDIS_URL")
+    else {"BACKEND": "saleor_returns.counters.CounterCache"}
+)
+RATELIMIT_USE_CACHE = "limits"
+
+# Guest order lookups (returnLookupTokenCreate): failed attempts allowed per
+# client address and per order number, in django-ratelimit's "count/period" form
+# ("10/10m"). A storefront server calling with a GUEST_LOOKUP API key has its own
+# budget and passes each guest's address, limited per address as guests are.
+LOOKUP_FAILURES_PER_ADDRESS = os.environ.get("LOOKUP_FAILURES_PER_ADDRESS", "10/10m")
+LOOKUP_FAILURES_PER_ORDER = os.environ.get("LOOKUP_FAILURES_PER_ORDER", "20/h")
+LOOKUP_FAILURES_PER_KEY = os.environ.get("LOOKUP_FAILURES_PER_KEY", "1000/h")
+# Addresses (or networks, CIDR) of reverse proxies whose X-Forwarded-For is believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# How long a Saleor confirmation of a staff token is reused for operations that
+# move money or change settings (tokenVerify; revoked tokens are refused after it).
+STAFF_TOKEN_CONFIRMATION_SECONDS = min(int(os.environ.get("STAFF_TOKEN_CONFIRMATION_SECONDS", "30")), 30)
+# How often API keys' creators are checked in Saleor (besides STAFF_* webhooks).
+API_KEY_CREATOR_CHECK_SECONDS = int(os.environ.get("API_KEY_CREATOR_CHECK_SECONDS", "900"))
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -239,4 +264,9 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-replacement-payments": {"task": "saleor_returns.reconcile_replacement_payments", "schedule": 900.0},
     # Installations made by an older version get the subscriptions the manifest asks for now.
     "sync-saleor-webhooks": {"task": "saleor_returns.sync_all_saleor_webhooks", "schedule": 600.0},
+    # API keys die with their creator's permissions (STAFF_* webhooks do it at once).
+    "check-api-key-creators": {
+        "task": "saleor_returns.check_api_key_creators", "schedule": float(API_KEY_CREATOR_CHECK_SECONDS)
+    },
+    "delete-expired-counters": {"task": "saleor_returns.delete_expired_counters", "schedule": 3600.0},
 }

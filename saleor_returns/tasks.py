@@ -11,12 +11,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 from celery import shared_task
+from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
 from saleor_returns import actions, policies
 from saleor_returns.carriers.base import Address, CarrierRejected, CarrierUnavailable, Label, NotSupported, Parcel
 from saleor_returns.carriers.registry import get_carrier
+from saleor_returns.counters import CounterCache
 from saleor_returns.models import (
     CarrierWebhookEvent,
     Installation,
@@ -28,7 +30,7 @@ from saleor_returns.models import (
     ReturnShipment,
     SaleorWebhookDelivery,
 )
-from saleor_returns.saleor import auth
+from saleor_returns.saleor import auth, staff
 from saleor_returns.money import Money, money_from_saleor, quantize
 from saleor_returns.saleor.client import SaleorClient, SaleorError, SaleorMutationError, SaleorUnavailable
 from saleor_returns.states import ReturnStatus
@@ -98,6 +100,34 @@ def sync_all_saleor_webhooks_task() -> None:
     """Beat: every active shop's webhooks checked against the manifest."""
     for installation_id in Installation.objects.filter(is_active=True).values_list("pk", flat=True):
         sync_saleor_webhooks_task.delay(str(installation_id))
+
+
+@shared_task(name="saleor_returns.check_api_key_creators_of", **RETRY_OPTIONS)
+def check_api_key_creators_of_task(installation_id: str) -> None:
+    """Revoke the shop's API keys whose creator left, was deactivated or lost a permission the key holds."""
+    installation = Installation.objects.filter(pk=installation_id, is_active=True).first()
+    if installation is not None:
+        staff.check_key_creators(installation)
+
+
+@shared_task(name="saleor_returns.check_api_key_creators")
+def check_api_key_creators_task() -> None:
+    """Beat: every shop with live API keys has their creators checked in Saleor."""
+    shops = (
+        Installation.objects.filter(is_active=True, api_keys__revoked_at__isnull=True)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for installation_id in shops:
+        check_api_key_creators_of_task.delay(str(installation_id))
+
+
+@shared_task(name="saleor_returns.delete_expired_counters")
+def delete_expired_counters_task() -> None:
+    """Beat: rate-limit counters past their window, when they live in PostgreSQL."""
+    limits = caches["limits"]
+    if isinstance(limits, CounterCache):
+        limits.delete_expired()
 
 
 @shared_task(name="saleor_returns.apply_saleor_webhook", **RETRY_OPTIONS)

@@ -103,7 +103,7 @@ def fake_app(fake_saleor):
     return fake_saleor.add_app(
         identifier="saleor.returns",
         name="Returns",
-        permissions=["MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS"],
+        permissions=["MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS", "MANAGE_STAFF"],
     )
 
 

@@ -8,20 +8,16 @@ Saleor's own JWTs, verified offline against that shop's JWKS:
   `app` claim; its `user_permissions` are the staff user's permissions.
 The app's own tokens are told apart by their prefix:
 - `rlt_…`: a guest's order lookup token (order number + e-mail proven);
-- `rk_…`: an installation's API key for integrators, with staff rights.
+- `rk_…`: an installation's API key, with the scopes it was created with.
 """
-
-API_KEY_PREFIX = "rk_"
-API_KEY_PERMISSIONS = frozenset({"MANAGE_ORDERS"})
-
-import hashlib
 
 from django.http import HttpRequest
 from django.utils import timezone
 
+from saleor_returns import api_keys
 from saleor_returns.lookup_tokens import PREFIX as LOOKUP_TOKEN_PREFIX
 from saleor_returns.lookup_tokens import InvalidLookupToken, read_lookup_token
-from saleor_returns.models import ApiKey, Installation
+from saleor_returns.models import Installation
 from saleor_returns.requestors import ANONYMOUS, Requestor, RequestorKind
 from saleor_returns.saleor import auth
 from saleor_returns.saleor.urls import InvalidSaleorApiUrl, normalize_api_url
@@ -58,7 +54,7 @@ def authenticate(request: HttpRequest) -> Requestor:
         return Requestor(kind=RequestorKind.ANONYMOUS, installation=installation)
     if token.startswith(LOOKUP_TOKEN_PREFIX):
         return requestor_from_lookup_token(installation, token)
-    if token.startswith(API_KEY_PREFIX):
+    if token.startswith(api_keys.PREFIX):
         return requestor_from_api_key(installation, token)
     return requestor_from_token(installation, token)
 
@@ -73,17 +69,16 @@ def requestor_from_lookup_token(installation: Installation, token: str) -> Reque
     )
 
 
-def hash_api_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def requestor_from_api_key(installation: Installation, key: str) -> Requestor:
-    api_key = ApiKey.objects.filter(installation=installation, key_hash=hash_api_key(key), revoked_at__isnull=True).first()
+    api_key = api_keys.key_for_request(installation, key)
     if api_key is None:
-        raise AuthenticationFailed("The API key is not valid for this shop.")
-    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+        raise AuthenticationFailed("The API key is not valid for this shop (revoked, expired or unknown).")
     return Requestor(
-        kind=RequestorKind.APP, installation=installation, user_id=f"ApiKey:{api_key.prefix}", permissions=API_KEY_PERMISSIONS
+        kind=RequestorKind.APP,
+        installation=installation,
+        user_id=f"ApiKey:{api_key.prefix}",
+        permissions=frozenset(api_key.scopes),
+        api_key_id=str(api_key.pk),
     )
 
 
@@ -112,5 +107,6 @@ def requestor_from_token(installation: Installation, token: str) -> Requestor:
             user_id=user_id,
             email=email,
             permissions=frozenset(str(permission) for permission in permissions),
+            token=token,
         )
     raise AuthenticationFailed("This kind of token cannot be used here; send an access token.")

@@ -3,7 +3,7 @@
 import graphene
 
 from saleor_returns.error_codes import ReturnErrorCode
-from saleor_returns.models import Condition, Disposition, Resolution, ReturnEvent, ReturnKind
+from saleor_returns.models import ApiKey, Condition, Disposition, Resolution, ReturnEvent, ReturnKind
 from saleor_returns.refunds import COMPONENTS, EXCHANGE_PRICE_DIFFERENCE
 from saleor_returns.states import ReturnStatus
 
@@ -46,3 +46,15 @@ class PolicyPresetEnum(graphene.Enum):
     NONE = ""
     CN_7_DAY = "cn_7_day"
     EU_14_DAY = "eu_14_day"
+ApiKeyScopeEnum = graphene.Enum(
+    "ApiKeyScope",
+    [(value, value) for value in ApiKey.Scope.values],
+    description=(
+        "What an API key may do: the Saleor permissions the app's work needs (a creator grants only those they "
+        "hold), or GUEST_LOOKUP for a storefront's server looking orders up for its guests."
+    ),
+)
+ApiKeyRevokedReasonEnum = _enum(
+    "ApiKeyRevokedReason", ApiKey.RevokedReason.values, "Why an API key stopped working before its expiry."
+)
+ApiKeyStatusEnum = graphene.Enum("ApiKeyStatus", [("ACTIVE", "ACTIVE"), ("EXPIRED", "EXPIRED"), ("REVOKED", "REVOKED")])

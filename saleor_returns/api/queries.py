@@ -8,13 +8,22 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from saleor_returns import actions, policies
-from saleor_returns.access import MANAGE_ORDERS, NotFound, access_return_request, can_access_order, visible_return_requests
+from saleor_returns.access import (
+    INTEGRATION_PERMISSIONS,
+    MANAGE_ORDERS,
+    NotFound,
+    access_return_request,
+    can_access_order,
+    missing_permissions,
+    visible_return_requests,
+)
 from saleor_returns.api.enums import ResolutionEnum, ReturnKindEnum, ReturnRequestSortField, ReturnStatusEnum, SortDirection
 from saleor_returns.api.errors import PermissionDenied, errors_from_validation
 from saleor_returns.api.loading import return_requests_queryset
 from saleor_returns.api.mutations.base import enum_value
 from saleor_returns.api.pagination import paginate
 from saleor_returns.api.types import (
+    ApiKey,
     ResolutionPreview,
     resolution_preview_type,
     CarrierAccount,
@@ -25,6 +34,7 @@ from saleor_returns.api.types import (
     ReturnRequestConnection,
     line_eligibility,
 )
+from saleor_returns.models import ApiKey as ApiKeyModel
 from saleor_returns.models import CarrierAccount as CarrierAccountModel
 from saleor_returns.models import Refund as RefundModel
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
@@ -182,6 +192,10 @@ class Query(graphene.ObjectType):
     return_carrier_accounts = graphene.List(
         graphene.NonNull(CarrierAccount), required=True, description="Staff: the shop's shipping providers."
     )
+    return_api_keys = graphene.List(
+        graphene.NonNull(ApiKey), required=True, include_revoked=graphene.Boolean(default_value=False),
+        description="Staff with MANAGE_APPS: the shop's API keys, newest first (revoked and expired ones on request).",
+    )
     return_policy_versions = graphene.List(
         graphene.NonNull(ReturnPolicy), required=True, channel_slug=graphene.String(),
         description="Staff: every version of a channel's policy, newest first.",
@@ -277,6 +291,16 @@ class Query(graphene.ObjectType):
     def resolve_return_carrier_accounts(root, info):
         requestor = require_staff(info)
         return list(CarrierAccountModel.objects.filter(installation=requestor.installation, is_active=True))
+
+    def resolve_return_api_keys(root, info, include_revoked=False):
+        requestor = require_shop(info)
+        missing = missing_permissions(requestor, INTEGRATION_PERMISSIONS)
+        if missing:
+            raise PermissionDenied.missing(missing) if requestor.is_staff else PermissionDenied()
+        keys = ApiKeyModel.objects.filter(installation=requestor.installation).select_related("created_by_key")
+        if not include_revoked:
+            keys = keys.filter(revoked_at__isnull=True).exclude(expires_at__lte=timezone.now())
+        return list(keys.order_by("-created_at"))
 
     def resolve_return_policy_versions(root, info, channel_slug=None):
         requestor = require_staff(info)

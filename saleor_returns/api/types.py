@@ -6,10 +6,13 @@ import graphene
 from django.conf import settings
 from graphene import relay
 
-from saleor_returns import policies
+from saleor_returns import api_keys, policies
 from saleor_returns.access import MANAGE_ORDERS
 from saleor_returns.evidence_urls import evidence_url
 from saleor_returns.api.enums import (
+    ApiKeyRevokedReasonEnum,
+    ApiKeyScopeEnum,
+    ApiKeyStatusEnum,
     ConditionEnum,
     DispositionEnum,
     RefundComponentEnum,
@@ -352,12 +355,33 @@ class ApiKey(graphene.ObjectType):
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
     prefix = graphene.String(required=True, description="The start of the key, to tell keys apart.")
+    scopes = graphene.List(graphene.NonNull(ApiKeyScopeEnum), required=True)
     created_at = graphene.DateTime(required=True)
-    last_used_at = graphene.DateTime()
+    created_by_email = graphene.String(description="The staff member the key answers to; it dies with their rights.")
+    created_by_key_prefix = graphene.String(description="For a key minted by another key: that key's prefix.")
+    expires_at = graphene.DateTime()
+    last_used_at = graphene.DateTime(description="Noted at most once a minute.")
     revoked_at = graphene.DateTime()
+    revoked_reason = graphene.Field(ApiKeyRevokedReasonEnum)
+    status = graphene.Field(ApiKeyStatusEnum, required=True)
 
     def resolve_id(api_key, info):
         return global_id("ApiKey", api_key.pk)
+
+    def resolve_scopes(api_key, info):
+        return list(api_key.scopes)
+
+    def resolve_created_by_email(api_key, info):
+        return api_key.created_by_email or None
+
+    def resolve_created_by_key_prefix(api_key, info):
+        return api_key.created_by_key.prefix if api_key.created_by_key_id else None
+
+    def resolve_revoked_reason(api_key, info):
+        return api_key.revoked_reason or None
+
+    def resolve_status(api_key, info):
+        return api_keys.status(api_key)
 
 
 class ReturnShipment(graphene.ObjectType):

@@ -2381,8 +2381,11 @@ class FakeSaleor:
         """Build (under the lock) one signed-to-be delivery per subscribed webhook."""
         event_type = event_type.upper()
         records = []
+        required = EVENT_PERMISSIONS.get(event_type)
         for app in list(self.apps if recipients is None else recipients):
             if not app.get("isActive"):
+                continue
+            if required and required not in _permission_codes(app.get("permissions")):
                 continue
             for hook in app["webhooks"]:
                 subscribed = {e["eventType"] for e in hook["asyncEvents"] + hook["syncEvents"]}
@@ -2533,6 +2536,7 @@ class FakeSaleor:
     def _register_builtin_resolvers(self) -> None:
         self.query("app")(self._resolve_app)
         self.query("me")(self._resolve_me)
+        self.query("user")(self._resolve_user)
         self.mutation("tokenVerify")(self._resolve_token_verify)
         self.mutation("appTokenVerify")(self._resolve_app_token_verify)
         self.field("App", "accessToken")(self._resolve_app_access_token)
@@ -2558,6 +2562,53 @@ class FakeSaleor:
     @staticmethod
     def _resolve_me(info: Any) -> dict | None:
         return info.context.user
+
+    def _resolve_user(
+        self, info: Any, id: str | None = None, email: str | None = None,
+        externalReference: str | None = None,  # noqa: N803
+    ) -> dict | None:
+        """Saleor 3.23's `user`: PermissionsField(MANAGE_STAFF, MANAGE_USERS, MANAGE_ORDERS).
+
+        saleor/graphql/account/resolvers.py `resolve_user`: MANAGE_STAFF and
+        MANAGE_USERS together see every user, MANAGE_STAFF alone staff only,
+        MANAGE_USERS or MANAGE_ORDERS customers only; anyone else gets null.
+        """
+        context: RequestContext = info.context
+        context.require("MANAGE_STAFF", "MANAGE_USERS", "MANAGE_ORDERS")
+        if id:
+            _from_global_id_or_error(id, "User")
+        held = context.permissions
+        if {"MANAGE_STAFF", "MANAGE_USERS"} <= held:
+            visible = lambda user: True  # noqa: E731
+        elif "MANAGE_STAFF" in held:
+            visible = lambda user: bool(user.get("isStaff"))  # noqa: E731
+        else:
+            visible = lambda user: not user.get("isStaff")  # noqa: E731
+        with self.lock:
+            for user in self.users:
+                if id and user["id"] != id:
+                    continue
+                if email and user["email"].lower() != email.lower():
+                    continue
+                if externalReference and user.get("externalReference") != externalReference:
+                    continue
+                return user if visible(user) else None
+        return None
+
+    def delete_staff(self, user: dict) -> None:
+        """`staffDelete`: the account is gone (STAFF_DELETED carries its last state)."""
+        with self.lock:
+            self.users = [other for other in self.users if other is not user]
+        self.emit_event("STAFF_DELETED", {"user": user})
+
+    def update_staff(self, user: dict, *, permissions: Iterable[str] | None = None, is_active: bool | None = None):
+        """`staffUpdate` (or a group change): new permissions or activity, then STAFF_UPDATED."""
+        with self.lock:
+            if permissions is not None:
+                user["userPermissions"] = _permission_objects(permissions)
+            if is_active is not None:
+                user["isActive"] = is_active
+        self.emit_event("STAFF_UPDATED", {"user": user})
 
     def _resolve_token_verify(self, info: Any, token: str) -> dict:
         error = None
@@ -2590,6 +2641,11 @@ class FakeSaleor:
                 "errors": errors,
                 "accountErrors": errors,
             }
+        # saleor/graphql/account/mutations/authentication/utils.py `get_user`: a token's
+        # `permissions` claim (thirdparty tokens) becomes the returned user's
+        # effective permissions, so `user.userPermissions` shows the token's, not the account's.
+        if payload.get("permissions") is not None:
+            user = {**user, "userPermissions": _permission_objects(payload["permissions"])}
         return {
             "isValid": True,
             "payload": payload,
@@ -4532,6 +4588,24 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# The permission an app needs to receive an event (saleor/webhook/event_types.py
+# WebhookEventAsyncType.PERMISSIONS, 3.23.28; applied by saleor/webhook/utils.py
+# `get_webhooks_for_event`). App lifecycle events go to the app itself only.
+EVENT_PERMISSIONS = {
+    "ORDER_CREATED": "MANAGE_ORDERS",
+    "ORDER_UPDATED": "MANAGE_ORDERS",
+    "ORDER_FULLY_PAID": "MANAGE_ORDERS",
+    "ORDER_REFUNDED": "MANAGE_ORDERS",
+    "ORDER_FULLY_REFUNDED": "MANAGE_ORDERS",
+    "STAFF_CREATED": "MANAGE_STAFF",
+    "STAFF_UPDATED": "MANAGE_STAFF",
+    "STAFF_DELETED": "MANAGE_STAFF",
+    "PERMISSION_GROUP_CREATED": "MANAGE_STAFF",
+    "PERMISSION_GROUP_UPDATED": "MANAGE_STAFF",
+    "PERMISSION_GROUP_DELETED": "MANAGE_STAFF",
+}
 
 
 def _event_typename(event_type: str) -> str:

@@ -18,6 +18,9 @@ PERMISSIONS = [
     "HANDLE_PAYMENTS",  # request the refund of a granted refund
     "MANAGE_GIFT_CARD",  # store credit
     "MANAGE_PRODUCTS",  # restock returned goods, read variants for exchanges
+    # follow the staff member each API key answers to (STAFF_* webhooks, `user(id)`),
+    # so a key dies when its creator leaves or loses a permission it holds
+    "MANAGE_STAFF",
 ]
 
 

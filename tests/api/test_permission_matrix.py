@@ -1,6 +1,6 @@
 """Who may do what: every query and mutation for anonymous callers, two customers, a guest, staff
 with no permission, with MANAGE_ORDERS only, with each further permission, with all of them, staff
-of another shop, and an integrator's API key.
+of another shop, and API keys of each kind of scope (an integrator's, a full one, a storefront's).
 
 A staff member needs the Saleor permissions of the work the app does for them (DESIGN.md
 §Permissions); a refusal names what is missing and changes nothing.
@@ -9,7 +9,7 @@ A staff member needs the Saleor permissions of the work the app does for them (D
 import pytest
 from django.utils import timezone
 
-from saleor_returns import actions
+from saleor_returns import actions, api_keys
 from saleor_returns.fakes.saleor import FakeSaleor
 from saleor_returns.models import ApiKey, CarrierAccount, ReturnPolicy, ReturnReason, ReturnRequest
 from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, create_input, create_request, guest_caller
@@ -32,9 +32,19 @@ STAFF = {
     "orders_and_apps": (ORDERS, APPS),
     "staff": ALL_STAFF_PERMISSIONS,
 }
-# An integrator's API key works with MANAGE_ORDERS.
-API_KEY_PERMISSIONS = (ORDERS,)
-REQUESTORS = ["anonymous", "alice", "bob", "guest", *STAFF, "other_shop_staff", "api_key"]
+# API keys, by the scopes their creator (the shop owner) gave them.
+API_KEYS = {
+    "api_key": (ORDERS,),
+    "api_key_all": ALL_STAFF_PERMISSIONS,
+    "api_key_lookup": ("GUEST_LOOKUP",),
+}
+REQUESTORS = ["anonymous", "alice", "bob", "guest", *STAFF, "other_shop_staff", *API_KEYS]
+
+
+def held_by(who: str) -> tuple[str, ...]:
+    if who in API_KEYS:
+        return API_KEYS[who]
+    return ALL_STAFF_PERMISSIONS if who == "other_shop_staff" else STAFF[who]
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +57,7 @@ def other_saleor():
 
 @pytest.fixture
 def callers(client, shop, fake_saleor, fake_app, alice, bob, alices_order, other_saleor):
+    other_saleor.reset(data=True)
     other_app = other_saleor.add_app(identifier="saleor.returns", permissions=list(ALL_STAFF_PERMISSIONS))
     other_shop = InstallationFactory(
         saleor_api_url=other_saleor.api_url, app_id=other_app["id"], app_token=other_app["token"],
@@ -54,14 +65,21 @@ def callers(client, shop, fake_saleor, fake_app, alice, bob, alices_order, other
     )
     actions.seed_default_reasons(installation=other_shop)
     other_staff = other_saleor.add_staff("staff@other.example.com", list(ALL_STAFF_PERMISSIONS))
-    _, key = actions.create_api_key(installation=shop, name="ERP")
+    owner = fake_saleor.add_staff("owner@example.com", list(ALL_STAFF_PERMISSIONS))
+    keys = {
+        who: api_keys.create_api_key(
+            installation=shop, name=who, scopes=scopes, creator_permissions=ALL_STAFF_PERMISSIONS,
+            creator_user_id=owner["id"], creator_email=owner["email"],
+        )[1]
+        for who, scopes in API_KEYS.items()
+    }
     callers = {
         "anonymous": Caller(client, shop.saleor_api_url, None),
         "alice": Caller(client, shop.saleor_api_url, fake_saleor.issue_customer_token(alice)),
         "bob": Caller(client, shop.saleor_api_url, fake_saleor.issue_customer_token(bob)),
         "guest": guest_caller(client, shop, alices_order),
         "other_shop_staff": Caller(client, other_saleor.api_url, other_saleor.issue_staff_app_token(other_staff, other_app)),
-        "api_key": Caller(client, shop.saleor_api_url, key),
+        **{who: Caller(client, shop.saleor_api_url, key) for who, key in keys.items()},
     }
     for name, permissions in STAFF.items():
         member = fake_saleor.add_staff(f"{name.replace('_', '-')}@example.com", list(permissions))
@@ -72,7 +90,7 @@ def callers(client, shop, fake_saleor, fake_app, alice, bob, alices_order, other
 @pytest.fixture
 def context(callers, alices_order, shop):
     reason = ReturnReason.objects.filter(installation=shop, parent__isnull=False).first()
-    api_key = ApiKey.objects.get(installation=shop)
+    api_key = ApiKey.objects.get(installation=shop, name="api_key")
     account = CarrierAccount.objects.create(installation=shop, provider="generic", name="G",
                                             encrypted_credentials="", webhook_key="k-matrix")
     return {
@@ -200,7 +218,9 @@ OPERATIONS = {
     "returnCarrierAccountSet": op(
         "staff", 'mutation { returnCarrierAccountSet(input: {provider: "generic", name: "G", webhookSecret: "s"}) { errors { field code } } }',
         payload="returnCarrierAccountSet", needs=(ORDERS, APPS)),
-    "returnApiKeyCreate": op("staff", 'mutation { returnApiKeyCreate(name: "ERP") { key errors { code } } }',
+    "returnApiKeys": op("staff", "{ returnApiKeys { id } }", needs=(ORDERS, APPS)),
+    "returnApiKeyCreate": op("staff",
+                             'mutation { returnApiKeyCreate(name: "ERP", scopes: [MANAGE_ORDERS]) { key errors { code } } }',
                              payload="returnApiKeyCreate", needs=(ORDERS, APPS)),
     "returnApiKeyRevoke": op("staff_on_request", "mutation($k: ID!) { returnApiKeyRevoke(id: $k) { errors { code } } }",
                              lambda ctx: {"k": ctx["api_key"]}, "returnApiKeyRevoke", needs=(ORDERS, APPS)),
@@ -221,8 +241,7 @@ def expected(name: str, who: str) -> tuple[str, list[str]]:
         return DENIED, []
     if audience == "customers":
         return DENIED, []
-    held = API_KEY_PERMISSIONS if who == "api_key" else ALL_STAFF_PERMISSIONS if who == "other_shop_staff" else STAFF[who]
-    missing = sorted(set(spec["needs"]) - set(held))
+    missing = sorted(set(spec["needs"]) - set(held_by(who)))
     if missing:
         return DENIED, missing
     if who == "other_shop_staff" and audience in ("customer_on_request", "staff_on_request"):
@@ -354,8 +373,7 @@ def test_evidence_upload_matrix(callers, who):
     elif who in ("alice", "bob", "guest"):
         expected_outcome = (ALLOWED, [])
     else:
-        held = API_KEY_PERMISSIONS if who == "api_key" else ALL_STAFF_PERMISSIONS if who == "other_shop_staff" else STAFF[who]
-        missing = sorted({ORDERS} - set(held))
+        missing = sorted({ORDERS} - set(held_by(who)))
         expected_outcome = (DENIED, missing) if missing else (ALLOWED, [])
     before = Evidence.objects.count()
 

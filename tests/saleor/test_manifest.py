@@ -39,7 +39,7 @@ def test_manifest_has_what_saleor_requires(manifest):
     assert manifest["version"] == "0.1.0"
     assert manifest["about"]
     assert manifest["author"]
-    assert set(manifest["permissions"]) == {"MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS"}
+    assert set(manifest["permissions"]) == {"MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS", "MANAGE_STAFF"}
     assert set(manifest["permissions"]) <= SALEOR_PERMISSIONS
 
 
@@ -67,13 +67,18 @@ def test_manifest_urls_come_from_the_public_url_not_the_host(client, settings):
         "https://returns.example.com/webhooks/saleor/order-refunded/",
         "https://returns.example.com/webhooks/saleor/order-updated/",
         "https://returns.example.com/webhooks/saleor/order-fully-paid/",
+        "https://returns.example.com/webhooks/saleor/staff-updated/",
+        "https://returns.example.com/webhooks/saleor/staff-deleted/",
+        "https://returns.example.com/webhooks/saleor/permission-group-updated/",
+        "https://returns.example.com/webhooks/saleor/permission-group-deleted/",
     ]
 
 
 def test_manifest_webhooks_are_valid_subscriptions(manifest):
     schema = build_schema(require_shared(SALEOR_SCHEMA).read_text())
     assert [webhook["asyncEvents"] for webhook in manifest["webhooks"]] == [
-        ["APP_DELETED"], ["ORDER_REFUNDED"], ["ORDER_UPDATED"], ["ORDER_FULLY_PAID"]
+        ["APP_DELETED"], ["ORDER_REFUNDED"], ["ORDER_UPDATED"], ["ORDER_FULLY_PAID"],
+        ["STAFF_UPDATED"], ["STAFF_DELETED"], ["PERMISSION_GROUP_UPDATED"], ["PERMISSION_GROUP_DELETED"],
     ]
     for webhook in manifest["webhooks"]:
         assert webhook["isActive"] is True

@@ -40,7 +40,7 @@ def test_installing_from_the_dashboard_stores_the_shop_and_uninstalling_stops_it
     assert installation.app_id == app["id"]
     assert installation.app_token == app["token"]
     assert app["token"] not in installation.encrypted_app_token
-    assert installation.permissions == ["HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_ORDERS", "MANAGE_PRODUCTS"]
+    assert installation.permissions == ["HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_ORDERS", "MANAGE_PRODUCTS", "MANAGE_STAFF"]
     assert installation.is_active is True
     assert len(app_self_calls(fake_saleor)) == 1
     # and the JWKS was fetched after commit by the task

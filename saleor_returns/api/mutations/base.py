@@ -7,17 +7,30 @@ from graphql_relay import from_global_id
 from django.core.exceptions import ValidationError
 from graphene import relay
 
-from saleor_returns.access import MANAGE_ORDERS, NotFound, access_return_request, missing_permissions
+from saleor_returns.access import (
+    HANDLE_PAYMENTS,
+    MANAGE_APPS,
+    MANAGE_GIFT_CARD,
+    MANAGE_ORDERS,
+    MANAGE_SETTINGS,
+    NotFound,
+    access_return_request,
+    missing_permissions,
+)
 from saleor_returns.actions import is_uuid
 from saleor_returns.api.loading import return_requests_queryset
 from saleor_returns.api.errors import PermissionDenied, ReturnError, camel, error, errors_from_validation
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.requestors import RequestorKind, actor_of
+from saleor_returns.saleor import staff
 from saleor_returns.saleor.client import SaleorError, SaleorUnavailable
 
 logger = logging.getLogger(__name__)
 
 CUSTOMERS = frozenset({RequestorKind.CUSTOMER, RequestorKind.GUEST})
+# Work needing these moves money or changes settings: the staff token is confirmed with Saleor first.
+CONFIRMED_PERMISSIONS = frozenset({HANDLE_PAYMENTS, MANAGE_GIFT_CARD, MANAGE_SETTINGS, MANAGE_APPS})
+REVOKED_SESSION = "Saleor no longer accepts your session (signed out or revoked): reload the Dashboard and sign in."
 
 
 class InputError(Exception):
@@ -60,6 +73,12 @@ def decode_id(global_id: str, expected_type: str, field: str = "id") -> str:
     return pk
 
 
+def confirm_staff_session(requestor) -> None:
+    """Refuse a staff member whose token Saleor revoked since it was issued (raises SaleorUnavailable too)."""
+    if requestor.kind is RequestorKind.STAFF and not staff.staff_token_is_live(requestor.installation, requestor.token):
+        raise PermissionDenied(REVOKED_SESSION)
+
+
 def require_permissions(requestor, permissions) -> None:
     """Raise PermissionDenied naming what a staff member lacks of `permissions`; checked before any write."""
     missing = missing_permissions(requestor, permissions)
@@ -78,6 +97,13 @@ class ReturnMutation(graphene.Mutation):
     # What a staff member must hold in Saleor for this call (DESIGN.md §Permissions).
     permissions: tuple[str, ...] = (MANAGE_ORDERS,)
     customers_allowed = False
+    # Work that gives value away though it needs only MANAGE_ORDERS (orders at no charge, refund retries
+    # whose kind is known only in `perform`): the staff token is confirmed with Saleor as for money.
+    moves_money = False
+
+    @classmethod
+    def confirms_staff_session(cls, data: dict) -> bool:
+        return cls.moves_money or bool(CONFIRMED_PERMISSIONS.intersection(cls.staff_permissions(data)))
 
     @classmethod
     def staff_permissions(cls, data: dict) -> tuple[str, ...]:
@@ -105,6 +131,8 @@ class ReturnMutation(graphene.Mutation):
             field = bad_field.removeprefix("input.")
             return cls(errors=[error(field, ReturnErrorCode.INVALID, "Text must not contain NUL characters.")])
         try:
+            if requestor.kind is RequestorKind.STAFF and cls.confirms_staff_session(data):
+                confirm_staff_session(requestor)
             return cls.perform(info, requestor, actor_of(requestor), **data)
         except InputError as problem:
             return cls(errors=[problem.error])

@@ -1,9 +1,10 @@
-"""returnApiKeyRevoke: the key stops working at once."""
+"""returnApiKeyRevoke: the key, and every key it minted, stop working at once."""
 
 import graphene
 
-from saleor_returns import actions
+from saleor_returns import api_keys
 from saleor_returns.access import INTEGRATION_PERMISSIONS
+from saleor_returns.actions import is_uuid
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, decode_id
 from saleor_returns.api.types import ApiKey
 from saleor_returns.error_codes import ReturnErrorCode
@@ -21,7 +22,7 @@ class ReturnApiKeyRevoke(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id):
         pk = decode_id(id, "ApiKey")
-        api_key = ApiKeyModel.objects.filter(installation=requestor.installation, pk=pk).first() if actions.is_uuid(pk) else None
+        api_key = ApiKeyModel.objects.filter(installation=requestor.installation, pk=pk).first() if is_uuid(pk) else None
         if api_key is None:
             raise InputError("id", ReturnErrorCode.NOT_FOUND, "No ApiKey has this id.")
-        return cls(api_key=actions.revoke_api_key(api_key=api_key), errors=[])
+        return cls(api_key=api_keys.revoke_api_key(api_key=api_key), errors=[])

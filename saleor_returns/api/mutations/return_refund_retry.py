@@ -10,6 +10,8 @@ from saleor_returns.api.types import Refund, ReturnRequest
 
 
 class ReturnRefundRetry(ReturnMutation):
+    moves_money = True
+
     class Arguments:
         id = graphene.ID(required=True, description="The ReturnRequest id.")
 

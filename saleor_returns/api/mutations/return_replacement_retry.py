@@ -8,6 +8,8 @@ from saleor_returns.api.types import ReplacementOrder, ReturnRequest
 
 
 class ReturnReplacementRetry(ReturnMutation):
+    moves_money = True
+
     class Arguments:
         id = graphene.ID(required=True, description="The ReturnRequest id.")
 

@@ -11,6 +11,8 @@ from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 
 
 class ReturnRequestResolve(ReturnMutation):
+    moves_money = True
+
     class Arguments:
         id = graphene.ID(required=True)
         resolution = ResolutionEnum(

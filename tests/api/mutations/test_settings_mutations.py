@@ -86,11 +86,11 @@ def test_reason_create_errors(as_staff, shop):
     assert orphan["errors"] == [{"field": "parentCode", "code": "NOT_FOUND", "message": "No reason group has this code."}]
 
 
-KEY_CREATE = 'mutation { returnApiKeyCreate(name: "ERP") { key apiKey { id prefix } errors { code } } }'
+KEY_CREATE = 'mutation { returnApiKeyCreate(name: "ERP", scopes: [MANAGE_ORDERS]) { key apiKey { id prefix } errors { code } } }'
 KEY_REVOKE = "mutation($id: ID!) { returnApiKeyRevoke(id: $id) { apiKey { revokedAt } errors { code } } }"
 
 
-def test_an_api_key_acts_as_staff_until_revoked(client, as_staff, shop):
+def test_an_api_key_acts_within_its_scopes_until_revoked(client, as_staff, shop):
     # when
     created = as_staff(KEY_CREATE)["data"]["returnApiKeyCreate"]
     integrator = Caller(client, shop.saleor_api_url, created["key"])
@@ -108,4 +108,4 @@ def test_an_api_key_acts_as_staff_until_revoked(client, as_staff, shop):
     # then
     response = integrator.post("{ viewer { kind } }")
     assert response.status_code == 401
-    assert response.json()["errors"][0]["message"] == "The API key is not valid for this shop."
+    assert response.json()["errors"][0]["message"] == "The API key is not valid for this shop (revoked, expired or unknown)."

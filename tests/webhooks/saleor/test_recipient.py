@@ -18,6 +18,10 @@ TYPENAMES = {
     "order_fully_paid": "OrderFullyPaid",
     "order_refunded": "OrderRefunded",
     "order_updated": "OrderUpdated",
+    "permission_group_deleted": "PermissionGroupDeleted",
+    "permission_group_updated": "PermissionGroupUpdated",
+    "staff_deleted": "StaffDeleted",
+    "staff_updated": "StaffUpdated",
 }
 ROUTES = sorted(TYPENAMES)
 
@@ -30,11 +34,20 @@ def delivery(fake_saleor, event: str, *, recipient: dict | None, typename: str |
         "issuingPrincipal": {"__typename": "App", "id": "QXBwOjk5"},
         "app": {"id": "QXBwOjk5", "identifier": "other.app", "name": "Other"},
         "order": {"id": "T3JkZXI6MQ==", "number": "1"},
+        "user": {"id": "VXNlcjox", "email": "staff@example.com", "isActive": False, "userPermissions": []},
+        "permissionGroup": {"id": "R3JvdXA6MQ=="},
     }
     if recipient is not None:
         payload["recipient"] = recipient
     body = fake_saleor.webhook_body(payload)
     return fake_saleor.webhook_headers(event, body), body
+
+
+def test_every_route_is_covered():
+    from saleor_returns import actions  # noqa: F401 - before the webhook handlers
+    from saleor_returns.webhooks.saleor import EVENTS
+
+    assert sorted(EVENTS) == ROUTES
 
 
 def route(event: str) -> str:

@@ -15,15 +15,12 @@ from saleor_returns.fakes.dashboard_urls import (
 
 from tests.conftest import SALEOR_SCHEMA, capture_json, require_shared
 
-# Saleor 3.23's PermissionEnum (specs/saleor.md §f), which the manifest must use.
-SALEOR_PERMISSIONS = {
-    "MANAGE_ORDERS",
-    "HANDLE_PAYMENTS",
-    "MANAGE_GIFT_CARD",
-    "MANAGE_PRODUCTS",
-    "MANAGE_USERS",
-    "MANAGE_SETTINGS",
-}
+
+
+def saleor_permissions() -> set[str]:
+    """Saleor 3.23's PermissionEnum (specs/saleor.md §f), which the manifest must use."""
+    schema = build_schema(require_shared(SALEOR_SCHEMA).read_text())
+    return set(schema.type_map["PermissionEnum"].values)
 
 
 @pytest.fixture
@@ -40,7 +37,7 @@ def test_manifest_has_what_saleor_requires(manifest):
     assert manifest["about"]
     assert manifest["author"]
     assert set(manifest["permissions"]) == {"MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS", "MANAGE_STAFF"}
-    assert set(manifest["permissions"]) <= SALEOR_PERMISSIONS
+    assert set(manifest["permissions"]) <= saleor_permissions()
 
 
 def test_manifest_has_the_keys_of_the_manifest_saleor_accepted():

@@ -4,14 +4,12 @@ Rate limits (django-ratelimit) need `add` and an atomic `incr` seen by every
 gunicorn worker and machine. Redis gives that (REDIS_URL); without it, this
 backend keeps counters in the `RateCounter` table, each change one statement
 (`INSERT … ON CONFLICT`, `UPDATE … RETURNING`), so concurrent increments never
-lose a count. It stores integers only: it is not a general cache.
+lose a count. Expiry is reckoned on the database's clock, the one clock every
+process shares. It stores integers only: it is not a general cache.
 """
-
-from datetime import timedelta
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import connection
-from django.utils import timezone
 
 TABLE = "saleor_returns_ratecounter"
 
@@ -20,12 +18,12 @@ class CounterCache(BaseCache):
     def __init__(self, location, params):
         super().__init__(params)
 
-    def _expiry(self, timeout):
+    def _seconds(self, timeout) -> float:
+        """The lifetime in seconds, for `now() + make_interval(secs => …)` on the database."""
         if timeout is DEFAULT_TIMEOUT:
             timeout = self.default_timeout
-        # None means "never": a century is never enough for a counter.
-        seconds = 100 * 365 * 86400 if timeout is None else max(float(timeout), 0)
-        return timezone.now() + timedelta(seconds=seconds)
+        # None means "never": a century is forever for a counter.
+        return 100 * 365 * 86400 if timeout is None else max(float(timeout), 0)
 
     def _key(self, key, version=None):
         key = self.make_and_validate_key(key, version=version)
@@ -41,19 +39,19 @@ class CounterCache(BaseCache):
         """Set `key` unless it holds a live value; True when it was set."""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {TABLE} (key, value, expires_at) VALUES (%s, %s, %s) "
+                f"INSERT INTO {TABLE} (key, value, expires_at) VALUES (%s, %s, now() + make_interval(secs => %s)) "
                 f"ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at "
                 f"WHERE {TABLE}.expires_at <= now() RETURNING key",
-                [self._key(key, version), self._integer(value), self._expiry(timeout)],
+                [self._key(key, version), self._integer(value), self._seconds(timeout)],
             )
             return cursor.fetchone() is not None
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {TABLE} (key, value, expires_at) VALUES (%s, %s, %s) "
+                f"INSERT INTO {TABLE} (key, value, expires_at) VALUES (%s, %s, now() + make_interval(secs => %s)) "
                 f"ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at",
-                [self._key(key, version), self._integer(value), self._expiry(timeout)],
+                [self._key(key, version), self._integer(value), self._seconds(timeout)],
             )
 
     def get(self, key, default=None, version=None):
@@ -78,8 +76,8 @@ class CounterCache(BaseCache):
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {TABLE} SET expires_at = %s WHERE key = %s AND expires_at > now()",
-                [self._expiry(timeout), self._key(key, version)],
+                f"UPDATE {TABLE} SET expires_at = now() + make_interval(secs => %s) WHERE key = %s AND expires_at > now()",
+                [self._seconds(timeout), self._key(key, version)],
             )
             return cursor.rowcount == 1
 

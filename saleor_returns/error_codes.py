@@ -24,5 +24,6 @@ class ReturnErrorCode(str, Enum):
     QUANTITY_EXCEEDS_RETURNABLE = "quantity_exceeds_returnable"
     REQUIRED = "required"
     SALEOR_UNAVAILABLE = "saleor_unavailable"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
     UNIQUE = "unique"
     WINDOW_EXPIRED = "window_expired"

@@ -408,7 +408,7 @@ def test_settings_in_chinese_and_dark(dashboard, shop):
 
     # then
     assert frame.locator("h1").inner_text() == "设置"
-    assert frame.locator('[role="tab"]').all_inner_texts() == ["退货政策", "退货原因", "物流商"]
+    assert frame.locator('[role="tab"]').all_inner_texts() == ["退货政策", "退货原因", "物流商", "API 密钥"]
     assert frame.locator(".policy-version strong").inner_text() == "第 1 版"
     assert frame.locator('button[data-action="save-policy"]').inner_text() == "保存政策"
     assert frame.locator(".policy-summary li").first.inner_text() == "商品可在签收后 30 天内退货（截至当天结束，UTC）。"
@@ -458,3 +458,47 @@ def test_the_saved_return_address_is_shown_for_its_warehouse(dashboard, shop, fa
     assert city.input_value() == "Berlin"
     assert form.locator('[data-field="name"] input').input_value() == "Berlin desk"
     assert not form.locator('[data-field="isDefault"] input').is_checked()
+
+
+# --------------------------------------------------------------------------- API keys
+
+
+def test_an_api_key_is_created_with_its_scopes_shown_once_and_revoked(dashboard, shop, fake_saleor, staff_user):
+    from saleor_returns.models import ApiKey
+
+    # given: the staff member does not hold MANAGE_PRODUCTS
+    staff_user["userPermissions"] = [p for p in staff_user["userPermissions"] if p["code"] != "MANAGE_PRODUCTS"]
+    frame = open_settings(dashboard, tab="keys")
+    frame.wait_for_selector("form.key-form")
+
+    # then: a scope the staff member lacks cannot be ticked, and says why
+    restock = frame.locator('[data-field="scopes"] input[value="MANAGE_PRODUCTS"]')
+    assert restock.is_disabled()
+    assert "you do not hold MANAGE_PRODUCTS" in frame.locator('[data-field="scopes"]').inner_text()
+
+    # when
+    frame.fill('form.key-form [data-field="name"] input', "Warehouse")
+    frame.check('[data-field="scopes"] input[value="MANAGE_ORDERS"]')
+    frame.check('[data-field="scopes"] input[value="GUEST_LOOKUP"]')
+    frame.click('button[data-action="create-key"]')
+    frame.wait_for_selector("input[data-new-key]")
+
+    # then
+    key = ApiKey.objects.get(installation=shop)
+    shown = frame.locator("input[data-new-key]").input_value()
+    assert shown.startswith(f"rk_{key.prefix}_")
+    assert key.scopes == ["GUEST_LOOKUP", "MANAGE_ORDERS"]
+    assert key.created_by_email == staff_user["email"]
+    row = frame.locator(f'tr[data-key] >> text="Warehouse"').locator("xpath=ancestor::tr")
+    assert "staff@example.com" in row.inner_text()
+    assert "Never" in row.inner_text()
+
+    # when
+    row.locator('button[data-action="revoke-key"]').click()
+    frame.click('dialog.modal button:has-text("Revoke")')
+
+    # then
+    wait_for_notification(dashboard, "success")
+    frame.wait_for_selector("text=No API key yet.")
+    key.refresh_from_db()
+    assert key.revoked_reason == "revoked"

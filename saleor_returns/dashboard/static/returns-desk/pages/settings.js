@@ -12,6 +12,7 @@ import {
   banner, button, card, clear, clearErrors, field, formErrors, h, loadStyle, modal, nextId, readOnlyWhen, showErrors,
   spinner,
 } from "../ui.js";
+import { keysPanel } from "./settings-keys.js";
 
 register({
   en: {
@@ -429,7 +430,7 @@ mutation AddressSet($input: ReturnAddressInput!) {
   returnAddressSet(input: $input) { ok errors { field code message } }
 }`;
 
-const TABS = ["policy", "reasons", "carriers"];
+const TABS = ["policy", "reasons", "carriers", "keys"];
 const RESOLUTIONS = ["refund", "store_credit", "exchange", "keep_item"];
 const PRESETS = ["NONE", "CN_7_DAY", "EU_14_DAY"];
 const OVERRIDE_KINDS = ["product_type", "category", "collection"];
@@ -443,7 +444,7 @@ const PROVIDERS = [
 // ------------------------------------------------------------------ page
 
 // The staff action (viewer.actions) each tab's changes need.
-const TAB_ACTIONS = { policy: "settings", reasons: "settings", carriers: "integrations" };
+const TAB_ACTIONS = { policy: "settings", reasons: "settings", carriers: "integrations", keys: "integrations" };
 
 export async function render(ctx) {
   loadStyle("pages/settings.css");
@@ -453,7 +454,7 @@ export async function render(ctx) {
   const tabs = {};
   const panels = {};
   const bodies = {};
-  const loaders = { policy: policyPanel, reasons: reasonsPanel, carriers: carriersPanel };
+  const loaders = { policy: policyPanel, reasons: reasonsPanel, carriers: carriersPanel, keys: keysPanel };
 
   const tablist = h("div", { class: "tabs settings-tabs", role: "tablist", "aria-label": t("settings.tabs") });
   for (const name of TABS) {

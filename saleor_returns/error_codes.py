@@ -25,5 +25,6 @@ class ReturnErrorCode(str, Enum):
     REQUIRED = "required"
     SALEOR_UNAVAILABLE = "saleor_unavailable"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
+    TOO_MANY_ORDERS = "too_many_orders"
     UNIQUE = "unique"
     WINDOW_EXPIRED = "window_expired"

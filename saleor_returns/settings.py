@@ -226,6 +226,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Distinct orders one API request may look at (each may cost a call to Saleor).
+MAX_ORDERS_PER_REQUEST = int(os.environ.get("MAX_ORDERS_PER_REQUEST", "5"))
+
 # Rate-limit counters must be shared by every process and machine: Redis when
 # there is one, else PostgreSQL through an atomic counter table.
 CACHES["limits"] = (

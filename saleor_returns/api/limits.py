@@ -8,30 +8,57 @@ from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentN
 MAX_DEPTH = 12
 # Fields at the top of one operation, aliases included: each may read an order from Saleor.
 MAX_ROOT_FIELDS = 20
+# Root fields that call Saleor, each costing one or more calls with the app's token:
+# at most MAX_SALEOR_COST of them in one operation, aliases included.
+SALEOR_COST = {
+    "returnEligibility": 1,
+    "returnOrderByNumber": 1,
+    "returnLookupTokenCreate": 1,
+    "returnRequestCreate": 1,
+    "returnResolutionPreview": 1,
+    "returnRequestResolve": 2,
+    "returnRefundRetry": 2,
+    "returnReplacementRetry": 2,
+}
+MAX_SALEOR_COST = 5
 
 
-def _root_field_count(context, selection_set, seen: frozenset = frozenset()) -> int:
-    count = 0
+def _root_fields(context, selection_set, seen: frozenset = frozenset()) -> list[str]:
+    """Names of the fields at the top of a selection (aliases each count), through fragments."""
+    names = []
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            count += 1
+            names.append(selection.name.value)
         elif isinstance(selection, InlineFragmentNode):
-            count += _root_field_count(context, selection.selection_set, seen)
+            names += _root_fields(context, selection.selection_set, seen)
         elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
             fragment = context.get_fragment(selection.name.value)
             if fragment is not None:
-                count += _root_field_count(context, fragment.selection_set, seen | {selection.name.value})
-    return count
+                names += _root_fields(context, fragment.selection_set, seen | {selection.name.value})
+    return names
 
 
 class RootFieldLimit(ValidationRule):
     """At most MAX_ROOT_FIELDS fields (aliases included) at the top of an operation."""
 
     def enter_operation_definition(self, node, *_args):
-        if _root_field_count(self.context, node.selection_set) > MAX_ROOT_FIELDS:
+        if len(_root_fields(self.context, node.selection_set)) > MAX_ROOT_FIELDS:
             self.report_error(GraphQLError(
                 f"An operation may ask for at most {MAX_ROOT_FIELDS} top-level fields, aliases included.", node,
             ))
 
 
-VALIDATION_RULES = (depth_limit_validator(max_depth=MAX_DEPTH), RootFieldLimit)
+class SaleorCostLimit(ValidationRule):
+    """Fields that call Saleor with the app's token cost up to MAX_SALEOR_COST per operation."""
+
+    def enter_operation_definition(self, node, *_args):
+        cost = sum(SALEOR_COST.get(name, 0) for name in _root_fields(self.context, node.selection_set))
+        if cost > MAX_SALEOR_COST:
+            self.report_error(GraphQLError(
+                f"This operation costs {cost} calls to Saleor; at most {MAX_SALEOR_COST} are allowed "
+                f"({', '.join(sorted(SALEOR_COST))} cost at least one each, aliases included). Split it.",
+                node,
+            ))
+
+
+VALIDATION_RULES = (depth_limit_validator(max_depth=MAX_DEPTH), RootFieldLimit, SaleorCostLimit)

@@ -2,11 +2,13 @@
 
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from graphene_django.views import GraphQLView, HttpError
 
 from saleor_returns.api.authentication import AuthenticationFailed, authenticate
 from saleor_returns.api.limits import VALIDATION_RULES
+from saleor_returns.saleor.orders import orders_per_request
 
 
 def unauthenticated(message: str) -> HttpResponse:
@@ -59,7 +61,8 @@ class ReturnsGraphQLView(GraphQLView):
             request.requestor = authenticate(request)
         except AuthenticationFailed as error:
             return unauthenticated(str(error))
-        return super().dispatch(request, *args, **kwargs)
+        with orders_per_request(settings.MAX_ORDERS_PER_REQUEST):
+            return super().dispatch(request, *args, **kwargs)
 
     def parse_body(self, request):
         if request.content_type == "multipart/form-data":

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -32,6 +34,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from graphql import GraphQLError
 
 from saleor_returns.money import Money, money, money_from_saleor
 from saleor_returns.saleor.client import SaleorClient, SaleorGraphQLError
@@ -603,6 +606,38 @@ def is_order_id(value: Any) -> bool:
     return type_name == "Order" and bool(separator) and bool(pk)
 
 
+class TooManyOrders(GraphQLError):
+    """One API request asked about more distinct orders than it may (a field error in queries)."""
+
+    def __init__(self, limit: int):
+        super().__init__(
+            f"One request may look at {limit} orders at most; split it.", extensions={"code": "TOO_MANY_ORDERS"}
+        )
+        self.limit = limit
+
+
+_order_budget: contextvars.ContextVar = contextvars.ContextVar("order_budget", default=None)
+
+
+@contextmanager
+def orders_per_request(limit: int):
+    """Within this block, at most `limit` distinct orders are looked up (cached or not)."""
+    token = _order_budget.set({"limit": limit, "seen": set()})
+    try:
+        yield
+    finally:
+        _order_budget.reset(token)
+
+
+def _count_order(key) -> None:
+    budget = _order_budget.get()
+    if budget is None or key in budget["seen"]:
+        return
+    if len(budget["seen"]) >= budget["limit"]:
+        raise TooManyOrders(budget["limit"])
+    budget["seen"].add(key)
+
+
 def fetch_order(installation, order_id: str, *, use_cache: bool = True) -> OrderSnapshot | None:
     """The order, read with the app token; None when Saleor has no such order.
 
@@ -615,6 +650,7 @@ def fetch_order(installation, order_id: str, *, use_cache: bool = True) -> Order
     """
     if not is_order_id(order_id):
         return None
+    _count_order(("id", order_id))
     key = _order_key(installation, order_id)
     if use_cache:
         if cache.get(key) == MISSING:
@@ -647,9 +683,12 @@ def fetch_order_by_number(installation, number: str | int, *, use_cache: bool = 
     number = str(number).strip()
     if not number.isdigit() or not number.isascii():
         return None
+    _count_order(("number", number))
     number_key = _number_key(installation, number)
     if use_cache:
         order_id = cache.get(number_key)
+        if order_id == MISSING:
+            return None
         if order_id is not None:
             cached = _cached(_order_key(installation, order_id))
             if cached is not None:
@@ -657,6 +696,8 @@ def fetch_order_by_number(installation, number: str | int, *, use_cache: bool = 
     data = SaleorClient.for_installation(installation).query("OrderByNumber", {"number": number})
     edges = (data.get("orders") or {}).get("edges") or []
     if not edges:
+        # Remembered like a missing id, so guessing numbers costs no further call.
+        _store_missing(number_key)
         return None
     snapshot = parse_order(edges[0]["node"])
     _store(installation, snapshot)

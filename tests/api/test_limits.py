@@ -87,3 +87,53 @@ def test_a_bad_cursor_is_a_clear_error_without_database_text(as_staff, _case, cu
     assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
         ("The cursor is not valid.", "INVALID_CURSOR")
     ]
+
+
+def test_fields_that_call_saleor_are_limited_by_cost(as_alice, fake_saleor, alices_order):
+    # given: six eligibility checks (one Saleor call each) in one operation, within the root-field limit
+    from saleor_returns.api.limits import MAX_SALEOR_COST
+
+    query = "query($o: ID!) { " + " ".join(
+        f"e{i}: returnEligibility(orderId: $o) {{ orderId }}" for i in range(MAX_SALEOR_COST + 1)) + " }"
+    requests_before = len(fake_saleor.requests)
+
+    # when
+    response = as_alice.post(query, {"o": alices_order["id"]})
+
+    # then
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"].startswith(f"This operation costs {MAX_SALEOR_COST + 1} calls to Saleor")
+    assert len(fake_saleor.requests) == requests_before
+
+
+def test_one_request_looks_at_a_few_distinct_orders_at_most(as_staff, fake_saleor, settings):
+    # given: three different orders asked about in one request, two allowed
+    from tests.api.conftest import shipped_order
+
+    settings.MAX_ORDERS_PER_REQUEST = 2
+    orders = [shipped_order(fake_saleor, email=f"c{i}@example.com") for i in range(3)]
+    query = "query($a: ID!, $b: ID!, $c: ID!) { a: returnEligibility(orderId: $a) { orderId } " \
+            "b: returnEligibility(orderId: $b) { orderId } c: returnEligibility(orderId: $c) { orderId } " \
+            "again: returnEligibility(orderId: $a) { orderId } }"
+    orders_read_before = sum(1 for r in fake_saleor.requests if r["operation_name"] == "OrderForReturns")
+
+    # when
+    result = as_staff(query, {"a": orders[0]["id"], "b": orders[1]["id"], "c": orders[2]["id"]})
+
+    # then: the third distinct order is refused by name; the first asked again is fine
+    assert result["data"]["a"]["orderId"] == orders[0]["id"]
+    assert result["data"]["b"]["orderId"] == orders[1]["id"]
+    assert result["data"]["again"]["orderId"] == orders[0]["id"]
+    assert result["data"]["c"] is None
+    assert [(e["path"], e["extensions"]["code"]) for e in result["errors"]] == [(["c"], "TOO_MANY_ORDERS")]
+    assert sum(1 for r in fake_saleor.requests if r["operation_name"] == "OrderForReturns") == orders_read_before + 2
+
+
+def test_an_order_number_saleor_does_not_have_is_remembered(as_anonymous, fake_saleor):
+    lookup = 'mutation { returnLookupTokenCreate(orderNumber: "424242", email: "x@example.com") { errors { code } } }'
+    as_anonymous(lookup)
+    calls = sum(1 for r in fake_saleor.requests if r["operation_name"] == "OrderByNumber")
+
+    as_anonymous(lookup)
+
+    assert sum(1 for r in fake_saleor.requests if r["operation_name"] == "OrderByNumber") == calls == 1

@@ -24,6 +24,7 @@ from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.requestors import RequestorKind, actor_of
 from saleor_returns.saleor import staff
 from saleor_returns.saleor.client import SaleorError, SaleorUnavailable
+from saleor_returns.saleor.orders import TooManyOrders
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +139,8 @@ class ReturnMutation(graphene.Mutation):
             return cls(errors=[problem.error])
         except NotFound:
             return cls(errors=[error("id", ReturnErrorCode.NOT_FOUND, "No return request has this id.")])
+        except TooManyOrders as problem:
+            return cls(errors=[error(None, ReturnErrorCode.TOO_MANY_ORDERS, problem.message)])
         except ValidationError as problem:
             return cls(errors=[with_global_line_ids(e) for e in errors_from_validation(problem)])
         except SaleorUnavailable:

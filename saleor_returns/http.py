@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
@@ -39,6 +40,14 @@ class JsonDepthLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH") and "multipart/" in (request.content_type or ""):
+            # Django bounds a multipart body's fields, not its files: the whole body is bounded here.
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return error_response(400, "INVALID_BODY", "Content-Length is not a number.")
+            if length > settings.MAX_MULTIPART_BODY_BYTES:
+                return error_response(400, "TOO_LARGE", "The request body is too large.")
         if request.method in ("POST", "PUT", "PATCH") and "multipart/" not in (request.content_type or ""):
             try:
                 body = request.body

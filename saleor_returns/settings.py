@@ -254,8 +254,11 @@ STAFF_TOKEN_CONFIRMATION_SECONDS = min(int(os.environ.get("STAFF_TOKEN_CONFIRMAT
 # How often API keys' creators are checked in Saleor (besides STAFF_* webhooks).
 API_KEY_CREATOR_CHECK_SECONDS = int(os.environ.get("API_KEY_CREATOR_CHECK_SECONDS", "900"))
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Request bodies: JSON (GraphQL, install, webhooks) up to 4 MiB, else 400 TOO_LARGE on
+# every endpoint; a multipart upload (one evidence file of at most 10 MiB) up to 11 MiB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
+MAX_MULTIPART_BODY_BYTES = 11 * 1024 * 1024
 
 # Periodic jobs run by `celery beat` (exactly one beat process per deployment).
 CELERY_BEAT_SCHEDULE = {

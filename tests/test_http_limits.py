@@ -28,6 +28,35 @@ def test_deeply_nested_json_is_refused_with_400(client, db, path):
     assert not CarrierWebhookEvent.objects.exists()
 
 
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_a_body_over_the_size_limit_is_refused_with_400(client, db, path, settings):
+    # given: a flat JSON body one byte past the limit
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = b'{"q": "' + b"x" * (limit - 8) + b'"}'
+    assert len(body) == limit + 1
+
+    # when
+    response = client.generic("POST", path, body, content_type="application/json",
+                              headers={"Saleor-Api-Url": "http://127.0.0.1:8000/graphql/", "Saleor-Event": "order_updated"})
+
+    # then
+    assert response.status_code == 400
+    assert response.json() == {"error": {"code": "TOO_LARGE", "message": "The request body is too large."}}
+    assert not Installation.objects.exists()
+    assert not SaleorWebhookDelivery.objects.exists()
+    assert not CarrierWebhookEvent.objects.exists()
+
+
+def test_a_multipart_body_over_the_size_limit_is_refused_before_it_is_read(client, db, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_MULTIPART_BODY_BYTES = 4096
+    response = client.post("/graphql/", {"operations": "{}", "map": "{}", "0": SimpleUploadedFile("p.png", b"x" * 5000)})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "TOO_LARGE"
+
+
 @pytest.mark.parametrize(
     ("_case", "body", "too_deep"),
     [

@@ -8,7 +8,9 @@ can say it again in the language of the request (English or Simplified Chinese).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+
+from saleor_returns.money import quantize
 
 NOTE_KEY = "note_key"
 NOTE_PARAMS = "note_params"
@@ -100,12 +102,22 @@ def _language(language: str) -> str:
     return "zh" if (language or "").lower().replace("_", "-").startswith("zh") else "en"
 
 
+def _amount(value, currency) -> str:
+    """An amount as a person reads it: in the currency's precision (104.00 USD, 500 JPY)."""
+    try:
+        return str(quantize(Decimal(str(value)), str(currency)))
+    except (InvalidOperation, ValueError, KeyError, TypeError):
+        return str(value)
+
+
 def _say(key: str, params: dict, language: str) -> str:
     language = _language(language)
     words = {
         name: TERMS.get(name, {}).get(str(value), {}).get(language, value)
         for name, value in params.items()
     }
+    if "amount" in params and params.get("currency"):
+        words["amount"] = _amount(params["amount"], params["currency"])
     return CATALOG[key][language].format(**words)
 
 

@@ -60,3 +60,19 @@ def test_an_unknown_or_broken_stored_key_falls_back_to_the_stored_text():
 def test_an_unknown_key_is_refused_when_written():
     with pytest.raises(KeyError):
         SystemNote("nothing_like_this")
+
+
+@pytest.mark.parametrize(("amount", "currency", "shown"), [
+    (Decimal("104.000"), "USD", "104.00 USD"),
+    (Decimal("500.000"), "JPY", "500 JPY"),
+    (Decimal("1.235"), "KWD", "1.235 KWD"),
+])
+def test_amounts_read_in_the_currencys_precision(amount, currency, shown):
+    # given: amounts as the database keeps them (three decimals)
+    note = SystemNote("carrier_claim", carrier="DHL", amount=amount, currency=currency, status="filed")
+    stored = type("Event", (), {"data": note_data(note), "note": str(note)})()
+
+    # then
+    assert shown in str(note)
+    assert shown in event_note(stored, "en")
+    assert shown in event_note(stored, "zh-Hans")

@@ -20,7 +20,7 @@ from saleor_returns import events, policies, tasks
 from saleor_returns.carriers.base import TrackingEvent, TrackingStatus, next_status
 from saleor_returns.carriers.registry import PROVIDERS, get_carrier
 from saleor_returns.error_codes import ReturnErrorCode
-from saleor_returns.money import Money, quantize
+from saleor_returns.money import Money, money, quantize
 from saleor_returns.refunds import LineForRefund, RefundPreview, keep_item_allowed, preview_refund
 from saleor_returns.models import (
     CLAIM_KINDS,
@@ -1499,25 +1499,7 @@ def start_replacement_order(*, return_request: ReturnRequest, actor: Actor, reso
         existing = ReplacementOrder.objects.filter(return_request=return_request).first()
         if existing is not None:
             return existing
-        if resolution == Resolution.EXCHANGE:
-            if return_request.kind != ReturnKind.EXCHANGE or not return_request.exchange_variant_id:
-                raise invalid("resolution", "Only exchange requests with a chosen item are exchanged.",
-                              ReturnErrorCode.INVALID_RESOLUTION)
-            if return_request.status != ReturnStatus.INSPECTED:
-                raise invalid("status", "Inspect the returned items first.", ReturnErrorCode.INVALID_TRANSITION)
-            quantity = sum(line.accepted_quantity or 0 for line in return_request.lines.all())
-            variant_id = return_request.exchange_variant_id
-        else:
-            if not return_request.is_claim:
-                raise invalid("resolution", "Replacements resolve claims.", ReturnErrorCode.INVALID_RESOLUTION)
-            if return_request.status != ReturnStatus.APPROVED:
-                raise invalid("status", "Approve the claim first.", ReturnErrorCode.INVALID_TRANSITION)
-            lines = [line for line in return_request.lines.all() if line.approved_quantity]
-            if len(lines) != 1 or not lines[0].variant_id:
-                raise invalid("lines", "A replacement is sent for one claimed item at a time.", ReturnErrorCode.INVALID)
-            quantity, variant_id = lines[0].approved_quantity, lines[0].variant_id
-        if quantity <= 0:
-            raise invalid("lines", "No units were accepted, so there is nothing to send.", ReturnErrorCode.INVALID_QUANTITY)
+        variant_id, quantity = replacement_plan(return_request=return_request, resolution=resolution)
         replacement = ReplacementOrder.objects.create(return_request=return_request, variant_id=variant_id, quantity=quantity)
         if return_request.resolution != resolution:
             return_request.resolution = resolution
@@ -1569,6 +1551,90 @@ def finish_replacement_order(*, replacement_id, order_id: str = "", order_number
         _refund_exchange_difference(replacement)
         transition(return_request, to=ReturnStatus.RESOLVED, actor=SYSTEM,
                    note=SystemNote("replacement_sent", order_number=str(order_number)))
+
+
+def returned_units_paid(return_request: ReturnRequest) -> Decimal:
+    """What the customer paid for the units accepted back (an exchange's credit towards the new item)."""
+    return sum(
+        (line.unit_price_gross_amount * (line.accepted_quantity or 0) for line in return_request.lines.all()),
+        Decimal(0),
+    )
+
+
+@dataclass(frozen=True)
+class ReplacementPreview:
+    """What sending an item instead of money would do: the new item, its price and who pays the difference."""
+
+    resolution: str
+    variant_id: str
+    quantity: int
+    new_items: Money
+    returned_items: Money
+    # new items minus returned items: positive, the customer pays it; negative, the shop refunds it.
+    difference: Money
+
+    @property
+    def payer(self) -> str:
+        if self.resolution == Resolution.REPLACEMENT or self.difference.amount == 0:
+            return "nobody"
+        return "customer" if self.difference.amount > 0 else "shop"
+
+    def fingerprint(self) -> str:
+        parts = [self.resolution, self.variant_id, str(self.quantity), str(self.new_items.amount),
+                 str(self.returned_items.amount), self.difference.currency]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def replacement_plan(*, return_request: ReturnRequest, resolution: str) -> tuple[str, int]:
+    """(variant, quantity) an EXCHANGE or REPLACEMENT would send; raises ValidationError as resolving would."""
+    if resolution == Resolution.EXCHANGE:
+        if return_request.kind != ReturnKind.EXCHANGE or not return_request.exchange_variant_id:
+            raise invalid("resolution", "Only exchange requests with a chosen item are exchanged.",
+                          ReturnErrorCode.INVALID_RESOLUTION)
+        if return_request.status != ReturnStatus.INSPECTED:
+            raise invalid("status", "Inspect the returned items first.", ReturnErrorCode.INVALID_TRANSITION)
+        quantity = sum(line.accepted_quantity or 0 for line in return_request.lines.all())
+        variant_id = return_request.exchange_variant_id
+    else:
+        if not return_request.is_claim:
+            raise invalid("resolution", "Replacements resolve claims.", ReturnErrorCode.INVALID_RESOLUTION)
+        if return_request.status != ReturnStatus.APPROVED:
+            raise invalid("status", "Approve the claim first.", ReturnErrorCode.INVALID_TRANSITION)
+        lines = [line for line in return_request.lines.all() if line.approved_quantity]
+        if len(lines) != 1 or not lines[0].variant_id:
+            raise invalid("lines", "A replacement is sent for one claimed item at a time.", ReturnErrorCode.INVALID)
+        quantity, variant_id = lines[0].approved_quantity, lines[0].variant_id
+    if quantity <= 0:
+        raise invalid("lines", "No units were accepted, so there is nothing to send.", ReturnErrorCode.INVALID_QUANTITY)
+    return variant_id, quantity
+
+
+def replacement_preview(*, return_request: ReturnRequest, resolution: str, unit_price: Decimal | None) -> ReplacementPreview:
+    """The preview of an exchange or replacement, `unit_price` being the new item's price in the order's channel.
+
+    An exchange already under way shows the difference it recorded, so the
+    preview never disagrees with what is being charged or refunded.
+    """
+    variant_id, quantity = replacement_plan(return_request=return_request, resolution=resolution)
+    currency = return_request.currency
+    existing = ReplacementOrder.objects.filter(return_request=return_request).first()
+    if resolution == Resolution.REPLACEMENT:
+        # The claimed item again, worth what was paid for it; nobody pays anything.
+        line = next(line for line in return_request.lines.all() if line.approved_quantity)
+        new_items = money(line.unit_price_gross_amount * quantity, currency)
+        returned = new_items
+    elif unit_price is None:
+        raise invalid("resolution", "The new item is not sold in this order's channel.", ReturnErrorCode.INVALID_RESOLUTION)
+    else:
+        new_items = money(unit_price * quantity, currency)
+        returned = money(returned_units_paid(return_request), currency)
+    difference = money(new_items.amount - returned.amount, currency)
+    if existing is not None and existing.price_difference is not None:
+        difference = money(existing.price_difference, currency)
+    return ReplacementPreview(
+        resolution=resolution, variant_id=variant_id, quantity=quantity, new_items=new_items, returned_items=returned,
+        difference=difference,
+    )
 
 
 def record_exchange_difference(*, replacement_id, difference: Decimal) -> Decimal:

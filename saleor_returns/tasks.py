@@ -31,6 +31,7 @@ from saleor_returns.models import (
     SaleorWebhookDelivery,
 )
 from saleor_returns.saleor import auth, staff
+from saleor_returns.saleor.variants import variant_unit_price
 from saleor_returns.money import Money, money_from_saleor, quantize
 from saleor_returns.saleor.client import SaleorClient, SaleorError, SaleorMutationError, SaleorUnavailable
 from saleor_returns.states import ReturnStatus
@@ -805,16 +806,11 @@ def _exchange_difference(client: SaleorClient, replacement, channel_id: str) -> 
     """New item's price minus what was paid for the returned units (kept on the row before any order)."""
     if replacement.price_difference is not None:
         return replacement.price_difference
-    variant = client.query("VariantPrice", {"id": replacement.variant_id}).get("productVariant") or {}
-    listing = next((l for l in variant.get("channelListings") or [] if l["channel"]["id"] == channel_id and l.get("price")), None)
-    if listing is None:
+    unit_price = variant_unit_price(None, replacement.variant_id, channel_id, client=client)
+    if unit_price is None:
         return None
-    new_total = money_from_saleor(listing["price"]).amount * replacement.quantity
-    paid = sum(
-        (line.unit_price_gross_amount * (line.accepted_quantity or 0) for line in replacement.return_request.lines.all()),
-        Decimal(0),
-    )
-    return actions.record_exchange_difference(replacement_id=replacement.pk, difference=new_total - paid)
+    difference = unit_price * replacement.quantity - actions.returned_units_paid(replacement.return_request)
+    return actions.record_exchange_difference(replacement_id=replacement.pk, difference=difference)
 
 
 def _address_input(address: dict | None) -> dict | None:

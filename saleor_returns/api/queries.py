@@ -24,6 +24,7 @@ from saleor_returns.api.mutations.base import enum_value
 from saleor_returns.api.pagination import paginate
 from saleor_returns.api.types import (
     ApiKey,
+    replacement_preview_type,
     ResolutionPreview,
     resolution_preview_type,
     CarrierAccount,
@@ -35,6 +36,7 @@ from saleor_returns.api.types import (
     line_eligibility,
 )
 from saleor_returns.models import ApiKey as ApiKeyModel
+from saleor_returns.models import Resolution
 from saleor_returns.models import CarrierAccount as CarrierAccountModel
 from saleor_returns.models import Refund as RefundModel
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
@@ -44,6 +46,7 @@ from saleor_returns.models import ReturnReason as ReturnReasonModel
 from saleor_returns.requestors import RequestorKind
 from saleor_returns.states import ReturnStatus
 from saleor_returns.saleor.orders import fetch_order
+from saleor_returns.api.previews import preview_replacement
 
 
 class DateTimeRangeInput(graphene.InputObjectType):
@@ -278,6 +281,8 @@ class Query(graphene.ObjectType):
             raise GraphQLError("No return request has this id.", extensions={"code": "NOT_FOUND", "field": "id"})
         chosen = enum_value(resolution) if resolution is not None else return_request.resolution
         try:
+            if chosen in (Resolution.EXCHANGE, Resolution.REPLACEMENT):
+                return replacement_preview_type(preview_replacement(return_request, chosen))
             preview = actions.resolution_preview(return_request=return_request, resolution=chosen)
         except ValidationError as error:
             first = errors_from_validation(error)[0]

@@ -484,8 +484,33 @@ def _money_of(value) -> Money:
     return money(value.amount, value.currency)
 
 
+ExchangePayerEnum = graphene.Enum(
+    "ExchangePayer",
+    [("CUSTOMER", "customer"), ("SHOP", "shop"), ("NOBODY", "nobody")],
+    description="Who settles an exchange's price difference: the customer pays a dearer item before it is sent, "
+                "the shop refunds a cheaper one's difference to the original payment; nobody for an even "
+                "exchange or a claim's replacement (sent at no charge).",
+)
+
+
+class ExchangePreview(graphene.ObjectType):
+    """The item an EXCHANGE or REPLACEMENT sends and how its price settles with what comes back."""
+
+    variant_id = graphene.ID(required=True, description="The Saleor ProductVariant sent.")
+    quantity = graphene.Int(required=True)
+    new_items = graphene.Field(Money, required=True, description="The new items at their price in the order's channel.")
+    returned_items = graphene.Field(Money, required=True, description="What was paid for the units that came back.")
+    difference = graphene.Field(Money, required=True, description="New minus returned: above zero the customer pays it.")
+    payer = graphene.Field(ExchangePayerEnum, required=True)
+
+
 class ResolutionPreview(graphene.ObjectType):
-    """Every component of what resolving would pay; `fingerprint` pins it for returnRequestResolve."""
+    """Every component of what resolving would pay; `fingerprint` pins it for returnRequestResolve.
+
+    For EXCHANGE and REPLACEMENT, `exchange` shows the item sent and the price
+    difference; `total` is what goes back to the original payment (a cheaper item's
+    difference), the other money components are zero.
+    """
 
     resolution = graphene.Field(ResolutionEnum, required=True)
     items = graphene.Field(Money, required=True, description="What was paid for the units refunded.")
@@ -497,6 +522,22 @@ class ResolutionPreview(graphene.ObjectType):
     shipping_refunded = graphene.Boolean(required=True)
     lines = graphene.List(graphene.NonNull(RefundLine), required=True)
     fingerprint = graphene.String(required=True)
+    exchange = graphene.Field(ExchangePreview)
+
+
+def replacement_preview_type(preview) -> ResolutionPreview:
+    zero = money(0, preview.difference.currency)
+    refunded = money(max(-preview.difference.amount, 0), preview.difference.currency)
+    return ResolutionPreview(
+        resolution=preview.resolution, items=zero, restocking_fee=zero, return_shipping_fee=zero,
+        original_shipping=zero, store_credit_bonus=zero, total=refunded, shipping_refunded=False, lines=[],
+        fingerprint=preview.fingerprint(),
+        exchange=ExchangePreview(
+            variant_id=preview.variant_id, quantity=preview.quantity, new_items=_money_of(preview.new_items),
+            returned_items=_money_of(preview.returned_items), difference=_money_of(preview.difference),
+            payer=preview.payer,
+        ),
+    )
 
 
 def resolution_preview_type(preview, resolution: str) -> ResolutionPreview:

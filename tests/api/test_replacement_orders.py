@@ -365,3 +365,74 @@ def test_a_deleted_exchange_draft_fails_and_a_retry_makes_a_new_one(as_alice, as
     assert new_draft["id"] != draft["id"] and new_draft["status"] == "DRAFT"
     assert [line["unitPrice"]["gross"]["amount"] for line in new_draft["lines"]] == [15.0]
     assert ReplacementOrder.objects.get().status == "awaiting_payment"
+
+
+PREVIEW = """query($id: ID!, $resolution: ResolutionEnum) { returnResolutionPreview(id: $id, resolution: $resolution) {
+  resolution total { amount currency } fingerprint
+  exchange { variantId quantity newItems { amount } returnedItems { amount } difference { amount currency } payer } } }"""
+
+
+def inspected_exchange(as_alice, fake_saleor, order, price):
+    other = fake_saleor.add_variant(f"SNEAKER-{price}", price=Decimal(price), stocks={"Default warehouse": 3})
+    request = create_request(as_alice, order, {0: 1}, kind="EXCHANGE", resolution="EXCHANGE", exchangeVariantId=other["id"])
+    return_request = ReturnRequest.objects.get()
+    actions.approve_return_request(return_request=return_request, actor=STAFF)
+    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="DHL", tracking_number="JJD1")
+    line = return_request.lines.get()
+    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 1})
+    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=1, condition="as_new", disposition="scrap")])
+    return request, other
+
+
+@pytest.mark.parametrize(("price", "difference", "payer", "refunded"), [
+    ("95.00", "15.00", "CUSTOMER", "0.00"),
+    ("70.00", "-10.00", "SHOP", "10.00"),
+    ("80.00", "0.00", "NOBODY", "0.00"),
+])
+def test_an_exchange_is_previewed_with_its_item_and_who_pays_the_difference(
+    as_alice, as_staff, fake_saleor, order, price, difference, payer, refunded
+):
+    request, variant = inspected_exchange(as_alice, fake_saleor, order, price)
+
+    preview = as_staff(PREVIEW, {"id": request["id"]})["data"]["returnResolutionPreview"]
+
+    assert preview["resolution"] == "EXCHANGE"
+    assert preview["exchange"] == {
+        "variantId": variant["id"], "quantity": 1, "newItems": {"amount": price}, "returnedItems": {"amount": "80.00"},
+        "difference": {"amount": difference, "currency": "USD"}, "payer": payer,
+    }
+    assert preview["total"] == {"amount": refunded, "currency": "USD"}
+
+
+def test_a_claims_replacement_is_previewed_at_no_charge(as_alice, as_staff, fake_saleor, order):
+    request = create_request(as_alice, order, {0: 1}, kind="PARCEL_LOST", reason="LATE_DELIVERY")
+    as_staff("mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }", {"id": request["id"]})
+
+    answer = as_staff(PREVIEW, {"id": request["id"], "resolution": "REPLACEMENT"})
+    preview = answer["data"]["returnResolutionPreview"]
+    assert preview, answer
+
+    assert preview["exchange"], preview
+    assert preview["exchange"]["payer"] == "NOBODY"
+    assert preview["exchange"]["difference"]["amount"] == "0.00"
+    assert preview["exchange"]["quantity"] == 1
+
+
+def test_an_exchange_resolved_after_its_price_changed_is_refused(
+    as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks
+):
+    # given: staff previewed at 95.00, then the shop changed the new item's price
+    request, variant = inspected_exchange(as_alice, fake_saleor, order, "95.00")
+    fingerprint = as_staff(PREVIEW, {"id": request["id"]})["data"]["returnResolutionPreview"]["fingerprint"]
+    variant["_channel_prices"]["default-channel"] = Decimal("99.00")
+
+    # when
+    resolve = """mutation($id: ID!, $f: String) { returnRequestResolve(id: $id, resolution: EXCHANGE, fingerprint: $f) {
+      errors { field code } } }"""
+    with django_capture_on_commit_callbacks(execute=True):
+        payload = as_staff(resolve, {"id": request["id"], "f": fingerprint})["data"]["returnRequestResolve"]
+
+    # then
+    assert payload["errors"] == [{"field": "fingerprint", "code": "PREVIEW_CHANGED"}]
+    assert ReplacementOrder.objects.count() == 0

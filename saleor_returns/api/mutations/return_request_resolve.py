@@ -5,9 +5,12 @@ import graphene
 from saleor_returns import actions
 from saleor_returns.access import RESOLUTION_PERMISSIONS
 from saleor_returns.api.enums import ResolutionEnum
-from saleor_returns.api.mutations.base import ReturnMutation, enum_value, load_return_request, reloaded
+from saleor_returns.api.mutations.base import InputError, ReturnMutation, enum_value, load_return_request, reloaded
+from saleor_returns.api.previews import preview_replacement
+from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.api.types import Refund, ReplacementOrder, ReturnRequest
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
+from saleor_returns.models import Resolution
 
 
 class ReturnRequestResolve(ReturnMutation):
@@ -33,6 +36,12 @@ class ReturnRequestResolve(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id, resolution, fingerprint="", idempotency_key=""):
         return_request = load_return_request(requestor, id)
+        chosen = enum_value(resolution)
+        if fingerprint and chosen in (Resolution.EXCHANGE, Resolution.REPLACEMENT):
+            # The item's price comes from Saleor: the preview staff saw must still hold.
+            if preview_replacement(return_request, chosen).fingerprint() != fingerprint:
+                raise InputError("fingerprint", ReturnErrorCode.PREVIEW_CHANGED,
+                                 "The amounts changed since the preview; preview again.")
         result = actions.resolve_return_request(
             return_request=return_request, actor=actor, resolution=enum_value(resolution),
             fingerprint=fingerprint or "", idempotency_key=idempotency_key or "",

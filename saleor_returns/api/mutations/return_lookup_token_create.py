@@ -8,6 +8,7 @@ from django_ratelimit.core import get_usage
 
 from saleor_returns.api.errors import PermissionDenied, error
 from saleor_returns.api.mutations.base import ReturnMutation
+from saleor_returns.api.types import Money, money
 from saleor_returns.client_address import client_address
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.lookup_tokens import issue_lookup_token
@@ -16,6 +17,31 @@ from saleor_returns.requestors import RequestorKind
 from saleor_returns.saleor.orders import fetch_order_by_number
 
 NO_MATCH = "No order matches this number and e-mail."
+
+
+class LookupOrderLine(graphene.ObjectType):
+    product_name = graphene.String(required=True)
+    variant_name = graphene.String(required=True)
+    quantity = graphene.Int(required=True)
+
+
+class LookupOrder(graphene.ObjectType):
+    """What the guest may see of the order they proved: enough to confirm it is theirs and go on."""
+
+    id = graphene.ID(required=True, description="For returnEligibility(orderId) and returnRequestCreate.")
+    number = graphene.String(required=True)
+    created_at = graphene.DateTime(required=True)
+    total = graphene.Field(Money, required=True)
+    lines = graphene.List(graphene.NonNull(LookupOrderLine), required=True)
+
+
+def _lookup_order(order) -> LookupOrder:
+    return LookupOrder(
+        id=order.id, number=str(order.number), created_at=order.created,
+        total=money(order.total_gross.amount, order.total_gross.currency),
+        lines=[LookupOrderLine(product_name=line.product_name, variant_name=line.variant_name, quantity=line.quantity)
+               for line in order.lines],
+    )
 
 
 def _storefront_key(requestor) -> bool:
@@ -57,6 +83,7 @@ class ReturnLookupTokenCreate(ReturnMutation):
     token = graphene.String(description="Send as `Authorization: Bearer <token>` for this order's returns.")
     expires_at = graphene.DateTime()
     order_id = graphene.ID(description="The order the token opens, for returnEligibility and returnRequestCreate.")
+    order = graphene.Field(LookupOrder, description="The order the token opens, as its customer may see it.")
 
     @classmethod
     def check_permissions(cls, requestor, data) -> None:
@@ -97,4 +124,4 @@ class ReturnLookupTokenCreate(ReturnMutation):
             installation=requestor.installation, order_id=order.id, email=order.user_email,
             ttl_seconds=settings.LOOKUP_TOKEN_TTL_SECONDS,
         )
-        return cls(token=token, expires_at=expires_at, order_id=order.id, errors=[])
+        return cls(token=token, expires_at=expires_at, order_id=order.id, order=_lookup_order(order), errors=[])

@@ -9,7 +9,11 @@ from tests.api.conftest import Caller, shipped_order
 
 LOOKUP = """
 mutation($number: String!, $email: String!) {
-  returnLookupTokenCreate(orderNumber: $number, email: $email) { token expiresAt orderId errors { field code message } }
+  returnLookupTokenCreate(orderNumber: $number, email: $email) {
+    token expiresAt orderId
+    order { id number createdAt total { amount currency } lines { productName variantName quantity } }
+    errors { field code message }
+  }
 }
 """
 MINE = "{ myReturnRequests { totalCount } viewer { kind } }"
@@ -33,6 +37,13 @@ def test_number_and_email_give_a_token_for_that_order(client, as_anonymous, gues
     assert payload["errors"] == []
     assert payload["token"].startswith("rlt_")
     assert payload["orderId"] == guest_order["id"]
+    assert payload["order"]["id"] == guest_order["id"]
+    assert payload["order"]["number"] == str(guest_order["number"])
+    assert payload["order"]["total"] == {"amount": "100.00", "currency": "USD"}
+    assert payload["order"]["lines"] == [
+        {"productName": "Sneaker", "variantName": "42", "quantity": 2},
+        {"productName": "Jacket", "variantName": "M", "quantity": 1},
+    ]
     guest = Caller(client, shop.saleor_api_url, payload["token"])
     assert guest(MINE)["data"]["viewer"] == {"kind": "GUEST"}
 

@@ -58,3 +58,61 @@ def test_seeding_again_replaces_the_previous_demo(seeded, fake_saleor):
     assert Installation.objects.count() == 1
     assert ReturnRequest.objects.count() == len(first_ids)
     assert not ReturnRequest.objects.filter(pk__in=first_ids).exists()
+
+
+def test_the_running_demo_lets_the_readme_examples_be_tried(transactional_db, client, settings):
+    """Its address leads to the framed desk; customers log in with tokenCreate; staff get a token."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from saleor_returns.demo import DEMO_PASSWORD, STAFF_TOKEN_PATH
+    from saleor_returns.demo.seed import CUSTOMERS
+    from saleor_returns.demo.server import start_demo_shop
+
+    settings.APP_PUBLIC_URL = "http://127.0.0.1:8010"
+    demo = start_demo_shop(port=0)
+    try:
+        root = f"http://{demo.shop.fake.domain}"
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        # the demo's own address leads to the framed desk
+        try:
+            urllib.request.build_opener(NoRedirect).open(root + "/", timeout=5)  # noqa: S310 - loopback
+            raise AssertionError("no redirect")
+        except urllib.error.HTTPError as answer:
+            assert answer.code == 302
+            assert answer.headers["Location"] == demo.dashboard_url
+
+        def saleor(query, variables=None):
+            body = json.dumps({"query": query, "variables": variables or {}}).encode()
+            request = urllib.request.Request(demo.api_url, data=body, headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+                return json.load(response)["data"]
+
+        login = "mutation($e: String!, $p: String!) { tokenCreate(email: $e, password: $p) { token errors { field code } } }"
+        email = next(iter(CUSTOMERS))
+        customer = saleor(login, {"e": email, "p": DEMO_PASSWORD})["tokenCreate"]
+        wrong = saleor(login, {"e": email, "p": "nope"})["tokenCreate"]
+        with urllib.request.urlopen(root + STAFF_TOKEN_PATH, timeout=5) as response:  # noqa: S310 - loopback
+            staff = json.load(response)
+
+        def app(token, query):
+            return client.post("/graphql/", {"query": query}, content_type="application/json",
+                               headers={"Saleor-Api-Url": demo.api_url, "Authorization": f"Bearer {token}"}).json()
+
+        # then
+        assert customer["errors"] == [] and customer["token"]
+        assert wrong == {"token": None, "errors": [{"field": "email", "code": "INVALID_CREDENTIALS"}]}
+        mine = app(customer["token"], "{ viewer { kind email } myReturnRequests { totalCount } }")["data"]
+        assert mine["viewer"] == {"kind": "CUSTOMER", "email": email}
+        assert mine["myReturnRequests"]["totalCount"] > 0
+        assert staff["saleorApiUrl"] == demo.api_url
+        desk = app(staff["token"], "{ viewer { kind } returnRequests { totalCount } }")["data"]
+        assert desk["viewer"] == {"kind": "STAFF"}
+        assert desk["returnRequests"]["totalCount"] == ReturnRequest.objects.count()
+    finally:
+        demo.stop()

@@ -7,4 +7,8 @@ Dashboard double, so the returns desk can be tried without a real Saleor.
 
 DEMO_BANNER = "Demo shop — sample data, not a real Saleor"
 DEMO_STAFF_EMAIL = "demo@example.com"
+# Every demo customer and the demo staff member log in with this password (tokenCreate).
+DEMO_PASSWORD = "returns-demo"
+# A fresh staff token for the demo staff member (the Dashboard's token for this app), as JSON.
+STAFF_TOKEN_PATH = "/demo/staff-token"
 DEFAULT_PORT = 8011

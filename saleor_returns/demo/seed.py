@@ -24,7 +24,7 @@ from django.utils import timezone
 from saleor_returns import actions
 from saleor_returns.carriers.base import Location, TrackingEvent, TrackingStatus
 from saleor_returns.celery import app as celery_app
-from saleor_returns.demo import DEMO_STAFF_EMAIL
+from saleor_returns.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL
 from saleor_returns.fakes.saleor import FakeSaleor
 from saleor_returns.models import Evidence, Installation, Resolution, ReturnKind, ReturnRequest
 from saleor_returns.requestors import Actor
@@ -33,7 +33,7 @@ from saleor_returns.states import ReturnStatus, transition
 
 logger = logging.getLogger(__name__)
 
-APP_PERMISSIONS = ("MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS")
+APP_PERMISSIONS = ("MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS", "MANAGE_STAFF")
 # The demo's staff member may do everything the desk offers (a shop owner).
 STAFF_PERMISSIONS = ("MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_GIFT_CARD", "MANAGE_PRODUCTS", "MANAGE_SETTINGS",
                      "MANAGE_APPS")
@@ -143,10 +143,11 @@ def _populate_saleor(fake: FakeSaleor) -> tuple[dict, dict, dict[str, dict], dic
         for warehouse, quantity in zip(WAREHOUSES, (24, 3)):
             fake.set_stock(sku, quantity, warehouse=warehouse)
     customers = {
-        email: fake.add_customer(email, first_name=first, last_name=last)
+        email: fake.add_customer(email, first_name=first, last_name=last, password=DEMO_PASSWORD)
         for email, (first, last, *_) in CUSTOMERS.items()
     }
-    staff = fake.add_staff(DEMO_STAFF_EMAIL, STAFF_PERMISSIONS, first_name="Demo", last_name="Staff")
+    staff = fake.add_staff(DEMO_STAFF_EMAIL, STAFF_PERMISSIONS, first_name="Demo", last_name="Staff",
+                           password=DEMO_PASSWORD)
     app = fake.add_app(identifier="saleor.returns", name="Returns", permissions=APP_PERMISSIONS)
     return app, staff, customers, method
 

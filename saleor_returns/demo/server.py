@@ -7,15 +7,17 @@ had, or the port is taken, `start_demo_shop` raises `DemoShopUnavailable` with t
 reason, and the app runs without the demo.
 """
 
+import functools
+import json
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from saleor_returns.demo import DEMO_BANNER, DEMO_STAFF_EMAIL
+from saleor_returns.demo import DEMO_BANNER, DEMO_STAFF_EMAIL, STAFF_TOKEN_PATH
 from saleor_returns.demo.seed import DemoShop, remove_demo_data, seed_demo_shop
 from saleor_returns.fakes.dashboard import dashboard_double_url, install_dashboard_double
 from saleor_returns.fakes.dashboard_urls import app_deep_url
-from saleor_returns.fakes.saleor import FakeSaleor, get_schema, schema_path
+from saleor_returns.fakes.saleor import ACCESS_TOKEN_TTL, FakeSaleor, get_schema, schema_path
 from saleor_returns.paths import data_dir
 from saleor_returns.saleor.manifest import build_manifest
 
@@ -72,7 +74,17 @@ def start_demo_shop(*, port: int) -> RunningDemoShop:
     # Orders → Returns, as a shop owner reaches the desk.
     navigation = next(e for e in manifest["extensions"] if e["mount"] == "NAVIGATION_ORDERS")
     url = dashboard_double_url(fake, app_deep_url(shop.app["id"], navigation["url"]))
+    # The demo's own address leads there too; a staff token for trying the staff API is one GET away.
+    fake.add_page("/", lambda request: (302, "text/plain", b"", {"Location": url}))
+    fake.add_page(STAFF_TOKEN_PATH, functools.partial(_staff_token, fake, shop))
     return RunningDemoShop(shop=shop, dashboard_url=url)
+
+
+def _staff_token(fake: FakeSaleor, shop: DemoShop, request) -> tuple[int, str, bytes, dict]:
+    """`{"token", "saleorApiUrl", "expiresIn"}`: the Dashboard's token for the app, for the demo staff member."""
+    token = fake.issue_staff_app_token(shop.staff, shop.app)
+    body = {"token": token, "saleorApiUrl": fake.api_url, "staff": shop.staff["email"], "expiresIn": ACCESS_TOKEN_TTL}
+    return 200, "application/json", json.dumps(body).encode(), {"Cache-Control": "no-store"}
 
 
 def saleor_schema_file() -> Path:

@@ -1134,10 +1134,11 @@ class FakeSaleor:
         first_name: str = "",
         last_name: str = "",
         is_active: bool = True,
+        password: str | None = None,
         **fields: Any,
     ) -> dict:
-        """Create a customer; returns its dict (``id`` is ``User:<n>``)."""
-        return self._add_user(email, first_name, last_name, is_active, False, (), fields)
+        """Create a customer; returns its dict (``id`` is ``User:<n>``). A ``password`` enables ``tokenCreate``."""
+        return self._add_user(email, first_name, last_name, is_active, False, (), dict(fields, _password=password))
 
     def add_staff(
         self,
@@ -1147,10 +1148,11 @@ class FakeSaleor:
         first_name: str = "",
         last_name: str = "",
         is_active: bool = True,
+        password: str | None = None,
         **fields: Any,
     ) -> dict:
-        """Create a staff user holding ``permissions`` (PermissionEnum names)."""
-        return self._add_user(email, first_name, last_name, is_active, True, permissions, fields)
+        """Create a staff user holding ``permissions`` (PermissionEnum names); a ``password`` enables ``tokenCreate``."""
+        return self._add_user(email, first_name, last_name, is_active, True, permissions, dict(fields, _password=password))
 
     def _add_user(
         self,
@@ -2538,6 +2540,7 @@ class FakeSaleor:
         self.query("me")(self._resolve_me)
         self.query("user")(self._resolve_user)
         self.mutation("tokenVerify")(self._resolve_token_verify)
+        self.mutation("tokenCreate")(self._resolve_token_create)
         self.mutation("appTokenVerify")(self._resolve_app_token_verify)
         self.field("App", "accessToken")(self._resolve_app_access_token)
         self.register_order_resolvers()
@@ -2649,6 +2652,39 @@ class FakeSaleor:
         return {
             "isValid": True,
             "payload": payload,
+            "user": user,
+            "errors": [],
+            "accountErrors": [],
+        }
+
+    def _resolve_token_create(
+        self, info: Any, email: str, password: str, audience: str | None = None
+    ) -> dict:
+        """Saleor 3.23's `tokenCreate` for users given a password (add_customer/add_staff).
+
+        saleor/graphql/account/mutations/authentication/create_token.py: wrong
+        credentials and unknown e-mails answer the same INVALID_CREDENTIALS error on
+        `email`; an inactive account INACTIVE. A success returns an access token, a
+        refresh token carrying the new CSRF token, the CSRF token and the user.
+        """
+        with self.lock:
+            user = next((u for u in self.users if u["email"].lower() == str(email).strip().lower()), None)
+        stored = (user or {}).get("_password")
+        error = None
+        if user is None or not stored or not secrets.compare_digest(str(stored), str(password)):
+            error = ("Please, enter valid credentials", "INVALID_CREDENTIALS")
+        elif not user.get("isActive"):
+            error = ("Account inactive.", "INACTIVE")
+        if error is not None:
+            errors = [{"field": "email", "message": error[0], "code": error[1], "addressType": None}]
+            return {"token": None, "refreshToken": None, "csrfToken": None, "user": None,
+                    "errors": errors, "accountErrors": errors}
+        extra = {"aud": f"custom:{audience}"} if audience else {}
+        csrf_token = _random_string(64)
+        return {
+            "token": self.issue_customer_token(user, **extra),
+            "refreshToken": self.issue_refresh_token(user, csrf_token=csrf_token, **extra),
+            "csrfToken": csrf_token,
             "user": user,
             "errors": [],
             "accountErrors": [],

@@ -5,7 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from saleor_returns import evidence_urls, health, pages
 from saleor_returns.dashboard import views as desk_views
-from saleor_returns.api.views import ReturnsGraphQLView
+from saleor_returns.api.views import ReturnsGraphQLView, graphiql_asset
 from saleor_returns.saleor import views as saleor_views
 from saleor_returns.webhooks.carriers import carrier_webhook
 from saleor_returns.webhooks.saleor.views import saleor_webhook
@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/register", saleor_views.register, name="register"),
     path("webhooks/saleor/<slug:event_slug>/", saleor_webhook, name="saleor-webhook"),
     path("webhooks/carriers/<slug:provider>/<str:key>/", carrier_webhook, name="carrier-webhook"),
+    path("graphql/assets/<path:path>", graphiql_asset, name="graphiql-asset"),
     path("graphql/", csrf_exempt(ReturnsGraphQLView.as_view(graphiql=True)), name="graphql"),
     # The returns desk inside the Saleor Dashboard: every mount the manifest lists.
     # (with or without the trailing slash the Dashboard's url-join drops; never redirected)

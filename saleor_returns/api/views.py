@@ -1,9 +1,14 @@
 """The GraphQL endpoint: authenticates, accepts multipart uploads, then runs graphene."""
 
 import json
+from pathlib import Path
 
+import graphene_django_graphiql_static
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.static import serve
 from graphene_django.views import GraphQLView, HttpError
 
 from saleor_returns.api.authentication import AuthenticationFailed, authenticate
@@ -53,8 +58,51 @@ def multipart_operations(request):
     return operations
 
 
+# GraphiQL's own files come from an installed package (graphene-django-graphiql-static),
+# so the IDE works without the internet; the page and its start script are the app's.
+GRAPHIQL_PACKAGE_ASSETS = Path(graphene_django_graphiql_static.__file__).resolve().parent / "static" / "graphene_django_graphiql_static"
+GRAPHIQL_OWN_ASSETS = Path(__file__).resolve().parent.parent / "static" / "graphiql"
+GRAPHIQL_STYLESHEETS = ("graphiql.min.css",)
+GRAPHIQL_SCRIPTS = ("react.production.min.js", "react-dom.production.min.js", "graphiql.min.js")
+DEFAULT_QUERY = """# The returns API. Name the shop in the headers below (Saleor-Api-Url) and, to call
+# as someone, add "Authorization": "Bearer <token>".
+{
+  appVersion
+  viewer { kind email permissions }
+}
+"""
+
+
+def graphiql_asset(request, path: str):
+    """GraphiQL's JavaScript and CSS, served by the app (no CDN)."""
+    for root in (GRAPHIQL_OWN_ASSETS, GRAPHIQL_PACKAGE_ASSETS):
+        target = (root / path).resolve()
+        if root in target.parents and target.is_file():
+            response = serve(request, path, document_root=str(root))
+            response["Cache-Control"] = "public, max-age=86400"
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+    raise Http404("No such asset.")
+
+
 class ReturnsGraphQLView(GraphQLView):
     validation_rules = VALIDATION_RULES
+    graphiql_template = "saleor_returns/graphiql.html"
+
+    def render_graphiql(self, request, **data):
+        asset = lambda name: reverse("graphiql-asset", kwargs={"path": name})  # noqa: E731
+        headers = {"Saleor-Api-Url": settings.DEMO_SHOP_API_URL} if settings.DEMO_SHOP_API_URL else {}
+        context = {
+            "stylesheets": [asset(name) for name in GRAPHIQL_STYLESHEETS],
+            "scripts": [asset(name) for name in GRAPHIQL_SCRIPTS],
+            "init_script": asset("init.js"),
+            "graphiql_settings": {
+                "endpoint": request.path,
+                "defaultQuery": DEFAULT_QUERY,
+                "defaultHeaders": json.dumps(headers, indent=2),
+            },
+        }
+        return render(request, self.graphiql_template, context)
 
     def dispatch(self, request, *args, **kwargs):
         try:

@@ -1,10 +1,27 @@
 """The Celery application: `celery -A saleor_returns worker`."""
 
+import logging.config
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
+
+
+def configure_logging(**_kwargs) -> None:
+    """Workers and beat log like the web processes: Django's LOGGING (one JSON object a line
+    with LOG_FORMAT=json), never Celery's own plain-text handlers. Python warnings (Celery's
+    superuser warning, deprecations) become log lines too."""
+    from django.conf import settings  # noqa: PLC0415 - the settings module named above
+
+    logging.config.dictConfig(settings.LOGGING)
+    logging.captureWarnings(True)
+
+
+# At once, for what Celery says before its logging is set up; again when it sets it up.
+configure_logging()
+setup_logging.connect(configure_logging)
 
 app = Celery("saleor_returns")
 app.config_from_object("django.conf:settings", namespace="CELERY")

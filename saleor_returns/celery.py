@@ -4,7 +4,7 @@ import logging.config
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import celeryd_init, setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
 
@@ -13,14 +13,15 @@ def configure_logging(**_kwargs) -> None:
     """Workers and beat log like the web processes: Django's LOGGING (one JSON object a line
     with LOG_FORMAT=json), never Celery's own plain-text handlers. Python warnings (Celery's
     superuser warning, deprecations) become log lines too."""
-    from django.conf import settings  # noqa: PLC0415 - the settings module named above
+    from django.conf import settings  # noqa: PLC0415 - read when the worker starts
 
     logging.config.dictConfig(settings.LOGGING)
     logging.captureWarnings(True)
 
 
-# At once, for what Celery says before its logging is set up; again when it sets it up.
-configure_logging()
+# celeryd_init comes before the worker's first words (its privilege check); setup_logging is
+# where Celery would install its own handlers, for the worker and for beat.
+celeryd_init.connect(configure_logging)
 setup_logging.connect(configure_logging)
 
 app = Celery("saleor_returns")

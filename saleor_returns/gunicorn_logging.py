@@ -18,10 +18,9 @@ class AppLogger(Logger):
 
         logging.config.dictConfig(settings.LOGGING)
         logging.captureWarnings(True)
+        # Levels come from LOGGING (gunicorn.error at WARNING unless GUNICORN_LOG_LEVEL says otherwise).
         self.error_log = logging.getLogger("gunicorn.error")
         self.access_log = logging.getLogger("gunicorn.access")
-        self.error_log.setLevel(logging.INFO)
-        self.access_log.setLevel(logging.INFO)
         self.access_log.propagate = self.error_log.propagate = True
         # Handlers live on the root logger only (no doubled lines).
         self.error_log.handlers = []

@@ -24,9 +24,10 @@ STOP_TIMEOUT_SECONDS = 15
 READY_TIMEOUT_SECONDS = 60
 
 
-# gunicorn's access log without query strings or referrers, which may carry tokens
-# (webhook keys, lookup tokens): method, path, status, size and time only.
-ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+# gunicorn logs through the app's logging: JSON lines (LOG_FORMAT), and an access log of
+# method, path, status, size and time only, never query strings or referrers, which may
+# carry tokens (webhook keys, lookup tokens).
+GUNICORN_LOGGER = "saleor_returns.gunicorn_logging.AppLogger"
 
 def _log(message: str) -> None:
     print(f"[saleor-returns] {message}", flush=True)
@@ -113,8 +114,10 @@ def run() -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    # Children ignore the terminal's Ctrl-C: the runner stops them in order.
+    # Children ignore the terminal's Ctrl-C: the runner stops them in order. A local run is
+    # often root in a container: Celery's warning about it would be most of the start.
     detach = {"start_new_session": True}
+    celery_env = dict(os.environ, PYTHONWARNINGS="ignore:You're running the worker with superuser privileges")
     try:
         demo = _start_demo_shop()
         if demo is not None:
@@ -137,15 +140,16 @@ def run() -> int:
                     "8",
                     "--access-logfile",
                     "-",
-                    "--access-logformat",
-                    ACCESS_LOG_FORMAT,
+                    "--logger-class",
+                    GUNICORN_LOGGER,
                 ],
                 **detach,
             )
         )
         children.append(
             subprocess.Popen(
-                [python, "-m", "celery", "-A", "saleor_returns", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+                [python, "-m", "celery", "-A", "saleor_returns", "-q", "worker", "--concurrency", "2"],
+                env=celery_env,
                 **detach,
             )
         )
@@ -157,20 +161,20 @@ def run() -> int:
                     "celery",
                     "-A",
                     "saleor_returns",
+                    "-q",
                     "beat",
-                    "--loglevel",
-                    "INFO",
                     "--schedule",
                     settings.CELERY_BEAT_SCHEDULE_FILENAME,
                 ],
+                env=celery_env,
                 **detach,
             )
         )
         if _wait_until_ready(f"http://127.0.0.1:{port}/healthz", children):
-            _log(f"Ready. Manifest URL to paste into the Saleor Dashboard: {settings.APP_PUBLIC_URL}/api/manifest")
+            _log("Ready. Press Ctrl-C to stop.")
+            _log(f"Manifest URL to paste into the Saleor Dashboard: {settings.APP_PUBLIC_URL}/api/manifest")
             if demo is not None:
                 _log(f"Demo shop (sample data, not a real Saleor), open: {demo.dashboard_url}")
-            _log("Press Ctrl-C to stop.")
         elif not stopping:
             _log("The app did not become ready; stopping.")
             stopping = True

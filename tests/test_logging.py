@@ -60,7 +60,8 @@ def test_gunicorn_logs_json_lines_and_no_query_strings(tmp_path):
 
     port = free_port()
     log = tmp_path / "gunicorn.log"
-    env = dict(app_process_env(), LOG_FORMAT="json", LOG_LEVEL="INFO")
+    env = dict(app_process_env(), LOG_FORMAT="json", LOG_LEVEL="INFO", CELERY_LOG_LEVEL="INFO",
+               GUNICORN_LOG_LEVEL="INFO")
     with log.open("w") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "saleor_returns.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
@@ -96,7 +97,8 @@ def test_celery_logs_json_lines(tmp_path):
     from tests.test_worker import app_process_env
 
     log = tmp_path / "worker.log"
-    env = dict(app_process_env(), LOG_FORMAT="json", LOG_LEVEL="INFO")
+    env = dict(app_process_env(), LOG_FORMAT="json", LOG_LEVEL="INFO", CELERY_LOG_LEVEL="INFO",
+               GUNICORN_LOG_LEVEL="INFO")
     with log.open("w") as output:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "saleor_returns", "-q", "worker", "--pool", "solo", "--loglevel", "INFO"],

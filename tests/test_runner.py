@@ -99,9 +99,12 @@ def test_make_run_serves_the_manifest_and_the_demo_shop_and_stops_on_ctrl_c(tmp_
             if not line:
                 break
             output.append(line)
-            if "Press Ctrl-C to stop." in line:
+            if "Demo shop (sample data, not a real Saleor), open: " in line:
                 break
         assert any(f"http://127.0.0.1:{port}/api/manifest" in line for line in output), "".join(output)
+        # then: a short start, its two addresses last
+        assert len(output) <= 12, "".join(output)
+        assert "Manifest URL" in output[-2] and "Demo shop" in output[-1], "".join(output)
         (demo_line,) = [line for line in output if "Demo shop (sample data, not a real Saleor), open: " in line]
         dashboard_url = demo_line.split("open: ", 1)[1].strip()
 
@@ -133,7 +136,7 @@ def test_make_run_serves_the_manifest_and_the_demo_shop_and_stops_on_ctrl_c(tmp_
         output.append(remaining_output)
 
     # then: the access log names the request, not its query string
-    assert any('"GET /healthz HTTP/1.1" 200' in line for line in output), "".join(output)
+    assert any("gunicorn.access GET /healthz 200" in line for line in output), "".join(output)
     assert "not-for-the-log" not in "".join(output)
 
     # then: nothing is left running

@@ -67,6 +67,9 @@ def start_demo_shop(*, port: int) -> RunningDemoShop:
         # What installing from the manifest tells Saleor: the desk's appUrl and extensions.
         manifest = build_manifest()
         fake.set_app_extensions(shop.app, manifest["extensions"], app_url=manifest["appUrl"])
+        for hook in manifest["webhooks"]:
+            fake.add_webhook(shop.app, hook["targetUrl"], query=hook["query"], async_events=hook["asyncEvents"],
+                             name=hook["name"])
         _remember_demo(fake.api_url)
     except BaseException:
         fake.stop()

@@ -226,6 +226,16 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Evidence uploads (a file is at most 10 MB; see actions.upload_evidence and README.md).
+# Width × height of a photo: phones take up to ~50 megapixels; more is refused before decoding.
+EVIDENCE_MAX_IMAGE_PIXELS = int(os.environ.get("EVIDENCE_MAX_IMAGE_PIXELS", str(50_000_000)))
+# What one customer (or guest e-mail) may upload in any 24 hours, attached or not.
+EVIDENCE_FILES_PER_UPLOADER_PER_DAY = int(os.environ.get("EVIDENCE_FILES_PER_UPLOADER_PER_DAY", "30"))
+EVIDENCE_BYTES_PER_UPLOADER_PER_DAY = int(os.environ.get("EVIDENCE_BYTES_PER_UPLOADER_PER_DAY", str(150 * 1024 * 1024)))
+# Files a customer may attach to one return request, at creation and later together.
+EVIDENCE_FILES_PER_RETURN_REQUEST = int(os.environ.get("EVIDENCE_FILES_PER_RETURN_REQUEST", "20"))
+# Uploads no return request took are deleted (row and file) after this long.
+EVIDENCE_UNATTACHED_TTL_SECONDS = int(os.environ.get("EVIDENCE_UNATTACHED_TTL_SECONDS", str(24 * 3600)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -239,4 +249,6 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-replacement-payments": {"task": "saleor_returns.reconcile_replacement_payments", "schedule": 900.0},
     # Installations made by an older version get the subscriptions the manifest asks for now.
     "sync-saleor-webhooks": {"task": "saleor_returns.sync_all_saleor_webhooks", "schedule": 600.0},
+    # Photos and PDFs uploaded for a request that was never made (personal data kept no longer than needed).
+    "delete-unattached-evidence": {"task": "saleor_returns.delete_unattached_evidence", "schedule": 3600.0},
 }

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from saleor_returns import events, policies, tasks
 from saleor_returns.carriers.base import TrackingEvent, TrackingStatus, next_status
 from saleor_returns.carriers.registry import PROVIDERS, get_carrier
 from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.evidence_files import clean_evidence_file
 from saleor_returns.money import Money, money, quantize
 from saleor_returns.refunds import LineForRefund, RefundPreview, keep_item_allowed, preview_refund
 from saleor_returns.models import (
@@ -249,45 +252,102 @@ def delete_return_reason(*, reason: ReturnReason) -> bool:
 
 # --------------------------------------------------------------------------- evidence
 
-EVIDENCE_CONTENT_TYPES = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/webp": (b"RIFF",),
-    "image/heic": (b"\x00\x00\x00",),
-    "application/pdf": (b"%PDF-",),
-}
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# Who is held to the daily upload allowance: staff and integrators photograph every
+# return they inspect, and answer for their own accounts.
+LIMITED_UPLOADERS = {"customer", "guest"}
+# The most unattached uploads the sweep deletes in one transaction.
+SWEEP_BATCH = 500
 
 
 def upload_evidence(*, installation, uploaded_by: Actor, uploaded_file) -> Evidence:
-    """Store a photo or PDF after checking its declared type against its first bytes and its size."""
+    """Store the clean copy of a photo, or a PDF as sent (see `evidence_files`).
+
+    Customers and guests may upload EVIDENCE_FILES_PER_UPLOADER_PER_DAY files and
+    EVIDENCE_BYTES_PER_UPLOADER_PER_DAY bytes in any 24 hours; their uploads are
+    serialised, so that two at once cannot both take the last of the allowance.
+    """
     size = uploaded_file.size or 0
     if size == 0:
         raise invalid("file", "The file is empty.", ReturnErrorCode.INVALID_FILE)
     if size > MAX_EVIDENCE_BYTES:
         raise invalid("file", "Files may be at most 10 MB.", ReturnErrorCode.INVALID_FILE)
-    content_type = (uploaded_file.content_type or "").split(";")[0].strip().lower()
-    head = uploaded_file.read(16)
-    uploaded_file.seek(0)
-    signatures = EVIDENCE_CONTENT_TYPES.get(content_type)
-    if signatures is None or not any(head.startswith(signature) for signature in signatures):
-        raise invalid("file", "Upload a JPEG, PNG, WebP or HEIC photo, or a PDF.", ReturnErrorCode.INVALID_FILE)
-    digest = hashlib.sha256()
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
-    uploaded_file.seek(0)
-    evidence = Evidence(
+    uploader_id = uploaded_by.id or uploaded_by.email
+    with transaction.atomic():
+        if uploaded_by.kind in LIMITED_UPLOADERS:
+            _advisory_lock(f"evidence:{installation.pk}:{uploaded_by.kind}:{uploader_id}")
+            _check_upload_allowance(installation, uploaded_by, size)
+        uploaded_file.seek(0)
+        clean = clean_evidence_file(
+            uploaded_file.read(), uploaded_file.name or "", max_pixels=settings.EVIDENCE_MAX_IMAGE_PIXELS
+        )
+        evidence = Evidence(
+            installation=installation,
+            filename=clean.filename,
+            content_type=clean.content_type,
+            size=len(clean.content),
+            sha256=hashlib.sha256(clean.content).hexdigest(),
+            uploaded_by_kind=uploaded_by.kind,
+            uploaded_by_id=uploader_id,
+        )
+        evidence.file.save(clean.filename, ContentFile(clean.content), save=False)
+        evidence.save()
+    logger.info("Evidence uploaded", extra={"evidence_id": str(evidence.pk), "installation_id": str(installation.pk)})
+    return evidence
+
+
+def _check_upload_allowance(installation, uploaded_by: Actor, size: int) -> None:
+    since = timezone.now() - timedelta(days=1)
+    recent = Evidence.objects.filter(
         installation=installation,
-        filename=(uploaded_file.name or "upload")[-255:],
-        content_type=content_type,
-        size=size,
-        sha256=digest.hexdigest(),
         uploaded_by_kind=uploaded_by.kind,
         uploaded_by_id=uploaded_by.id or uploaded_by.email,
-    )
-    evidence.file.save(evidence.filename, uploaded_file, save=False)
-    evidence.save()
-    return evidence
+        created_at__gte=since,
+    ).aggregate(files=Count("pk"), size=Coalesce(Sum("size"), 0))
+    most_files = settings.EVIDENCE_FILES_PER_UPLOADER_PER_DAY
+    if recent["files"] >= most_files:
+        raise invalid("file", f"You have uploaded {most_files} files today, the most allowed; try again tomorrow.",
+                      ReturnErrorCode.LIMIT_EXCEEDED)
+    if recent["size"] + size > settings.EVIDENCE_BYTES_PER_UPLOADER_PER_DAY:
+        raise invalid("file", "You have uploaded as much as allowed today; try again tomorrow.",
+                      ReturnErrorCode.LIMIT_EXCEEDED)
+
+
+def _check_files_per_request(field_name: str, count: int) -> None:
+    most = settings.EVIDENCE_FILES_PER_RETURN_REQUEST
+    if count > most:
+        raise invalid(field_name, f"A return request may have at most {most} files.", ReturnErrorCode.LIMIT_EXCEEDED)
+
+
+def delete_unattached_evidence(*, now: datetime | None = None) -> int:
+    """Delete uploads that no return request took within EVIDENCE_UNATTACHED_TTL_SECONDS: rows, then files.
+
+    Idempotent. Rows being attached at this moment are locked by that request and skipped;
+    a request that finds its upload gone answers NOT_FOUND. Returns how many were deleted.
+    """
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.EVIDENCE_UNATTACHED_TTL_SECONDS)
+    storage = Evidence._meta.get_field("file").storage
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Evidence.objects.select_for_update(skip_locked=True)
+                .filter(return_request__isnull=True, created_at__lt=cutoff)
+                .order_by("pk")
+                .values_list("pk", "file")[:SWEEP_BATCH]
+            )
+            Evidence.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
+        if not batch:
+            break
+        for evidence_id, name in batch:
+            try:
+                storage.delete(name)
+            except Exception:  # noqa: BLE001 - any storage's failure: the rest are still deleted
+                logger.exception("Evidence file not deleted", extra={"evidence_id": str(evidence_id)})
+        deleted += len(batch)
+    if deleted:
+        logger.info("Unattached evidence deleted", extra={"count": deleted})
+    return deleted
 
 
 # --------------------------------------------------------------------------- requests
@@ -329,8 +389,13 @@ def already_requested(*, installation, order_id: str, exclude_request_id=None) -
 
 def _lock_order(installation_id, order_id: str) -> None:
     """Serialise request creation per order, so two submissions cannot both take the last unit."""
+    _advisory_lock(f"{installation_id}:{order_id}")
+
+
+def _advisory_lock(key: str) -> None:
+    """A lock on `key` until the transaction ends."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{installation_id}:{order_id}"])
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
 def _next_number() -> int:
@@ -479,9 +544,14 @@ def create_return_request(
                 undiscounted_unit_price_gross_amount=order_line.undiscounted_unit_price_gross.amount,
                 tax_rate=order_line.tax_rate,
             )
-            Evidence.objects.filter(pk__in=[e.pk for e in evidence_by_line.get(line.order_line_id, [])]).update(
-                return_request=return_request, return_line=line
-            )
+            photos = [e.pk for e in evidence_by_line.get(line.order_line_id, [])]
+            # One photo may show two lines' items; it stays on the last of them.
+            attached = Evidence.objects.filter(
+                Q(return_request__isnull=True) | Q(return_request=return_request), pk__in=photos
+            ).update(return_request=return_request, return_line=line)
+            if attached != len(set(photos)):  # taken by another request, or swept, since it was checked
+                raise invalid("lines", "Some evidence was not found; upload it again.", ReturnErrorCode.NOT_FOUND,
+                              lines=[line.order_line_id])
         events.return_request_created_event(return_request=return_request, actor=actor, data={"lines": len(data.lines)})
         if overridden:
             events.policy_overridden_event(
@@ -497,6 +567,7 @@ def _evidence_for_lines(installation, actor: Actor, data: ReturnRequestInput) ->
     wanted = {evidence_id for line in data.lines for evidence_id in line.evidence_ids}
     if not wanted:
         return {}
+    _check_files_per_request("lines.evidenceIds", len(wanted))
     found = {
         str(evidence.pk): evidence
         for evidence in Evidence.objects.filter(
@@ -714,6 +785,7 @@ def add_info(*, return_request: ReturnRequest, actor: Actor, message: str, evide
         )
         if found.count() != len(set(evidence_ids)):
             raise invalid("evidenceIds", "Some evidence was not found; upload it again.", ReturnErrorCode.NOT_FOUND)
+        _check_files_per_request("evidenceIds", return_request.evidence.count() + len(set(evidence_ids)))
         found.update(return_request=return_request)
         return_request.info_requested_at = None
         return_request.save(update_fields=["info_requested_at", "updated_at"])

@@ -16,6 +16,7 @@ class ReturnErrorCode(str, Enum):
     INVALID_REASON = "invalid_reason"
     INVALID_RESOLUTION = "invalid_resolution"
     INVALID_TRANSITION = "invalid_transition"
+    LIMIT_EXCEEDED = "limit_exceeded"
     NOT_FOUND = "not_found"
     NOT_FULFILLED = "not_fulfilled"
     NOT_RETURNABLE = "not_returnable"

@@ -2,9 +2,12 @@
 
 Photos are personal data: they are never under a public URL. The API hands out
 links signed for one file and one hour; anyone holding the link may view the
-file until then (an <img> cannot send a bearer token).
+file until then (an <img> cannot send a bearer token). Links start with
+APP_PUBLIC_URL, never with the request's Host, which the client chooses: a
+forged Host would otherwise send a signed link to someone else's server.
 """
 
+from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404
 from django.urls import reverse
@@ -16,9 +19,9 @@ SALT = "saleor_returns.evidence"
 MAX_AGE_SECONDS = 3600
 
 
-def evidence_url(request, evidence: Evidence) -> str:
+def evidence_url(evidence: Evidence) -> str:
     token = signing.TimestampSigner(salt=SALT).sign(str(evidence.pk))
-    return request.build_absolute_uri(reverse("evidence", args=[token]))
+    return settings.APP_PUBLIC_URL + reverse("evidence", args=[token])
 
 
 @require_GET

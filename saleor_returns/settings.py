@@ -265,6 +265,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 MAX_MULTIPART_BODY_BYTES = 11 * 1024 * 1024
 
+# Evidence uploads (a file is at most 10 MB; see actions.upload_evidence and README.md).
+# Width × height of a photo: phones take up to ~50 megapixels; more is refused before decoding.
+EVIDENCE_MAX_IMAGE_PIXELS = int(os.environ.get("EVIDENCE_MAX_IMAGE_PIXELS", str(50_000_000)))
+# What one customer (or guest e-mail) may upload in any 24 hours, attached or not.
+EVIDENCE_FILES_PER_UPLOADER_PER_DAY = int(os.environ.get("EVIDENCE_FILES_PER_UPLOADER_PER_DAY", "30"))
+EVIDENCE_BYTES_PER_UPLOADER_PER_DAY = int(os.environ.get("EVIDENCE_BYTES_PER_UPLOADER_PER_DAY", str(150 * 1024 * 1024)))
+# Files a customer may attach to one return request, at creation and later together.
+EVIDENCE_FILES_PER_RETURN_REQUEST = int(os.environ.get("EVIDENCE_FILES_PER_RETURN_REQUEST", "20"))
+# Uploads no return request took are deleted (row and file) after this long.
+EVIDENCE_UNATTACHED_TTL_SECONDS = int(os.environ.get("EVIDENCE_UNATTACHED_TTL_SECONDS", str(24 * 3600)))
+
 # Periodic jobs run by `celery beat` (exactly one beat process per deployment).
 CELERY_BEAT_SCHEDULE = {
     "flag-stale-shipments": {"task": "saleor_returns.flag_stale_shipments", "schedule": 3600.0},
@@ -280,4 +291,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_returns.check_api_key_creators", "schedule": float(API_KEY_CREATOR_CHECK_SECONDS)
     },
     "delete-expired-counters": {"task": "saleor_returns.delete_expired_counters", "schedule": 3600.0},
+    # Photos and PDFs uploaded for a request that was never made (personal data kept no longer than needed).
+    "delete-unattached-evidence": {"task": "saleor_returns.delete_unattached_evidence", "schedule": 3600.0},
 }

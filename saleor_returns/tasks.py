@@ -314,6 +314,11 @@ def expire_unshipped_returns_task() -> None:
     actions.expire_unshipped_returns()
 
 
+@shared_task(name="saleor_returns.delete_unattached_evidence")
+def delete_unattached_evidence_task() -> None:
+    actions.delete_unattached_evidence()
+
+
 # --------------------------------------------------------------------------- refunds
 
 # A granted refund Saleor reports as paid, refused, or still with the payment app.

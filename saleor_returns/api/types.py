@@ -86,7 +86,7 @@ class Evidence(graphene.ObjectType):
         return str(evidence.pk)
 
     def resolve_url(evidence, info):
-        return evidence_url(info.context, evidence)
+        return evidence_url(evidence)
 
 
 class ReturnLine(graphene.ObjectType):

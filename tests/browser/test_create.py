@@ -9,10 +9,11 @@ from graphql_relay import to_global_id
 
 from saleor_returns.models import Evidence, ReturnRequest
 from tests.browser import screenshot
+from tests.evidence import png
 
 pytestmark = pytest.mark.browser
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 SNEAKER = {
     "sku": "SNEAKER-42", "quantity": 2, "unit_price": Decimal("25.00"), "product_name": "Sneaker", "variant_name": "42",
 }

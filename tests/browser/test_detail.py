@@ -17,6 +17,7 @@ from saleor_returns.models import Refund, ReturnLine, ReturnRequest
 from saleor_returns.requestors import SYSTEM, Actor
 from tests.api.conftest import CREATE, Caller, create_request, shipped_order
 from tests.browser import screenshot
+from tests.evidence import pdf as one_page_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -397,7 +398,7 @@ def test_photos_open_enlarged_and_pdfs_as_links(dashboard, as_alice, order, sett
     # given: alice sent a photo and a PDF with her request
     settings.MEDIA_ROOT = tmp_path
     photo = upload(as_alice, "scuffed-toe.png", png(), "image/png")
-    receipt = upload(as_alice, "receipt.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "application/pdf")
+    receipt = upload(as_alice, "receipt.pdf", one_page_pdf(), "application/pdf")
     request = create_with_files(as_alice, order, 1, [photo, receipt])
     app = open_detail(dashboard, request)
 

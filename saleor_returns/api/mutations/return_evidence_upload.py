@@ -16,7 +16,11 @@ class ReturnEvidenceUpload(ReturnMutation):
     customers_allowed = True
 
     class Arguments:
-        file = Upload(required=True, description="JPEG, PNG, WebP, HEIC or PDF, at most 10 MB.")
+        file = Upload(
+            required=True,
+            description="JPEG, PNG, WebP, HEIC or PDF, at most 10 MB. Photos are stored re-encoded, without "
+            "metadata (HEIC as JPEG).",
+        )
 
     evidence = graphene.Field(Evidence)
 

@@ -4,6 +4,7 @@ import pytest
 
 from saleor_returns.models import ReturnRequest
 from tests.api.conftest import create_request, shipped_order
+from tests.evidence import png
 
 APPROVE = "mutation($id: ID!) { returnRequestApprove(id: $id) { errors { code } } }"
 TRACKING = 'mutation($id: ID!) { returnRequestTrackingAdd(id: $id, carrier: "UPS", trackingNumber: "1Z999") { errors { code } } }'
@@ -103,7 +104,7 @@ def test_inspection_photos_are_kept_on_the_line(as_staff, shipping, settings, tm
     upload = "mutation($file: Upload!) { returnEvidenceUpload(file: $file) { evidence { id } errors { code } } }"
     response = as_staff.client.post("/graphql/", {
         "operations": json.dumps({"query": upload, "variables": {"file": None}}), "map": json.dumps({"0": ["variables.file"]}),
-        "0": SimpleUploadedFile("scuff.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png"),
+        "0": SimpleUploadedFile("scuff.png", png(), content_type="image/png"),
     }, headers={"Saleor-Api-Url": as_staff.api_url, "Authorization": f"Bearer {as_staff.token}"})
     photo = response.json()["data"]["returnEvidenceUpload"]["evidence"]["id"]
     done = as_staff(INSPECT, {"id": shipping["id"], "lines": [

@@ -1,9 +1,17 @@
-"""Outbound HTTP: only public addresses, every resolved address checked, pinned, no redirects."""
+"""Outbound HTTP: only public addresses, every resolved address checked and pinned, TLS kept, no redirects."""
 
+import datetime
 import ipaddress
+import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from saleor_returns.outbound import ForbiddenAddress, forbidden_reason, outbound_client
 
@@ -151,3 +159,74 @@ def test_a_redirect_is_never_followed_even_when_asked(settings, canned_server):
     # then
     assert response.status_code == 302
     assert [request["path"] for request in canned_server.requests] == ["/graphql/"]
+
+
+def self_signed_certificate(folder, host_name):
+    """A certificate for `host_name` only, and its key, as PEM files (the test's own CA)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host_name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host_name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_file, key_file
+
+
+def test_tls_to_the_pinned_address_still_verifies_the_host_name(settings, fake_dns, monkeypatch, tmp_path):
+    # given: an HTTPS server on loopback whose certificate names shop.example.com only
+    settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = True
+    cert_file, key_file = self_signed_certificate(tmp_path, "shop.example.com")
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+            pass
+
+        def do_GET(self):  # noqa: N802 - stdlib naming
+            seen.append(("Host", self.headers.get("Host")))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    context.sni_callback = lambda _socket, server_name, _context: seen.append(("SNI", server_name))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    port = server.server_address[1]
+    fake_dns.names["shop.example.com"] = ["127.0.0.1"]
+    fake_dns.names["other.example.com"] = ["127.0.0.1"]
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+    try:
+        # when: called by the name the certificate has
+        with outbound_client(timeout=2) as client:
+            response = client.get(f"https://shop.example.com:{port}/")
+
+        # then: connected to the checked address, TLS for the name (SNI), Host the name
+        assert response.text == "ok"
+        assert seen == [("SNI", "shop.example.com"), ("Host", f"shop.example.com:{port}")]
+
+        # when / then: another name on the same address does not pass for it
+        with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED|certificate"), outbound_client(
+            timeout=2
+        ) as client:
+            client.get(f"https://other.example.com:{port}/")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -83,6 +83,11 @@ def _stop(children: list[subprocess.Popen]) -> None:
 
 def run() -> int:
     os.environ.setdefault("SALEOR_RETURNS_DEV", "1")
+    # A local run installs into any Saleor, and reaches the demo shop (and a Saleor on the
+    # same machine) over loopback; private and link-local addresses stay refused.
+    for name, local_default in (("SALEOR_API_URL_ALLOWLIST", "*"), ("HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS", "1")):
+        if not os.environ.get(name, "").strip():
+            os.environ[name] = local_default
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
     owns_database = not os.environ.get("DATABASE_URL")
 

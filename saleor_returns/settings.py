@@ -58,8 +58,14 @@ APP_PUBLIC_URL = os.environ.get("APP_PUBLIC_URL", f"http://127.0.0.1:{PORT}").rs
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost," + (urlsplit(APP_PUBLIC_URL).hostname or ""))
 
 # Saleor API URLs allowed to install the app: exact URLs, or with `*` for one whole
-# host label (https://*.saleor.cloud/graphql/); scheme, port and path must match. Empty: any.
+# host label (https://*.saleor.cloud/graphql/); scheme, port and path must match.
+# `*` alone allows any Saleor. Empty: none (`make run` sets `*` unless given one).
 SALEOR_API_URL_ALLOWLIST = env_list("SALEOR_API_URL_ALLOWLIST")
+# Calls to addresses chosen from outside (Saleor API URLs and their JWKS) refuse loopback,
+# private, link-local and other non-public addresses; Saleor's own settings, same names and
+# defaults (see saleor_returns/outbound.py). `make run` allows loopback for its demo shop.
+HTTP_IP_FILTER_ENABLED = env_bool("HTTP_IP_FILTER_ENABLED", True)
+HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = env_bool("HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS", False)
 SALEOR_HTTP_TIMEOUT = float(os.environ.get("SALEOR_HTTP_TIMEOUT", "10"))
 SALEOR_HTTP_CONNECT_TIMEOUT = float(os.environ.get("SALEOR_HTTP_CONNECT_TIMEOUT", "3"))
 SALEOR_HTTP_RETRIES = int(os.environ.get("SALEOR_HTTP_RETRIES", "3"))

@@ -7,7 +7,11 @@ that executes the app's operations against Saleor's real schema.
 
 import json
 import os
+import socket
+import threading
+import time
 from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -120,3 +124,106 @@ def installation(db, fake_saleor, fake_app):
         jwks=fake_saleor.jwks(),
         jwks_fetched_at=datetime.now(tz=timezone.utc),
     )
+
+
+class CannedServer:
+    """Any HTTP server on 127.0.0.1 (a redirecting Saleor, an internal admin page): one canned answer.
+
+    Every request, whatever its method and path, gets the answer last given to `answer()`
+    and is recorded in `requests` (method, path, Host header).
+    """
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.answer(200, b"")
+        canned = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+                pass
+
+            def handle_request(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                canned.requests.append({"method": self.command, "path": self.path, "host": self.headers.get("Host")})
+                status, body, headers, delay = canned._answer
+                time.sleep(delay)
+                self.send_response(status)
+                for name, value in {"Content-Length": str(len(body)), **headers}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = handle_request  # noqa: N815 - stdlib naming
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    def url(self, path: str = "/graphql/", host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def answer(self, status: int, body: bytes | str | dict, headers: dict | None = None, *, delay: float = 0) -> None:
+        if isinstance(body, dict):
+            body, headers = json.dumps(body).encode(), {"Content-Type": "application/json", **(headers or {})}
+        self._answer = (status, body.encode() if isinstance(body, str) else body, headers or {}, delay)
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def canned_server():
+    server = CannedServer()
+    yield server
+    server.stop()
+
+
+class FakeDns:
+    """`socket.getaddrinfo`, the boundary where host names become addresses, answering from `names`.
+
+    IP literals still go to the real function (no lookup happens for them); a name in
+    `names` resolves to its list of addresses, or from its second lookup on to its list
+    in `rebound` if it has one (DNS rebinding); any other name does not resolve.
+    `lookups` counts the lookups of each faked name.
+    """
+
+    def __init__(self, real_getaddrinfo):
+        self.real_getaddrinfo = real_getaddrinfo
+        self.names: dict[str, list[str]] = {}
+        self.rebound: dict[str, list[str]] = {}
+        self.lookups: dict[str, int] = {}
+
+    def __call__(self, host, port, family=0, type=0, proto=0, flags=0):  # noqa: A002 - stdlib signature
+        host = host.decode() if isinstance(host, bytes) else host
+        if host not in self.names:
+            try:
+                return self.real_getaddrinfo(host, port, family, type, proto, socket.AI_NUMERICHOST)
+            except socket.gaierror:
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+        self.lookups[host] = self.lookups.get(host, 0) + 1
+        addresses = self.rebound.get(host, self.names[host]) if self.lookups[host] > 1 else self.names[host]
+        return [
+            (
+                socket.AF_INET6 if ":" in address else socket.AF_INET,
+                socket.SOCK_STREAM,
+                socket.IPPROTO_TCP,
+                "",
+                (address, int(port), 0, 0) if ":" in address else (address, int(port)),
+            )
+            for address in addresses
+        ]
+
+
+@pytest.fixture
+def fake_dns(monkeypatch):
+    """Host names resolved by the test (`fake_dns.names["shop.example"] = ["10.0.0.5"]`), never by DNS."""
+    dns = FakeDns(socket.getaddrinfo)
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    return dns

@@ -28,6 +28,8 @@ TEST_ONLY = {
     "SALEOR_HTTP_TIMEOUT",
     "LOG_LEVEL",
     "LOG_FORMAT",
+    "SALEOR_API_URL_ALLOWLIST",
+    "HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS",
 }
 STATUS_COUNTS = "{ returnStatusCounts { status count } }"
 

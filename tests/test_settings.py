@@ -61,3 +61,25 @@ def test_file_storage_backend_comes_from_the_environment(settings):
     result = subprocess.run([sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.core.files.storage.memory.InMemoryStorage"
+
+
+def test_outbound_calls_are_guarded_by_default(settings):
+    # given: a deployment that sets nothing about Saleor addresses
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SALEOR_API_URL_ALLOWLIST, s.HTTP_IP_FILTER_ENABLED, s.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS)"
+    )
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "SALEOR_RETURNS_TESTING", "SALEOR_API_URL_ALLOWLIST"}
+        and not key.startswith("HTTP_IP_FILTER_")
+    }
+    env.update(DJANGO_SETTINGS_MODULE="saleor_returns.settings", SECRET_KEY="x" * 50, DATABASE_URL=settings.DATABASE_URL)
+
+    # when
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60)
+
+    # then: no Saleor may install, and no inward address is called
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] True False"

@@ -5,6 +5,8 @@ and issues RS256 JWTs for customers and staff; both are checked against the
 shop's JWKS at `<scheme>://<host>/.well-known/jwks.json`. The JWKS is kept on
 the installation and fetched again once when a key id is unknown or a
 signature fails (key rotation), at most every SALEOR_JWKS_MIN_REFRESH_SECONDS.
+The JWKS is fetched like every Saleor call: checked addresses only, no redirects
+(saleor_returns.outbound).
 """
 
 import base64
@@ -20,7 +22,8 @@ from django.conf import settings
 from django.utils import timezone
 from jwt.algorithms import RSAAlgorithm
 
-from saleor_returns.saleor.client import USER_AGENT, SaleorUnavailable
+from saleor_returns.outbound import ForbiddenAddress, outbound_client
+from saleor_returns.saleor.client import USER_AGENT, SaleorAddressForbidden, SaleorError, SaleorUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +53,18 @@ def jwks_url(saleor_api_url: str) -> str:
 
 
 def fetch_jwks(saleor_api_url: str) -> dict:
-    """GET the shop's JWKS. Raises SaleorUnavailable when it cannot be had."""
+    """GET the shop's JWKS.
+
+    Raises SaleorAddressForbidden when the shop's host resolves to an address the app
+    does not call, SaleorUnavailable when the JWKS cannot be had (a redirect included).
+    """
     url = jwks_url(saleor_api_url)
     timeout = httpx.Timeout(settings.SALEOR_HTTP_TIMEOUT, connect=settings.SALEOR_HTTP_CONNECT_TIMEOUT)
     try:
-        response = httpx.get(url, headers={"User-Agent": USER_AGENT}, timeout=timeout)
+        with outbound_client(timeout=timeout) as client:
+            response = client.get(url, headers={"User-Agent": USER_AGENT})
+    except ForbiddenAddress as error:
+        raise SaleorAddressForbidden(error.reason) from error
     except httpx.HTTPError as error:
         raise SaleorUnavailable(f"Cannot fetch the JWKS: {error.__class__.__name__}") from error
     if response.status_code != 200:
@@ -173,7 +183,7 @@ def with_installation_jwks(installation, check):
         raise UnknownKeyId("The shop's signing keys are not available yet.")
     try:
         jwks = refresh_jwks(installation)
-    except SaleorUnavailable as error:
+    except SaleorError as error:
         logger.warning("Saleor JWKS could not be fetched", extra={"saleor_api_url": installation.saleor_api_url})
         raise UnknownKeyId("The shop's signing keys cannot be fetched.") from error
     return check(jwks)

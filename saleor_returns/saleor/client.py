@@ -5,6 +5,11 @@ timeouts, connection errors and 5xx answers. Mutations are retried only when
 the request surely never reached Saleor (the connection could not be made):
 after a read timeout or a 5xx Saleor may have done the work, so the caller
 must confirm the outcome from Saleor before trying again.
+
+The API URL comes from outside (the install call), so every call goes through
+`saleor_returns.outbound`: a Saleor on a loopback, private or link-local address
+is refused (`SaleorAddressForbidden`, never retried) and a redirect is an error
+(`SaleorRedirect`), never followed.
 """
 
 import logging
@@ -15,6 +20,7 @@ import httpx
 from django.conf import settings
 
 from saleor_returns import __version__
+from saleor_returns.outbound import ForbiddenAddress, outbound_client
 from saleor_returns.saleor.documents import document
 
 logger = logging.getLogger(__name__)
@@ -43,6 +49,18 @@ class GraphQLErrorDetail:
     message: str
     code: str | None = None
     path: list | None = None
+
+
+class SaleorRedirect(SaleorHTTPError):
+    """Saleor answered a 3xx. Redirects are never followed: the URL must be the API URL itself."""
+
+
+class SaleorAddressForbidden(SaleorError):
+    """The API URL resolves to an address the app does not call (see saleor_returns.outbound)."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"The Saleor API URL resolves to a forbidden address ({reason}).")
+        self.reason = reason
 
 
 class SaleorGraphQLError(SaleorError):
@@ -147,7 +165,11 @@ class SaleorClient:
         while True:
             attempt += 1
             try:
-                response = httpx.post(self.api_url, json=body, headers=headers, timeout=self.timeout)
+                with outbound_client(timeout=self.timeout) as client:
+                    response = client.post(self.api_url, json=body, headers=headers)
+            except ForbiddenAddress as error:
+                logger.warning("Saleor call refused: forbidden address", extra={"saleor_api_url": self.api_url})
+                raise SaleorAddressForbidden(error.reason) from error
             except httpx.ConnectError as error:
                 failure = SaleorUnavailable(f"Cannot connect to Saleor: {error}")
                 retryable = True
@@ -172,6 +194,8 @@ class SaleorClient:
             time.sleep(self.backoff * (2 ** (attempt - 1)))
 
     def _data(self, operation_name: str, response: httpx.Response) -> dict:
+        if 300 <= response.status_code < 400:
+            raise SaleorRedirect(response.status_code, f"Saleor answered HTTP {response.status_code}, a redirect.")
         try:
             payload = response.json()
         except ValueError:

@@ -11,7 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from saleor_returns import actions
 from saleor_returns.http import error_response
-from saleor_returns.saleor.client import SaleorClient, SaleorError, SaleorGraphQLError, SaleorUnavailable
+from saleor_returns.saleor.client import (
+    SaleorAddressForbidden,
+    SaleorClient,
+    SaleorError,
+    SaleorGraphQLError,
+    SaleorRedirect,
+    SaleorUnavailable,
+)
 from saleor_returns.saleor.manifest import APP_IDENTIFIER, build_manifest
 from saleor_returns.saleor.urls import InvalidSaleorApiUrl, normalize_api_url
 
@@ -24,10 +31,12 @@ def manifest(request):
 
 
 def is_allowed_saleor(api_url: str) -> bool:
-    allowlist = settings.SALEOR_API_URL_ALLOWLIST
-    if not allowlist:
-        return True
-    return any(allowlist_matches(pattern, api_url) for pattern in allowlist)
+    """Whether SALEOR_API_URL_ALLOWLIST lets this shop install the app.
+
+    An empty list allows no one: an app that any Saleor may install can be made to call
+    any address. Allowing every shop takes an explicit `*` (`make run` sets it).
+    """
+    return any(allowlist_matches(pattern, api_url) for pattern in settings.SALEOR_API_URL_ALLOWLIST)
 
 
 def allowlist_matches(pattern: str, api_url: str) -> bool:
@@ -60,15 +69,25 @@ def register(request):
     The call is not signed, so the shop must be allowed and Saleor itself must
     confirm the token (and that it belongs to this app) before anything is
     stored. Any refusal answers `{"error": {"message"}}`, which the Dashboard
-    shows the installer; Saleor then deletes the half-installed app.
+    shows the installer; Saleor then deletes the half-installed app. The message
+    says why in the app's own words and never repeats what the target answered;
+    a refused connection, a timeout, an unknown host and a 5xx all read the same,
+    so the endpoint tells nobody which ports are open where.
     """
     try:
         api_url = normalize_api_url(request.headers.get("Saleor-Api-Url"))
     except InvalidSaleorApiUrl as error:
         return error_response(400, "INVALID_SALEOR_API_URL", str(error))
+    if not settings.SALEOR_API_URL_ALLOWLIST:
+        logger.warning("Install refused: the allow-list is empty", extra={"saleor_api_url": api_url})
+        return error_response(
+            403,
+            "SALEOR_NOT_ALLOWED",
+            "The app's allow-list of Saleor API URLs is empty; its operator must set SALEOR_API_URL_ALLOWLIST.",
+        )
     if not is_allowed_saleor(api_url):
         logger.warning("Install refused: shop not allowed", extra={"saleor_api_url": api_url})
-        return error_response(403, "SALEOR_NOT_ALLOWED", "This Saleor is not allowed to install the app.")
+        return error_response(403, "SALEOR_NOT_ALLOWED", "The Saleor API URL is not on the app's allow-list.")
     try:
         body = json.loads(request.body)
     except ValueError:
@@ -81,6 +100,16 @@ def register(request):
         app = SaleorClient(api_url, token.strip(), retries=1).query("AppSelf")["app"]
     except SaleorGraphQLError:
         app = None
+    except SaleorAddressForbidden as error:
+        logger.warning("Install refused: forbidden address", extra={"saleor_api_url": api_url, "reason": error.reason})
+        return error_response(
+            403, "SALEOR_ADDRESS_FORBIDDEN", f"The Saleor API URL resolves to an address that is {error.reason}."
+        )
+    except SaleorRedirect:
+        logger.warning("Install refused: Saleor answered a redirect", extra={"saleor_api_url": api_url})
+        return error_response(
+            502, "SALEOR_REDIRECTED", "Saleor answered with a redirect, which the app does not follow."
+        )
     except SaleorUnavailable:
         logger.warning("Install refused: Saleor unreachable", extra={"saleor_api_url": api_url})
         return error_response(502, "SALEOR_UNAVAILABLE", "Saleor could not be reached to confirm the app token.")

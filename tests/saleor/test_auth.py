@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 
 from saleor_returns.saleor import auth
+from saleor_returns.saleor.client import SaleorAddressForbidden, SaleorUnavailable
+from tests.factories import InstallationFactory
 from tests.conftest import CAPTURED_API_URL, at_token_time, capture, capture_json
 
 
@@ -145,3 +147,70 @@ def test_a_tampered_token_is_refused():
 def test_jwks_url_is_at_the_root_of_the_saleor_host():
     assert auth.jwks_url("https://shop.example.com/graphql/") == "https://shop.example.com/.well-known/jwks.json"
     assert auth.jwks_url("http://127.0.0.1:8000/graphql/") == "http://127.0.0.1:8000/.well-known/jwks.json"
+
+
+def test_the_jwks_of_a_saleor_on_loopback_is_fetched_only_when_allowed(settings, fake_saleor):
+    # given
+    settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = False
+
+    # when / then
+    with pytest.raises(SaleorAddressForbidden) as refused:
+        auth.fetch_jwks(fake_saleor.api_url)
+    assert refused.value.reason == "loopback"
+    assert fake_saleor.jwks_fetches == 0
+
+    # when: loopback is allowed
+    settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = True
+
+    # then
+    assert auth.fetch_jwks(fake_saleor.api_url) == fake_saleor.jwks()
+    assert fake_saleor.jwks_fetches == 1
+
+
+@pytest.mark.parametrize(
+    ("_case", "api_url", "names", "reason"),
+    [
+        ("a private address", "http://10.0.0.5/graphql/", {}, "private"),
+        ("cloud metadata", "http://169.254.169.254/graphql/", {}, "link-local"),
+        ("a link-local IPv6 address", "http://[fe80::1]/graphql/", {}, "link-local"),
+        (
+            "a name resolving to loopback",
+            "https://shop.example.com/graphql/",
+            {"shop.example.com": ["127.0.0.1"]},
+            "loopback",
+        ),
+    ],
+)
+def test_the_jwks_of_a_saleor_on_an_inward_address_is_not_fetched(settings, fake_dns, _case, api_url, names, reason):
+    settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = False
+    fake_dns.names.update(names)
+    with pytest.raises(SaleorAddressForbidden) as refused:
+        auth.fetch_jwks(api_url)
+    assert refused.value.reason == reason
+
+
+def test_a_redirected_jwks_is_not_followed(settings, canned_server, fake_saleor):
+    # given: a redirect to a real JWKS, with a body that is one
+    canned_server.answer(302, fake_saleor.jwks(), {"Location": fake_saleor.jwks_url})
+
+    # then
+    with pytest.raises(SaleorUnavailable, match="HTTP 302"):
+        auth.fetch_jwks(canned_server.url())
+    assert [request["path"] for request in canned_server.requests] == ["/.well-known/jwks.json"]
+    assert fake_saleor.jwks_fetches == 0
+
+
+@pytest.mark.django_db
+def test_a_token_of_a_shop_whose_jwks_may_not_be_fetched_is_refused(settings, fake_saleor):
+    # given: an installation without keys yet, on an address the app must not call
+    settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = False
+    installation = InstallationFactory(saleor_api_url=fake_saleor.api_url, jwks={})
+    customer = fake_saleor.add_customer("ann@example.com")
+    token = fake_saleor.issue_customer_token(customer)
+
+    # then
+    with pytest.raises(auth.UnknownKeyId, match="cannot be fetched"):
+        auth.verify_installation_token(installation, token)
+    assert fake_saleor.jwks_fetches == 0
+    installation.refresh_from_db()
+    assert installation.jwks == {}

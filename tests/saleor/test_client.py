@@ -4,10 +4,12 @@ import pytest
 
 from saleor_returns.fakes.saleor import FakeSaleor, permission_denied
 from saleor_returns.saleor.client import (
+    SaleorAddressForbidden,
     SaleorClient,
     SaleorGraphQLError,
     SaleorHTTPError,
     SaleorMutationError,
+    SaleorRedirect,
     SaleorUnavailable,
 )
 from tests.conftest import SALEOR_SCHEMA, require_shared
@@ -150,3 +152,70 @@ def test_4xx_without_graphql_errors_is_not_retried(saleor, app):
         client_for(saleor, app, retries=3).query("AppSelf")
     assert raised.value.status_code == 413
     assert len(saleor.requests) == 1
+
+
+@pytest.mark.parametrize("operation", ["query", "mutate"])
+def test_a_saleor_on_loopback_is_refused_unless_allowed(settings, saleor, app, operation):
+    # given
+    settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = False
+    client = client_for(saleor, app, retries=3)
+    call = getattr(client, operation)
+    name, variables = ("AppSelf", None) if operation == "query" else ("UpdateMetadata", METADATA_VARIABLES)
+
+    # when / then: refused without a request, and not retried
+    with pytest.raises(SaleorAddressForbidden) as refused:
+        call(name, variables)
+    assert refused.value.reason == "loopback"
+    assert saleor.requests == []
+
+    # when: loopback is allowed
+    settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = True
+    call(name, variables)
+
+    # then
+    assert len(saleor.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("_case", "api_url", "names", "reason"),
+    [
+        ("a private address", "http://10.0.0.5/graphql/", {}, "private"),
+        ("a unique local IPv6 address", "http://[fd00::5]/graphql/", {}, "private"),
+        ("cloud metadata", "http://169.254.169.254/graphql/", {}, "link-local"),
+        (
+            "a name resolving to loopback",
+            "https://shop.example.com/graphql/",
+            {"shop.example.com": ["127.0.0.1"]},
+            "loopback",
+        ),
+        (
+            "a name resolving to a private address",
+            "https://shop.example.com/graphql/",
+            {"shop.example.com": ["192.168.0.9"]},
+            "private",
+        ),
+    ],
+)
+def test_a_saleor_on_an_inward_address_is_refused(settings, fake_dns, _case, api_url, names, reason):
+    # given
+    settings.HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS = False
+    fake_dns.names.update(names)
+
+    # then
+    with pytest.raises(SaleorAddressForbidden) as refused:
+        SaleorClient(api_url, "x" * 30, backoff=0, retries=3).query("AppSelf")
+    assert refused.value.reason == reason
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_is_an_error_and_not_followed(canned_server, saleor, app, status):
+    # given: a redirect to the real Saleor, with a body that would pass for an answer
+    canned_server.answer(status, {"data": {"app": {"id": "QXBwOjE=", "identifier": "saleor.returns"}}},
+                         {"Location": saleor.api_url})
+
+    # then
+    with pytest.raises(SaleorRedirect) as raised:
+        SaleorClient(canned_server.url(), app["token"], backoff=0, retries=3).query("AppSelf")
+    assert raised.value.status_code == status
+    assert len(canned_server.requests) == 1
+    assert saleor.requests == []

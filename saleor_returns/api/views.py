@@ -6,7 +6,9 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from graphene_django.views import GraphQLView, HttpError
 
 from saleor_returns.api.authentication import AuthenticationFailed, authenticate
+from saleor_returns.api.errors import format_error
 from saleor_returns.api.limits import VALIDATION_RULES
+from saleor_returns.api.text_input import RefuseNulMiddleware
 
 
 def unauthenticated(message: str) -> HttpResponse:
@@ -53,6 +55,16 @@ def multipart_operations(request):
 
 class ReturnsGraphQLView(GraphQLView):
     validation_rules = VALIDATION_RULES
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.middleware = [*self.middleware, RefuseNulMiddleware()]
+
+    @staticmethod
+    def format_error(error):
+        if isinstance(error, HttpError):  # a malformed request, told as such (no query, invalid JSON, multipart map)
+            return {"message": str(error)}
+        return format_error(error)
 
     def dispatch(self, request, *args, **kwargs):
         try:

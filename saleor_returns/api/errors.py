@@ -1,5 +1,6 @@
 """Errors in mutation payloads (business failures) and top-level errors (permissions)."""
 
+import logging
 import re
 
 import graphene
@@ -8,6 +9,10 @@ from graphql import GraphQLError
 
 from saleor_returns.api.enums import ReturnErrorCodeEnum
 from saleor_returns.error_codes import ReturnErrorCode
+
+logger = logging.getLogger(__name__)
+
+INTERNAL_ERROR_MESSAGE = "Something went wrong on our side; it has been logged."
 
 
 class ReturnError(graphene.ObjectType):
@@ -59,3 +64,38 @@ def errors_from_validation(error: ValidationError) -> list[ReturnError]:
 
 def error(field: str | None, code: ReturnErrorCode, message: str, lines=None) -> ReturnError:
     return ReturnError(field=field, code=code.value, message=message, lines=lines)
+
+
+def format_error(error) -> dict:
+    """A top-level error as the caller sees it: what we raised on purpose, or a bug told in our words only.
+
+    An exception that is not a GraphQLError, raised while a field resolves, is a bug: its text may
+    come from the database driver (SQL, table and column names, the values sent), so it is logged
+    and never shown. Errors without a path come from parsing and validation, whose messages
+    graphql-core writes about the document itself.
+    """
+    if not isinstance(error, GraphQLError):
+        logger.error("Unexpected error outside GraphQL execution", exc_info=error)
+        return {"message": INTERNAL_ERROR_MESSAGE, "extensions": {"code": "INTERNAL_ERROR"}}
+    original = error.original_error
+    if error.path is None or original is None or isinstance(original, GraphQLError):
+        return error.formatted
+    from saleor_returns.saleor.client import SaleorError, SaleorUnavailable  # noqa: PLC0415 - client imports settings
+
+    if isinstance(original, SaleorError):
+        # The shop, not the app, failed: say so in our words, as mutations do.
+        unavailable = isinstance(original, SaleorUnavailable)
+        logger.warning("Saleor failed during a query", extra={"path": error.path, "error": type(original).__name__})
+        formatted = {
+            "message": "The shop did not answer; try again." if unavailable else "The shop refused the request.",
+            "path": error.path,
+            "extensions": {"code": "SALEOR_UNAVAILABLE"},
+        }
+        if error.locations is not None:
+            formatted["locations"] = [location.formatted for location in error.locations]
+        return formatted
+    logger.error("Unexpected error in a GraphQL resolver", exc_info=original, extra={"path": error.path})
+    formatted = {"message": INTERNAL_ERROR_MESSAGE, "path": error.path, "extensions": {"code": "INTERNAL_ERROR"}}
+    if error.locations is not None:
+        formatted["locations"] = [location.formatted for location in error.locations]
+    return formatted

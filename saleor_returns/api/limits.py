@@ -1,7 +1,15 @@
 """Bounds on the work one GraphQL request may ask for, checked before anything runs."""
 
 from graphene.validation import depth_limit_validator
-from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, ValidationRule
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    ValidationRule,
+    specified_rules,
+)
 
 # Deeper than the desk's deepest query (a return's refund components, 6 levels) with room
 # to spare; introspection is not counted.
@@ -61,4 +69,58 @@ class SaleorCostLimit(ValidationRule):
             ))
 
 
-VALIDATION_RULES = (depth_limit_validator(max_depth=MAX_DEPTH), RootFieldLimit, SaleorCostLimit)
+
+def _spread_names(selection_set) -> set[str]:
+    names, pending = set(), [selection_set]
+    while pending:
+        current = pending.pop()
+        for selection in current.selections if current else ():
+            if isinstance(selection, FragmentSpreadNode):
+                names.add(selection.name.value)
+            else:
+                pending.append(selection.selection_set)
+    return names
+
+
+def has_fragment_cycle(document) -> bool:
+    """True if a fragment spreads itself, directly or through others."""
+    spreads = {
+        definition.name.value: _spread_names(definition.selection_set)
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    done: set[str] = set()
+    for start in spreads:
+        # Depth-first with an explicit stack: a hostile document must not exhaust Python's.
+        on_path, stack = {start}, [(start, iter(spreads[start]))]
+        while stack:
+            name, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(name)
+                done.add(name)
+            elif child in on_path:
+                return True
+            elif child in spreads and child not in done:
+                on_path.add(child)
+                stack.append((child, iter(spreads[child])))
+    return False
+
+
+_GrapheneDepthLimit = depth_limit_validator(max_depth=MAX_DEPTH)
+
+
+class DepthLimit(ValidationRule):
+    """graphene's depth limit, skipped on a fragment cycle (NoFragmentCyclesRule reports it), where it
+    would recurse until Python's stack runs out."""
+
+    def __init__(self, context):
+        if not has_fragment_cycle(context.document):
+            _GrapheneDepthLimit(context)  # measures and reports as it is made
+        super().__init__(context)
+
+
+# graphene-django validates with these rules *instead of* GraphQL's own: both sets are needed, or
+# unknown fields, wrongly typed literals and fragment cycles would reach execution.
+VALIDATION_RULES = (*specified_rules, DepthLimit, RootFieldLimit, SaleorCostLimit)

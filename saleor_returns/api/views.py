@@ -12,7 +12,9 @@ from django.views.static import serve
 from graphene_django.views import GraphQLView, HttpError
 
 from saleor_returns.api.authentication import AuthenticationFailed, authenticate
+from saleor_returns.api.errors import format_error
 from saleor_returns.api.limits import VALIDATION_RULES
+from saleor_returns.api.text_input import RefuseNulMiddleware
 from saleor_returns.saleor.orders import orders_per_request
 
 
@@ -103,6 +105,16 @@ class ReturnsGraphQLView(GraphQLView):
             },
         }
         return render(request, self.graphiql_template, context)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.middleware = [*self.middleware, RefuseNulMiddleware()]
+
+    @staticmethod
+    def format_error(error):
+        if isinstance(error, HttpError):  # a malformed request, told as such (no query, invalid JSON, multipart map)
+            return {"message": str(error)}
+        return format_error(error)
 
     def dispatch(self, request, *args, **kwargs):
         try:

@@ -137,3 +137,54 @@ def test_an_order_number_saleor_does_not_have_is_remembered(as_anonymous, fake_s
     as_anonymous(lookup)
 
     assert sum(1 for r in fake_saleor.requests if r["operation_name"] == "OrderByNumber") == calls == 1
+
+
+@pytest.mark.parametrize(
+    ("_case", "query", "message"),
+    [
+        ("a fragment spreading itself", "{ ...A } fragment A on Query { ...A }", "Cannot spread fragment 'A' within itself."),
+        ("a cycle through another fragment", "{ ...A } fragment A on Query { ...B } fragment B on Query { ... on Query { ...A } }",
+         "Cannot spread fragment 'A' within itself via 'B'."),
+    ],
+)
+def test_a_fragment_cycle_is_an_invalid_document_not_a_server_error(as_anonymous, _case, query, message):
+    response = as_anonymous.post(query)
+
+    assert response.status_code == 400
+    assert [e["message"] for e in response.json()["errors"]] == [message]
+
+
+@pytest.mark.parametrize(
+    ("_case", "query", "message"),
+    [
+        ("unknown field", "{ appVersion nope }", "Cannot query field 'nope' on type 'Query'."),
+        ("unknown argument", "{ returnReasons(bogus: 1) { code } }", "Unknown argument 'bogus' on field 'Query.returnReasons'."),
+        ("literal of the wrong type", "{ returnOverview(days: \"many\") { openCount } }", "Int cannot represent non-integer value: \"many\""),
+        ("object without a selection", "{ viewer }",
+         "Field 'viewer' of type 'Viewer!' must have a selection of subfields. Did you mean 'viewer { ... }'?"),
+    ],
+)
+def test_graphqls_own_validation_applies_besides_the_limits(as_staff, _case, query, message):
+    response = as_staff.post(query)
+
+    assert response.status_code == 400
+    assert [e["message"] for e in response.json()["errors"]] == [message]
+
+
+@pytest.mark.parametrize(
+    ("_case", "document", "cycle"),
+    [
+        ("none", "{ ...A } fragment A on Query { ...B } fragment B on Query { appVersion }", False),
+        ("the same fragment twice", "{ ...A ...B } fragment A on Query { ...C } fragment B on Query { ...C } "
+         "fragment C on Query { appVersion }", False),
+        ("itself", "{ ...A } fragment A on Query { ...A }", True),
+        ("through a field and an inline fragment", "{ ...A } fragment A on Query { viewer { ...B } } "
+         "fragment B on Viewer { ... on Viewer { ...C } } fragment C on Viewer { ...B }", True),
+    ],
+)
+def test_has_fragment_cycle(_case, document, cycle):
+    from graphql import parse
+
+    from saleor_returns.api.limits import has_fragment_cycle
+
+    assert has_fragment_cycle(parse(document)) is cycle

@@ -19,7 +19,8 @@ from saleor_returns.access import (
 )
 from saleor_returns.actions import is_uuid
 from saleor_returns.api.loading import return_requests_queryset
-from saleor_returns.api.errors import PermissionDenied, ReturnError, camel, error, errors_from_validation
+from saleor_returns.api.errors import PermissionDenied, ReturnError, error, errors_from_validation
+from saleor_returns.api.text_input import NUL_MESSAGE, field_with_nul
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.requestors import RequestorKind, actor_of
 from saleor_returns.saleor import staff
@@ -40,23 +41,6 @@ class InputError(Exception):
     def __init__(self, field, code: ReturnErrorCode, message: str, lines=None):
         super().__init__(message)
         self.error = error(field, code, message, lines)
-
-
-def field_with_nul(value, path: str = "") -> str | None:
-    """The camelCase path of the first string holding a NUL byte (PostgreSQL cannot store one)."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = field_with_nul(item, f"{path}.{camel(key)}" if path else camel(key))
-            if found is not None:
-                return found
-    if isinstance(value, (list, tuple)):
-        for item in value:
-            found = field_with_nul(item, path)
-            if found is not None:
-                return found
-    return None
 
 
 def enum_value(value):
@@ -130,7 +114,7 @@ class ReturnMutation(graphene.Mutation):
         if bad_field is not None:
             # Fields are named relative to `input`, like every other payload error.
             field = bad_field.removeprefix("input.")
-            return cls(errors=[error(field, ReturnErrorCode.INVALID, "Text must not contain NUL characters.")])
+            return cls(errors=[error(field, ReturnErrorCode.INVALID, NUL_MESSAGE)])
         try:
             if requestor.kind is RequestorKind.STAFF and cls.confirms_staff_session(data):
                 confirm_staff_session(requestor)

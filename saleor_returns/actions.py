@@ -319,6 +319,17 @@ def _check_files_per_request(field_name: str, count: int) -> None:
         raise invalid(field_name, f"A return request may have at most {most} files.", ReturnErrorCode.LIMIT_EXCEEDED)
 
 
+def _check_files_per_order(installation, order_id: str, field_name: str, adding: int) -> None:
+    """All the return requests of one order together hold at most EVIDENCE_FILES_PER_ORDER files."""
+    most = settings.EVIDENCE_FILES_PER_ORDER
+    held = Evidence.objects.filter(
+        return_request__installation=installation, return_request__order_id=order_id
+    ).count()
+    if held + adding > most:
+        raise invalid(field_name, f"The returns of one order may have at most {most} files.",
+                      ReturnErrorCode.LIMIT_EXCEEDED)
+
+
 def delete_unattached_evidence(*, now: datetime | None = None) -> int:
     """Delete uploads that no return request took within EVIDENCE_UNATTACHED_TTL_SECONDS: rows, then files.
 
@@ -568,6 +579,7 @@ def _evidence_for_lines(installation, actor: Actor, data: ReturnRequestInput) ->
     if not wanted:
         return {}
     _check_files_per_request("lines.evidenceIds", len(wanted))
+    _check_files_per_order(installation, data.order_id, "lines.evidenceIds", len(wanted))
     found = {
         str(evidence.pk): evidence
         for evidence in Evidence.objects.filter(
@@ -786,6 +798,8 @@ def add_info(*, return_request: ReturnRequest, actor: Actor, message: str, evide
         if found.count() != len(set(evidence_ids)):
             raise invalid("evidenceIds", "Some evidence was not found; upload it again.", ReturnErrorCode.NOT_FOUND)
         _check_files_per_request("evidenceIds", return_request.evidence.count() + len(set(evidence_ids)))
+        _check_files_per_order(return_request.installation, return_request.order_id, "evidenceIds",
+                               len(set(evidence_ids)))
         found.update(return_request=return_request)
         return_request.info_requested_at = None
         return_request.save(update_fields=["info_requested_at", "updated_at"])

@@ -279,6 +279,8 @@ EVIDENCE_FILES_PER_UPLOADER_PER_DAY = int(os.environ.get("EVIDENCE_FILES_PER_UPL
 EVIDENCE_BYTES_PER_UPLOADER_PER_DAY = int(os.environ.get("EVIDENCE_BYTES_PER_UPLOADER_PER_DAY", str(150 * 1024 * 1024)))
 # Files a customer may attach to one return request, at creation and later together.
 EVIDENCE_FILES_PER_RETURN_REQUEST = int(os.environ.get("EVIDENCE_FILES_PER_RETURN_REQUEST", "20"))
+# Files all the return requests of one order may hold together.
+EVIDENCE_FILES_PER_ORDER = int(os.environ.get("EVIDENCE_FILES_PER_ORDER", "40"))
 # Uploads no return request took are deleted (row and file) after this long.
 EVIDENCE_UNATTACHED_TTL_SECONDS = int(os.environ.get("EVIDENCE_UNATTACHED_TTL_SECONDS", str(24 * 3600)))
 

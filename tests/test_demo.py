@@ -66,7 +66,7 @@ def test_the_running_demo_lets_the_readme_examples_be_tried(transactional_db, cl
     import urllib.error
     import urllib.request
 
-    from saleor_returns.demo import DEMO_PASSWORD, STAFF_TOKEN_PATH
+    from saleor_returns.demo import ACCOUNTS_PATH, DEMO_PASSWORD, STAFF_TOKEN_PATH
     from saleor_returns.demo.seed import CUSTOMERS
     from saleor_returns.demo.server import start_demo_shop
 
@@ -99,6 +99,8 @@ def test_the_running_demo_lets_the_readme_examples_be_tried(transactional_db, cl
         wrong = saleor(login, {"e": email, "p": "nope"})["tokenCreate"]
         with urllib.request.urlopen(root + STAFF_TOKEN_PATH, timeout=5) as response:  # noqa: S310 - loopback
             staff = json.load(response)
+        with urllib.request.urlopen(root + ACCOUNTS_PATH, timeout=5) as response:  # noqa: S310 - loopback
+            accounts = json.load(response)
 
         def app(token, query):
             return client.post("/graphql/", {"query": query}, content_type="application/json",
@@ -111,6 +113,10 @@ def test_the_running_demo_lets_the_readme_examples_be_tried(transactional_db, cl
         assert mine["viewer"] == {"kind": "CUSTOMER", "email": email}
         assert mine["myReturnRequests"]["totalCount"] > 0
         assert staff["saleorApiUrl"] == demo.api_url
+        listed = {customer["email"]: customer for customer in accounts["customers"]}
+        assert set(listed) == set(CUSTOMERS)
+        assert listed[email]["password"] == DEMO_PASSWORD and listed[email]["orders"]
+        assert {order["id"] for c in listed.values() for order in c["orders"]} == {o["id"] for o in demo.shop.orders}
         desk = app(staff["token"], "{ viewer { kind } returnRequests { totalCount } }")["data"]
         assert desk["viewer"] == {"kind": "STAFF"}
         assert desk["returnRequests"]["totalCount"] == ReturnRequest.objects.count()

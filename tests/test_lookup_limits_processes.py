@@ -1,18 +1,13 @@
 """Guest lookup limits hold across processes: two gunicorn servers (two workers each) on one database."""
 
 import json
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 
 from saleor_returns import actions
-from saleor_returns.paths import BASE_DIR
 from tests.api.conftest import shipped_order
-from tests.test_runner import free_port
-from tests.test_worker import app_process_env
+from tests.test_worker import web_processes
 
 LOOKUP = """
 mutation($number: String!, $email: String!) {
@@ -21,35 +16,10 @@ mutation($number: String!, $email: String!) {
 """
 
 
-def start_web(port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "saleor_returns.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=BASE_DIR, env=app_process_env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )
-
-
 @pytest.fixture
 def two_servers():
-    ports = [free_port(), free_port()]
-    processes = [start_web(port) for port in ports]
-    try:
-        deadline = time.monotonic() + 60
-        for port in ports:
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):  # noqa: S310 - loopback
-                        break
-                except OSError:
-                    assert time.monotonic() < deadline, "the web processes did not start"
-                    time.sleep(0.2)
-        yield [f"http://127.0.0.1:{port}" for port in ports]
-    finally:
-        for process in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with web_processes(2, workers=2) as urls:
+        yield urls
 
 
 def lookup(base_url: str, api_url: str, number, email: str) -> dict:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -93,18 +94,20 @@ def test_install_task_runs_in_a_real_worker_after_commit(client, fake_saleor, fa
     assert installation.jwks_fetched_at is not None
 
 
-def start_web(port: int) -> subprocess.Popen:
+def start_web(port: int, workers: int = 1) -> subprocess.Popen:
     """The app under gunicorn on `port`, on the test database and broker, as a separate process."""
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "saleor_returns.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [sys.executable, "-m", "gunicorn", "saleor_returns.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers)],
         cwd=BASE_DIR, env=app_process_env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )
 
 
-@pytest.fixture
-def two_web_processes():
-    ports = [free_port(), free_port()]
-    processes = [start_web(port) for port in ports]
+@contextmanager
+def web_processes(count: int, *, workers: int = 1):
+    """`count` gunicorn servers of the app (each with `workers` workers); yields their base URLs."""
+    ports = [free_port() for _ in range(count)]
+    processes = [start_web(port, workers) for port in ports]
     try:
         deadline = time.monotonic() + 60
         for port in ports:
@@ -123,6 +126,12 @@ def two_web_processes():
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture
+def two_web_processes():
+    with web_processes(2) as urls:
+        yield urls
 
 
 def post_tracking(base_url: str, account, tracking_number: str, status: str, at) -> int:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import graphene
+from django.utils import translation
 from django.conf import settings
 from graphene import relay
 
@@ -41,7 +42,9 @@ def is_staff(info) -> bool:
 
 
 def language(info) -> str:
-    return (info.context.headers.get("Accept-Language") or "en").split(",")[0].strip().lower()
+    """The caller's language among LANGUAGES, from Accept-Language as Django reads it (q-values
+    weighed, zh-CN and zh-Hans both meaning Simplified Chinese); English otherwise."""
+    return translation.get_language_from_request(info.context).lower()
 
 
 class Money(graphene.ObjectType):

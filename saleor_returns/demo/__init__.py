@@ -11,4 +11,6 @@ DEMO_STAFF_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "returns-demo"
 # A fresh staff token for the demo staff member (the Dashboard's token for this app), as JSON.
 STAFF_TOKEN_PATH = "/demo/staff-token"
+# The demo's customers with their passwords and orders (ids and numbers), as JSON.
+ACCOUNTS_PATH = "/demo/accounts"
 DEFAULT_PORT = 8011

@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from saleor_returns.demo import DEMO_BANNER, DEMO_STAFF_EMAIL, STAFF_TOKEN_PATH
+from saleor_returns.demo import ACCOUNTS_PATH, DEMO_BANNER, DEMO_PASSWORD, DEMO_STAFF_EMAIL, STAFF_TOKEN_PATH
 from saleor_returns.demo.seed import DemoShop, remove_demo_data, seed_demo_shop
 from saleor_returns.fakes.dashboard import dashboard_double_url, install_dashboard_double
 from saleor_returns.fakes.dashboard_urls import app_deep_url
@@ -80,7 +80,30 @@ def start_demo_shop(*, port: int) -> RunningDemoShop:
     # The demo's own address leads there too; a staff token for trying the staff API is one GET away.
     fake.add_page("/", lambda request: (302, "text/plain", b"", {"Location": url}))
     fake.add_page(STAFF_TOKEN_PATH, functools.partial(_staff_token, fake, shop))
+    fake.add_page(ACCOUNTS_PATH, functools.partial(_accounts, fake, shop))
     return RunningDemoShop(shop=shop, dashboard_url=url)
+
+
+def _accounts(fake: FakeSaleor, shop: DemoShop, request) -> tuple[int, str, bytes, dict]:
+    """The demo's customers (password DEMO_PASSWORD) with their orders, and the staff member, as JSON."""
+    with fake.lock:
+        customers = [
+            {
+                "email": order_owner["email"],
+                "password": DEMO_PASSWORD,
+                "orders": [
+                    {"id": order["id"], "number": str(order["number"]), "status": order.get("status")}
+                    for order in shop.orders if order.get("userEmail") == order_owner["email"]
+                ],
+            }
+            for order_owner in fake.users if not order_owner.get("isStaff")
+        ]
+    body = {
+        "saleorApiUrl": fake.api_url,
+        "customers": customers,
+        "staff": {"email": shop.staff["email"], "password": DEMO_PASSWORD, "token": STAFF_TOKEN_PATH},
+    }
+    return 200, "application/json", json.dumps(body, indent=2).encode(), {"Cache-Control": "no-store"}
 
 
 def _staff_token(fake: FakeSaleor, shop: DemoShop, request) -> tuple[int, str, bytes, dict]:

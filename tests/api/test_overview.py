@@ -272,7 +272,7 @@ def test_only_staff_who_manage_orders_may_ask(request, fake_saleor, name, who):
     error = result["errors"][0]
     assert error["extensions"]["exception"]["code"] == "PermissionDenied"
     assert error["path"] == [name]
-    assert not [r for r in fake_saleor.requests if r.get("operation") == "Warehouses"]
+    assert not [r for r in fake_saleor.requests if r["operation_name"] == "Warehouses"]
 
 
 ATTENTION = """query($filter: ReturnRequestFilterInput) {

@@ -101,15 +101,7 @@ def test_a_replacement_for_a_plain_return_is_refused(as_alice, as_staff, fake_sa
 
 
 def exchange(as_alice, as_staff, fake_saleor, order, price, django_capture_on_commit_callbacks):
-    other = fake_saleor.add_variant(f"SNEAKER-{price}", price=Decimal(price), stocks={"Default warehouse": 3})
-    request = create_request(as_alice, order, {0: 1}, kind="EXCHANGE", resolution="EXCHANGE", exchangeVariantId=other["id"])
-    return_request = ReturnRequest.objects.get()
-    actions.approve_return_request(return_request=return_request, actor=STAFF)
-    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="DHL", tracking_number="JJD1")
-    line = return_request.lines.get()
-    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 1})
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=1, condition="as_new", disposition="scrap")])
+    request, _ = inspected_exchange(as_alice, fake_saleor, order, price)
     with django_capture_on_commit_callbacks(execute=True):
         return as_staff(RESOLVE, {"id": request["id"], "resolution": "EXCHANGE"})["data"]["returnRequestResolve"]
 

@@ -107,13 +107,16 @@ def test_mutation_is_not_retried_after_a_timeout(saleor, app):
     assert len(saleor.requests) == 1
 
 
-def test_mutation_is_retried_when_the_connection_was_never_made(saleor, app):
+def test_mutation_is_retried_when_the_connection_was_never_made(saleor, app, caplog):
     # given: nothing listens there
     client = SaleorClient("http://127.0.0.1:9/graphql/", app["token"], backoff=0, retries=2, connect_timeout=0.5)
 
-    # then
-    with pytest.raises(SaleorUnavailable, match="Cannot connect to Saleor"):
-        client.mutate("UpdateMetadata", METADATA_VARIABLES)
+    # then: three attempts (the first and two retries), as the client reports when it gives up
+    with caplog.at_level("WARNING", logger="saleor_returns.saleor.client"):
+        with pytest.raises(SaleorUnavailable, match="Cannot connect to Saleor"):
+            client.mutate("UpdateMetadata", METADATA_VARIABLES)
+    (failure,) = [record for record in caplog.records if record.getMessage() == "Saleor call failed"]
+    assert failure.attempts == 3
 
 
 def test_mutation_payload_errors_are_raised(saleor, app):

@@ -230,6 +230,25 @@ def test_a_request_takes_a_limited_number_of_files(as_alice, alices_order, setti
     assert Evidence.objects.filter(return_request__isnull=False).count() == 0
 
 
+def test_the_returns_of_one_order_take_a_limited_number_of_files(as_alice, alices_order, settings, tmp_path):
+    # given: a first request for the order holds two photos, the most the order may have
+    settings.MEDIA_ROOT = tmp_path
+    settings.EVIDENCE_FILES_PER_ORDER = 2
+    first = create_input(alices_order, {0: 1}, reason="DEFECT")
+    first["lines"][0]["evidenceIds"] = [upload(as_alice, png())["evidence"]["id"] for _ in range(2)]
+    assert as_alice(CREATE, {"input": first})["data"]["returnRequestCreate"]["errors"] == []
+    second = create_input(alices_order, {1: 1}, reason="DEFECT")
+    second["lines"][0]["evidenceIds"] = [upload(as_alice, png())["evidence"]["id"]]
+
+    # when: a second request for the same order brings one more
+    result = as_alice(CREATE, {"input": second})["data"]["returnRequestCreate"]
+
+    # then
+    assert [(e["field"], e["code"], e["message"]) for e in result["errors"]] == [
+        ("lines.evidenceIds", "LIMIT_EXCEEDED", "The returns of one order may have at most 2 files.")]
+    assert ReturnRequest.objects.count() == 1
+
+
 def test_more_evidence_later_stays_within_the_request_limit(as_alice, as_staff, alices_order, settings, tmp_path):
     # given: a request with two photos, asked for more
     settings.MEDIA_ROOT = tmp_path

@@ -36,7 +36,7 @@ from django.http import JsonResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from saleor_returns import actions  # noqa: E402
+from saleor_returns import actions, api_keys  # noqa: E402
 from saleor_returns.api.views import ReturnsGraphQLView  # noqa: E402
 from saleor_returns.models import Installation, ReturnLine, ReturnReason, ReturnRequest  # noqa: E402
 
@@ -137,7 +137,10 @@ def main() -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     installation = seed(args.rows)
-    _, key = actions.create_api_key(installation=installation, name="bench")
+    _, key = api_keys.create_api_key(
+        installation=installation, name="bench", scopes=["MANAGE_ORDERS"], creator_permissions=["MANAGE_ORDERS"],
+        creator_user_id="VXNlcjox",
+    )
     factory = RequestFactory()
     graphql_view = ReturnsGraphQLView.as_view()
     headers = {"HTTP_SALEOR_API_URL": API_URL, "HTTP_AUTHORIZATION": f"Bearer {key}"}

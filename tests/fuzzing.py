@@ -237,7 +237,7 @@ def open_shop(fake, *, token_seconds: int = 3600) -> FuzzShop:
     """Installs the app in `fake` and makes credentials for every caller kind (tokens live `token_seconds`)."""
     from django.utils import timezone
 
-    from saleor_returns import actions
+    from saleor_returns import actions, api_keys
     from saleor_returns.lookup_tokens import issue_lookup_token
     from saleor_returns.models import Installation
 
@@ -268,8 +268,14 @@ def open_shop(fake, *, token_seconds: int = 3600) -> FuzzShop:
     fake.fulfill(order, created=now - timedelta(days=3))
     guest_token, _ = issue_lookup_token(installation=installation, order_id=order["id"], email=customer["email"],
                                         ttl_seconds=token_seconds)
-    _, api_key = actions.create_api_key(installation=installation, name="Fuzz")
-    spare_api_key, _ = actions.create_api_key(installation=installation, name="Spare")
+    def make_key(name):
+        return api_keys.create_api_key(
+            installation=installation, name=name, scopes=list(ALL_STAFF_PERMISSIONS),
+            creator_permissions=ALL_STAFF_PERMISSIONS, creator_user_id=staff["id"], creator_email=staff["email"],
+        )
+
+    _, api_key = make_key("Fuzz")
+    spare_api_key, _ = make_key("Spare")
     tokens = {
         "anonymous": None,
         "customer": fake.issue_customer_token(customer, ttl=token_seconds),

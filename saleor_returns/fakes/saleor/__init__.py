@@ -221,7 +221,7 @@ def schema_path() -> Path:
     configured = os.environ.get("SALEOR_SCHEMA")
     if configured:
         return Path(configured).resolve()
-    repo_root = Path(__file__).resolve().parents[2]
+    repo_root = Path(__file__).resolve().parents[3]
     return (repo_root / ".." / "shared" / "saleor" / "schema.graphql").resolve()
 
 

@@ -22,7 +22,6 @@ from .server import _http_request
 
 
 class AppsMixin:
-
     def add_app(
         self,
         identifier: str = "saleor.returns",

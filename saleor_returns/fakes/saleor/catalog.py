@@ -85,7 +85,6 @@ _VARIANT_SPEC_KEYS = frozenset(
 
 
 class CatalogMixin:
-
     def _variant_for(self, spec: Mapping[str, Any], catalog: dict) -> dict:
         """The variant of ``spec["sku"]``, created with its product on first use."""
         sku = spec["sku"]

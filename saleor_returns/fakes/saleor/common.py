@@ -254,6 +254,13 @@ def _connection(
             "You must provide a `first` or `last` value to properly paginate "
             f"the `{field}` connection."
         )
+    return _connection_page(items, first, last, type_name, lambda item: item[cursor_key])
+
+
+def _connection_page(
+    items: list[dict], first: int | None, last: int | None, type_name: str, cursor: Callable[[dict], Any]
+) -> dict:
+    """The page of ``items`` that ``first``/``last`` select, with cursors of ``cursor(item)``."""
     page = items[:first] if first is not None else items
     if last is not None:
         page = page[len(page) - last :] if last else []
@@ -261,7 +268,7 @@ def _connection(
         {
             "__typename": f"{type_name}CountableEdge",
             "node": item,
-            "cursor": base64.b64encode(json.dumps([str(item[cursor_key])]).encode()).decode(),
+            "cursor": base64.b64encode(json.dumps([str(cursor(item))]).encode()).decode(),
         }
         for item in page
     ]

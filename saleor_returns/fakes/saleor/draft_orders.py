@@ -22,7 +22,6 @@ from .schema import RequestContext
 
 
 class DraftOrdersMixin:
-
     def _resolve_draft_order_create(self, info: Any, input: dict) -> dict:
         """``draftOrderCreate``: lines by variant, an optional custom price each (0 allowed)."""
         context: RequestContext = info.context

@@ -117,14 +117,23 @@ def _mutation_payload(resolver: Callable[..., dict], legacy_errors_field: str | 
     return resolve
 
 
-def _parse_global_id(value: str, type_name: str) -> str:
-    """Saleor's from_global_id_or_error(value, type_name, raise_error=True); returns the pk."""
+def _split_global_id(value: str, type_name: str) -> tuple[str, str]:
+    """Saleor's from_global_id_or_error(value, type_name) without raise_error: ``(type, pk)``.
+
+    A malformed ID is an error; an ID of another type is the caller's to judge.
+    """
     try:
         found_type, pk = from_global_id(value)
         if not pk.isdigit():
             uuid.UUID(pk)
     except ValueError as exc:
         raise GraphQLError(f"Invalid ID: {value}. Expected: {type_name}.") from exc
+    return found_type, pk
+
+
+def _parse_global_id(value: str, type_name: str) -> str:
+    """Saleor's from_global_id_or_error(value, type_name, raise_error=True); returns the pk."""
+    found_type, pk = _split_global_id(value, type_name)
     if found_type != type_name:
         raise GraphQLError(f"Invalid ID: {value}. Expected: {type_name}, received: {found_type}.")
     return pk

@@ -15,7 +15,6 @@ _MOVED_FULFILLMENT_STATUSES = frozenset(
 
 
 class FulfillmentsMixin:
-
     def fulfill(
         self,
         order: dict,

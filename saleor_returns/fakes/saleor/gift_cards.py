@@ -16,7 +16,6 @@ from .schema import RequestContext
 
 
 class GiftCardsMixin:
-
     def _resolve_gift_card_create(self, info: Any, input: dict) -> dict:
         """``giftCardCreate``: store credit with an exact balance and a generated code."""
         context: RequestContext = info.context

@@ -59,7 +59,6 @@ def _metadata_updated_event(
 
 
 class MetadataMixin:
-
     def _resolve_update_metadata(self, info: Any, id: str, input: list[dict]) -> dict:
         return self._update_metadata(info, id, input, "metadata")
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import re
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from graphql import GraphQLError
 from graphql.language import FieldNode
 
-from .common import AUTHENTICATED_APP, AUTHENTICATED_STAFF_USER, MAX_PAGE_SIZE, from_global_id
-from .errors import PermissionDenied, permission_denied
+from .common import AUTHENTICATED_APP, AUTHENTICATED_STAFF_USER, MAX_PAGE_SIZE, _connection_page
+from .errors import PermissionDenied, _split_global_id, permission_denied
 from .schema import RequestContext, _read_field
 
 
@@ -75,35 +72,10 @@ def _order_connection(orders: list[dict], info: Any, args: Mapping[str, Any]) ->
                 f"exceeds the `{name}` limit of {MAX_PAGE_SIZE} records."
             )
     ordered = sorted(orders, key=_order_number, reverse=True)
-    page = ordered
-    if first is not None:
-        page = page[:first]
-    if last is not None:
-        page = page[len(page) - last :] if last else []
-    edges = [
-        {
-            "__typename": "OrderCountableEdge",
-            "node": order,
-            "cursor": base64.b64encode(json.dumps([str(order.get("number"))]).encode()).decode(),
-        }
-        for order in page
-    ]
-    return {
-        "__typename": "OrderCountableConnection",
-        "totalCount": len(ordered),
-        "edges": edges,
-        "pageInfo": {
-            "__typename": "PageInfo",
-            "hasNextPage": first is not None and len(ordered) > first,
-            "hasPreviousPage": last is not None and len(ordered) > last,
-            "startCursor": edges[0]["cursor"] if edges else None,
-            "endCursor": edges[-1]["cursor"] if edges else None,
-        },
-    }
+    return _connection_page(ordered, first, last, "Order", lambda order: order.get("number"))
 
 
 class OrderQueriesMixin:
-
     # Root and field resolvers of orders. Saleor's rules, from saleor/graphql/order/:
     # ``order(id)`` is public (an order's UUID is its secret), but who may read
     # which field depends on the requestor, and a denied non-null field nulls the
@@ -141,12 +113,7 @@ class OrderQueriesMixin:
                 )
             # Saleor's from_global_id_or_error(id, Order) without raise_error: a
             # malformed ID is an error, an ID of another type just finds nothing.
-            try:
-                type_name, pk = from_global_id(id)
-                if not pk.isdigit():
-                    uuid.UUID(pk)
-            except ValueError as exc:
-                raise GraphQLError(f"Invalid ID: {id}. Expected: Order.") from exc
+            type_name, _pk = _split_global_id(id, "Order")
             if type_name != "Order":
                 return None
             return next((o for o in self.orders if o.get("id") == id), None)

@@ -183,7 +183,6 @@ def _copy_order_line(line: Mapping[str, Any], quantity: int, currency: str) -> d
 
 
 class OrdersMixin:
-
     # ------------------------------------------------------------------ orders
 
     def add_order(

@@ -26,7 +26,6 @@ _REFUNDABLE_PAYMENT_STATUSES = ("PARTIALLY_CHARGED", "FULLY_CHARGED", "PARTIALLY
 
 
 class RefundsMixin:
-
     def _resolve_grant_refund_create(self, info: Any, id: str, input: dict) -> dict:
         """``orderGrantRefundCreate``, validated in the order of Saleor's clean_input."""
         context: RequestContext = info.context

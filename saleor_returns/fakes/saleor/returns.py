@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +17,26 @@ from .transactions import _refunded_events
 _RETURNABLE_FULFILLMENT_STATUSES = ("FULFILLED", "REFUNDED", "WAITING_FOR_APPROVAL")
 
 
-class ReturnsMixin:
+def _return_move(
+    line_input: Mapping[str, Any],
+    line: dict,
+    fulfillment: dict | None,
+    fulfillment_line: dict | None,
+    quantity: int,
+) -> _ReturnMove:
+    """One line of ``orderLines``/``fulfillmentLines`` as a move, once its reference is refused."""
+    _refuse_reason_reference(line_input.get("reasonReference"))
+    return _ReturnMove(
+        line,
+        fulfillment,
+        fulfillment_line,
+        quantity,
+        bool(line_input.get("replace")),
+        line_input.get("reason") or "",
+    )
 
+
+class ReturnsMixin:
     def _resolve_return_products(self, info: Any, order: str, input: dict) -> dict:
         """``orderFulfillmentReturnProducts``: returned units go to new fulfillments, unstocked."""
         context: RequestContext = info.context
@@ -134,17 +153,7 @@ class ReturnsMixin:
                 problem = None
             if problem:
                 raise _invalid("orderLineId", problem, "INVALID_QUANTITY")
-            _refuse_reason_reference(line_input.get("reasonReference"))
-            moves.append(
-                _ReturnMove(
-                    line,
-                    None,
-                    None,
-                    quantity,
-                    bool(line_input.get("replace")),
-                    line_input.get("reason") or "",
-                )
-            )
+            moves.append(_return_move(line_input, line, None, None, quantity))
         return moves
 
     def _clean_returned_fulfillment_lines(
@@ -185,17 +194,7 @@ class ReturnsMixin:
             if line_input.get("replace") and line.get("variant") is None:
                 message = "Unable to replace line as the assigned product doesn't exist."
                 raise _invalid("orderLineId", message, "INVALID_QUANTITY")
-            _refuse_reason_reference(line_input.get("reasonReference"))
-            moves.append(
-                _ReturnMove(
-                    line,
-                    fulfillment,
-                    fulfillment_line,
-                    quantity,
-                    bool(line_input.get("replace")),
-                    line_input.get("reason") or "",
-                )
-            )
+            moves.append(_return_move(line_input, line, fulfillment, fulfillment_line, quantity))
         return moves
 
     def _refund_returned_lines(

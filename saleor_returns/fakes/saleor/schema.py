@@ -237,7 +237,6 @@ def _read_field(source: Any, info: Any, args: Mapping[str, Any]) -> Any:
 
 
 class SchemaMixin:
-
     # ------------------------------------------------------------------ resolvers
 
     def query(self, field_name: str) -> Callable[[Callable], Callable]:

@@ -220,7 +220,6 @@ def _http_request(
 
 
 class ServerMixin:
-
     # ------------------------------------------------------------------ lifecycle
 
     def start(self, *, port: int = 0) -> FakeSaleor:

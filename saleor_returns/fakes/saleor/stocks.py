@@ -21,7 +21,6 @@ from .schema import RequestContext
 
 
 class StocksMixin:
-
     def set_stock(
         self,
         sku: str,

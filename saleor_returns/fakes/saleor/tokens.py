@@ -71,7 +71,6 @@ def _apply_overrides(claims: dict, overrides: Mapping[str, Any]) -> dict:
 
 
 class TokensMixin:
-
     def add_customer(
         self,
         email: str,

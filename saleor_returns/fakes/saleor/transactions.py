@@ -65,7 +65,6 @@ def _charged_again_events(order: Mapping) -> list[str]:
 
 
 class TransactionsMixin:
-
     def add_transaction(
         self,
         order: dict,

@@ -48,7 +48,6 @@ def _event_object(event_type: str) -> dict[str, str]:
 
 
 class WebhooksMixin:
-
     # ------------------------------------------------------------------ webhooks
 
     def sign_webhook(self, body: bytes) -> str:

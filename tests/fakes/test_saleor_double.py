@@ -158,7 +158,7 @@ def capture_app(clean):
 
 
 def test_module_imports_without_django_or_the_project_package():
-    module_path = REPO_ROOT / "saleor_returns" / "fakes" / "saleor.py"
+    package_dir = REPO_ROOT / "saleor_returns" / "fakes" / "saleor"
     script = f"""
 import importlib.util, sys
 BLOCKED = {{"django", "celery", "httpx", "saleor_returns", "graphene", "requests"}}
@@ -167,7 +167,11 @@ class Block:
         if name.split(".")[0] in BLOCKED:
             raise ImportError("blocked: " + name)
 sys.meta_path.insert(0, Block())
-spec = importlib.util.spec_from_file_location("fake_saleor_standalone", {str(module_path)!r})
+spec = importlib.util.spec_from_file_location(
+    "fake_saleor_standalone",
+    {str(package_dir / "__init__.py")!r},
+    submodule_search_locations=[{str(package_dir)!r}],
+)
 module = importlib.util.module_from_spec(spec)
 sys.modules[spec.name] = module
 spec.loader.exec_module(module)

@@ -5,18 +5,37 @@
 // sort, cursor), written with history.replaceState, so a reload or coming back
 // from a return request shows the same rows. Changing a filter refreshes the
 // counts and rows in place; the page is not rebuilt, so focus stays put.
+//
+// The URL state and the API filter it maps to are in ./list/query.js; a row of the
+// table is in ./list/rows.js, the bulk actions' documents and dialog in ./list/bulk.js.
 
-import { formatAge, formatDate, register, t } from "../i18n.js";
-import { banner, button, clear, field, h, loadStyle, modal, money, showErrors, spinner, statusBadge } from "../ui.js";
+import { register, t } from "../i18n.js";
+import { banner, button, clear, field, h, loadStyle, spinner } from "../ui.js";
+import {
+  FIRST_PAGE,
+  KINDS,
+  LIST_QUERY,
+  OPTIONS_QUERY,
+  PAGE_SIZE,
+  SORTS,
+  TABS,
+  apiFilter,
+  hasFilters,
+  queryFromState,
+  reasonOptions,
+  stateFromQuery,
+  tabCount,
+  tabLabel,
+  validDate,
+} from "./list/query.js";
+import { APPROVE, REJECT, askRejectMessage } from "./list/bulk.js";
+import { returnRow } from "./list/rows.js";
 
 register({
   en: {
     "list.title": "Returns",
     "list.create": "Create return",
     "list.tabsLabel": "Return requests by status",
-    "list.tab.review": "Needs review",
-    "list.tab.attention": "Needs attention",
-    "list.tab.all": "All",
     "list.filtersLabel": "Filters",
     "list.kind": "Kind",
     "list.kindAll": "All kinds",
@@ -45,16 +64,11 @@ register({
     "list.col.created": "Created",
     "list.col.items": "Items",
     "list.selectAll": "Select all return requests on this page",
-    "list.selectRow": "Select {number}",
     "list.selected": "{n} selected",
     "list.approve": "Approve",
     "list.reject": "Reject",
     "list.clearSelection": "Clear selection",
     "list.working": "Working… {done} of {total}",
-    "list.rejectTitle": "Reject {n} return requests",
-    "list.rejectTitleOne": "Reject 1 return request",
-    "list.rejectIntro": "Each customer receives this message with the rejection.",
-    "list.rejectMessage": "Message to the customer",
     "list.bulkLabel": "Bulk actions",
     "list.summaryJoin": ", ",
     "list.summary.approved": "{n} approved",
@@ -77,9 +91,6 @@ register({
     "list.title": "退货",
     "list.create": "创建退货",
     "list.tabsLabel": "按状态查看退货申请",
-    "list.tab.review": "待审核",
-    "list.tab.attention": "需处理",
-    "list.tab.all": "全部",
     "list.filtersLabel": "筛选",
     "list.kind": "类型",
     "list.kindAll": "全部类型",
@@ -108,16 +119,11 @@ register({
     "list.col.created": "创建时间",
     "list.col.items": "件数",
     "list.selectAll": "选择本页全部退货申请",
-    "list.selectRow": "选择 {number}",
     "list.selected": "已选 {n} 项",
     "list.approve": "批准",
     "list.reject": "拒绝",
     "list.clearSelection": "取消选择",
     "list.working": "处理中… {done}/{total}",
-    "list.rejectTitle": "拒绝 {n} 个退货申请",
-    "list.rejectTitleOne": "拒绝 1 个退货申请",
-    "list.rejectIntro": "每位客户都会随拒绝通知收到这条消息。",
-    "list.rejectMessage": "给客户的消息",
     "list.bulkLabel": "批量操作",
     "list.summaryJoin": "，",
     "list.summary.approved": "已批准 {n} 个",
@@ -137,155 +143,6 @@ register({
     "list.tableLabel": "退货申请",
   },
 });
-
-const PAGE_SIZE = 20;
-const REVIEW_STATUSES = ["PENDING_REVIEW", "REQUESTED"];
-// Tab keys as they appear in the URL (?tab=…), in the order shown.
-const TABS = [
-  "review",
-  "attention",
-  "all",
-  "approved",
-  "awaiting_shipment",
-  "in_transit",
-  "received",
-  "inspected",
-  "resolved",
-  "rejected",
-  "canceled",
-  "closed",
-];
-const KINDS = ["RETURN", "EXCHANGE", "DAMAGED_ON_ARRIVAL", "MISSING_ITEM", "WRONG_ITEM", "PARCEL_LOST"];
-const SORTS = {
-  newest: { field: "CREATED_AT", direction: "DESC" },
-  oldest: { field: "CREATED_AT", direction: "ASC" },
-  updated: { field: "UPDATED_AT", direction: "DESC" },
-  number: { field: "NUMBER", direction: "ASC" },
-  status: { field: "STATUS", direction: "ASC" },
-};
-// The parameters the app-bridge adds to every desk URL; the Dashboard's own route leaves them out.
-// Marks the first page in the stack of cursors kept for "Previous".
-const FIRST_PAGE = "-";
-
-const OPTIONS_QUERY = `query DeskListOptions {
-  returnReasons(includeInactive: true) { code label children { code label } }
-  returnChannels
-}`;
-
-const LIST_QUERY = `query DeskList($filter: ReturnRequestFilterInput, $sortBy: ReturnRequestSortingInput, $first: Int, $after: String) {
-  returnStatusCounts(filter: $filter) { status count }
-  returnAttentionCount(filter: $filter)
-  returnRequests(filter: $filter, sortBy: $sortBy, first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node {
-      id number status kind orderNumber customerEmail createdAt
-      requestedValue { amount currency }
-      lines { requestedQuantity }
-    } }
-  }
-}`;
-
-const APPROVE = `mutation DeskBulkApprove($id: ID!) {
-  returnRequestApprove(id: $id) { errors { field code message } }
-}`;
-
-const REJECT = `mutation DeskBulkReject($id: ID!, $message: String!) {
-  returnRequestReject(id: $id, message: $message) { errors { field code message } }
-}`;
-
-function stateFromQuery(query) {
-  const tab = TABS.includes(query.get("tab")) ? query.get("tab") : "review";
-  const sort = query.get("sort") in SORTS ? query.get("sort") : "newest";
-  const back = query.get("back");
-  return {
-    tab,
-    kind: KINDS.includes(query.get("kind")) ? query.get("kind") : "",
-    reason: query.get("reason") || "",
-    channel: query.get("channel") || "",
-    from: validDate(query.get("from")),
-    to: validDate(query.get("to")),
-    q: query.get("q") || "",
-    sort,
-    after: query.get("after") || "",
-    back: back ? back.split(",") : [],
-  };
-}
-
-function validDate(value) {
-  return value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : "";
-}
-
-function queryFromState(state) {
-  return {
-    tab: state.tab === "review" ? null : state.tab,
-    kind: state.kind,
-    reason: state.reason,
-    channel: state.channel,
-    from: state.from,
-    to: state.to,
-    q: state.q,
-    sort: state.sort === "newest" ? null : state.sort,
-    after: state.after,
-    back: state.back.length ? state.back.join(",") : null,
-  };
-}
-
-// Dates are picked in the browser's time zone: from the start of `from` to the end of `to`.
-function dayStart(value) {
-  return new Date(`${value}T00:00:00`).toISOString();
-}
-
-function dayEnd(value) {
-  return new Date(`${value}T23:59:59.999`).toISOString();
-}
-
-function apiFilter(state) {
-  const filter = {};
-  if (state.tab === "review") filter.status = REVIEW_STATUSES;
-  else if (state.tab === "attention") filter.needsAttention = true;
-  else if (state.tab !== "all") filter.status = [state.tab.toUpperCase()];
-  if (state.kind) filter.kind = [state.kind];
-  if (state.reason) filter.reason = [state.reason];
-  if (state.channel) filter.channel = [state.channel];
-  if (state.from || state.to) {
-    filter.createdAt = {};
-    if (state.from) filter.createdAt.gte = dayStart(state.from);
-    if (state.to) filter.createdAt.lte = dayEnd(state.to);
-  }
-  if (state.q.trim()) filter.search = state.q.trim();
-  return filter;
-}
-
-function hasFilters(state) {
-  return Boolean(state.kind || state.reason || state.channel || state.from || state.to || state.q.trim());
-}
-
-function tabLabel(tab) {
-  return ["review", "attention", "all"].includes(tab) ? t(`list.tab.${tab}`) : t(`status.${tab.toUpperCase()}`);
-}
-
-function tabCount(tab, counts, attention) {
-  if (!counts) return null;
-  if (tab === "attention") return attention || 0;
-  if (tab === "all") return Object.values(counts).reduce((sum, n) => sum + n, 0);
-  if (tab === "review") return REVIEW_STATUSES.reduce((sum, status) => sum + (counts[status] || 0), 0);
-  return counts[tab.toUpperCase()] || 0;
-}
-
-function itemCount(node) {
-  return node.lines.reduce((sum, line) => sum + line.requestedQuantity, 0);
-}
-
-function reasonOptions(select, groups) {
-  for (const group of groups) {
-    const children = group.children || [];
-    if (!children.length) continue;
-    select.append(
-      h("optgroup", { label: group.label }, children.map((reason) => h("option", { value: reason.code }, reason.label))),
-    );
-  }
-}
 
 export async function render(ctx) {
   loadStyle("pages/list.css");
@@ -607,56 +464,19 @@ export async function render(ctx) {
       h("th", { scope: "col" }, t("list.col.created")),
       h("th", { scope: "col", class: "num" }, t("list.col.items")),
     ];
-    const body = rows.map((node) => {
-      const href = ctx.deskUrl(`/dashboard/returns/${node.id}/`);
-      return h(
-        "tr",
-        { "data-id": node.id, "data-number": node.number, class: selected.has(node.id) ? "is-selected" : null },
-        selectable
-          ? h(
-              "td",
-              { class: "col-select" },
-              h("input", {
-                type: "checkbox",
-                "aria-label": t("list.selectRow", { number: node.number }),
-                "data-select": node.id,
-                checked: selected.has(node.id),
-                disabled: busy,
-                onchange: (event) => {
-                  if (event.target.checked) selected.add(node.id);
-                  else selected.delete(node.id);
-                  paintRows();
-                  tableArea.querySelector(`[data-select="${CSS.escape(node.id)}"]`).focus();
-                },
-              }),
-            )
-          : null,
-        h(
-          "td",
-          { class: "col-number" },
-          h(
-            "a",
-            {
-              href,
-              class: "rma-link",
-              onclick: (event) => {
-                if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
-                event.preventDefault();
-                ctx.navigate(`/dashboard/returns/${node.id}/`);
-              },
-            },
-            node.number,
-          ),
-        ),
-        h("td", {}, `#${node.orderNumber}`),
-        h("td", { class: "col-email" }, node.customerEmail),
-        h("td", {}, t(`kind.${node.kind}`)),
-        h("td", {}, statusBadge(node.status)),
-        h("td", { class: "num" }, money(node.requestedValue)),
-        h("td", {}, h("time", { datetime: node.createdAt, title: formatDate(node.createdAt) }, formatAge(node.createdAt))),
-        h("td", { class: "num" }, String(itemCount(node))),
-      );
-    });
+    const body = rows.map((node) =>
+      returnRow(ctx, node, {
+        selectable,
+        isSelected: selected.has(node.id),
+        busy,
+        onSelect: (checked) => {
+          if (checked) selected.add(node.id);
+          else selected.delete(node.id);
+          paintRows();
+          tableArea.querySelector(`[data-select="${CSS.escape(node.id)}"]`).focus();
+        },
+      }),
+    );
     clear(
       tableArea,
       h(
@@ -766,24 +586,6 @@ export async function render(ctx) {
       (node) => ctx.api.mutate(REJECT, { id: node.id, message }, "returnRequestReject"),
       "list.summary.rejected",
     );
-  }
-
-  // Asks for the message to the customers; null when canceled. An empty message keeps the
-  // dialog open (reopened with the error next to the field).
-  async function askRejectMessage(count) {
-    const messageField = field({ label: t("list.rejectMessage"), name: "message", type: "textarea", required: true });
-    const body = h("div", { class: "reject-form" }, h("p", {}, t("list.rejectIntro")), messageField);
-    const title = count === 1 ? t("list.rejectTitleOne") : t("list.rejectTitle", { n: count });
-    for (;;) {
-      const choice = await modal(title, body, [
-        [t("common.cancel"), null, "secondary"],
-        [t("list.reject"), "reject", "danger"],
-      ]);
-      if (choice !== "reject") return null;
-      const value = messageField.querySelector("textarea").value.trim();
-      if (value) return value;
-      showErrors(body, [{ field: "message", code: "REQUIRED", message: t("common.required") }]);
-    }
   }
 
   await Promise.all([loadOptions(), load()]);

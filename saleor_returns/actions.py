@@ -18,7 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from saleor_returns import events, policies, tasks
+from saleor_returns import events, policies, states, tasks
 from saleor_returns.carriers.base import TrackingEvent, TrackingStatus, next_status
 from saleor_returns.carriers.registry import PROVIDERS, get_carrier
 from saleor_returns.error_codes import ReturnErrorCode
@@ -50,7 +50,7 @@ from saleor_returns.models import (
 from saleor_returns.notes import SystemNote
 from saleor_returns.reasons import DEFAULT_REASONS
 from saleor_returns.requestors import SYSTEM, Actor
-from saleor_returns.states import NEEDS_REVIEW, OPEN_OR_DONE, ReturnStatus, transition
+from saleor_returns.states import NEEDS_REVIEW, OPEN_OR_DONE, ReturnStatus
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +119,19 @@ def finish_saleor_webhook(*, delivery_id, status: str, error: str = "") -> None:
     SaleorWebhookDelivery.objects.filter(pk=delivery_id).update(
         status=status, error=error, applied_at=timezone.now()
     )
+
+
+# --------------------------------------------------------------------------- status moves
+
+
+def transition(return_request, *, to: str, actor, **details):
+    """`states.transition()`, then what every move sets off: Saleor's order shows the return's
+    status in its metadata (queued after commit). Returns the event, or None for no move."""
+    event = states.transition(return_request, to=to, actor=actor, **details)
+    if event is not None:
+        request_id = str(return_request.pk)
+        transaction.on_commit(lambda: tasks.sync_order_metadata_task.delay(request_id))
+    return event
 
 
 # --------------------------------------------------------------------------- errors

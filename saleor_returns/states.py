@@ -62,7 +62,7 @@ def transition(return_request, *, to: str, actor, note: str = "", is_visible_to_
     to the current status is a no-op that returns None; a move not in
     TRANSITIONS raises ValidationError(INVALID_TRANSITION) and changes nothing.
     """
-    from saleor_returns import events, tasks  # noqa: PLC0415 - both import models, which import this module
+    from saleor_returns import events  # noqa: PLC0415 - events imports models, which import this module
 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("transition() must run inside the caller's transaction, under its row lock.")
@@ -82,9 +82,6 @@ def transition(return_request, *, to: str, actor, note: str = "", is_visible_to_
     return_request.status = to
     return_request.status_changed_at = now
     return_request.save(update_fields=["status", "status_changed_at", "updated_at"])
-    # Saleor's order shows the return's status in its metadata.
-    request_id = str(return_request.pk)
-    transaction.on_commit(lambda: tasks.sync_order_metadata_task.delay(request_id))
     return events.status_changed_event(
         return_request=return_request,
         from_status=current,

@@ -29,7 +29,7 @@ from saleor_returns.fakes.saleor import FakeSaleor
 from saleor_returns.models import Evidence, Installation, Resolution, ReturnKind, ReturnRequest
 from saleor_returns.requestors import Actor
 from saleor_returns.saleor.orders import fetch_order
-from saleor_returns.states import ReturnStatus, transition
+from saleor_returns.states import ReturnStatus
 
 logger = logging.getLogger(__name__)
 
@@ -363,7 +363,7 @@ class _Seeder:
         """Staff file a resolved return away (no action closes returns yet)."""
         with transaction.atomic():
             locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
-            transition(locked, to=ReturnStatus.CLOSED, actor=self.staff, note="Store credit sent; closed.")
+            actions.transition(locked, to=ReturnStatus.CLOSED, actor=self.staff, note="Store credit sent; closed.")
         return self.reloaded(return_request)
 
     @staticmethod

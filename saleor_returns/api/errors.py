@@ -9,6 +9,7 @@ from graphql import GraphQLError
 
 from saleor_returns.api.enums import ReturnErrorCodeEnum
 from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.saleor.client import SaleorError, SaleorUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,6 @@ def format_error(error) -> dict:
     original = error.original_error
     if error.path is None or original is None or isinstance(original, GraphQLError):
         return error.formatted
-    from saleor_returns.saleor.client import SaleorError, SaleorUnavailable  # noqa: PLC0415 - client imports settings
-
     if isinstance(original, SaleorError):
         # The shop, not the app, failed: say so in our words, as mutations do.
         unavailable = isinstance(original, SaleorUnavailable)

@@ -71,15 +71,7 @@ def test_a_lost_answer_never_makes_a_second_order(as_alice, as_staff, fake_saleo
 
 def test_an_exchange_sends_the_chosen_item_after_inspection(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
     # given: the customer asked for size 43 instead
-    other = fake_saleor.add_variant("SNEAKER-43", price=Decimal("80.00"), stocks={"Default warehouse": 3})
-    request = create_request(as_alice, order, {0: 1}, kind="EXCHANGE", resolution="EXCHANGE", exchangeVariantId=other["id"])
-    return_request = ReturnRequest.objects.get()
-    actions.approve_return_request(return_request=return_request, actor=STAFF)
-    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="DHL", tracking_number="JJD1")
-    line = return_request.lines.get()
-    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 1})
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=1, condition="as_new", disposition="scrap")])
+    request, _ = inspected_exchange(as_alice, fake_saleor, order, "80.00", sku="SNEAKER-43")
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -364,8 +356,8 @@ PREVIEW = """query($id: ID!, $resolution: ResolutionEnum) { returnResolutionPrev
   exchange { variantId quantity newItems { amount } returnedItems { amount } difference { amount currency } payer } } }"""
 
 
-def inspected_exchange(as_alice, fake_saleor, order, price):
-    other = fake_saleor.add_variant(f"SNEAKER-{price}", price=Decimal(price), stocks={"Default warehouse": 3})
+def inspected_exchange(as_alice, fake_saleor, order, price, *, sku=None):
+    other = fake_saleor.add_variant(sku or f"SNEAKER-{price}", price=Decimal(price), stocks={"Default warehouse": 3})
     request = create_request(as_alice, order, {0: 1}, kind="EXCHANGE", resolution="EXCHANGE", exchangeVariantId=other["id"])
     return_request = ReturnRequest.objects.get()
     actions.approve_return_request(return_request=return_request, actor=STAFF)

@@ -1,0 +1,1 @@
+"""The hosted returns portal: customer pages served by the app under /portal/<shop>/."""

@@ -1,7 +1,9 @@
 # Two commands: `make run` (the app) and `make test` (the test suite).
 # Both create .venv on first use and reuse it while setup.cfg, setup.py and
 # pyproject.toml are unchanged. `make run` installs what running needs;
-# `make test` adds the test tools.
+# `make test` adds the test tools. Installing also compiles the message catalogs
+# (saleor_returns/locale/*/LC_MESSAGES/django.mo); the app recompiles any that a
+# later change to a .po leaves stale when it starts.
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,6 +18,7 @@ $(STAMP): setup.cfg setup.py pyproject.toml
 	@test -x $(VENV_PYTHON) || $(PYTHON) -m venv $(VENV)
 	$(VENV_PYTHON) -m pip install --quiet --upgrade pip
 	$(VENV_PYTHON) -m pip install --quiet -e .
+	$(VENV_PYTHON) -m saleor_returns compile-messages
 	@touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)

@@ -1,7 +1,10 @@
-"""Command line: `python -m saleor_returns run` (the whole app) or `manage <django command>`."""
+"""Command line: `python -m saleor_returns run` (the whole app), `manage <django command>`,
+`compile-messages` (the install step) or `extract-messages` (after changing the app's text)."""
 
 import os
 import sys
+
+from saleor_returns.catalogs import catalog_problems, compile_catalogs, extract_messages, update_catalogs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -12,13 +15,30 @@ def main(argv: list[str] | None = None) -> int:
         from saleor_returns.runner import run  # noqa: PLC0415 - keeps `manage` free of runner imports
 
         return run()
+    if command == "compile-messages":
+        for path in compile_catalogs(stale_only=False):
+            print(f"compiled {path}")
+        return 0
+    if command == "extract-messages":
+        return _extract_messages()
     if command == "manage":
         from django.core.management import execute_from_command_line  # noqa: PLC0415
 
         execute_from_command_line(["saleor-returns manage", *argv[1:]])
         return 0
-    print("usage: python -m saleor_returns run | manage <command> [options]")
+    print("usage: python -m saleor_returns run | manage <command> [options] | compile-messages | extract-messages")
     return 0 if command in {"help", "-h", "--help"} else 2
+
+
+def _extract_messages() -> int:
+    """Merge the source's messages into every catalog; lists what still needs translating."""
+    template = extract_messages()
+    update_catalogs(template)
+    problems = catalog_problems(template)
+    for locale, found in problems.items():
+        for problem in found:
+            print(f"{locale}: {problem}")
+    return 1 if any(problems.values()) else 0
 
 
 if __name__ == "__main__":

@@ -8,98 +8,61 @@ can say it again in the language of the request (English or Simplified Chinese).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from saleor_returns.money import quantize
+from saleor_returns.translations import ENGLISH, InEveryLanguage, language_code, ngettext_noop, template
 
 NOTE_KEY = "note_key"
 NOTE_PARAMS = "note_params"
 
-CATALOG: dict[str, dict[str, str]] = {
-    "auto_approved": {
-        "en": "Approved automatically.",
-        "zh": "已自动批准。",
-    },
-    "label_ready": {
-        "en": "Your return label is ready.",
-        "zh": "您的退货运单已生成。",
-    },
-    "in_transit": {
-        "en": "Your parcel is on its way back.",
-        "zh": "您的包裹正在寄回途中。",
-    },
-    "delivered": {
-        "en": "Your parcel arrived; we will inspect it shortly.",
-        "zh": "您的包裹已送达，我们会尽快检验。",
-    },
-    "handed_in": {
-        "en": "Your parcel was handed in to us without a carrier's tracking.",
-        "zh": "您的包裹已直接交给我们，没有承运商的物流跟踪。",
-    },
-    "received": {
-        "en": "We received your parcel.",
-        "zh": "我们已收到您的包裹。",
-    },
-    "inspected": {
-        "en": "Inspection finished.",
-        "zh": "检验已完成。",
-    },
-    "no_scan": {
-        "en": "No carrier scan {days} days after the label.",
-        "zh": "运单生成 {days} 天后仍没有承运商扫描记录。",
-    },
-    "not_shipped": {
-        "en": "Not shipped within {days} days of approval.",
-        "zh": "批准后 {days} 天内未寄出。",
-    },
-    "carrier_claim": {
-        "en": "Carrier claim with {carrier}: {amount} {currency}, {status}.",
-        "zh": "向 {carrier} 提出的承运商索赔：{amount} {currency}，{status}。",
-    },
-    "replacement_retried": {
-        "en": "Replacement order retried.",
-        "zh": "已重试补发订单。",
-    },
-    "replacement_sent": {
-        "en": "Your new item is on its way with order #{order_number}.",
-        "zh": "您的新商品已随订单 #{order_number} 发出。",
-    },
-    "exchange_awaiting_payment": {
-        "en": "Your new item costs {amount} {currency} more; order #{order_number} waits for that payment.",
-        "zh": "您的新商品需补差价 {amount} {currency}；订单 #{order_number} 等待这笔付款。",
-    },
-    "exchange_paid": {
-        "en": "Payment received; your new item is on its way with order #{order_number}.",
-        "zh": "已收到付款；您的新商品已随订单 #{order_number} 发出。",
-    },
-    "refund_started": {
-        "en": "{kind}: {amount} {currency}",
-        "zh": "{kind}：{amount} {currency}",
-    },
-    "refund_succeeded": {
-        "en": "{amount} {currency} refunded.",
-        "zh": "已退款 {amount} {currency}。",
-    },
+NOTES: dict[str, object] = {
+    "auto_approved": gettext_lazy("Approved automatically."),
+    "label_ready": gettext_lazy("Your return label is ready."),
+    "in_transit": gettext_lazy("Your parcel is on its way back."),
+    "delivered": gettext_lazy("Your parcel arrived; we will inspect it shortly."),
+    "handed_in": gettext_lazy("Your parcel was handed in to us without a carrier's tracking."),
+    "received": gettext_lazy("We received your parcel."),
+    "inspected": gettext_lazy("Inspection finished."),
+    "no_scan": ngettext_noop(
+        "No carrier scan {days} day after the label.", "No carrier scan {days} days after the label.", "days"
+    ),
+    "not_shipped": ngettext_noop(
+        "Not shipped within {days} day of approval.", "Not shipped within {days} days of approval.", "days"
+    ),
+    "carrier_claim": gettext_lazy("Carrier claim with {carrier}: {amount} {currency}, {status}."),
+    "replacement_retried": gettext_lazy("Replacement order retried."),
+    "replacement_sent": gettext_lazy("Your new item is on its way with order #{order_number}."),
+    "exchange_awaiting_payment": gettext_lazy(
+        "Your new item costs {amount} {currency} more; order #{order_number} waits for that payment."
+    ),
+    "exchange_paid": gettext_lazy("Payment received; your new item is on its way with order #{order_number}."),
+    "refund_started": pgettext_lazy("timeline note: a refund's kind and amount", "{kind}: {amount} {currency}"),
+    "refund_succeeded": gettext_lazy("{amount} {currency} refunded."),
 }
 
-# Parameters whose values are themselves words to translate: parameter -> {value: {language: text}}.
-TERMS: dict[str, dict[str, dict[str, str]]] = {
+# Parameters whose values are themselves words to translate: parameter -> {value: text}.
+NOTE_TERMS: dict[str, dict[str, object]] = {
     "status": {
-        "filed": {"en": "filed", "zh": "已提交"},
-        "approved": {"en": "approved", "zh": "已批准"},
-        "rejected": {"en": "rejected", "zh": "已拒绝"},
-        "paid": {"en": "paid", "zh": "已赔付"},
+        "filed": pgettext_lazy("carrier claim status", "filed"),
+        "approved": pgettext_lazy("carrier claim status", "approved"),
+        "rejected": pgettext_lazy("carrier claim status", "rejected"),
+        "paid": pgettext_lazy("carrier claim status", "paid"),
     },
     "kind": {
-        "original_payment": {"en": "Original payment", "zh": "原路退款"},
-        "legacy_payment": {"en": "Original payment (legacy)", "zh": "原路退款（旧版支付）"},
-        "store_credit": {"en": "Store credit", "zh": "店铺余额"},
+        "original_payment": pgettext_lazy("refund kind", "Original payment"),
+        "legacy_payment": pgettext_lazy("refund kind", "Original payment (legacy)"),
+        "store_credit": pgettext_lazy("refund kind", "Store credit"),
     },
 }
 
-
-def _language(language: str) -> str:
-    return "zh" if (language or "").lower().replace("_", "-").startswith("zh") else "en"
+# Every note's template and every term in each language, as the catalogs say them.
+CATALOG: Mapping = InEveryLanguage(NOTES)
+TERMS: Mapping = InEveryLanguage(NOTE_TERMS)
 
 
 def _amount(value, currency) -> str:
@@ -111,14 +74,14 @@ def _amount(value, currency) -> str:
 
 
 def _say(key: str, params: dict, language: str) -> str:
-    language = _language(language)
-    words = {
-        name: TERMS.get(name, {}).get(str(value), {}).get(language, value)
-        for name, value in params.items()
-    }
-    if "amount" in params and params.get("currency"):
-        words["amount"] = _amount(params["amount"], params["currency"])
-    return CATALOG[key][language].format(**words)
+    with translation.override(language_code(language)):
+        words = {
+            name: str(NOTE_TERMS[name][str(value)]) if str(value) in NOTE_TERMS.get(name, {}) else value
+            for name, value in params.items()
+        }
+        if "amount" in params and params.get("currency"):
+            words["amount"] = _amount(params["amount"], params["currency"])
+        return template(NOTES[key], params).format(**words)
 
 
 class SystemNote(str):
@@ -128,10 +91,10 @@ class SystemNote(str):
     params: dict
 
     def __new__(cls, key: str, **params):
-        if key not in CATALOG:
+        if key not in NOTES:
             raise KeyError(f"No timeline note {key!r}.")
         params = {name: str(value) if isinstance(value, Decimal) else value for name, value in params.items()}
-        note = super().__new__(cls, _say(key, params, "en"))
+        note = super().__new__(cls, _say(key, params, ENGLISH))
         note.key = key
         note.params = params
         return note
@@ -148,9 +111,9 @@ def event_note(event, language: str) -> str:
     """The event's note in `language`: the app's own notes translated, typed notes as they were written."""
     data = event.data or {}
     key = data.get(NOTE_KEY)
-    if key in CATALOG:
+    if key in NOTES:
         try:
             return _say(key, data.get(NOTE_PARAMS) or {}, language)
-        except (KeyError, IndexError, ValueError):
+        except (KeyError, IndexError, TypeError, ValueError):
             pass
     return event.note

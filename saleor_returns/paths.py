@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The gettext catalogs of the app's own text: <language>/LC_MESSAGES/django.po (see catalogs.py).
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
 def data_dir() -> Path:

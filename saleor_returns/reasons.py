@@ -5,47 +5,53 @@ reason says whether the merchant is at fault, which decides who pays return
 shipping and whether the original shipping is refunded.
 """
 
+from django.utils.translation import pgettext_lazy
+
+from saleor_returns.translations import CHINESE, ENGLISH, in_language_lazy
+
+
+def _labels(label) -> tuple[str, str]:
+    """A seeded label for the two label columns: in English and in Simplified Chinese."""
+    return in_language_lazy(ENGLISH, label), in_language_lazy(CHINESE, label)
+
+
 # (group code, English, Simplified Chinese, [(code, English, Simplified Chinese, merchant at fault)])
 DEFAULT_REASONS = (
     (
         "QUALITY",
-        "Quality",
-        "质量问题",
+        *_labels(pgettext_lazy("return reason", "Quality")),
         [
-            ("DEFECT", "Defective or faulty", "商品有缺陷或故障", True),
-            ("EXPIRED", "Expired", "商品已过期", True),
-            ("COUNTERFEIT", "Counterfeit", "疑似假冒商品", True),
+            ("DEFECT", *_labels(pgettext_lazy("return reason", "Defective or faulty")), True),
+            ("EXPIRED", *_labels(pgettext_lazy("return reason", "Expired")), True),
+            ("COUNTERFEIT", *_labels(pgettext_lazy("return reason", "Counterfeit")), True),
         ],
     ),
     (
         "LOGISTICS",
-        "Delivery",
-        "物流问题",
+        *_labels(pgettext_lazy("return reason", "Delivery")),
         [
-            ("PACKAGING_DAMAGED", "Packaging damaged", "包装破损", True),
-            ("DAMAGED_IN_TRANSIT", "Damaged in transit", "运输途中损坏", True),
-            ("LATE_DELIVERY", "Arrived too late", "配送延误", True),
+            ("PACKAGING_DAMAGED", *_labels(pgettext_lazy("return reason", "Packaging damaged")), True),
+            ("DAMAGED_IN_TRANSIT", *_labels(pgettext_lazy("return reason", "Damaged in transit")), True),
+            ("LATE_DELIVERY", *_labels(pgettext_lazy("return reason", "Arrived too late")), True),
         ],
     ),
     (
         "CUSTOMER",
-        "Customer",
-        "客户原因",
+        *_labels(pgettext_lazy("return reason", "Customer")),
         [
-            ("ORDERED_BY_MISTAKE", "Ordered by mistake", "拍错或误购", False),
-            ("NOT_AS_DESCRIBED", "Not as described", "与商品描述不符", True),
-            ("SERVICE_EXPERIENCE", "Poor service", "服务体验不佳", True),
-            ("CHANGED_MIND", "Changed my mind", "不想要了", False),
+            ("ORDERED_BY_MISTAKE", *_labels(pgettext_lazy("return reason", "Ordered by mistake")), False),
+            ("NOT_AS_DESCRIBED", *_labels(pgettext_lazy("return reason", "Not as described")), True),
+            ("SERVICE_EXPERIENCE", *_labels(pgettext_lazy("return reason", "Poor service")), True),
+            ("CHANGED_MIND", *_labels(pgettext_lazy("return reason", "Changed my mind")), False),
         ],
     ),
     (
         "OTHER",
-        "Other",
-        "其他",
+        *_labels(pgettext_lazy("return reason", "Other")),
         [
-            ("PRICE_DROPPED", "Price dropped", "商品降价", False),
-            ("PROMOTION_CHANGED", "Promotion changed", "促销活动变更", False),
-            ("ORDER_OR_PAYMENT_ERROR", "Order or payment error", "订单或支付错误", True),
+            ("PRICE_DROPPED", *_labels(pgettext_lazy("return reason", "Price dropped")), False),
+            ("PROMOTION_CHANGED", *_labels(pgettext_lazy("return reason", "Promotion changed")), False),
+            ("ORDER_OR_PAYMENT_ERROR", *_labels(pgettext_lazy("return reason", "Order or payment error")), True),
         ],
     ),
 )

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from saleor_returns.paths import data_dir
+from saleor_returns.paths import LOCALE_DIR, data_dir
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -125,6 +125,7 @@ TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 USE_I18N = True
+LOCALE_PATHS = [LOCALE_DIR]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

@@ -81,9 +81,11 @@ def _sentences(rules: PolicyRules, labels: dict[str, str]) -> list[str]:
     resolutions = items(RESOLUTIONS.get(resolution, resolution) for resolution in rules.allowed_resolutions)
     lines.append(gettext("Customers can ask for: {items}.").format(items=resolutions))
     if rules.allowed_reason_codes:
-        lines.append(gettext("Only these reasons are offered: {items}.").format(items=reasons(rules.allowed_reason_codes)))
+        offered = reasons(rules.allowed_reason_codes)
+        lines.append(gettext("Only these reasons are offered: {items}.").format(items=offered))
     if rules.photo_required_reason_codes:
-        lines.append(gettext("A photo is required for: {items}.").format(items=reasons(rules.photo_required_reason_codes)))
+        with_photo = reasons(rules.photo_required_reason_codes)
+        lines.append(gettext("A photo is required for: {items}.").format(items=with_photo))
     if rules.customer_return_shipping_fee:
         lines.append(
             gettext("Customers pay {amount} for return shipping unless the shop is at fault.").format(
@@ -96,21 +98,10 @@ def _sentences(rules: PolicyRules, labels: dict[str, str]) -> list[str]:
         lines.append(gettext("The original delivery cost is refunded when the shop is at fault."))
     if rules.refund_original_shipping_on_withdrawal:
         lines.append(gettext("The original delivery cost is refunded on a withdrawal (EU)."))
-    for fee in rules.restocking_fees:
-        # Translators: the {scope} of the two restocking fee sentences that follow: which reasons the fee applies to.
-        scope = pgettext("restocking fee scope", " for {items}").format(items=reasons(fee.reason_codes)) if fee.reason_codes else ""
-        if fee.percentage is not None:
-            lines.append(
-                gettext("A restocking fee of {amount}% is kept{scope}.").format(amount=_number(fee.percentage), scope=scope)
-            )
-        elif fee.fixed_amount is not None:
-            lines.append(
-                gettext("A restocking fee of {amount} per unit is kept{scope}.").format(
-                    amount=_number(fee.fixed_amount), scope=scope
-                )
-            )
+    lines.extend(_restocking_fee(fee, reasons) for fee in rules.restocking_fees if _has_amount(fee))
     if rules.store_credit_bonus_percentage:
-        lines.append(gettext("Store credit gets a {amount}% bonus.").format(amount=_number(rules.store_credit_bonus_percentage)))
+        bonus = _number(rules.store_credit_bonus_percentage)
+        lines.append(gettext("Store credit gets a {amount}% bonus.").format(amount=bonus))
     if rules.keep_item_max_value is not None:
         lines.append(
             gettext("Customers keep items worth at most {amount} instead of sending them back.").format(
@@ -148,13 +139,32 @@ def _sentences(rules: PolicyRules, labels: dict[str, str]) -> list[str]:
     return lines
 
 
+def _has_amount(fee) -> bool:
+    return fee.percentage is not None or fee.fixed_amount is not None
+
+
+def _restocking_fee(fee, reasons) -> str:
+    scope = ""
+    if fee.reason_codes:
+        # Translators: the {scope} of the two restocking fee sentences below: the reasons the fee applies to.
+        scope = pgettext("restocking fee scope", " for {items}").format(items=reasons(fee.reason_codes))
+    if fee.percentage is not None:
+        return gettext("A restocking fee of {amount}% is kept{scope}.").format(
+            amount=_number(fee.percentage), scope=scope
+        )
+    return gettext("A restocking fee of {amount} per unit is kept{scope}.").format(
+        amount=_number(fee.fixed_amount), scope=scope
+    )
+
+
 def _auto_approval(rules: PolicyRules, items, reasons) -> str:
     auto = rules.auto_approval
     if not auto.enabled:
         return gettext("Every request waits for staff review.")
     parts = []
     if auto.max_value is not None:
-        parts.append(pgettext("auto-approved requests", "worth at most {amount}").format(amount=_number(auto.max_value)))
+        worth = _number(auto.max_value)
+        parts.append(pgettext("auto-approved requests", "worth at most {amount}").format(amount=worth))
     if auto.reason_codes:
         parts.append(pgettext("auto-approved requests", "for {items}").format(items=reasons(auto.reason_codes)))
     if auto.max_customer_return_rate is not None:

@@ -6,7 +6,7 @@ from saleor_returns import analytics
 from saleor_returns.access import visible_return_requests
 from saleor_returns.api.enums import ReturnStatusEnum
 from saleor_returns.api.queries import ReturnRequestFilterInput, filter_return_requests, require_staff
-from saleor_returns.api.types import Money, money
+from saleor_returns.api.types.common import Money, money
 from saleor_returns.models import ReturnAddress as ReturnAddressModel
 from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
 from saleor_returns.models import ReturnRequest as ReturnRequestModel

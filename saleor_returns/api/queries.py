@@ -22,19 +22,10 @@ from saleor_returns.api.errors import PermissionDenied, errors_from_validation
 from saleor_returns.api.loading import return_requests_queryset
 from saleor_returns.api.mutations.base import enum_value
 from saleor_returns.api.pagination import paginate
-from saleor_returns.api.types import (
-    ApiKey,
-    replacement_preview_type,
-    ResolutionPreview,
-    resolution_preview_type,
-    CarrierAccount,
-    ReturnEligibility,
-    ReturnPolicy,
-    ReturnReason,
-    ReturnRequest,
-    ReturnRequestConnection,
-    line_eligibility,
-)
+from saleor_returns.api.types.eligibility import ReturnEligibility, line_eligibility
+from saleor_returns.api.types.resolutions import ResolutionPreview, replacement_preview_type, resolution_preview_type
+from saleor_returns.api.types.return_requests import ReturnReason, ReturnRequest, ReturnRequestConnection
+from saleor_returns.api.types.shop import ApiKey, CarrierAccount, ReturnPolicy
 from saleor_returns.models import ApiKey as ApiKeyModel
 from saleor_returns.models import Resolution
 from saleor_returns.models import CarrierAccount as CarrierAccountModel

@@ -6,7 +6,7 @@ from saleor_returns import api_keys
 from saleor_returns.access import INTEGRATION_PERMISSIONS
 from saleor_returns.actions import is_uuid
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, decode_id
-from saleor_returns.api.types import ApiKey
+from saleor_returns.api.types.shop import ApiKey
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import ApiKey as ApiKeyModel
 

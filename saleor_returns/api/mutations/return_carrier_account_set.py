@@ -5,7 +5,7 @@ import graphene
 from saleor_returns import actions
 from saleor_returns.access import INTEGRATION_PERMISSIONS
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, decode_id
-from saleor_returns.api.types import CarrierAccount
+from saleor_returns.api.types.shop import CarrierAccount
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import CarrierAccount as CarrierAccountModel
 

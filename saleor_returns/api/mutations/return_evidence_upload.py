@@ -6,7 +6,7 @@ from saleor_returns import actions
 from saleor_returns.api.errors import error
 from saleor_returns.api.mutations.base import ReturnMutation
 from saleor_returns.api.scalars import Upload
-from saleor_returns.api.types import Evidence
+from saleor_returns.api.types.return_requests import Evidence
 from saleor_returns.error_codes import ReturnErrorCode
 
 

@@ -6,7 +6,7 @@ from saleor_returns import actions
 from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.enums import PolicyPresetEnum
 from saleor_returns.api.mutations.base import ReturnMutation, enum_value
-from saleor_returns.api.types import ReturnPolicy
+from saleor_returns.api.types.shop import ReturnPolicy
 
 
 class ReturnPolicyUpdate(ReturnMutation):

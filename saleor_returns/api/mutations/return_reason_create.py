@@ -5,7 +5,7 @@ import graphene
 from saleor_returns import actions
 from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation
-from saleor_returns.api.types import ReturnReason
+from saleor_returns.api.types.return_requests import ReturnReason
 
 
 class ReturnReasonCreateInput(graphene.InputObjectType):

@@ -6,7 +6,8 @@ from saleor_returns import actions
 from saleor_returns.access import REFUND_KIND_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded, require_permissions
 from saleor_returns.models import Refund as RefundModel
-from saleor_returns.api.types import Refund, ReturnRequest
+from saleor_returns.api.types.resolutions import Refund
+from saleor_returns.api.types.return_requests import ReturnRequest
 
 
 class ReturnRefundRetry(ReturnMutation):

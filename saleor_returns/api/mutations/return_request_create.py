@@ -6,7 +6,7 @@ from saleor_returns import actions
 from saleor_returns.access import can_access_order
 from saleor_returns.api.enums import ResolutionEnum, ReturnKindEnum
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, enum_value, reloaded
-from saleor_returns.api.types import ReturnRequest
+from saleor_returns.api.types.return_requests import ReturnRequest
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.saleor.orders import fetch_order
 

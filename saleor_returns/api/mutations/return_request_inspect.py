@@ -6,7 +6,7 @@ from saleor_returns import actions
 from saleor_returns.access import RESTOCK_PERMISSIONS
 from saleor_returns.api.enums import ConditionEnum, DispositionEnum
 from saleor_returns.api.mutations.base import ReturnMutation, decode_id, enum_value, load_return_request, reloaded
-from saleor_returns.api.types import ReturnRequest
+from saleor_returns.api.types.return_requests import ReturnRequest
 
 
 class ReturnLineInspectInput(graphene.InputObjectType):

@@ -4,7 +4,7 @@ import graphene
 
 from saleor_returns import actions
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
-from saleor_returns.api.types import ReturnRequest
+from saleor_returns.api.types.return_requests import ReturnRequest
 
 
 class ReturnRequestRequestInfo(ReturnMutation):

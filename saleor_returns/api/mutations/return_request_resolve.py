@@ -8,7 +8,8 @@ from saleor_returns.api.enums import ResolutionEnum
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, enum_value, load_return_request, reloaded
 from saleor_returns.api.previews import preview_replacement
 from saleor_returns.error_codes import ReturnErrorCode
-from saleor_returns.api.types import Refund, ReplacementOrder, ReturnRequest
+from saleor_returns.api.types.resolutions import Refund, ReplacementOrder
+from saleor_returns.api.types.return_requests import ReturnRequest
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 from saleor_returns.models import Resolution
 

@@ -29,3 +29,13 @@ def test_the_app_imports_nothing_from_the_test_extras():
         source = path.read_text()
         for name in extras:
             assert not re.search(rf"^\s*(import|from) {name}\b", source, re.MULTILINE), f"{path} imports {name}"
+
+
+def test_installing_compiles_the_message_catalogs():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    _, stamp_recipe = rule(makefile, "$(STAMP)")
+
+    install = next(i for i, line in enumerate(stamp_recipe) if "-m pip install --quiet -e ." in line)
+    compile_messages = next(i for i, line in enumerate(stamp_recipe) if "-m saleor_returns compile-messages" in line)
+    touch = next(i for i, line in enumerate(stamp_recipe) if "touch $(STAMP)" in line)
+    assert install < compile_messages < touch

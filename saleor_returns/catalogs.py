@@ -2,8 +2,9 @@
 
 `saleor_returns/locale/<language>/LC_MESSAGES/django.po` holds each language's messages;
 `django.mo`, the compiled form Django reads, is built from it and never committed:
-`python -m saleor_returns compile-messages` (the install step) and the app's start
-(`SaleorReturnsConfig.ready`) compile whatever is missing or older than its `.po`.
+`python -m saleor_returns compile-messages` (the install step) compiles every catalog,
+and the app's start (`SaleorReturnsConfig.ready`) any whose `.mo` is missing or older
+than its `.po`.
 `python -m saleor_returns extract-messages` collects the marked messages of the source
 with Babel's extractor and merges them into every catalog, new ones untranslated.
 Everything here is Babel; no system gettext is needed.

@@ -4,6 +4,8 @@ A note written by staff or a customer is kept as typed. A note the app writes is
 `SystemNote`: its English text is stored as the event's note (what logs, exports and
 older readers see), and its key and parameters go into the event's data, so the API
 can say it again in the language of the request (English or Simplified Chinese).
+The texts are gettext messages (`saleor_returns/locale/`), keyed here by the stable
+note key that stored events name.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from saleor_returns.translations import ENGLISH, InEveryLanguage, language_code,
 NOTE_KEY = "note_key"
 NOTE_PARAMS = "note_params"
 
+# Stored events name these keys: never rename one.
 NOTES: dict[str, object] = {
     "auto_approved": gettext_lazy("Approved automatically."),
     "label_ready": gettext_lazy("Your return label is ready."),

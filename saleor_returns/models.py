@@ -681,3 +681,4 @@ class TaskSchedule(models.Model):
 
     name = models.CharField(max_length=64, primary_key=True)
     scheduled_at = models.DateTimeField()
+from saleor_returns.surveys.models import SurveyResponse  # noqa: E402,F401 - registers the model

@@ -6,6 +6,7 @@ from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import ApiKey, Condition, Disposition, Resolution, ReturnEvent, ReturnKind
 from saleor_returns.refunds import COMPONENTS, EXCHANGE_PRICE_DIFFERENCE
 from saleor_returns.states import ReturnStatus
+from saleor_returns.surveys.models import SurveyImprovement
 
 
 def _enum(name: str, values, description: str):
@@ -58,3 +59,6 @@ ApiKeyRevokedReasonEnum = _enum(
     "ApiKeyRevokedReason", ApiKey.RevokedReason.values, "Why an API key stopped working before its expiry."
 )
 ApiKeyStatusEnum = graphene.Enum("ApiKeyStatus", [("ACTIVE", "ACTIVE"), ("EXPIRED", "EXPIRED"), ("REVOKED", "REVOKED")])
+SurveyImprovementEnum = _enum(
+    "ReturnSurveyImprovementEnum", SurveyImprovement.values, "What the customer says could have gone better."
+)

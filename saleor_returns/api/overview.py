@@ -6,11 +6,13 @@ from saleor_returns import analytics
 from saleor_returns.access import visible_return_requests
 from saleor_returns.api.enums import ReturnStatusEnum
 from saleor_returns.api.queries import ReturnRequestFilterInput, filter_return_requests, require_staff
+from saleor_returns.api.surveys import ReturnSatisfaction, satisfaction_type
 from saleor_returns.api.types.common import Money, money
 from saleor_returns.models import ReturnAddress as ReturnAddressModel
 from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
 from saleor_returns.models import ReturnRequest as ReturnRequestModel
 from saleor_returns.saleor.orders import fetch_order_by_number, fetch_warehouses
+from saleor_returns.surveys.figures import satisfaction
 
 
 class ReturnStatusCount(graphene.ObjectType):
@@ -60,6 +62,9 @@ class ReturnOverview(graphene.ObjectType):
     )
     requests_by_day = graphene.List(graphene.NonNull(DayCount), required=True)
     top_reasons = graphene.List(graphene.NonNull(ReasonCount), required=True)
+    satisfaction = graphene.Field(
+        ReturnSatisfaction, required=True, description="Survey answers on the returns of this channel (all time)."
+    )
 
 
 class OrderReference(graphene.ObjectType):
@@ -187,8 +192,14 @@ class OverviewQuery(graphene.ObjectType):
     def resolve_return_overview(root, info, channel_slug=None, days=30):
         requestor = require_staff(info)
         days = min(max(30 if days is None else days, 1), 366)
-        figures = analytics.overview(requestor.installation, channel_slug=(channel_slug or "").strip() or None, days=days)
-        return overview_type(figures)
+        channel_slug = (channel_slug or "").strip() or None
+        figures = analytics.overview(requestor.installation, channel_slug=channel_slug, days=days)
+        overview = overview_type(figures)
+        requests = ReturnRequestModel.objects.filter(installation=requestor.installation)
+        overview.satisfaction = satisfaction_type(
+            satisfaction(requests.filter(channel_slug=channel_slug) if channel_slug else requests)
+        )
+        return overview
 
     def resolve_return_status_counts(root, info, filter=None):
         queryset = _tab_requests(info, filter, needs_attention=None)

@@ -36,6 +36,7 @@ from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
 from saleor_returns.models import ReturnReason as ReturnReasonModel
 from saleor_returns.requestors import RequestorKind
 from saleor_returns.states import ReturnStatus
+from saleor_returns.surveys.figures import low_score_waiting
 from saleor_returns.saleor.orders import fetch_order
 from saleor_returns.api.previews import preview_replacement
 
@@ -57,7 +58,8 @@ class ReturnRequestFilterInput(graphene.InputObjectType):
     search = graphene.String(description="RMA number, order number or customer e-mail.")
     needs_attention = graphene.Boolean(
         description="Returns staff must look at (true) or not (false): a failed refund or replacement order, "
-        "or a parcel on its way whose label failed or that the carrier flagged (exception, no scan, lost)."
+        "a parcel on its way whose label failed or that the carrier flagged (exception, no scan, lost), "
+        "or a survey score of 1-2 nobody followed up yet."
     )
 
 
@@ -104,6 +106,7 @@ def needs_attention() -> Q:
         Q(refund__status=RefundModel.Status.FAILED)
         | Q(replacement_order__status=ReplacementOrderModel.Status.FAILED)
         | (Q(status__in=on_its_way) & Exists(troubled_parcel))
+        | low_score_waiting()
     )
 
 

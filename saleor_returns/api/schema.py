@@ -30,6 +30,8 @@ from saleor_returns.api.mutations.return_request_reject import ReturnRequestReje
 from saleor_returns.api.mutations.return_request_resolve import ReturnRequestResolve
 from saleor_returns.api.mutations.return_request_request_info import ReturnRequestRequestInfo
 from saleor_returns.api.mutations.return_request_tracking_add import ReturnRequestTrackingAdd
+from saleor_returns.api.mutations.return_survey_follow_up import ReturnSurveyFollowUp
+from saleor_returns.api.mutations.return_survey_submit import ReturnSurveySubmit
 from saleor_returns.api.overview import OverviewQuery
 from saleor_returns.api.queries import Query as ReturnsQuery
 
@@ -121,6 +123,8 @@ class Mutation(graphene.ObjectType):
     return_refund_retry = ReturnRefundRetry.Field()
     return_replacement_retry = ReturnReplacementRetry.Field()
     return_carrier_claim_set = ReturnCarrierClaimSet.Field()
+    return_survey_submit = ReturnSurveySubmit.Field()
+    return_survey_follow_up = ReturnSurveyFollowUp.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

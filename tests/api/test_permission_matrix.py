@@ -110,7 +110,8 @@ def to_global(type_name: str, pk) -> str:
 
 # Who an operation is for: "public" (anyone naming the shop), "customers" (their own returns only),
 # "customer_on_request" (the request's customer or guest, and staff), "staff" (the shop's staff),
-# "staff_on_request" (the shop's staff, on one of its requests or orders).
+# "staff_on_request" (the shop's staff, on one of its requests or orders), "customer_only" (the request's
+# customer or guest, never staff: the survey is the customer's voice).
 def op(audience, query, variables=lambda ctx: {}, payload=None, needs=(ORDERS,)):
     return {"audience": audience, "query": query, "variables": variables, "payload": payload, "needs": needs}
 
@@ -218,6 +219,12 @@ OPERATIONS = {
     "returnCarrierAccountSet": op(
         "staff", 'mutation { returnCarrierAccountSet(input: {provider: "generic", name: "G", webhookSecret: "s"}) { errors { field code } } }',
         payload="returnCarrierAccountSet", needs=(ORDERS, APPS)),
+    "returnSurveySubmit": op(
+        "customer_only", "mutation($id: ID!) { returnSurveySubmit(id: $id, rating: 5) { errors { field code } } }",
+        ID, "returnSurveySubmit"),
+    "returnSurveyFollowUp": op(
+        "staff_on_request", 'mutation($id: ID!) { returnSurveyFollowUp(id: $id, note: "called") { errors { field code } } }',
+        ID, "returnSurveyFollowUp"),
     "returnApiKeys": op("staff", "{ returnApiKeys { id } }", needs=(ORDERS, APPS)),
     "returnApiKeyCreate": op("staff",
                              'mutation { returnApiKeyCreate(name: "ERP", scopes: [MANAGE_ORDERS]) { key errors { code } } }',
@@ -236,10 +243,10 @@ def expected(name: str, who: str) -> tuple[str, list[str]]:
     if who in ("anonymous", "alice", "bob", "guest"):
         if who != "anonymous" and audience == "customers":
             return ALLOWED, []
-        if who != "anonymous" and audience == "customer_on_request":
+        if who != "anonymous" and audience in ("customer_on_request", "customer_only"):
             return (NOT_FOUND if who == "bob" else ALLOWED), []
         return DENIED, []
-    if audience == "customers":
+    if audience in ("customers", "customer_only"):
         return DENIED, []
     missing = sorted(set(spec["needs"]) - set(held_by(who)))
     if missing:
@@ -383,3 +390,12 @@ def test_evidence_upload_matrix(callers, who):
     # then
     assert outcome(result, "returnEvidenceUpload") == expected_outcome
     assert Evidence.objects.count() == before + (1 if expected_outcome[0] == ALLOWED else 0)
+
+
+def test_every_operation_of_the_api_is_in_the_matrix():
+    from saleor_returns.api.schema import schema
+
+    graphql_schema = schema.graphql_schema
+    operations = set(graphql_schema.query_type.fields) | set(graphql_schema.mutation_type.fields)
+    covered = {name.split("(")[0] for name in OPERATIONS} | {"returnEvidenceUpload"}
+    assert sorted(operations - covered) == []

@@ -598,3 +598,43 @@ def test_the_keyboard_reaches_the_actions_and_escape_closes_a_form(dashboard, as
     expect(approve).to_be_focused()
     expect(approve).to_have_attribute("aria-expanded", "false")
     assert stored(request).status == "pending_review"
+
+
+def test_a_low_survey_score_is_followed_up_from_the_return(dashboard, as_alice, order):
+    # given: a closed return the customer rated 1
+    from saleor_returns.surveys.models import SurveyResponse
+
+    request = create_request(as_alice, order, {0: 1})
+    ReturnRequest.objects.filter(pk=stored(request).pk).update(status="resolved")
+    as_alice(
+        'mutation($id: ID!) { returnSurveySubmit(id: $id, rating: 1, improvements: [FASTER_REFUND], '
+        'comment: "Took weeks") { errors { code } } }',
+        {"id": request["id"]},
+    )
+    app = open_detail(dashboard, request)
+
+    # then: the answer and the call to follow up
+    card = app.locator(".survey-card")
+    expect(card).to_have_attribute("data-survey-rating", "1")
+    expect(card.locator("dl")).to_contain_text("1 of 5")
+    expect(card.locator("dl")).to_contain_text("Faster refund")
+    expect(card.locator("q")).to_have_text("Took weeks")
+    expect(card.locator(".banner-warning")).to_contain_text("Low score")
+
+    # when
+    card.locator('textarea[name="note"]').fill("Called and apologised.")
+    card.locator('[data-action="follow-up"]').click()
+
+    # then
+    expect_notification(dashboard, "success", f"Follow-up recorded for {request['number']}")
+    expect(app.locator(".survey-card .follow-up-form")).to_have_count(0)
+    expect(app.locator(".survey-card dl")).to_contain_text("Called and apologised.")
+    response = SurveyResponse.objects.get()
+    assert (response.follow_up_note, response.followed_up_by_email) == ("Called and apologised.", "staff@example.com")
+
+
+def test_a_return_without_an_answer_shows_no_survey(dashboard, as_alice, order):
+    request = create_request(as_alice, order, {0: 1})
+    app = open_detail(dashboard, request)
+    expect(app.locator(".timeline-card")).to_be_visible()
+    expect(app.locator(".survey-card")).to_have_count(0)

@@ -135,3 +135,27 @@ def test_in_dark_theme_and_chinese(dashboard, seeded):
     assert chart_values(frame, "queue-age")["不到 1 天"] == "1"
     assert frame.evaluate("() => document.documentElement.dataset.theme") == "dark"
     screenshot(dashboard.page, "overview-dark-zh-Hans")
+
+
+def test_satisfaction_shows_the_answers_and_the_follow_ups(dashboard, shop):
+    # given: three closed returns, two answered (5 and 1), one open return
+    from saleor_returns.surveys.models import SurveyResponse
+
+    now = timezone.now()
+    for rating in (5, 1, None):
+        return_request = request(shop, "resolved")
+        if rating:
+            SurveyResponse.objects.create(installation=shop, return_request=return_request, rating=rating,
+                                          submitted_at=now, updated_at=now)
+    request(shop, "approved")
+
+    # when
+    frame = open_overview(dashboard)
+
+    # then
+    assert chart_values(frame, "satisfaction") == {
+        "1 of 5": "1", "2 of 5": "0", "3 of 5": "0", "4 of 5": "0", "5 of 5": "1",
+    }
+    expect(frame.locator('[data-chart="satisfaction"] .chart-caption')).to_have_text(
+        "Average 3 · 67 % of closed returns answered (2) · 1 low scores to follow up"
+    )

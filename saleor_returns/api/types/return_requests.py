@@ -165,6 +165,12 @@ class ReturnRequest(graphene.ObjectType):
     shipments = graphene.List(graphene.NonNull(lambda: ReturnShipment), required=True)
     refund = graphene.Field(lambda: Refund)
     replacement_order = graphene.Field(lambda: ReplacementOrder)
+    survey = graphene.Field(
+        "saleor_returns.api.surveys.ReturnSurvey", description="The customer's satisfaction survey answer, if any."
+    )
+
+    def resolve_survey(request, info):
+        return getattr(request, "survey_response", None)
 
     def resolve_replacement_order(request, info):
         try:

@@ -37,6 +37,7 @@ import { timelineSection } from "./detail/timeline.js";
 import { actionPanels } from "./detail/panels.js";
 import { resolveSection } from "./detail/resolve.js";
 import { actionDialogs } from "./detail/actions.js";
+import { surveySection } from "./detail/survey.js";
 
 register({
   en: {
@@ -217,7 +218,7 @@ class DetailPage {
           "div",
           { class: "grid grid-2 detail-grid" },
           h("div", { class: "detail-main" }, this.linesCard(), this.timelineCard()),
-          h("div", { class: "detail-side" }, this.summaryCard(), this.moneyCard(), this.shippingCard()),
+          h("div", { class: "detail-side" }, this.summaryCard(), this.moneyCard(), this.shippingCard(), this.surveyCard()),
         ),
       ),
     );
@@ -449,4 +450,5 @@ Object.assign(
   actionPanels,
   resolveSection,
   actionDialogs,
+  surveySection,
 );

@@ -30,6 +30,12 @@ register({
     "overview.perDayTotal": "{n} requests in 30 days",
     "overview.topReasons": "Top reasons, last 30 days",
     "overview.noReasons": "No requests in the last 30 days.",
+    "overview.satisfaction": "Customer satisfaction",
+    "overview.colRating": "Rating",
+    "overview.ratingStars": "{rating} of 5",
+    "overview.satisfactionSummary": "Average {average} · {rate} of closed returns answered ({n})",
+    "overview.noAnswers": "No survey answers yet.",
+    "overview.toFollowUp": "{n} low scores to follow up",
     "overview.colCount": "Count",
     "overview.colDate": "Date",
     "overview.colStatus": "Status",
@@ -65,6 +71,12 @@ register({
     "overview.perDayTotal": "30 天内共 {n} 个申请",
     "overview.topReasons": "主要退货原因（近 30 天）",
     "overview.noReasons": "近 30 天没有退货申请。",
+    "overview.satisfaction": "顾客满意度",
+    "overview.colRating": "评分",
+    "overview.ratingStars": "{rating} / 5",
+    "overview.satisfactionSummary": "平均 {average} 分 · 已结束退货中 {rate} 作答（{n} 份）",
+    "overview.noAnswers": "暂无问卷回答。",
+    "overview.toFollowUp": "{n} 个低分待跟进",
     "overview.colCount": "数量",
     "overview.colDate": "日期",
     "overview.colStatus": "状态",
@@ -109,6 +121,7 @@ const OVERVIEW_QUERY = `query DeskOverview($channel: String, $days: Int) {
     refundsThisMonth { count amount { amount currency } }
     requestsByDay { date count }
     topReasons { code count }
+    satisfaction { responses surveyed responseRate averageRating distribution { rating count } needingFollowUp }
   }
 }`;
 
@@ -229,6 +242,22 @@ function queueFigure(queue) {
     h("span", {}, before, oldest, after),
     t("overview.queueMedian", { hours: formatHours(queue.medianAgeHours) }),
   );
+}
+
+function satisfactionCard(satisfaction) {
+  const items = satisfaction.distribution.map((entry) => ({ label: t("overview.ratingStars", { rating: entry.rating }), value: entry.count }));
+  const summary = satisfaction.responses
+    ? t("overview.satisfactionSummary", {
+        average: formatNumber(satisfaction.averageRating, 1),
+        rate: `${formatNumber((satisfaction.responseRate || 0) * 100)} %`,
+        n: formatNumber(satisfaction.responses),
+      })
+    : t("overview.noAnswers");
+  const followUp = satisfaction.needingFollowUp ? ` · ${t("overview.toFollowUp", { n: formatNumber(satisfaction.needingFollowUp) })}` : "";
+  return chartCard("satisfaction", t("overview.satisfaction"), items, {
+    columns: [t("overview.colRating"), t("overview.colCount")],
+    caption: summary + followUp,
+  });
 }
 
 function topReasons(reasons, labels) {
@@ -360,6 +389,7 @@ export async function render(ctx) {
         chartCard("status", t("overview.byStatus"), statusItems, { columns: [t("overview.colStatus"), t("overview.colCount")] }),
         chartCard("queue-age", t("overview.queueAge"), bucketItems, { columns: [t("overview.colAge"), t("overview.colCount")] }),
         topReasons(overview.topReasons, labels),
+        satisfactionCard(overview.satisfaction),
       ),
       h("p", { class: "muted overview-zone" }, t("overview.timeZone", { zone: overview.timeZone })),
     );

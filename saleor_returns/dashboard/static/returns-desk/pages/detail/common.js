@@ -75,6 +75,7 @@ fragment ReturnRequestDetail on ReturnRequest {
   refund { id kind status amount ${MONEY} components { code amount ${MONEY} } failureReason giftCardLast4 createdAt succeededAt }
   replacementOrder { status orderId orderNumber quantity variantId priceDifference ${MONEY} failureReason }
   carrierClaims { id carrier reference amount ${MONEY} status note createdAt }
+  survey { rating improvements comment updatedAt needsFollowUp followedUpAt followedUpByEmail followUpNote }
 }`;
 export const DETAIL_QUERY = `query ReturnRequestDetail($id: ID!) { returnRequest(id: $id) { ...ReturnRequestDetail } }
 ${RETURN_REQUEST}`;

@@ -1,0 +1,1 @@
+"""The satisfaction survey: one answer per closed return, and what staff do about low scores."""

@@ -12,7 +12,7 @@ from graphql_relay import from_global_id
 from playwright.sync_api import expect
 
 from saleor_returns import actions
-from saleor_returns.fakes.dashboard import order_route
+from saleor_returns.fakes.dashboard.routes import order_route
 from saleor_returns.models import Refund, ReturnLine, ReturnRequest
 from saleor_returns.requestors import SYSTEM, Actor
 from tests.api.conftest import CREATE, Caller, create_request, shipped_order

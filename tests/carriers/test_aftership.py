@@ -18,7 +18,7 @@ from saleor_returns.carriers.base import (
     WebhookSignatureError,
 )
 from saleor_returns.carriers.registry import get_carrier
-from saleor_returns.fakes.carriers import FakeAfterShip, aftership_signature
+from saleor_returns.fakes.carriers.aftership import FakeAfterShip, aftership_signature
 
 SECRET = "as_secret"
 S = TrackingStatus

@@ -24,7 +24,7 @@ from saleor_returns.carriers.base import (
 )
 from saleor_returns.carriers.easypost import map_status, signature
 from saleor_returns.carriers.registry import get_carrier
-from saleor_returns.fakes.carriers import EASYPOST_RATES, FakeEasyPost, easypost_signature
+from saleor_returns.fakes.carriers.easypost import EASYPOST_RATES, FakeEasyPost, easypost_signature
 from saleor_returns.money import money
 
 SECRET = "sekret"

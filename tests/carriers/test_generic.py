@@ -16,7 +16,7 @@ from saleor_returns.carriers.base import (
 )
 from saleor_returns.carriers.generic import signature
 from saleor_returns.carriers.registry import get_carrier
-from saleor_returns.fakes.carriers import GenericWebhookSender, generic_signature
+from saleor_returns.fakes.carriers.generic import GenericWebhookSender, generic_signature
 
 SECRET = "generic_secret"
 S = TrackingStatus

@@ -22,7 +22,7 @@ from saleor_returns.carriers.base import (
 )
 from saleor_returns.carriers.registry import get_carrier
 from saleor_returns.carriers.shippo import map_status, signature
-from saleor_returns.fakes.carriers import FakeShippo, shippo_signature
+from saleor_returns.fakes.carriers.shippo import FakeShippo, shippo_signature
 from saleor_returns.money import money
 from tests.carriers.conftest import apply_all
 

@@ -97,7 +97,7 @@ def stop(process: subprocess.Popen) -> None:
 
 def load(port: int, path: str, seconds: float, connections: int, queue) -> None:
     """Runs in a second process: posts signed events until time is up; reports the count."""
-    from saleor_returns.fakes.carriers import GenericWebhookSender
+    from saleor_returns.fakes.carriers.generic import GenericWebhookSender
 
     sender = GenericWebhookSender(SECRET)
     counts = [0] * connections

@@ -6,15 +6,16 @@ shops' or other customers' returns reveal nothing.
 
 from django.core.exceptions import ValidationError
 
-from saleor_returns.models import ReturnRequest
+from saleor_returns.models import ApiKey, ReturnRequest
 from saleor_returns.requestors import Requestor, RequestorKind
 
-MANAGE_ORDERS = "MANAGE_ORDERS"
-HANDLE_PAYMENTS = "HANDLE_PAYMENTS"
-MANAGE_GIFT_CARD = "MANAGE_GIFT_CARD"
-MANAGE_PRODUCTS = "MANAGE_PRODUCTS"
-MANAGE_SETTINGS = "MANAGE_SETTINGS"
-MANAGE_APPS = "MANAGE_APPS"
+# Saleor's permission codes, spelled once: as the scopes an API key may hold.
+MANAGE_ORDERS = ApiKey.Scope.MANAGE_ORDERS.value
+HANDLE_PAYMENTS = ApiKey.Scope.HANDLE_PAYMENTS.value
+MANAGE_GIFT_CARD = ApiKey.Scope.MANAGE_GIFT_CARD.value
+MANAGE_PRODUCTS = ApiKey.Scope.MANAGE_PRODUCTS.value
+MANAGE_SETTINGS = ApiKey.Scope.MANAGE_SETTINGS.value
+MANAGE_APPS = ApiKey.Scope.MANAGE_APPS.value
 
 # A staff member needs the Saleor permissions of the work the app does for them
 # (DESIGN.md §Permissions): the app's own permissions never stand in for theirs.

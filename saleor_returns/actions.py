@@ -18,8 +18,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from saleor_returns import events, policies, states, tasks
-from saleor_returns.carriers.base import TrackingEvent, TrackingStatus, next_status
+from saleor_returns import events, policies, policy_rules, states, tasks
+from saleor_returns.carriers.tracking import TrackingEvent, TrackingStatus, next_status
 from saleor_returns.carriers.registry import PROVIDERS, get_carrier
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.evidence_files import clean_evidence_file
@@ -193,7 +193,7 @@ def update_return_policy(*, installation: Installation, channel_slug: str, rules
     """Write a new policy version and make it current. Earlier requests keep their version."""
     parsed = policies.PolicyRules.from_json(rules)
     if preset is not None:
-        parsed = policies.apply_preset(parsed, preset)
+        parsed = policy_rules.apply_preset(parsed, preset)
     with transaction.atomic():
         # One writer at a time per shop, so versions never collide.
         Installation.objects.select_for_update().get(pk=installation.pk)

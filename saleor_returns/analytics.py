@@ -16,9 +16,9 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from saleor_returns import policies
 from saleor_returns.models import Installation, Refund, ReturnLine, ReturnPolicy, ReturnRequest
 from saleor_returns.money import quantize
+from saleor_returns.policy_rules import PolicyRules
 from saleor_returns.states import ReturnStatus
 
 # Statuses waiting for a person: the desk's "needs review" queue.
@@ -74,7 +74,7 @@ def shop_time_zone(installation: Installation) -> ZoneInfo:
     )
     name = (policy.rules or {}).get("time_zone") if policy else None
     try:
-        return ZoneInfo(name or policies.PolicyRules().time_zone)
+        return ZoneInfo(name or PolicyRules().time_zone)
     except (KeyError, ValueError):
         return ZoneInfo("UTC")
 

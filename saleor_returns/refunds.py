@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from saleor_returns.money import Money, MixedCurrencies, allocate, money, quantize, zero
-from saleor_returns.policies import RESOLUTIONS, PolicyRules, RestockingFee
+from saleor_returns.policy_rules import RESOLUTIONS, PolicyRules, RestockingFee
 
 __all__ = ["LineForRefund", "LineRefund", "RefundPreview", "keep_item_allowed", "preview_refund"]
 

@@ -16,7 +16,8 @@ from django.db import connection
 from django.utils import timezone
 
 from saleor_returns import actions, policies
-from saleor_returns.carriers.base import Address, CarrierRejected, CarrierUnavailable, Label, NotSupported, Parcel
+from saleor_returns.carriers.errors import CarrierRejected, CarrierUnavailable, NotSupported
+from saleor_returns.carriers.shipments import Address, Label, Parcel
 from saleor_returns.carriers.registry import get_carrier
 from saleor_returns.counters import CounterCache
 from saleor_returns.models import (

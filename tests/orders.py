@@ -5,7 +5,12 @@ from decimal import Decimal
 from itertools import count
 
 from saleor_returns.money import money
-from saleor_returns.saleor.orders import FulfillmentLineSnapshot, FulfillmentSnapshot, OrderLineSnapshot, OrderSnapshot
+from saleor_returns.saleor.order_snapshots import (
+    FulfillmentLineSnapshot,
+    FulfillmentSnapshot,
+    OrderLineSnapshot,
+    OrderSnapshot,
+)
 
 _ids = count(1)
 CREATED = datetime(2026, 10, 30, 9, 0, tzinfo=timezone.utc)

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from saleor_returns import policies
 from saleor_returns.error_codes import ReturnErrorCode
-from saleor_returns.policies import FULFILLMENT_RMA_KEY, PolicyRules
+from saleor_returns.policies import FULFILLMENT_RMA_KEY
+from saleor_returns.policy_rules import PolicyRules
 from tests.orders import fulfillment, order_line, order_snapshot
 
 SHIPPED = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from saleor_returns import policies
-from saleor_returns.policies import PolicyRules
+from saleor_returns.policy_rules import PolicyRules
 
 
 def error_of(data):

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from saleor_returns.policies import AutoApproval, Override, PolicyRules, RestockingFee
+from saleor_returns.policy_rules import AutoApproval, Override, PolicyRules, RestockingFee
 from saleor_returns.policy_summary import policy_summary
 
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from saleor_returns.money import MixedCurrencies, Money, money, quantize
-from saleor_returns.policies import PolicyRules, RestockingFee
+from saleor_returns.policy_rules import PolicyRules, RestockingFee
 from saleor_returns.refunds import (
     LineForRefund,
     RefundPreview,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from saleor_returns import actions
 from saleor_returns.celery import app as celery_app
-from saleor_returns.fakes.carriers import GenericWebhookSender
+from saleor_returns.fakes.carriers.generic import GenericWebhookSender
 from saleor_returns.models import Installation, ReturnRequest, ReturnShipment
 from saleor_returns.paths import BASE_DIR
 from tests.factories import ReturnLineFactory, ReturnRequestFactory

@@ -6,7 +6,7 @@ from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import ApiKey, Condition, Disposition, Resolution, ReturnEvent, ReturnKind
 from saleor_returns.refunds import COMPONENTS, EXCHANGE_PRICE_DIFFERENCE
 from saleor_returns.states import ReturnStatus
-from saleor_returns.surveys.models import SurveyImprovement
+from saleor_returns.models.surveys import SurveyImprovement
 
 
 def _enum(name: str, values, description: str):

@@ -24,18 +24,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from saleor_returns.carriers import inbound
-from saleor_returns.carriers.base import (
-    Carrier,
-    CarrierError,
-    CarrierRejected,
-    Credentials,
-    Location,
-    MappedStatus,
-    TrackingEvent,
-    TrackingStatus,
-    WebhookPayloadError,
-)
+from saleor_returns.carriers.base import Carrier, Credentials
+from saleor_returns.carriers.errors import CarrierError, CarrierRejected, WebhookPayloadError
 from saleor_returns.carriers.http import JsonApi
+from saleor_returns.carriers.tracking import MappedStatus, TrackingEvent, TrackingStatus
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +177,8 @@ class AfterShipCarrier(Carrier):
                 completed=mapped.completed,
                 message=inbound.optional_str(newest or {}, "message")
                 or inbound.optional_str(tracking, "subtag_message"),
-                location=_location(newest),
+                # country_region in dated versions, country_iso3 in legacy ones.
+                location=inbound.location(newest, country=("country_region", "country_iso3")),
                 tracker_id=tracking.get("id") if isinstance(tracking.get("id"), str) else None,
                 raw=envelope,
             )
@@ -211,19 +204,6 @@ def _occurred_at(
     if isinstance(ts, int) and not isinstance(ts, bool):
         return datetime.fromtimestamp(ts, tz=timezone.utc)
     raise WebhookPayloadError("msg has no time.")
-
-
-def _location(checkpoint: Mapping[str, Any] | None) -> Location | None:
-    if not checkpoint:
-        return None
-    location = Location(
-        city=inbound.optional_str(checkpoint, "city"),
-        state=inbound.optional_str(checkpoint, "state"),
-        postal_code=inbound.optional_str(checkpoint, "postal_code"),
-        # country_region in dated versions, country_iso3 in legacy ones.
-        country=inbound.optional_str(checkpoint, "country_region") or inbound.optional_str(checkpoint, "country_iso3"),
-    )
-    return location if str(location) else None
 
 
 def _data_id(response: Any) -> str:

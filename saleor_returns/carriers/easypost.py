@@ -25,25 +25,11 @@ from decimal import ROUND_UP, Decimal
 from typing import Any
 
 from saleor_returns.carriers import inbound
-from saleor_returns.carriers.base import (
-    Address,
-    Carrier,
-    CarrierError,
-    CarrierRejected,
-    Credentials,
-    Label,
-    LabelFormat,
-    LengthUnit,
-    Location,
-    MappedStatus,
-    Parcel,
-    Pickup,
-    TrackingEvent,
-    TrackingStatus,
-    WebhookPayloadError,
-    WeightUnit,
-)
+from saleor_returns.carriers.base import Carrier, Credentials
+from saleor_returns.carriers.errors import CarrierError, CarrierRejected, WebhookPayloadError
 from saleor_returns.carriers.http import JsonApi
+from saleor_returns.carriers.shipments import Address, Label, LabelFormat, LengthUnit, Parcel, Pickup, WeightUnit
+from saleor_returns.carriers.tracking import MappedStatus, TrackingEvent, TrackingStatus
 from saleor_returns.money import money
 
 logger = logging.getLogger(__name__)
@@ -180,9 +166,9 @@ class EasyPostCarrier(Carrier):
                 "/shipments", {"shipment": self._shipment_request(from_address, to_address, parcel, reference)}
             )
             if on_shipment_created is not None:
-                on_shipment_created(_required(shipment, "id"))
+                on_shipment_created(self.api.required(shipment, "id"))
         rate = self._choose_rate(shipment)
-        bought = self.api.post(f"/shipments/{_required(shipment, 'id')}/buy", {"rate": {"id": rate["id"]}})
+        bought = self.api.post(f"/shipments/{self.api.required(shipment, 'id')}/buy", {"rate": {"id": rate["id"]}})
         return self._label(bought)
 
     def _shipment_request(
@@ -250,7 +236,7 @@ class EasyPostCarrier(Carrier):
         # EasyPost returns the existing tracker for the same (code, carrier) for
         # about three months (§1.4), so registering twice is harmless.
         tracker = self.api.post("/trackers", {"tracker": {"tracking_code": tracking_number, "carrier": carrier}})
-        return _required(tracker, "id")
+        return self.api.required(tracker, "id")
 
     # ----------------------------------------------------------------- pickups
 
@@ -287,7 +273,7 @@ class EasyPostCarrier(Carrier):
             )
         rate = min(rates, key=lambda rate: Decimal(str(rate["rate"])))
         bought = self.api.post(
-            f"/pickups/{_required(pickup, 'id')}/buy", {"carrier": rate["carrier"], "service": rate["service"]}
+            f"/pickups/{self.api.required(pickup, 'id')}/buy", {"carrier": rate["carrier"], "service": rate["service"]}
         )
         return Pickup(
             provider=PROVIDER,
@@ -352,7 +338,7 @@ class EasyPostCarrier(Carrier):
                 action_required=mapped.action_required,
                 completed=mapped.completed,
                 message=inbound.optional_str(newest or {}, "message"),
-                location=_location((newest or {}).get("tracking_location")),
+                location=inbound.location((newest or {}).get("tracking_location"), postal_code="zip"),
                 estimated_delivery=inbound.parse_datetime(tracker.get("est_delivery_date")),
                 tracker_id=tracker.get("id") if isinstance(tracker.get("id"), str) else None,
                 label_id=tracker.get("shipment_id") if isinstance(tracker.get("shipment_id"), str) else None,
@@ -363,18 +349,6 @@ class EasyPostCarrier(Carrier):
 
 def _newest_detail(tracker: Mapping[str, Any]) -> dict[str, Any] | None:
     return inbound.newest(tracker.get("tracking_details"), "datetime")
-
-
-def _location(data: Any) -> Location | None:
-    if not isinstance(data, dict):
-        return None
-    location = Location(
-        city=inbound.optional_str(data, "city"),
-        state=inbound.optional_str(data, "state"),
-        postal_code=inbound.optional_str(data, "zip"),
-        country=inbound.optional_str(data, "country"),
-    )
-    return location if str(location) else None
 
 
 def _parcel(parcel: Parcel) -> dict[str, str]:
@@ -399,10 +373,3 @@ def _messages(data: Mapping[str, Any]) -> str:
         if isinstance(message, dict) and isinstance(message.get("message"), str)
     ]
     return "; ".join(texts)
-
-
-def _required(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    if not isinstance(value, str) or not value:
-        raise CarrierError(f"EasyPost answered without {key}.", provider=PROVIDER)
-    return value

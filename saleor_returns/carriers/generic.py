@@ -57,14 +57,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from saleor_returns.carriers import inbound
-from saleor_returns.carriers.base import (
-    Carrier,
-    Location,
-    TrackingEvent,
-    TrackingStatus,
-    WebhookPayloadError,
-    WebhookSignatureError,
-)
+from saleor_returns.carriers.base import Carrier
+from saleor_returns.carriers.errors import WebhookPayloadError, WebhookSignatureError
+from saleor_returns.carriers.tracking import TrackingEvent, TrackingStatus
 
 logger = logging.getLogger(__name__)
 
@@ -132,20 +127,8 @@ class GenericCarrier(Carrier):
                 action_required=event.get("action_required") is True,
                 completed=status is TrackingStatus.RETURNED_TO_SENDER and event.get("completed") is True,
                 message=inbound.optional_str(event, "message"),
-                location=_location(event.get("location")),
+                location=inbound.location(event.get("location")),
                 estimated_delivery=inbound.parse_datetime(event.get("estimated_delivery")),
                 raw=event,
             )
         ]
-
-
-def _location(data: Any) -> Location | None:
-    if not isinstance(data, dict):
-        return None
-    location = Location(
-        city=inbound.optional_str(data, "city"),
-        state=inbound.optional_str(data, "state"),
-        postal_code=inbound.optional_str(data, "postal_code"),
-        country=inbound.optional_str(data, "country"),
-    )
-    return location if str(location) else None

@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 
 from saleor_returns import __version__
-from saleor_returns.carriers.base import CarrierError, CarrierRejected, CarrierUnavailable, Credentials
+from saleor_returns.carriers.base import Credentials
+from saleor_returns.carriers.errors import CarrierError, CarrierRejected, CarrierUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,13 @@ class JsonApi:
                 status_code=status,
             )
         return body
+
+    def required(self, data: Any, key: str) -> str:
+        """The non-empty string `data[key]` the provider must have answered with."""
+        value = data.get(key) if isinstance(data, Mapping) else None
+        if not isinstance(value, str) or not value:
+            raise CarrierError(f"{self.name} answered without {key}.", provider=self.provider)
+        return value
 
     def _unavailable(self, path: str, message: str, **kwargs: Any) -> CarrierUnavailable:
         logger.warning(

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from saleor_returns.carriers.base import WebhookPayloadError, WebhookSignatureError
+from saleor_returns.carriers.errors import WebhookPayloadError, WebhookSignatureError
+from saleor_returns.carriers.tracking import Location
 
 
 def lower_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -114,3 +115,20 @@ def newest(items: Any, time_key: str) -> dict[str, Any] | None:
     if not timed:
         return None
     return max(timed, key=lambda item: parse_datetime(item[time_key]))
+
+
+def location(data: Any, *, postal_code: str = "postal_code", country: tuple[str, ...] = ("country",)) -> Location | None:
+    """A scan's location from a provider's object, reading its own keys for the postal code and the country.
+
+    The country is the first of `country` that is present. None when there is no
+    object or it names no place.
+    """
+    if not isinstance(data, dict):
+        return None
+    place = Location(
+        city=optional_str(data, "city"),
+        state=optional_str(data, "state"),
+        postal_code=optional_str(data, postal_code),
+        country=next((value for key in country if (value := optional_str(data, key))), ""),
+    )
+    return place if str(place) else None

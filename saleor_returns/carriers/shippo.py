@@ -34,24 +34,17 @@ from decimal import Decimal
 from typing import Any
 
 from saleor_returns.carriers import inbound
-from saleor_returns.carriers.base import (
-    Address,
-    Carrier,
+from saleor_returns.carriers.base import Carrier, Credentials
+from saleor_returns.carriers.errors import (
     CarrierError,
     CarrierRejected,
     CarrierUnavailable,
-    Credentials,
-    Label,
-    LabelFormat,
-    Location,
-    MappedStatus,
-    Parcel,
-    TrackingEvent,
-    TrackingStatus,
     WebhookPayloadError,
     WebhookSignatureError,
 )
 from saleor_returns.carriers.http import JsonApi
+from saleor_returns.carriers.shipments import Address, Label, LabelFormat, Parcel
+from saleor_returns.carriers.tracking import MappedStatus, TrackingEvent, TrackingStatus
 from saleor_returns.money import money
 
 logger = logging.getLogger(__name__)
@@ -204,7 +197,7 @@ class ShippoCarrier(Carrier):
             shipment = self.api.post("/shipments", self._shipment_request(from_address, to_address, parcel, reference))
             if shipment.get("status") == "ERROR":
                 raise CarrierRejected(_messages(shipment) or "Shippo refused the shipment.", provider=PROVIDER)
-            shipment_id = _required(shipment, "object_id")
+            shipment_id = self.api.required(shipment, "object_id")
             if on_shipment_created is not None:
                 on_shipment_created(shipment_id)
             rate = self._choose_rate(shipment)
@@ -268,7 +261,7 @@ class ShippoCarrier(Carrier):
             raise CarrierError("Shippo answered without a label.", provider=PROVIDER)
         return Label(
             provider=PROVIDER,
-            label_id=_required(transaction, "object_id"),
+            label_id=self.api.required(transaction, "object_id"),
             shipment_id=shipment_id,
             tracking_number=transaction["tracking_number"],
             carrier=rate.get("provider", ""),
@@ -364,7 +357,7 @@ class ShippoCarrier(Carrier):
                 detail_code=code,
                 action_required=mapped.action_required,
                 message=inbound.optional_str(scan, "status_details"),
-                location=_location(scan.get("location")),
+                location=inbound.location(scan.get("location"), postal_code="zip"),
                 estimated_delivery=inbound.parse_datetime(track.get("eta")),
                 tracker_id=f"{carrier}/{tracking_number}",
                 label_id=track.get("transaction") if isinstance(track.get("transaction"), str) else None,
@@ -406,18 +399,6 @@ def _label_format(label_file_type: str) -> LabelFormat:
     return LabelFormat.PDF
 
 
-def _location(data: Any) -> Location | None:
-    if not isinstance(data, dict):
-        return None
-    location = Location(
-        city=inbound.optional_str(data, "city"),
-        state=inbound.optional_str(data, "state"),
-        postal_code=inbound.optional_str(data, "zip"),
-        country=inbound.optional_str(data, "country"),
-    )
-    return location if str(location) else None
-
-
 def _messages(data: Mapping[str, Any]) -> str:
     texts = []
     for message in data.get("messages") or []:
@@ -426,10 +407,3 @@ def _messages(data: Mapping[str, Any]) -> str:
         elif isinstance(message, str):
             texts.append(message)
     return "; ".join(texts)
-
-
-def _required(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key) if isinstance(data, Mapping) else None
-    if not isinstance(value, str) or not value:
-        raise CarrierError(f"Shippo answered without {key}.", provider=PROVIDER)
-    return value

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saleor_returns import actions
-from saleor_returns.carriers.base import Location, TrackingEvent, TrackingStatus
+from saleor_returns.carriers.tracking import Location, TrackingEvent, TrackingStatus
 from saleor_returns.celery import app as celery_app
 from saleor_returns.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL
 from saleor_returns.fakes.saleor import FakeSaleor

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from saleor_returns.demo import ACCOUNTS_PATH, DEMO_BANNER, DEMO_PASSWORD, DEMO_STAFF_EMAIL, STAFF_TOKEN_PATH
 from saleor_returns.demo.seed import DemoShop, remove_demo_data, seed_demo_shop
-from saleor_returns.fakes.dashboard import dashboard_double_url, install_dashboard_double
-from saleor_returns.fakes.dashboard_urls import app_deep_url
+from saleor_returns.fakes.dashboard.pages import install_dashboard_double
+from saleor_returns.fakes.dashboard.routes import dashboard_double_url
+from saleor_returns.fakes.dashboard.urls import app_deep_url
 from saleor_returns.fakes.saleor import ACCESS_TOKEN_TTL, FakeSaleor, get_schema, schema_path
 from saleor_returns.paths import data_dir
 from saleor_returns.saleor.manifest import build_manifest

@@ -1,24 +1,7 @@
-"""Orders read from Saleor: immutable snapshots of what a return needs, fetched once and cached briefly.
+"""Orders read from Saleor: parsed into snapshots, fetched once and cached briefly.
 
-A snapshot holds exactly what the customer paid (Saleor's exact money fields,
-never the `amount` float), what was shipped and what came back, so that
-eligibility checks and return requests never depend on prices that changed in
-Saleor since. `to_json()` / `from_json()` let a return request store the
-snapshot it was created from.
-
-Fulfillment statuses, as Saleor uses them:
-
-* FULFILLED: shipped. When goods are returned or refunded, Saleor moves their
-  quantity out of the FULFILLED fulfillment into a new RETURNED,
-  REFUNDED_AND_RETURNED, REPLACED or REFUNDED one (and deletes a FULFILLED
-  fulfillment left empty), so the FULFILLED quantity of a line is what the
-  customer holds now.
-* WAITING_FOR_APPROVAL: created but not approved, so not shipped; it does not
-  count as fulfilled although Saleor already includes it in `quantityFulfilled`.
-* RETURNED, REFUNDED_AND_RETURNED, REPLACED: came back (replaced goods came back
-  too; Saleor sends new goods on a separate draft order).
-* REFUNDED: money back without the goods coming back; neither fulfilled nor
-  returned. CANCELED: never shipped.
+A request looks at a bounded number of orders (`orders_per_request`), and an ID
+that is not an order's never costs a Saleor call or reaches a cache key.
 """
 
 from __future__ import annotations
@@ -27,414 +10,34 @@ import base64
 import binascii
 import contextvars
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from graphql import GraphQLError
 
-from saleor_returns.money import Money, money, money_from_saleor
+from saleor_returns.money import Money, money_from_saleor
 from saleor_returns.saleor.client import SaleorClient, SaleorGraphQLError
+from saleor_returns.saleor.order_snapshots import (
+    SNAPSHOT_VERSION,
+    FulfillmentLineSnapshot,
+    FulfillmentSnapshot,
+    GrantedRefundLineSnapshot,
+    GrantedRefundSnapshot,
+    LegacyPaymentSnapshot,
+    OrderDataError,
+    OrderLineSnapshot,
+    OrderSnapshot,
+    TransactionSnapshot,
+    aware_datetime,
+)
 
-__all__ = [
-    "FULFILLED_STATUSES",
-    "RETURNED_STATUSES",
-    "FulfillmentLineSnapshot",
-    "FulfillmentSnapshot",
-    "GrantedRefundLineSnapshot",
-    "GrantedRefundSnapshot",
-    "LegacyPaymentSnapshot",
-    "OrderDataError",
-    "OrderLineSnapshot",
-    "OrderSnapshot",
-    "TransactionSnapshot",
-    "fetch_order",
-    "fetch_order_by_number",
-    "invalidate_order",
-    "is_order_id",
-    "parse_order",
-]
-
-SNAPSHOT_VERSION = 1
 DEFAULT_TTL_SECONDS = 60
 # Saleor's order IDs are about 56 characters; anything much longer is not one
 # and must not reach a cache key.
 MAX_ORDER_ID_LENGTH = 200
-
-FULFILLED_STATUSES = frozenset({"FULFILLED"})
-RETURNED_STATUSES = frozenset({"RETURNED", "REFUNDED_AND_RETURNED", "REPLACED"})
-
-
-class OrderDataError(ValueError):
-    """Saleor's order data lacks a field the app relies on (exact money above all)."""
-
-
-# ----------------------------------------------------------------------------- snapshots
-
-
-@dataclass(frozen=True)
-class OrderLineSnapshot:
-    """One order line as paid. Prices are per unit, after discounts unless named undiscounted."""
-
-    id: str
-    variant_id: str | None
-    sku: str | None
-    product_id: str | None
-    product_name: str
-    variant_name: str
-    product_type_id: str | None
-    category_id: str | None
-    collection_ids: tuple[str, ...]
-    quantity: int
-    quantity_fulfilled: int
-    unit_price_gross: Money
-    unit_price_net: Money
-    unit_tax: Money
-    undiscounted_unit_price_gross: Money
-    total_price_gross: Money
-    tax_rate: Decimal
-    metadata: dict[str, str]
-    is_gift: bool
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "variant_id": self.variant_id,
-            "sku": self.sku,
-            "product_id": self.product_id,
-            "product_name": self.product_name,
-            "variant_name": self.variant_name,
-            "product_type_id": self.product_type_id,
-            "category_id": self.category_id,
-            "collection_ids": list(self.collection_ids),
-            "quantity": self.quantity,
-            "quantity_fulfilled": self.quantity_fulfilled,
-            "unit_price_gross": _money_to_json(self.unit_price_gross),
-            "unit_price_net": _money_to_json(self.unit_price_net),
-            "unit_tax": _money_to_json(self.unit_tax),
-            "undiscounted_unit_price_gross": _money_to_json(self.undiscounted_unit_price_gross),
-            "total_price_gross": _money_to_json(self.total_price_gross),
-            "tax_rate": str(self.tax_rate),
-            "metadata": dict(self.metadata),
-            "is_gift": self.is_gift,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> OrderLineSnapshot:
-        return cls(
-            id=data["id"],
-            variant_id=data["variant_id"],
-            sku=data["sku"],
-            product_id=data["product_id"],
-            product_name=data["product_name"],
-            variant_name=data["variant_name"],
-            product_type_id=data["product_type_id"],
-            category_id=data["category_id"],
-            collection_ids=tuple(data["collection_ids"]),
-            quantity=data["quantity"],
-            quantity_fulfilled=data["quantity_fulfilled"],
-            unit_price_gross=_money_from_json(data["unit_price_gross"]),
-            unit_price_net=_money_from_json(data["unit_price_net"]),
-            unit_tax=_money_from_json(data["unit_tax"]),
-            undiscounted_unit_price_gross=_money_from_json(data["undiscounted_unit_price_gross"]),
-            total_price_gross=_money_from_json(data["total_price_gross"]),
-            tax_rate=Decimal(data["tax_rate"]),
-            metadata=dict(data["metadata"]),
-            is_gift=data["is_gift"],
-        )
-
-
-class FulfillmentLineSnapshot(NamedTuple):
-    id: str
-    order_line_id: str
-    quantity: int
-
-
-@dataclass(frozen=True)
-class FulfillmentSnapshot:
-    id: str
-    fulfillment_order: int
-    status: str
-    created: datetime
-    tracking_number: str
-    metadata: dict[str, str]
-    lines: tuple[FulfillmentLineSnapshot, ...]
-
-    def quantity_of(self, line_id: str) -> int:
-        return sum(line.quantity for line in self.lines if line.order_line_id == line_id)
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "fulfillment_order": self.fulfillment_order,
-            "status": self.status,
-            "created": self.created.isoformat(),
-            "tracking_number": self.tracking_number,
-            "metadata": dict(self.metadata),
-            "lines": [list(line) for line in self.lines],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> FulfillmentSnapshot:
-        return cls(
-            id=data["id"],
-            fulfillment_order=data["fulfillment_order"],
-            status=data["status"],
-            created=_aware_datetime(data["created"]),
-            tracking_number=data["tracking_number"],
-            metadata=dict(data["metadata"]),
-            lines=tuple(FulfillmentLineSnapshot(*line) for line in data["lines"]),
-        )
-
-
-@dataclass(frozen=True)
-class TransactionSnapshot:
-    """A Transactions API payment. `charged` falls as refunds rise (Saleor reports it net)."""
-
-    id: str
-    name: str
-    psp_reference: str
-    actions: tuple[str, ...]
-    charged: Money
-    refunded: Money
-    refund_pending: Money
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "psp_reference": self.psp_reference,
-            "actions": list(self.actions),
-            "charged": _money_to_json(self.charged),
-            "refunded": _money_to_json(self.refunded),
-            "refund_pending": _money_to_json(self.refund_pending),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> TransactionSnapshot:
-        return cls(
-            id=data["id"],
-            name=data["name"],
-            psp_reference=data["psp_reference"],
-            actions=tuple(data["actions"]),
-            charged=_money_from_json(data["charged"]),
-            refunded=_money_from_json(data["refunded"]),
-            refund_pending=_money_from_json(data["refund_pending"]),
-        )
-
-
-class GrantedRefundLineSnapshot(NamedTuple):
-    order_line_id: str
-    quantity: int
-
-
-@dataclass(frozen=True)
-class GrantedRefundSnapshot:
-    """A granted refund. Its `status` lags behind in webhook payloads; re-fetch to confirm it."""
-
-    id: str
-    status: str
-    amount: Money
-    shipping_costs_included: bool
-    transaction_id: str | None
-    lines: tuple[GrantedRefundLineSnapshot, ...]
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "status": self.status,
-            "amount": _money_to_json(self.amount),
-            "shipping_costs_included": self.shipping_costs_included,
-            "transaction_id": self.transaction_id,
-            "lines": [list(line) for line in self.lines],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> GrantedRefundSnapshot:
-        return cls(
-            id=data["id"],
-            status=data["status"],
-            amount=_money_from_json(data["amount"]),
-            shipping_costs_included=data["shipping_costs_included"],
-            transaction_id=data["transaction_id"],
-            lines=tuple(GrantedRefundLineSnapshot(*line) for line in data["lines"]),
-        )
-
-
-@dataclass(frozen=True)
-class LegacyPaymentSnapshot:
-    """A deprecated Payments API payment; `captured` falls as refunds rise."""
-
-    id: str
-    gateway: str
-    is_active: bool
-    charge_status: str
-    captured: Money | None
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "gateway": self.gateway,
-            "is_active": self.is_active,
-            "charge_status": self.charge_status,
-            "captured": _money_to_json(self.captured) if self.captured is not None else None,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> LegacyPaymentSnapshot:
-        captured = data["captured"]
-        return cls(
-            id=data["id"],
-            gateway=data["gateway"],
-            is_active=data["is_active"],
-            charge_status=data["charge_status"],
-            captured=_money_from_json(captured) if captured is not None else None,
-        )
-
-
-@dataclass(frozen=True)
-class OrderSnapshot:
-    """An order as Saleor reported it at one moment. Treat it, metadata included, as read-only."""
-
-    id: str
-    number: str
-    created: datetime
-    status: str
-    channel_slug: str
-    channel_id: str
-    currency: str
-    user_id: str | None
-    user_email: str | None
-    lines: tuple[OrderLineSnapshot, ...]
-    fulfillments: tuple[FulfillmentSnapshot, ...]
-    shipping_price_gross: Money
-    total_gross: Money
-    total_refunded: Money
-    transactions: tuple[TransactionSnapshot, ...]
-    granted_refunds: tuple[GrantedRefundSnapshot, ...]
-    legacy_payments: tuple[LegacyPaymentSnapshot, ...]
-    metadata: dict[str, str]
-
-    def line(self, line_id: str) -> OrderLineSnapshot | None:
-        """The line with this ID, or None when the order has no such line."""
-        return next((line for line in self.lines if line.id == line_id), None)
-
-    def fulfilled_quantity(self, line_id: str) -> int:
-        """Units of the line shipped and still with the customer (in FULFILLED fulfillments).
-
-        Not yet approved (WAITING_FOR_APPROVAL) and already returned, replaced
-        or refunded units are excluded; see the module docstring.
-        """
-        return sum(
-            fulfillment.quantity_of(line_id)
-            for fulfillment in self.fulfillments
-            if fulfillment.status in FULFILLED_STATUSES
-        )
-
-    def fulfilled_at(self, line_id: str) -> datetime | None:
-        """When the line first shipped: the earliest FULFILLED fulfillment holding it.
-
-        None when no FULFILLED fulfillment holds it any more, e.g. once every
-        unit came back (Saleor then deletes the emptied fulfillment).
-        """
-        times = [
-            fulfillment.created
-            for fulfillment in self.fulfillments
-            if fulfillment.status in FULFILLED_STATUSES and fulfillment.quantity_of(line_id) > 0
-        ]
-        return min(times, default=None)
-
-    def returned_quantity(self, line_id: str) -> int:
-        """Units of the line that came back (RETURNED, REFUNDED_AND_RETURNED, REPLACED)."""
-        return sum(
-            fulfillment.quantity_of(line_id)
-            for fulfillment in self.fulfillments
-            if fulfillment.status in RETURNED_STATUSES
-        )
-
-    def granted_refund_quantity(self, line_id: str) -> int:
-        """Units of the line in any granted refund, whatever its status.
-
-        Saleor counts every earlier granted refund when it checks a new one
-        (QUANTITY_GREATER_THAN_AVAILABLE), so this is what is no longer grantable.
-        """
-        return sum(
-            line.quantity
-            for granted_refund in self.granted_refunds
-            for line in granted_refund.lines
-            if line.order_line_id == line_id
-        )
-
-    def to_json(self) -> dict:
-        """A JSON-safe dict: money as `{"amount": "25.00", "currency": "USD"}`, times in ISO 8601."""
-        return {
-            "version": SNAPSHOT_VERSION,
-            "id": self.id,
-            "number": self.number,
-            "created": self.created.isoformat(),
-            "status": self.status,
-            "channel_slug": self.channel_slug,
-            "channel_id": self.channel_id,
-            "currency": self.currency,
-            "user_id": self.user_id,
-            "user_email": self.user_email,
-            "lines": [line.to_json() for line in self.lines],
-            "fulfillments": [fulfillment.to_json() for fulfillment in self.fulfillments],
-            "shipping_price_gross": _money_to_json(self.shipping_price_gross),
-            "total_gross": _money_to_json(self.total_gross),
-            "total_refunded": _money_to_json(self.total_refunded),
-            "transactions": [transaction.to_json() for transaction in self.transactions],
-            "granted_refunds": [granted.to_json() for granted in self.granted_refunds],
-            "legacy_payments": [payment.to_json() for payment in self.legacy_payments],
-            "metadata": dict(self.metadata),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> OrderSnapshot:
-        """Rebuild a snapshot from `to_json()`; raise OrderDataError if it is not one."""
-        if not isinstance(data, dict) or data.get("version") != SNAPSHOT_VERSION:
-            raise OrderDataError(f"Not an order snapshot of version {SNAPSHOT_VERSION}.")
-        try:
-            return cls(
-                id=data["id"],
-                number=data["number"],
-                created=_aware_datetime(data["created"]),
-                status=data["status"],
-                channel_slug=data["channel_slug"],
-                channel_id=data["channel_id"],
-                currency=data["currency"],
-                user_id=data["user_id"],
-                user_email=data["user_email"],
-                lines=tuple(OrderLineSnapshot.from_json(line) for line in data["lines"]),
-                fulfillments=tuple(FulfillmentSnapshot.from_json(f) for f in data["fulfillments"]),
-                shipping_price_gross=_money_from_json(data["shipping_price_gross"]),
-                total_gross=_money_from_json(data["total_gross"]),
-                total_refunded=_money_from_json(data["total_refunded"]),
-                transactions=tuple(TransactionSnapshot.from_json(t) for t in data["transactions"]),
-                granted_refunds=tuple(GrantedRefundSnapshot.from_json(g) for g in data["granted_refunds"]),
-                legacy_payments=tuple(LegacyPaymentSnapshot.from_json(p) for p in data["legacy_payments"]),
-                metadata=dict(data["metadata"]),
-            )
-        except (KeyError, TypeError, ValueError, InvalidOperation) as error:
-            raise OrderDataError(f"Broken order snapshot: {error!r}") from error
-
-
-def _money_to_json(value: Money) -> dict:
-    return {"amount": str(value.amount), "currency": value.currency}
-
-
-def _money_from_json(data: dict) -> Money:
-    return money(Decimal(data["amount"]), data["currency"])
-
-
-def _aware_datetime(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise ValueError(f"Timestamp without a time zone: {value}")
-    return parsed
 
 
 # ------------------------------------------------------------------------------- parsing
@@ -578,7 +181,7 @@ def _rate(value: Any) -> Decimal:
 
 def _parse_datetime(value: Any, path: str) -> datetime:
     try:
-        return _aware_datetime(value)
+        return aware_datetime(value)
     except (TypeError, ValueError) as error:
         raise OrderDataError(f"{path}: {error}") from error
 
@@ -744,20 +347,22 @@ MISSING = "missing"
 
 
 def _store_missing(key: str) -> None:
-    ttl = _ttl()
-    if ttl > 0:
-        cache.set(key, MISSING, ttl)
+    _remember(key, MISSING)
 
 
 def _store(installation, snapshot: OrderSnapshot) -> None:
-    ttl = _ttl()
-    if ttl <= 0:
-        return
     # The snapshot is cached as JSON, not pickled, so a deploy that changes the
     # dataclasses never unpickles an old shape.
-    cache.set(_order_key(installation, snapshot.id), snapshot.to_json(), ttl)
+    _remember(_order_key(installation, snapshot.id), snapshot.to_json())
     # An order's number never changes, so this mapping cannot go stale.
-    cache.set(_number_key(installation, snapshot.number), snapshot.id, ttl)
+    _remember(_number_key(installation, snapshot.number), snapshot.id)
+
+
+def _remember(key: str, value: Any) -> None:
+    """Cache `value` for the snapshot TTL; a TTL of 0 turns caching off."""
+    ttl = _ttl()
+    if ttl > 0:
+        cache.set(key, value, ttl)
 
 
 WAREHOUSES_LIMIT = 100
@@ -774,7 +379,5 @@ def fetch_warehouses(installation) -> list[dict]:
         {"id": edge["node"]["id"], "name": edge["node"]["name"]}
         for edge in ((data.get("warehouses") or {}).get("edges") or [])
     ]
-    ttl = _ttl()
-    if ttl > 0:
-        cache.set(key, warehouses, ttl)
+    _remember(key, warehouses)
     return warehouses

@@ -11,7 +11,7 @@ from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import ReturnRequest
 from saleor_returns.requestors import Actor
 from saleor_returns.states import ReturnStatus
-from saleor_returns.surveys.models import SurveyImprovement, SurveyResponse
+from saleor_returns.models.surveys import SurveyImprovement, SurveyResponse
 
 # The survey is sent when a return is closed: money out, or the case finished.
 SURVEYED_STATUSES = (ReturnStatus.RESOLVED, ReturnStatus.CLOSED)

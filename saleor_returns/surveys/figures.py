@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Q
 
 from saleor_returns.surveys.actions import SURVEYED_STATUSES
-from saleor_returns.surveys.models import LOW_RATING, SurveyResponse
+from saleor_returns.models.surveys import LOW_RATING, SurveyResponse
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from saleor_returns import actions
-from saleor_returns.carriers.base import WebhookPayloadError, WebhookSignatureError
+from saleor_returns.carriers.errors import WebhookPayloadError, WebhookSignatureError
 from saleor_returns.carriers.registry import get_carrier
 from saleor_returns.http import error_response
 from saleor_returns.models import CarrierAccount

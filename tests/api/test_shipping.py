@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from saleor_returns import actions
-from saleor_returns.fakes.carriers import FakeEasyPost
+from saleor_returns.fakes.carriers.easypost import FakeEasyPost
 from saleor_returns.models import CarrierWebhookEvent, ReturnRequest, ReturnShipment
 from tests.api.conftest import create_request, shipped_order
 

@@ -17,14 +17,9 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from playwright.sync_api import Frame, FrameLocator, Page, sync_playwright
 
-from saleor_returns.fakes.dashboard import (
-    DOUBLE_ROOT,
-    TOKEN_PATH,
-    dashboard_double_url,
-    install_dashboard_double,
-    order_route,
-)
-from saleor_returns.fakes.dashboard_urls import view_manifest_extension_path
+from saleor_returns.fakes.dashboard.pages import install_dashboard_double
+from saleor_returns.fakes.dashboard.routes import DOUBLE_ROOT, TOKEN_PATH, dashboard_double_url, order_route
+from saleor_returns.fakes.dashboard.urls import view_manifest_extension_path
 from tests.api.conftest import shop, staff_user  # noqa: F401 - the API tests' shop and staff member
 from tests.browser import screenshot
 

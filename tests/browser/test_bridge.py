@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from saleor_returns.fakes.dashboard import order_route
+from saleor_returns.fakes.dashboard.routes import order_route
 from tests.api.conftest import ALL_STAFF_PERMISSIONS
 from tests.browser import screenshot
 

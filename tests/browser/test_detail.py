@@ -12,7 +12,7 @@ from graphql_relay import from_global_id
 from playwright.sync_api import expect
 
 from saleor_returns import actions
-from saleor_returns.fakes.dashboard import order_route
+from saleor_returns.fakes.dashboard.routes import order_route
 from saleor_returns.models import Refund, ReturnLine, ReturnRequest
 from saleor_returns.requestors import SYSTEM, Actor
 from tests.api.conftest import CREATE, Caller, create_request, shipped_order
@@ -602,7 +602,7 @@ def test_the_keyboard_reaches_the_actions_and_escape_closes_a_form(dashboard, as
 
 def test_a_low_survey_score_is_followed_up_from_the_return(dashboard, as_alice, order):
     # given: a closed return the customer rated 1
-    from saleor_returns.surveys.models import SurveyResponse
+    from saleor_returns.models.surveys import SurveyResponse
 
     request = create_request(as_alice, order, {0: 1})
     ReturnRequest.objects.filter(pk=stored(request).pk).update(status="resolved")

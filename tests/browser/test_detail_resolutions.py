@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from saleor_returns import actions
-from saleor_returns.fakes.dashboard import order_route
+from saleor_returns.fakes.dashboard.routes import order_route
 from saleor_returns.models import Refund, ReplacementOrder
 from saleor_returns.requestors import SYSTEM
 from tests.api.conftest import CREATE, alice, as_alice, create_request, shipped_order  # noqa: F401 - fixtures

@@ -11,8 +11,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from saleor_returns.fakes.dashboard import order_route
-from saleor_returns.fakes.dashboard_urls import INSTALLED_EXTENSIONS_PATH
+from saleor_returns.fakes.dashboard.routes import order_route
+from saleor_returns.fakes.dashboard.urls import INSTALLED_EXTENSIONS_PATH
 from tests.browser import screenshot
 
 pytestmark = pytest.mark.browser

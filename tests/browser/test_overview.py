@@ -139,7 +139,7 @@ def test_in_dark_theme_and_chinese(dashboard, seeded):
 
 def test_satisfaction_shows_the_answers_and_the_follow_ups(dashboard, shop):
     # given: three closed returns, two answered (5 and 1), one open return
-    from saleor_returns.surveys.models import SurveyResponse
+    from saleor_returns.models.surveys import SurveyResponse
 
     now = timezone.now()
     for rating in (5, 1, None):

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from saleor_returns.fakes.dashboard import install_dashboard_double
+from saleor_returns.fakes.dashboard.pages import install_dashboard_double
 from saleor_returns.models import ReturnPolicy
 from tests.api.conftest import alice, as_alice, create_request  # noqa: F401 - fixtures
 from tests.browser.conftest import Dashboard

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_returns.carriers.base import Address, Parcel, next_status
+from saleor_returns.carriers.shipments import Address, Parcel
+from saleor_returns.carriers.tracking import next_status
 
 SCAN_TIME = datetime(2026, 3, 2, 9, 40, tzinfo=timezone.utc)
 

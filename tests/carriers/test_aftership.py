@@ -6,19 +6,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from saleor_returns.carriers.aftership import map_status, signature
-from saleor_returns.carriers.base import (
+from saleor_returns.carriers.errors import (
     CarrierRejected,
     CarrierUnavailable,
-    Location,
-    MappedStatus,
     NotSupported,
-    TrackingEvent,
-    TrackingStatus,
     WebhookPayloadError,
     WebhookSignatureError,
 )
 from saleor_returns.carriers.registry import get_carrier
-from saleor_returns.fakes.carriers import FakeAfterShip, aftership_signature
+from saleor_returns.carriers.tracking import Location, MappedStatus, TrackingEvent, TrackingStatus
+from saleor_returns.fakes.carriers.aftership import FakeAfterShip, aftership_signature
 
 SECRET = "as_secret"
 S = TrackingStatus

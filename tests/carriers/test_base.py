@@ -6,14 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_returns.carriers.base import (
+from saleor_returns.carriers.base import Credentials
+from saleor_returns.carriers.shipments import LengthUnit, Parcel, WeightUnit
+from saleor_returns.carriers.tracking import (
     TERMINAL_STATUSES,
-    Credentials,
-    LengthUnit,
-    Parcel,
     TrackingEvent,
     TrackingStatus,
-    WeightUnit,
     is_progress,
     is_terminal,
     next_status,

@@ -9,22 +9,17 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from saleor_returns.carriers.base import (
+from saleor_returns.carriers.easypost import map_status, signature
+from saleor_returns.carriers.errors import (
     CarrierRejected,
     CarrierUnavailable,
-    Label,
-    LabelFormat,
-    Location,
-    MappedStatus,
-    Pickup,
-    TrackingEvent,
-    TrackingStatus,
     WebhookPayloadError,
     WebhookSignatureError,
 )
-from saleor_returns.carriers.easypost import map_status, signature
 from saleor_returns.carriers.registry import get_carrier
-from saleor_returns.fakes.carriers import EASYPOST_RATES, FakeEasyPost, easypost_signature
+from saleor_returns.carriers.shipments import Label, LabelFormat, Pickup
+from saleor_returns.carriers.tracking import Location, MappedStatus, TrackingEvent, TrackingStatus
+from saleor_returns.fakes.carriers.easypost import EASYPOST_RATES, FakeEasyPost, easypost_signature
 from saleor_returns.money import money
 
 SECRET = "sekret"

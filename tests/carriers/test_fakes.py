@@ -5,7 +5,9 @@ import base64
 import httpx
 import pytest
 
-from saleor_returns.fakes.carriers import FakeAfterShip, FakeEasyPost, FakeShippo
+from saleor_returns.fakes.carriers.aftership import FakeAfterShip
+from saleor_returns.fakes.carriers.easypost import FakeEasyPost
+from saleor_returns.fakes.carriers.shippo import FakeShippo
 
 EASYPOST_AUTH = ("EZTK_test_key", "")
 SHIPPO_HEADERS = {"Authorization": "ShippoToken shippo_test_key"}

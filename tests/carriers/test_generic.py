@@ -6,17 +6,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from saleor_returns.carriers.base import (
-    Location,
-    NotSupported,
-    TrackingEvent,
-    TrackingStatus,
-    WebhookPayloadError,
-    WebhookSignatureError,
-)
+from saleor_returns.carriers.errors import NotSupported, WebhookPayloadError, WebhookSignatureError
 from saleor_returns.carriers.generic import signature
 from saleor_returns.carriers.registry import get_carrier
-from saleor_returns.fakes.carriers import GenericWebhookSender, generic_signature
+from saleor_returns.carriers.tracking import Location, TrackingEvent, TrackingStatus
+from saleor_returns.fakes.carriers.generic import GenericWebhookSender, generic_signature
 
 SECRET = "generic_secret"
 S = TrackingStatus

@@ -6,23 +6,18 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_returns.carriers.base import (
+from saleor_returns.carriers.errors import (
     CarrierRejected,
     CarrierUnavailable,
-    Label,
-    LabelFormat,
-    Location,
-    MappedStatus,
     NotSupported,
-    Parcel,
-    TrackingEvent,
-    TrackingStatus,
     WebhookPayloadError,
     WebhookSignatureError,
 )
 from saleor_returns.carriers.registry import get_carrier
+from saleor_returns.carriers.shipments import Label, LabelFormat, Parcel
 from saleor_returns.carriers.shippo import map_status, signature
-from saleor_returns.fakes.carriers import FakeShippo, shippo_signature
+from saleor_returns.carriers.tracking import Location, MappedStatus, TrackingEvent, TrackingStatus
+from saleor_returns.fakes.carriers.shippo import FakeShippo, shippo_signature
 from saleor_returns.money import money
 from tests.carriers.conftest import apply_all
 

@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from graphql import build_schema, parse, validate
 
-from saleor_returns.fakes.dashboard_urls import (
+from saleor_returns.fakes.dashboard.urls import (
     app_complete_url,
     app_deep_url,
     app_iframe_url,

@@ -13,16 +13,13 @@ from django.core.cache import cache
 from saleor_returns.fakes.saleor import global_id
 from saleor_returns.money import Money
 from saleor_returns.saleor.client import SaleorGraphQLError
-from saleor_returns.saleor.orders import (
+from saleor_returns.saleor.order_snapshots import (
     FulfillmentLineSnapshot,
     GrantedRefundLineSnapshot,
     OrderDataError,
     OrderSnapshot,
-    fetch_order,
-    fetch_order_by_number,
-    invalidate_order,
-    parse_order,
 )
+from saleor_returns.saleor.orders import fetch_order, fetch_order_by_number, invalidate_order, parse_order
 from tests.conftest import capture_json
 
 CAPTURED_LINE_A = "T3JkZXJMaW5lOmQxYWFiNDE0LTI2YjMtNGJjZC05ODkxLTBmODc2OGIwMDkzZg=="

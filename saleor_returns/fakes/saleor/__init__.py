@@ -69,7 +69,6 @@ import itertools
 import threading
 from collections import deque
 from collections.abc import Callable
-from http.server import ThreadingHTTPServer
 from typing import Any
 
 from graphql import GraphQLSchema
@@ -208,13 +207,11 @@ class FakeSaleor(
         # answer the next fetches with instead of the keys.
         self.jwks_fetches = 0
         self._jwks_faults: deque[int] = deque()
-        # Extra GET routes (path -> handler), e.g. the Dashboard double of fakes/dashboard.py;
+        # Extra GET routes (path -> handler), e.g. the Dashboard double of fakes/dashboard/;
         # a path that ends with "/*" serves everything under it.
         self.pages: dict[str, PageHandler] = {}
         self._pks: dict[str, itertools.count] = {}
         self._key = _SigningKey()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._register_builtin_resolvers()
 
     def reset(self, *, data: bool = False) -> None:

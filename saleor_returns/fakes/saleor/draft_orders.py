@@ -39,23 +39,8 @@ class DraftOrdersMixin:
             raise _invalid("channel", "Channel id is required.", "REQUIRED")
         channel = self._channel_or_error(input["channelId"])
         lines = self._clean_draft_lines(input.get("lines") or [], channel)
-        shipping_address = billing_address = None
-        if input.get("shippingAddress"):
-            shipping_address = self._address_or_error(input["shippingAddress"], "SHIPPING")
-        elif input.get("saveShippingAddress") is not None:
-            raise _invalid(
-                "saveShippingAddress",
-                "This option can only be selected if a shipping address is provided.",
-                "MISSING_ADDRESS_DATA",
-            )
-        if input.get("billingAddress"):
-            billing_address = self._address_or_error(input["billingAddress"], "BILLING")
-        elif input.get("saveBillingAddress") is not None:
-            raise _invalid(
-                "saveBillingAddress",
-                "This option can only be selected if a billing address is provided.",
-                "MISSING_ADDRESS_DATA",
-            )
+        shipping_address = self._draft_address(input, "shipping")
+        billing_address = self._draft_address(input, "billing")
         if input.get("voucher") or input.get("voucherCode"):
             raise GraphQLError("Vouchers on draft orders are not implemented in the fake.")
         metadata = _metadata_input(input.get("metadata"), "metadata")
@@ -97,6 +82,19 @@ class DraftOrdersMixin:
             "DRAFT_ORDER_CREATED", {"order": draft}, issuing_principal=context.requestor
         )
         return {"order": draft}
+
+    def _draft_address(self, input: dict, kind: str) -> dict | None:
+        """The input's ``<kind>Address``; ``save<Kind>Address`` without one is refused."""
+        if input.get(f"{kind}Address"):
+            return self._address_or_error(input[f"{kind}Address"], kind.upper())
+        save_field = f"save{kind.capitalize()}Address"
+        if input.get(save_field) is not None:
+            raise _invalid(
+                save_field,
+                f"This option can only be selected if a {kind} address is provided.",
+                "MISSING_ADDRESS_DATA",
+            )
+        return None
 
     def _clean_draft_lines(
         self, lines_input: list[dict], channel: dict

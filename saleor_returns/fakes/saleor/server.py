@@ -7,12 +7,10 @@ import http.client
 import json
 import re
 import socket
-import threading
 import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
@@ -25,6 +23,7 @@ from .common import (
     PageRequest,
 )
 from .errors import _format_error
+from .loopback import LoopbackHandler, LoopbackServer
 
 if TYPE_CHECKING:
     from . import FakeSaleor
@@ -50,27 +49,17 @@ class _Fault:
         return f"{self.kind}: HTTP {self.status}"
 
 
-_FAULT_PAGE = (
-    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
-    "<center><h1>{status} {reason}</h1></center>\r\n</body>\r\n</html>\r\n"
-)
-
-
 # ------------------------------------------------------------------------ HTTP handler
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     """Routes of the fake: POST /graphql/, GET /.well-known/jwks.json and added pages."""
 
     fake: FakeSaleor
-    protocol_version = "HTTP/1.1"
     server_version = "uvicorn"  # what Saleor's ASGI server calls itself
 
     def version_string(self) -> str:
         return self.server_version
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass  # keep test output clean; fake.requests is the log
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         path = urlsplit(self.path).path
@@ -109,32 +98,9 @@ class _Handler(BaseHTTPRequestHandler):
     def send_json(self, status: int, body: bytes) -> None:
         self.send_plain(status, body, content_type="application/json")
 
-    def send_plain(
-        self,
-        status: int,
-        body: bytes,
-        *,
-        content_type: str = "text/plain",
-        extra: Mapping[str, str] | None = None,
-    ) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in (extra or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
-            self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            # The client gave up (e.g. its timeout fired during delay_next).
-            self.close_connection = True
-
-    def send_fault_page(self, status: int) -> None:
-        reason = self.responses.get(status, ("Error",))[0]
-        page = _FAULT_PAGE.format(status=status, reason=reason).encode()
+    def send_fault_page(self, status: int, extra: Mapping[str, str] | None = None) -> None:
         self.close_connection = True
-        self.send_plain(status, page, content_type="text/html", extra={"Connection": "close"})
+        super().send_fault_page(status, {**(extra or {}), "Connection": "close"})
 
     def drop_connection(self) -> None:
         """Close the socket without answering, like a proxy losing the upstream."""
@@ -219,45 +185,9 @@ def _http_request(
         connection.close()
 
 
-class ServerMixin:
-    # ------------------------------------------------------------------ lifecycle
-
-    def start(self, *, port: int = 0) -> FakeSaleor:
-        """Serve on 127.0.0.1, on ``port`` or a free one, in a daemon thread."""
-        if self._server is not None:
-            return self
-        handler = type("FakeSaleorHandler", (_Handler,), {"fake": self})
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, name="fake-saleor", kwargs={"poll_interval": 0.05}
-        )
-        self._thread.daemon = True
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> FakeSaleor:
-        return self.start()
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeSaleor is not started; call start() first")
-        return self._server.server_address[1]
+class ServerMixin(LoopbackServer):
+    handler_class = _Handler
+    thread_name = "fake-saleor"
 
     @property
     def domain(self) -> str:

@@ -2,14 +2,13 @@
 
 from saleor_returns import tasks
 from saleor_returns.models import ReplacementOrder
-from saleor_returns.saleor.orders import invalidate_order
+from saleor_returns.webhooks.saleor.order_updated import forget_order
 
 
 def handle(delivery) -> bool:
-    order_id = ((delivery.payload or {}).get("order") or {}).get("id")
-    if not order_id:
+    order_id = forget_order(delivery)
+    if order_id is None:
         return False
-    invalidate_order(delivery.installation, order_id)
     waiting = ReplacementOrder.objects.filter(
         return_request__installation=delivery.installation,
         saleor_order_id=order_id,

@@ -309,6 +309,32 @@ function fieldFor(scope, name) {
   );
 }
 
+// Saves `form` with one mutation while `submit` is disabled (showing `busyLabel`,
+// if given). Refusals go next to their fields (after `refine`), a failure to the
+// whole form, and either into a Dashboard notification titled `failed`.
+// `saved(payload)` runs on success, while the button is still busy.
+export async function saveForm(ctx, { form, submit, busyLabel, failed, mutation, variables, field: payloadField, refine, saved }) {
+  const label = submit.textContent;
+  submit.disabled = true;
+  if (busyLabel) submit.textContent = busyLabel;
+  try {
+    const payload = await ctx.api.mutate(mutation, variables, payloadField);
+    if (payload.errors.length) {
+      showErrors(form, refine ? refine(payload.errors) : payload.errors);
+      ctx.bridge.notify("error", failed, payload.errors[0].message);
+      return;
+    }
+    await saved(payload);
+  } catch (error) {
+    const message = ctx.describeError(error);
+    showErrors(form, [{ field: null, code: "GRAPHQL_ERROR", message }]);
+    ctx.bridge.notify("error", failed, message);
+  } finally {
+    submit.disabled = false;
+    if (busyLabel) submit.textContent = label;
+  }
+}
+
 export function formErrors() {
   return h("div", { class: "form-errors", role: "alert", "aria-live": "assertive" });
 }

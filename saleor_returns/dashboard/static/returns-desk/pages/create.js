@@ -6,7 +6,7 @@
 // override the policy with a justification; the API records both.
 
 import { formatDate, register, t } from "../i18n.js";
-import { banner, button, card, clear, clearErrors, field, formErrors, h, loadStyle, money, showErrors } from "../ui.js";
+import { banner, button, card, clear, clearErrors, field, formErrors, h, loadStyle, money, saveForm, showErrors } from "../ui.js";
 
 register({
   en: {
@@ -372,26 +372,21 @@ function renderForm(ctx, eligibility, groups) {
     };
     if (!exchangeVariant.hidden) input.exchangeVariantId = exchangeVariant.querySelector("input").value.trim() || null;
     if (isOverride) input.policyOverrideJustification = reason;
-    submit.disabled = true;
-    submit.textContent = t("create.submitting");
-    try {
-      const result = await ctx.api.mutate(CREATE, { input }, "returnRequestCreate");
-      if (result.errors.length) {
-        showErrors(form, result.errors.map(placeLineError));
-        ctx.bridge.notify("error", t("create.failed"), result.errors[0].message);
-        return;
-      }
-      const created = result.returnRequest;
-      ctx.bridge.notify("success", t("create.created", { number: created.number }));
-      ctx.navigate(`/dashboard/returns/${created.id}/`);
-    } catch (error) {
-      const message = ctx.describeError(error);
-      showErrors(form, [{ field: null, code: "GRAPHQL_ERROR", message }]);
-      ctx.bridge.notify("error", t("create.failed"), message);
-    } finally {
-      submit.disabled = false;
-      submit.textContent = t("create.submit");
-    }
+    await saveForm(ctx, {
+      form,
+      submit,
+      busyLabel: t("create.submitting"),
+      failed: t("create.failed"),
+      mutation: CREATE,
+      variables: { input },
+      field: "returnRequestCreate",
+      refine: (errors) => errors.map(placeLineError),
+      saved: (result) => {
+        const created = result.returnRequest;
+        ctx.bridge.notify("success", t("create.created", { number: created.number }));
+        ctx.navigate(`/dashboard/returns/${created.id}/`);
+      },
+    });
   });
 
   sync();

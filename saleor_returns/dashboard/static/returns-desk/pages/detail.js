@@ -408,6 +408,27 @@ class DetailPage {
 
   // ------------------------------------------------------------------ running an action
 
+  // Submits `form` with `submitAction`; the page reloads after a success.
+  onSubmitAction(form, submit, read, describe) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (await this.submitAction(form, submit, read, describe)) await this.reload();
+    });
+  }
+
+  // Performs the action `describe(values)` names with the values `read(problems)`
+  // takes from `form`; a value it refuses goes into `problems`, which are shown on
+  // the form instead of sending anything. Resolves like `perform`.
+  async submitAction(form, submit, read, describe) {
+    const problems = [];
+    const values = read(problems);
+    if (problems.length) {
+      showErrors(form, problems);
+      return null;
+    }
+    return this.perform({ form, submit, ...describe(values) });
+  }
+
   // Sends one mutation: the button is disabled meanwhile, errors land next to
   // their fields, and the Dashboard hears the outcome. Resolves with the
   // payload on success, null otherwise.

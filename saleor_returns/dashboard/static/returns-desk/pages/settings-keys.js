@@ -3,7 +3,7 @@
 // who answers for each key, its last use, and why a revoked key died.
 
 import { formatDate, register, t } from "../i18n.js";
-import { banner, button, card, clear, clearErrors, field, formErrors, h, modal, nextId, showErrors, spinner } from "../ui.js";
+import { banner, button, card, clear, clearErrors, field, formErrors, h, modal, nextId, saveForm, spinner } from "../ui.js";
 
 register({
   en: {
@@ -229,27 +229,22 @@ export async function keysPanel(ctx, panel) {
         // The end of the chosen day, in the staff member's time zone.
         expiresAt: day ? new Date(`${day}T23:59:59`).toISOString() : null,
       };
-      submit.disabled = true;
-      try {
-        const answer = await ctx.api.mutate(CREATE, variables, "returnApiKeyCreate");
-        if (answer.errors.length) {
-          showErrors(form, answer.errors);
-          ctx.bridge.notify("error", t("keys.failed"), answer.errors[0].message);
-          return;
-        }
-        ctx.bridge.notify("success", t("keys.created", { name: answer.apiKey.name }));
-        const shown = h("input", { type: "text", readonly: true, value: answer.key, "aria-label": t("keys.theKey"), class: "webhook-url", "data-new-key": "" });
-        clear(result, card(t("keys.theKey"), banner("warning", t("keys.once")), shown));
-        await load();
-        shown.focus();
-        shown.select();
-      } catch (error) {
-        const message = ctx.describeError(error);
-        showErrors(form, [{ field: null, code: "GRAPHQL_ERROR", message }]);
-        ctx.bridge.notify("error", t("keys.failed"), message);
-      } finally {
-        submit.disabled = false;
-      }
+      await saveForm(ctx, {
+        form,
+        submit,
+        failed: t("keys.failed"),
+        mutation: CREATE,
+        variables,
+        field: "returnApiKeyCreate",
+        saved: async (answer) => {
+          ctx.bridge.notify("success", t("keys.created", { name: answer.apiKey.name }));
+          const shown = h("input", { type: "text", readonly: true, value: answer.key, "aria-label": t("keys.theKey"), class: "webhook-url", "data-new-key": "" });
+          clear(result, card(t("keys.theKey"), banner("warning", t("keys.once")), shown));
+          await load();
+          shown.focus();
+          shown.select();
+        },
+      });
     };
   }
 

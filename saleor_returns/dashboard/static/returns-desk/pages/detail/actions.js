@@ -2,8 +2,8 @@
 // tracking, and the retries of a failed refund or replacement order.
 
 import { formatMoney, register, t } from "../../i18n.js";
-import { button, field, formErrors, h, nextId, showErrors } from "../../ui.js";
-import { MUTATIONS, control } from "./common.js";
+import { button, field, formErrors, h, nextId } from "../../ui.js";
+import { MUTATIONS, control, requiredText } from "./common.js";
 
 register({
   en: {
@@ -91,10 +91,13 @@ export const actionDialogs = {
       h("h2", { class: "modal-title", id: titleId }, title),
       form,
     );
-    const close = () => {
+    const remove = () => {
       if (dialog.open) dialog.close();
       dialog.remove();
       this.dialogs.delete(dialog);
+    };
+    const close = () => {
+      remove();
       if (opener && opener.isConnected) opener.focus();
     };
     dialog.addEventListener("cancel", (event) => {
@@ -105,9 +108,7 @@ export const actionDialogs = {
       event.preventDefault();
       const ok = await onSubmit(form, submit);
       if (ok && this.live()) {
-        if (dialog.open) dialog.close();
-        dialog.remove();
-        this.dialogs.delete(dialog);
+        remove();
         await this.reload();
       }
     });
@@ -119,69 +120,69 @@ export const actionDialogs = {
     return dialog;
   },
 
-  messageDialog(options) {
-    const { key, title, label: fieldLabel, hint, submitLabel, variant, mutation, payloadField, action, success, opener } = options;
+  // A dialog whose submit runs one mutation on the request: `read(form, problems)`
+  // gives its variables besides the request's id (see `submitAction`), `describe`
+  // the rest of the action (action, mutation, field, success).
+  mutationDialog({ read = () => ({}), describe, ...dialog }) {
     this.dialogForm({
+      ...dialog,
+      onSubmit: async (form, submit) =>
+        Boolean(
+          await this.submitAction(
+            form,
+            submit,
+            (problems) => read(form, problems),
+            (values) => ({ ...describe, variables: { id: this.request.id, ...values } }),
+          ),
+        ),
+    });
+  },
+
+  // A dialog asking for one message the customer sees: `texts` is the prefix of
+  // its title, message, hint and submit texts.
+  messageDialog(opener, { key, texts, variant, describe }) {
+    this.mutationDialog({
       key,
-      title,
-      fields: field({ label: fieldLabel, name: "message", type: "textarea", required: true, hint }),
-      submitLabel,
+      title: t(`${texts}.title`, { number: this.number }),
+      fields: field({ label: t(`${texts}.message`), name: "message", type: "textarea", required: true, hint: t(`${texts}.hint`) }),
+      submitLabel: t(`${texts}.submit`),
       variant,
       opener,
-      onSubmit: async (form, submit) => {
-        const message = control(form, "message").value.trim();
-        if (!message) {
-          showErrors(form, [{ field: "message", code: "REQUIRED", message: t("common.required") }]);
-          return false;
-        }
-        const done = await this.perform({
-          form,
-          submit,
-          action,
-          mutation,
-          field: payloadField,
-          variables: { id: this.request.id, message },
-          success,
-        });
-        return Boolean(done);
-      },
+      read: (form, problems) => ({ message: requiredText(form, "message", problems) }),
+      describe,
     });
   },
 
   rejectDialog(opener) {
-    this.messageDialog({
+    this.messageDialog(opener, {
       key: "reject",
-      title: t("detail.reject.title", { number: this.number }),
-      label: t("detail.reject.message"),
-      hint: t("detail.reject.hint"),
-      submitLabel: t("detail.reject.submit"),
+      texts: "detail.reject",
       variant: "danger",
-      mutation: MUTATIONS.reject,
-      payloadField: "returnRequestReject",
-      action: t("detail.action.reject"),
-      success: () => t("detail.notify.rejected", { number: this.number }),
-      opener,
+      describe: {
+        action: t("detail.action.reject"),
+        mutation: MUTATIONS.reject,
+        field: "returnRequestReject",
+        success: () => t("detail.notify.rejected", { number: this.number }),
+      },
     });
   },
 
   requestInfoDialog(opener) {
-    this.messageDialog({
+    this.messageDialog(opener, {
       key: "request-info",
-      title: t("detail.info.title", { number: this.number }),
-      label: t("detail.info.message"),
-      hint: t("detail.info.hint"),
-      submitLabel: t("detail.info.submit"),
+      texts: "detail.info",
       variant: "primary",
-      mutation: MUTATIONS.requestInfo,
-      payloadField: "returnRequestRequestInfo",
-      action: t("detail.action.requestInfo"),
-      success: () => t("detail.notify.infoRequested", { number: this.number }),
-      opener,
+      describe: {
+        action: t("detail.action.requestInfo"),
+        mutation: MUTATIONS.requestInfo,
+        field: "returnRequestRequestInfo",
+        success: () => t("detail.notify.infoRequested", { number: this.number }),
+      },
     });
   },
 
   cancelDialog(opener) {
-    this.dialogForm({
+    this.mutationDialog({
       key: "cancel",
       title: t("detail.cancel.title", { number: this.number }),
       text: t("detail.cancel.text"),
@@ -190,23 +191,18 @@ export const actionDialogs = {
       dismissLabel: t("detail.cancel.keep"),
       variant: "danger",
       opener,
-      onSubmit: async (form, submit) =>
-        Boolean(
-          await this.perform({
-            form,
-            submit,
-            action: t("detail.action.cancel"),
-            mutation: MUTATIONS.cancel,
-            field: "returnRequestCancel",
-            variables: { id: this.request.id, note: control(form, "note").value.trim() || null },
-            success: () => t("detail.notify.canceled", { number: this.number }),
-          }),
-        ),
+      read: (form) => ({ note: control(form, "note").value.trim() || null }),
+      describe: {
+        action: t("detail.action.cancel"),
+        mutation: MUTATIONS.cancel,
+        field: "returnRequestCancel",
+        success: () => t("detail.notify.canceled", { number: this.number }),
+      },
     });
   },
 
   trackingDialog(opener) {
-    this.dialogForm({
+    this.mutationDialog({
       key: "add-tracking",
       title: t("detail.tracking.title", { number: this.number }),
       text: t("detail.tracking.text"),
@@ -217,22 +213,16 @@ export const actionDialogs = {
       submitLabel: t("detail.action.addTracking"),
       variant: "primary",
       opener,
-      onSubmit: async (form, submit) =>
-        Boolean(
-          await this.perform({
-            form,
-            submit,
-            action: t("detail.action.addTracking"),
-            mutation: MUTATIONS.addTracking,
-            field: "returnRequestTrackingAdd",
-            variables: {
-              id: this.request.id,
-              carrier: control(form, "carrier").value.trim(),
-              trackingNumber: control(form, "trackingNumber").value.trim(),
-            },
-            success: () => t("detail.notify.trackingAdded", { number: this.number }),
-          }),
-        ),
+      read: (form) => ({
+        carrier: control(form, "carrier").value.trim(),
+        trackingNumber: control(form, "trackingNumber").value.trim(),
+      }),
+      describe: {
+        action: t("detail.action.addTracking"),
+        mutation: MUTATIONS.addTracking,
+        field: "returnRequestTrackingAdd",
+        success: () => t("detail.notify.trackingAdded", { number: this.number }),
+      },
     });
   },
 
@@ -242,10 +232,12 @@ export const actionDialogs = {
       title: t("detail.retryReplacement.title", { number: this.number }),
       text: t("detail.retryReplacement.text"),
       submitLabel: t("detail.action.retryReplacement"),
-      action: t("detail.action.retryReplacement"),
-      mutation: MUTATIONS.retryReplacement,
-      field: "returnReplacementRetry",
-      success: () => t("detail.notify.replacementRetried", { number: this.number }),
+      describe: {
+        action: t("detail.action.retryReplacement"),
+        mutation: MUTATIONS.retryReplacement,
+        field: "returnReplacementRetry",
+        success: () => t("detail.notify.replacementRetried", { number: this.number }),
+      },
     });
   },
 
@@ -255,35 +247,17 @@ export const actionDialogs = {
       title: t("detail.retry.title", { number: this.number }),
       text: t("detail.retry.text", { amount: formatMoney(this.request.refund.amount) }),
       submitLabel: t("detail.retry.submit"),
-      action: t("detail.action.retryRefund"),
-      mutation: MUTATIONS.retryRefund,
-      field: "returnRefundRetry",
-      success: () => t("detail.notify.retried", { number: this.number }),
+      describe: {
+        action: t("detail.action.retryRefund"),
+        mutation: MUTATIONS.retryRefund,
+        field: "returnRefundRetry",
+        success: () => t("detail.notify.retried", { number: this.number }),
+      },
     });
   },
 
   // A yes/no dialog whose yes runs one mutation on the request (no fields).
-  confirmDialog(opener, { key, title, text, submitLabel, action, mutation, field: payloadField, success }) {
-    this.dialogForm({
-      key,
-      title,
-      text,
-      fields: null,
-      submitLabel,
-      variant: "primary",
-      opener,
-      onSubmit: async (form, submit) =>
-        Boolean(
-          await this.perform({
-            form,
-            submit,
-            action,
-            mutation,
-            field: payloadField,
-            variables: { id: this.request.id },
-            success,
-          }),
-        ),
-    });
+  confirmDialog(opener, { key, title, text, submitLabel, describe }) {
+    this.mutationDialog({ key, title, text, fields: null, submitLabel, variant: "primary", opener, describe });
   },
 };

@@ -187,6 +187,13 @@ export function readInt(input, lineId, problems) {
   return null;
 }
 
+// The trimmed text of the form's `name` control; an empty one is a REQUIRED problem.
+export function requiredText(form, name, problems) {
+  const text = control(form, name).value.trim();
+  if (!text) problems.push({ field: name, code: "REQUIRED", message: t("common.required") });
+  return text;
+}
+
 export function control(container, name) {
   return container.querySelector(`[name="${name}"]`);
 }

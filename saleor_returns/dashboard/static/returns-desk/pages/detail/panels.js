@@ -2,7 +2,7 @@
 // inspect (the resolve form is in resolve.js).
 
 import { register, t } from "../../i18n.js";
-import { banner, button, clear, field, formErrors, h, needs, nextId, showErrors } from "../../ui.js";
+import { banner, button, clear, field, formErrors, h, needs, nextId } from "../../ui.js";
 import {
   CONDITIONS,
   DISPOSITIONS,
@@ -196,25 +196,16 @@ export const actionPanels = {
 
   // Submits a quantity per line ({lineId, quantity}) with what `describe(lines)` gives.
   onLineQuantities(form, rows, submit, describe) {
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const problems = [];
-      const lines = rows.map((row) => ({
-        lineId: row.dataset.line,
-        quantity: readInt(control(row, "quantity"), row.dataset.line, problems),
-      }));
-      if (problems.length) {
-        showErrors(form, problems);
-        return;
-      }
-      const done = await this.perform({
-        form,
-        submit,
-        refine: (errors) => placeLineErrors(errors, { INVALID_QUANTITY: "quantity" }),
-        ...describe(lines),
-      });
-      if (done) await this.reload();
-    });
+    this.onSubmitAction(
+      form,
+      submit,
+      (problems) =>
+        rows.map((row) => ({
+          lineId: row.dataset.line,
+          quantity: readInt(control(row, "quantity"), row.dataset.line, problems),
+        })),
+      (lines) => ({ refine: (errors) => placeLineErrors(errors, { INVALID_QUANTITY: "quantity" }), ...describe(lines) }),
+    );
   },
 
   inspectForm() {
@@ -281,10 +272,8 @@ export const actionPanels = {
       ? banner("warning", t("detail.inspect.warehousesFailed"), this.warehousesError)
       : null;
     const form = this.panelForm(t("detail.inspect.title"), t("detail.inspect.intro"), [warning, fieldsets], submit);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const problems = [];
-      const lines = fieldsets.map((fieldset) => {
+    const readLines = (problems) =>
+      fieldsets.map((fieldset) => {
         const lineId = fieldset.dataset.line;
         const disposition = control(fieldset, "disposition").value;
         return {
@@ -296,26 +285,18 @@ export const actionPanels = {
           note: control(fieldset, "note").value.trim() || null,
         };
       });
-      if (problems.length) {
-        showErrors(form, problems);
-        return;
-      }
-      const done = await this.perform({
-        form,
-        submit,
-        action: t("detail.action.inspect"),
-        mutation: MUTATIONS.inspect,
-        field: "returnRequestInspect",
-        variables: { id: request.id, lines },
-        // The API names the lines at fault; which control a line error is about follows from its code.
-        refine: (errors) => placeLineErrors(errors, { INVALID_QUANTITY: "acceptedQuantity", REQUIRED: "warehouseId" }),
-        success: (payload) =>
-          payload.returnRequest && payload.returnRequest.status === "INSPECTED"
-            ? t("detail.notify.inspected", { number: this.number })
-            : t("detail.notify.inspectionSaved", { number: this.number }),
-      });
-      if (done) await this.reload();
-    });
+    this.onSubmitAction(form, submit, readLines, (lines) => ({
+      action: t("detail.action.inspect"),
+      mutation: MUTATIONS.inspect,
+      field: "returnRequestInspect",
+      variables: { id: request.id, lines },
+      // The API names the lines at fault; which control a line error is about follows from its code.
+      refine: (errors) => placeLineErrors(errors, { INVALID_QUANTITY: "acceptedQuantity", REQUIRED: "warehouseId" }),
+      success: (payload) =>
+        payload.returnRequest && payload.returnRequest.status === "INSPECTED"
+          ? t("detail.notify.inspected", { number: this.number })
+          : t("detail.notify.inspectionSaved", { number: this.number }),
+    }));
     return form;
   },
 };

@@ -91,19 +91,18 @@ export const surveySection = {
       field({ label: t("detail.survey.followUpNote"), name: "note", type: "textarea", hint: t("detail.survey.followUpHint") }),
       submit,
     );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const done = await this.perform({
-        form,
-        submit,
+    this.onSubmitAction(
+      form,
+      submit,
+      () => ({ note: control(form, "note").value.trim() }),
+      (values) => ({
         action: t("detail.action.followUp"),
         mutation: FOLLOW_UP,
         field: "returnSurveyFollowUp",
-        variables: { id: this.request.id, note: control(form, "note").value.trim() },
+        variables: { id: this.request.id, ...values },
         success: () => t("detail.notify.followedUp", { number: this.number }),
-      });
-      if (done) await this.reload();
-    });
+      }),
+    );
     return form;
   },
 };

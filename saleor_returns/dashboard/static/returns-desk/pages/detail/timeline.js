@@ -2,8 +2,8 @@
 // the form for a staff note.
 
 import { formatDate, register, t } from "../../i18n.js";
-import { button, field, formErrors, h, showErrors, statusBadge } from "../../ui.js";
-import { MUTATIONS, control, label } from "./common.js";
+import { button, field, formErrors, h, statusBadge } from "../../ui.js";
+import { MUTATIONS, control, label, requiredText } from "./common.js";
 
 register({
   en: {
@@ -125,24 +125,21 @@ export const timelineSection = {
         submit,
       ),
     );
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const note = control(form, "note").value.trim();
-      if (!note) {
-        showErrors(form, [{ field: "note", code: "REQUIRED", message: t("common.required") }]);
-        return;
-      }
-      const done = await this.perform({
-        form,
-        submit,
+    this.onSubmitAction(
+      form,
+      submit,
+      (problems) => ({
+        note: requiredText(form, "note", problems),
+        isVisibleToCustomer: control(form, "isVisibleToCustomer").checked,
+      }),
+      (values) => ({
         action: t("detail.action.addNote"),
         mutation: MUTATIONS.addNote,
         field: "returnRequestNoteAdd",
-        variables: { id: this.request.id, note, isVisibleToCustomer: control(form, "isVisibleToCustomer").checked },
+        variables: { id: this.request.id, ...values },
         success: () => t("detail.notify.noted", { number: this.number }),
-      });
-      if (done) await this.reload();
-    });
+      }),
+    );
     return form;
   },
 };

@@ -2,7 +2,7 @@
 // and the return address parcels are sent to.
 
 import { register, t } from "../../i18n.js";
-import { button, card, clear, clearErrors, field, formErrors, h, readOnlyWhen, showErrors, spinner } from "../../ui.js";
+import { button, card, clear, clearErrors, field, formErrors, h, readOnlyWhen, saveForm, spinner } from "../../ui.js";
 import { controlOf, copyRow, loadFailed, textValue } from "./common.js";
 
 register({
@@ -250,36 +250,31 @@ export async function carriersPanel(ctx, panel) {
       webhookToken: webhookToken.hidden ? null : controlOf(webhookToken).value || null,
       isDefault: controlOf(isDefault).checked,
     };
-    save.disabled = true;
-    try {
-      const answer = await ctx.api.mutate(CARRIER_SET, { id: editing ? editing.id : null, input }, "returnCarrierAccountSet");
-      if (answer.errors.length) {
-        showErrors(form, answer.errors);
-        ctx.bridge.notify("error", t("settings.carriers.failed"), answer.errors[0].message);
-        return;
-      }
-      const account = answer.carrierAccount;
-      ctx.bridge.notify("success", t("settings.carriers.saved", { name: account.name }));
-      startEditing(null);
-      clear(
-        result,
-        h(
-          "section",
-          { class: "card webhook-result", "data-account": account.id },
-          h("h2", { class: "card-title" }, t("settings.carriers.resultTitle", { provider: providerLabel(account.provider) })),
-          copyRow(account.webhookUrl, t("settings.carriers.webhookUrlOf", { name: account.name })),
-          h("p", { class: "hint" }, t(`settings.carriers.instructions.${account.provider}`)),
-        ),
-      );
-      result.querySelector("input").focus();
-      await load();
-    } catch (error) {
-      const message = ctx.describeError(error);
-      showErrors(form, [{ field: null, code: "GRAPHQL_ERROR", message }]);
-      ctx.bridge.notify("error", t("settings.carriers.failed"), message);
-    } finally {
-      save.disabled = false;
-    }
+    await saveForm(ctx, {
+      form,
+      submit: save,
+      failed: t("settings.carriers.failed"),
+      mutation: CARRIER_SET,
+      variables: { id: editing ? editing.id : null, input },
+      field: "returnCarrierAccountSet",
+      saved: async (answer) => {
+        const account = answer.carrierAccount;
+        ctx.bridge.notify("success", t("settings.carriers.saved", { name: account.name }));
+        startEditing(null);
+        clear(
+          result,
+          h(
+            "section",
+            { class: "card webhook-result", "data-account": account.id },
+            h("h2", { class: "card-title" }, t("settings.carriers.resultTitle", { provider: providerLabel(account.provider) })),
+            copyRow(account.webhookUrl, t("settings.carriers.webhookUrlOf", { name: account.name })),
+            h("p", { class: "hint" }, t(`settings.carriers.instructions.${account.provider}`)),
+          ),
+        );
+        result.querySelector("input").focus();
+        await load();
+      },
+    });
   });
 
   startEditing(null);
@@ -365,23 +360,18 @@ function addressSection(ctx) {
     clearErrors(form);
     const input = { warehouseId: controlOf(warehouse).value || null, isDefault: controlOf(isDefault).checked };
     for (const name of names) input[name] = textValue(fields[name]) || (required.has(name) ? "" : null);
-    save.disabled = true;
-    try {
-      const answer = await ctx.api.mutate(ADDRESS_SET, { input }, "returnAddressSet");
-      if (answer.errors.length) {
-        showErrors(form, answer.errors);
-        ctx.bridge.notify("error", t("settings.address.failed"), answer.errors[0].message);
-        return;
-      }
-      ctx.bridge.notify("success", t("settings.address.saved"));
-      saved = (await ctx.api.query(ADDRESSES)).returnAddresses;
-    } catch (error) {
-      const message = ctx.describeError(error);
-      showErrors(form, [{ field: null, code: "GRAPHQL_ERROR", message }]);
-      ctx.bridge.notify("error", t("settings.address.failed"), message);
-    } finally {
-      save.disabled = false;
-    }
+    await saveForm(ctx, {
+      form,
+      submit: save,
+      failed: t("settings.address.failed"),
+      mutation: ADDRESS_SET,
+      variables: { input },
+      field: "returnAddressSet",
+      saved: async () => {
+        ctx.bridge.notify("success", t("settings.address.saved"));
+        saved = (await ctx.api.query(ADDRESSES)).returnAddresses;
+      },
+    });
   });
   return details;
 }

@@ -2,7 +2,7 @@
 // fees, overrides) edited as a form over the rules JSON the API stores.
 
 import { formatDate, register, t } from "../../i18n.js";
-import { banner, button, card, clear, clearErrors, field, formErrors, h, showErrors, spinner } from "../../ui.js";
+import { banner, button, card, clear, clearErrors, field, formErrors, h, saveForm, spinner } from "../../ui.js";
 import {
   checkboxGroup,
   controlOf,
@@ -382,31 +382,22 @@ function renderPolicy(ctx, panel, channel, data) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearErrors(form);
-    save.disabled = true;
-    save.textContent = t("settings.policy.saving");
-    try {
-      const result = await ctx.api.mutate(
-        POLICY_UPDATE,
-        { channel: channel || null, preset: controlOf(f.preset).value, rules: JSON.stringify(collect()) },
-        "returnPolicyUpdate",
-      );
-      if (result.errors.length) {
-        showErrors(form, result.errors);
-        ctx.bridge.notify("error", t("settings.policy.failed"), result.errors[0].message);
-        return;
-      }
-      ctx.bridge.notify("success", t("settings.policy.saved"), t("settings.policy.savedVersion", { version: result.policy.version }));
-      await policyPanel(ctx, panel, channel);
-      const status = panel.querySelector(".policy-status");
-      if (status) status.prepend(banner("success", t("settings.policy.saved"), t("settings.policy.savedVersion", { version: result.policy.version })));
-    } catch (error) {
-      const message = ctx.describeError(error);
-      showErrors(form, [{ field: null, code: "GRAPHQL_ERROR", message }]);
-      ctx.bridge.notify("error", t("settings.policy.failed"), message);
-    } finally {
-      save.disabled = false;
-      save.textContent = t("settings.policy.save");
-    }
+    await saveForm(ctx, {
+      form,
+      submit: save,
+      busyLabel: t("settings.policy.saving"),
+      failed: t("settings.policy.failed"),
+      mutation: POLICY_UPDATE,
+      variables: { channel: channel || null, preset: controlOf(f.preset).value, rules: JSON.stringify(collect()) },
+      field: "returnPolicyUpdate",
+      saved: async (result) => {
+        const version = t("settings.policy.savedVersion", { version: result.policy.version });
+        ctx.bridge.notify("success", t("settings.policy.saved"), version);
+        await policyPanel(ctx, panel, channel);
+        const status = panel.querySelector(".policy-status");
+        if (status) status.prepend(banner("success", t("settings.policy.saved"), version));
+      },
+    });
   });
 
   const versions = data.returnPolicyVersions || [];

@@ -2,7 +2,7 @@
 // editing, activation and deletion.
 
 import { register, t } from "../../i18n.js";
-import { button, card, clear, clearErrors, field, formErrors, h, modal, showErrors, spinner } from "../../ui.js";
+import { button, card, clear, clearErrors, field, formErrors, h, modal, saveForm, spinner } from "../../ui.js";
 import { controlOf, loadFailed } from "./common.js";
 
 register({
@@ -229,24 +229,19 @@ export async function reasonsPanel(ctx, panel) {
       parentCode: value("parentCode").value || null,
       isMerchantFault: value("isMerchantFault").checked,
     };
-    addButton.disabled = true;
-    try {
-      const result = await ctx.api.mutate(REASON_CREATE, { input }, "returnReasonCreate");
-      if (result.errors.length) {
-        showErrors(addForm, result.errors);
-        ctx.bridge.notify("error", t("settings.reasons.failed"), result.errors[0].message);
-        return;
-      }
-      ctx.bridge.notify("success", t("settings.reasons.created", { code: result.reason.code }));
-      addForm.reset();
-      await load();
-    } catch (error) {
-      const message = ctx.describeError(error);
-      showErrors(addForm, [{ field: null, code: "GRAPHQL_ERROR", message }]);
-      ctx.bridge.notify("error", t("settings.reasons.failed"), message);
-    } finally {
-      addButton.disabled = false;
-    }
+    await saveForm(ctx, {
+      form: addForm,
+      submit: addButton,
+      failed: t("settings.reasons.failed"),
+      mutation: REASON_CREATE,
+      variables: { input },
+      field: "returnReasonCreate",
+      saved: async (result) => {
+        ctx.bridge.notify("success", t("settings.reasons.created", { code: result.reason.code }));
+        addForm.reset();
+        await load();
+      },
+    });
   });
 
   clear(
@@ -293,23 +288,18 @@ function reasonEditor(ctx, reason, reload) {
       isMerchantFault: control("isMerchantFault").checked,
       isActive: control("isActive").checked,
     };
-    save.disabled = true;
-    try {
-      const result = await ctx.api.mutate(REASON_UPDATE, { id: reason.id, input }, "returnReasonUpdate");
-      if (result.errors.length) {
-        showErrors(form, result.errors);
-        ctx.bridge.notify("error", t("settings.reasons.failed"), result.errors[0].message);
-        return;
-      }
-      ctx.bridge.notify("success", t("settings.reasons.updated", { code: reason.code }));
-      await reload();
-    } catch (error) {
-      const message = ctx.describeError(error);
-      showErrors(form, [{ field: null, code: "GRAPHQL_ERROR", message }]);
-      ctx.bridge.notify("error", t("settings.reasons.failed"), message);
-    } finally {
-      save.disabled = false;
-    }
+    await saveForm(ctx, {
+      form,
+      submit: save,
+      failed: t("settings.reasons.failed"),
+      mutation: REASON_UPDATE,
+      variables: { id: reason.id, input },
+      field: "returnReasonUpdate",
+      saved: async () => {
+        ctx.bridge.notify("success", t("settings.reasons.updated", { code: reason.code }));
+        await reload();
+      },
+    });
   });
   setTimeout(() => controlOf(form).focus(), 0);
   return form;

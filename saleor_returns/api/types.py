@@ -7,9 +7,10 @@ from django.utils import translation
 from django.conf import settings
 from graphene import relay
 
-from saleor_returns import api_keys, policies
+from saleor_returns import policies
 from saleor_returns.access import MANAGE_ORDERS
 from saleor_returns.evidence_urls import evidence_url
+from saleor_returns.installations import api_keys
 from saleor_returns.api.enums import (
     ApiKeyRevokedReasonEnum,
     ApiKeyScopeEnum,
@@ -29,7 +30,7 @@ from saleor_returns.policy_summary import policy_summary
 from saleor_returns.models import Refund as RefundModel
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 from saleor_returns.notes import event_note
-from saleor_returns.refunds import refund_components
+from saleor_returns.resolutions.calculation import refund_components
 from saleor_returns.money import quantize
 
 

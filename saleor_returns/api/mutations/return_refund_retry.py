@@ -2,11 +2,11 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.access import REFUND_KIND_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded, require_permissions
-from saleor_returns.models import Refund as RefundModel
 from saleor_returns.api.types import Refund, ReturnRequest
+from saleor_returns.models import Refund as RefundModel
+from saleor_returns.resolutions import refunds
 
 
 class ReturnRefundRetry(ReturnMutation):
@@ -25,5 +25,5 @@ class ReturnRefundRetry(ReturnMutation):
         if kind is not None:
             # The retry pays out again: the payment (or the gift card) is the staff member's to allow.
             require_permissions(requestor, REFUND_KIND_PERMISSIONS[kind])
-        refund = actions.retry_refund(return_request=return_request, actor=actor)
+        refund = refunds.retry_refund(return_request=return_request, actor=actor)
         return cls(return_request=reloaded(return_request), refund=refund, errors=[])

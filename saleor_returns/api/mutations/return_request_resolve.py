@@ -2,15 +2,15 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.access import RESOLUTION_PERMISSIONS
 from saleor_returns.api.enums import ResolutionEnum
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, enum_value, load_return_request, reloaded
 from saleor_returns.api.previews import preview_replacement
-from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.api.types import Refund, ReplacementOrder, ReturnRequest
+from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 from saleor_returns.models import Resolution
+from saleor_returns.resolutions import actions as resolution_actions
 
 
 class ReturnRequestResolve(ReturnMutation):
@@ -42,7 +42,7 @@ class ReturnRequestResolve(ReturnMutation):
             if preview_replacement(return_request, chosen).fingerprint() != fingerprint:
                 raise InputError("fingerprint", ReturnErrorCode.PREVIEW_CHANGED,
                                  "The amounts changed since the preview; preview again.")
-        result = actions.resolve_return_request(
+        result = resolution_actions.resolve_return_request(
             return_request=return_request, actor=actor, resolution=enum_value(resolution),
             fingerprint=fingerprint or "", idempotency_key=idempotency_key or "",
         )

@@ -1,7 +1,6 @@
 """ORDER_FULLY_PAID: an exchange order waiting for the customer's payment may be paid; confirm it from Saleor."""
 
-from saleor_returns import tasks
-from saleor_returns.models import ReplacementOrder
+from saleor_returns.resolutions import actions as resolution_actions
 from saleor_returns.saleor.orders import invalidate_order
 
 
@@ -10,11 +9,5 @@ def handle(delivery) -> bool:
     if not order_id:
         return False
     invalidate_order(delivery.installation, order_id)
-    waiting = ReplacementOrder.objects.filter(
-        return_request__installation=delivery.installation,
-        saleor_order_id=order_id,
-        status=ReplacementOrder.Status.AWAITING_PAYMENT,
-    ).values_list("pk", flat=True)
-    for replacement_id in waiting:
-        tasks.confirm_replacement_payment_task.delay(str(replacement_id))
+    resolution_actions.confirm_replacement_payments(installation=delivery.installation, order_id=order_id)
     return True

@@ -55,7 +55,7 @@ def prepare() -> str:
     from django.db import connection
     from django.utils import timezone as dj_timezone
 
-    from saleor_returns import actions
+    from saleor_returns.installations import actions as installation_actions
     from saleor_returns.models import Installation
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -65,7 +65,7 @@ def prepare() -> str:
         saleor_api_url="https://bench.example.com/graphql/",
         defaults={"app_id": "QXBwOjE=", "encrypted_app_token": "", "installed_at": dj_timezone.now()},
     )
-    account = installation.carrier_accounts.filter(provider="generic").first() or actions.set_carrier_account(
+    account = installation.carrier_accounts.filter(provider="generic").first() or installation_actions.set_carrier_account(
         installation=installation, provider="generic", name="Bench", credentials={"webhook_secret": SECRET}, is_default=False
     )
     return f"/webhooks/carriers/generic/{account.webhook_key}/"

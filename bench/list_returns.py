@@ -36,8 +36,9 @@ from django.http import JsonResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from saleor_returns import actions, api_keys  # noqa: E402
 from saleor_returns.api.views import ReturnsGraphQLView  # noqa: E402
+from saleor_returns.installations import actions as installation_actions  # noqa: E402
+from saleor_returns.installations import api_keys  # noqa: E402
 from saleor_returns.models import Installation, ReturnLine, ReturnReason, ReturnRequest  # noqa: E402
 
 API_URL = "https://bench.example.com/graphql/"
@@ -54,8 +55,8 @@ def seed(rows: int) -> Installation:
         saleor_api_url=API_URL,
         defaults={"app_id": "QXBwOjE=", "encrypted_app_token": "", "installed_at": timezone.now()},
     )
-    actions.seed_default_reasons(installation=installation)
-    policy = actions.current_policy(installation=installation, channel_slug="")
+    installation_actions.seed_default_reasons(installation=installation)
+    policy = installation_actions.current_policy(installation=installation, channel_slug="")
     existing = ReturnRequest.objects.filter(installation=installation).count()
     if existing >= rows:
         return installation

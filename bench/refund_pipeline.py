@@ -34,11 +34,13 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from saleor_returns import actions  # noqa: E402
 from saleor_returns.celery import app as celery_app  # noqa: E402
 from saleor_returns.fakes.saleor import FakeSaleor  # noqa: E402
+from saleor_returns.installations import actions as installation_actions  # noqa: E402
 from saleor_returns.models import Installation, Refund, ReturnLine, ReturnReason, ReturnRequest  # noqa: E402
 from saleor_returns.requestors import SYSTEM  # noqa: E402
+from saleor_returns.requests import actions as request_actions  # noqa: E402
+from saleor_returns.resolutions import actions as resolution_actions  # noqa: E402
 from saleor_returns.states import ReturnStatus  # noqa: E402
 
 
@@ -59,8 +61,8 @@ def main() -> None:
         )
         installation.app_token = app["token"]
         installation.save()
-        actions.seed_default_reasons(installation=installation)
-        policy = actions.current_policy(installation=installation, channel_slug="")
+        installation_actions.seed_default_reasons(installation=installation)
+        policy = installation_actions.current_policy(installation=installation, channel_slug="")
         reason = ReturnReason.objects.get(installation=installation, code="DEFECT")
         customer = saleor.add_customer("bench@example.com")
 
@@ -72,7 +74,7 @@ def main() -> None:
             saleor.fulfill(order)
             saleor.add_transaction(order, charged=Decimal("60.00"))
             return_request = ReturnRequest.objects.create(
-                installation=installation, number=actions._next_number(), status=ReturnStatus.INSPECTED,
+                installation=installation, number=request_actions._next_number(), status=ReturnStatus.INSPECTED,
                 order_id=order["id"], order_number=str(order["number"]), channel_slug="default-channel", currency="USD",
                 customer_email="bench@example.com", created_by_kind="staff", policy=policy,
                 order_snapshot={"shipping_price_gross": {"amount": "10.00", "currency": "USD"}, "granted_refunds": []},
@@ -88,7 +90,7 @@ def main() -> None:
                 saleor.fail_after_execute_next(count=1, status=502, operation="GrantRefund")
             elif roll < 0.10:
                 saleor.fail_after_execute_next(count=1, status=502, operation="RequestGrantedRefund")
-            refund = actions.resolve_return_request(return_request=return_request, actor=SYSTEM, resolution="refund")
+            refund = resolution_actions.resolve_return_request(return_request=return_request, actor=SYSTEM, resolution="refund")
             expected[order["id"]] = refund.amount
             saleor.clear_faults()
         elapsed = time.perf_counter() - started

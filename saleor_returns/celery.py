@@ -25,5 +25,5 @@ celeryd_init.connect(configure_logging)
 setup_logging.connect(configure_logging)
 
 app = Celery("saleor_returns")
+# The worker imports the modules that define tasks from CELERY_IMPORTS when it starts.
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["saleor_returns"])

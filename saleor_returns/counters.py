@@ -8,6 +8,8 @@ lose a count. Expiry is reckoned on the database's clock, the one clock every
 process shares. It stores integers only: it is not a general cache.
 """
 
+from celery import shared_task
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import connection
 
@@ -97,3 +99,11 @@ class CounterCache(BaseCache):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE expires_at <= now()")
             return cursor.rowcount
+
+
+@shared_task(name="saleor_returns.delete_expired_counters")
+def delete_expired_counters_task() -> None:
+    """Beat: rate-limit counters past their window, when they live in PostgreSQL."""
+    limits = caches["limits"]
+    if isinstance(limits, CounterCache):
+        limits.delete_expired()

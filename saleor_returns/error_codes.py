@@ -2,6 +2,8 @@
 
 from enum import Enum
 
+from django.core.exceptions import ValidationError
+
 
 class ReturnErrorCode(str, Enum):
     """Why a request about returns was refused. Values are stable API strings."""
@@ -29,3 +31,10 @@ class ReturnErrorCode(str, Enum):
     TOO_MANY_ORDERS = "too_many_orders"
     UNIQUE = "unique"
     WINDOW_EXPIRED = "window_expired"
+
+
+def invalid(field_name: str | None, message: str, code: ReturnErrorCode, *, lines: list[str] | None = None):
+    """A ValidationError the API turns into `ReturnError {field code message lines}`."""
+    params = {"lines": lines} if lines else None
+    error = ValidationError(message, code=code.value, params=params)
+    return ValidationError({field_name or "__all__": error})

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext, ngettext, npgettext, pgettext, pgettext_lazy
 
-from saleor_returns.policies import PolicyRules
+from saleor_returns.policy_rules import PolicyRules
 from saleor_returns.translations import language_code
 
 OVERRIDE_KINDS = {

@@ -272,7 +272,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 MAX_MULTIPART_BODY_BYTES = 11 * 1024 * 1024
 
-# Evidence uploads (a file is at most 10 MB; see actions.upload_evidence and README.md).
+# Evidence uploads (a file is at most 10 MB; see requests.evidence.upload_evidence and README.md).
 # Width × height of a photo: phones take up to ~50 megapixels; more is refused before decoding.
 EVIDENCE_MAX_IMAGE_PIXELS = int(os.environ.get("EVIDENCE_MAX_IMAGE_PIXELS", str(50_000_000)))
 # What one customer (or guest e-mail) may upload in any 24 hours, attached or not.
@@ -284,6 +284,20 @@ EVIDENCE_FILES_PER_RETURN_REQUEST = int(os.environ.get("EVIDENCE_FILES_PER_RETUR
 EVIDENCE_FILES_PER_ORDER = int(os.environ.get("EVIDENCE_FILES_PER_ORDER", "40"))
 # Uploads no return request took are deleted (row and file) after this long.
 EVIDENCE_UNATTACHED_TTL_SECONDS = int(os.environ.get("EVIDENCE_UNATTACHED_TTL_SECONDS", str(24 * 3600)))
+
+# Every module that defines a task. The worker imports them all when it starts, so it knows
+# each task a web process or beat queues by name (the names never change: queued messages hold them).
+CELERY_IMPORTS = (
+    "saleor_returns.lifecycle",
+    "saleor_returns.counters",
+    "saleor_returns.installations.tasks",
+    "saleor_returns.requests.tasks",
+    "saleor_returns.shipping.tasks",
+    "saleor_returns.inspection.tasks",
+    "saleor_returns.resolutions.tasks",
+    "saleor_returns.resolutions.refunds",
+    "saleor_returns.webhooks.saleor.deliveries",
+)
 
 # Periodic jobs run by `celery beat` (exactly one beat process per deployment).
 CELERY_BEAT_SCHEDULE = {

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from saleor_returns import events
 from saleor_returns.error_codes import ReturnErrorCode
 
 
@@ -62,8 +63,6 @@ def transition(return_request, *, to: str, actor, note: str = "", is_visible_to_
     to the current status is a no-op that returns None; a move not in
     TRANSITIONS raises ValidationError(INVALID_TRANSITION) and changes nothing.
     """
-    from saleor_returns import events  # noqa: PLC0415 - events imports models, which import this module
-
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("transition() must run inside the caller's transaction, under its row lock.")
     current = return_request.status

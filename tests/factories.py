@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from saleor_returns.actions import current_policy, seed_default_reasons
+from saleor_returns.installations.actions import current_policy, seed_default_reasons
 from saleor_returns.models import Installation, ReturnLine, ReturnPolicy, ReturnReason, ReturnRequest
 from saleor_returns.policy_rules import PolicyRules
 from saleor_returns.states import ReturnStatus

@@ -237,8 +237,9 @@ def open_shop(fake, *, token_seconds: int = 3600) -> FuzzShop:
     """Installs the app in `fake` and makes credentials for every caller kind (tokens live `token_seconds`)."""
     from django.utils import timezone
 
-    from saleor_returns import actions, api_keys
-    from saleor_returns.lookup_tokens import issue_lookup_token
+    from saleor_returns.api.lookup_tokens import issue_lookup_token
+    from saleor_returns.installations import actions as installation_actions
+    from saleor_returns.installations import api_keys
     from saleor_returns.models import Installation
 
     app = fake.add_app(identifier="saleor.returns", name="Returns", permissions=list(ALL_STAFF_PERMISSIONS))
@@ -249,8 +250,8 @@ def open_shop(fake, *, token_seconds: int = 3600) -> FuzzShop:
     )
     installation.app_token = app["token"]
     installation.save()
-    actions.seed_default_reasons(installation=installation)
-    actions.current_policy(installation=installation, channel_slug="")
+    installation_actions.seed_default_reasons(installation=installation)
+    installation_actions.current_policy(installation=installation, channel_slug="")
 
     customer = fake.add_customer("alice@example.com")
     staff = fake.add_staff("staff@example.com", list(ALL_STAFF_PERMISSIONS))

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from saleor_returns import actions, analytics
+from saleor_returns import analytics
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import Refund, ReturnRequest
 from saleor_returns.requestors import SYSTEM
 from tests.factories import InstallationFactory, ReturnLineFactory, ReturnRequestFactory, reason_for
@@ -22,7 +23,7 @@ def shop(db):
 
 @pytest.fixture
 def shanghai_shop(shop):
-    actions.update_return_policy(
+    installation_actions.update_return_policy(
         installation=shop, channel_slug="", rules={"time_zone": "Asia/Shanghai"}, preset=None, actor=SYSTEM
     )
     return shop

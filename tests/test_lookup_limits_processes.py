@@ -5,7 +5,7 @@ import urllib.request
 
 import pytest
 
-from saleor_returns import actions
+from saleor_returns.installations import actions as installation_actions
 from tests.api.conftest import shipped_order
 from tests.test_worker import web_processes
 
@@ -35,7 +35,7 @@ def lookup(base_url: str, api_url: str, number, email: str) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_failed_lookups_are_counted_once_for_every_process(installation, fake_saleor, two_servers):
     # given
-    actions.seed_default_reasons(installation=installation)
+    installation_actions.seed_default_reasons(installation=installation)
     order = shipped_order(fake_saleor, email="guest@example.com")
     api_url = installation.saleor_api_url
 

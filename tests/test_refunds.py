@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from saleor_returns.money import MixedCurrencies, Money, money, quantize
 from saleor_returns.policy_rules import PolicyRules, RestockingFee
-from saleor_returns.refunds import (
+from saleor_returns.resolutions.calculation import (
     LineForRefund,
     RefundPreview,
     keep_item_allowed,

@@ -2,10 +2,12 @@
 
 import pytest
 
-from saleor_returns import tasks
+from saleor_returns import task_schedule
 from saleor_returns.celery import app as celery_app
+from saleor_returns.installations import tasks as installation_tasks
 from saleor_returns.models import SaleorWebhookDelivery
 from saleor_returns.saleor.client import SaleorUnavailable
+from saleor_returns.webhooks.saleor import deliveries
 
 
 @pytest.fixture
@@ -23,7 +25,7 @@ def test_refresh_installation_retries_until_saleor_answers(installation, fake_sa
     fake_saleor.fail_jwks_next(count=2, status=503)
 
     # when
-    result = tasks.refresh_installation_task.apply(args=[str(installation.pk)])
+    result = installation_tasks.refresh_installation_task.apply(args=[str(installation.pk)])
 
     # then
     assert result.successful()
@@ -34,27 +36,27 @@ def test_refresh_installation_retries_until_saleor_answers(installation, fake_sa
 
 def test_refresh_installation_gives_up_after_max_retries(installation, fake_saleor, eager_retries):
     fake_saleor.fail_jwks_next(count=20, status=502)
-    result = tasks.refresh_installation_task.apply(args=[str(installation.pk)])
+    result = installation_tasks.refresh_installation_task.apply(args=[str(installation.pk)])
     assert result.failed()
     assert isinstance(result.result, SaleorUnavailable)
-    assert fake_saleor.jwks_fetches == tasks.RETRY_OPTIONS["max_retries"] + 1
+    assert fake_saleor.jwks_fetches == task_schedule.RETRY_OPTIONS["max_retries"] + 1
 
 
 def test_retry_backoff_is_exponential_and_capped():
-    options = tasks.refresh_installation_task
+    options = installation_tasks.refresh_installation_task
     assert (options.autoretry_for, options.retry_backoff, options.retry_backoff_max) == ((SaleorUnavailable,), 2, 600)
 
 
 def test_refresh_installation_skips_an_uninstalled_shop(installation, fake_saleor):
     installation.is_active = False
     installation.save()
-    tasks.refresh_installation_task.apply(args=[str(installation.pk)])
+    installation_tasks.refresh_installation_task.apply(args=[str(installation.pk)])
     assert fake_saleor.jwks_fetches == 0
 
 
 @pytest.mark.django_db
 def test_refresh_installation_of_a_missing_row_does_nothing(fake_saleor):
-    result = tasks.refresh_installation_task.apply(args=["00000000-0000-0000-0000-000000000000"])
+    result = installation_tasks.refresh_installation_task.apply(args=["00000000-0000-0000-0000-000000000000"])
     assert result.successful()
     assert fake_saleor.jwks_fetches == 0
 
@@ -69,10 +71,10 @@ def test_applying_a_delivery_twice_applies_it_once(installation):
     )
 
     # when
-    tasks.apply_saleor_webhook_task.apply(args=[str(delivery.pk)])
+    deliveries.apply_saleor_webhook_task.apply(args=[str(delivery.pk)])
     installation.is_active = True  # re-installed in between
     installation.save()
-    tasks.apply_saleor_webhook_task.apply(args=[str(delivery.pk)])
+    deliveries.apply_saleor_webhook_task.apply(args=[str(delivery.pk)])
 
     # then
     delivery.refresh_from_db()
@@ -85,6 +87,6 @@ def test_a_delivery_without_a_handler_is_ignored(installation):
     delivery = SaleorWebhookDelivery.objects.create(
         installation=installation, event="order_exploded", body_sha256="1" * 64, payload={}
     )
-    tasks.apply_saleor_webhook_task.apply(args=[str(delivery.pk)])
+    deliveries.apply_saleor_webhook_task.apply(args=[str(delivery.pk)])
     delivery.refresh_from_db()
     assert delivery.status == SaleorWebhookDelivery.Status.IGNORED

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from saleor_returns import actions
 from saleor_returns.celery import app as celery_app
 from saleor_returns.fakes.carriers.generic import GenericWebhookSender
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import Installation, ReturnRequest, ReturnShipment
 from saleor_returns.paths import BASE_DIR
 from tests.factories import ReturnLineFactory, ReturnRequestFactory
@@ -152,8 +152,8 @@ def test_tracking_events_posted_to_two_web_processes_are_applied_without_the_per
     installation, fake_saleor, worker, two_web_processes
 ):
     # given: three returns on their way, a carrier account, and no beat running
-    actions.seed_default_reasons(installation=installation)
-    account = actions.set_carrier_account(
+    installation_actions.seed_default_reasons(installation=installation)
+    account = installation_actions.set_carrier_account(
         installation=installation, provider="generic", name="Tracking", credentials={"webhook_secret": TRACKING_SECRET},
         is_default=True,
     )

@@ -14,9 +14,9 @@ The app's own tokens are told apart by their prefix:
 from django.http import HttpRequest
 from django.utils import timezone
 
-from saleor_returns import api_keys
-from saleor_returns.lookup_tokens import PREFIX as LOOKUP_TOKEN_PREFIX
-from saleor_returns.lookup_tokens import InvalidLookupToken, read_lookup_token
+from saleor_returns.api.lookup_tokens import InvalidLookupToken, read_lookup_token
+from saleor_returns.api.lookup_tokens import PREFIX as LOOKUP_TOKEN_PREFIX
+from saleor_returns.installations import api_keys
 from saleor_returns.models import Installation
 from saleor_returns.requestors import ANONYMOUS, Requestor, RequestorKind
 from saleor_returns.saleor import auth

@@ -7,7 +7,7 @@ from graphql_relay import from_global_id
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from saleor_returns import actions, policies
+from saleor_returns import policies
 from saleor_returns.access import (
     INTEGRATION_PERMISSIONS,
     MANAGE_ORDERS,
@@ -39,6 +39,9 @@ from saleor_returns.states import ReturnStatus
 from saleor_returns.surveys.figures import low_score_waiting
 from saleor_returns.saleor.orders import fetch_order
 from saleor_returns.api.previews import preview_replacement
+from saleor_returns.installations import actions as installation_actions
+from saleor_returns.requests import actions as request_actions
+from saleor_returns.resolutions import actions as resolution_actions
 
 
 class DateTimeRangeInput(graphene.InputObjectType):
@@ -215,13 +218,13 @@ class Query(graphene.ObjectType):
         order = fetch_order(requestor.installation, order_id)
         if not can_access_order(requestor, order):
             return None
-        policy = actions.current_policy(installation=requestor.installation, channel_slug=order.channel_slug)
+        policy = installation_actions.current_policy(installation=requestor.installation, channel_slug=order.channel_slug)
         rules = policies.PolicyRules.from_json(policy.rules)
         reasons = ReturnReasonModel.objects.filter(installation=requestor.installation, is_active=True, parent__isnull=False)
         results = policies.check_eligibility(
             order=order,
             rules=rules,
-            already_requested=actions.already_requested(installation=requestor.installation, order_id=order.id),
+            already_requested=request_actions.already_requested(installation=requestor.installation, order_id=order.id),
             now=timezone.now(),
             reasons=[policies.ReasonInfo(r.code, r.is_merchant_fault) for r in reasons],
         )
@@ -262,7 +265,7 @@ class Query(graphene.ObjectType):
 
     def resolve_return_policy(root, info, channel_slug=None):
         requestor = require_staff(info)
-        return actions.current_policy(installation=requestor.installation, channel_slug=(channel_slug or "").strip())
+        return installation_actions.current_policy(installation=requestor.installation, channel_slug=(channel_slug or "").strip())
 
     def resolve_return_resolution_preview(root, info, id, resolution=None):
         requestor = require_staff(info)
@@ -277,7 +280,7 @@ class Query(graphene.ObjectType):
         try:
             if chosen in (Resolution.EXCHANGE, Resolution.REPLACEMENT):
                 return replacement_preview_type(preview_replacement(return_request, chosen))
-            preview = actions.resolution_preview(return_request=return_request, resolution=chosen)
+            preview = resolution_actions.resolution_preview(return_request=return_request, resolution=chosen)
         except ValidationError as error:
             first = errors_from_validation(error)[0]
             # The same field and code a mutation would answer, for forms to place the message.

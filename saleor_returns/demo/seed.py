@@ -21,14 +21,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from saleor_returns import actions
 from saleor_returns.carriers.tracking import Location, TrackingEvent, TrackingStatus
+from saleor_returns import lifecycle
 from saleor_returns.celery import app as celery_app
 from saleor_returns.demo import DEMO_PASSWORD, DEMO_STAFF_EMAIL
 from saleor_returns.fakes.saleor import FakeSaleor
+from saleor_returns.inspection import actions as inspection_actions
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import Evidence, Installation, Resolution, ReturnKind, ReturnRequest
 from saleor_returns.requestors import Actor
+from saleor_returns.requests import actions as request_actions
+from saleor_returns.requests import evidence as request_evidence
+from saleor_returns.resolutions import actions as resolution_actions
 from saleor_returns.saleor.orders import fetch_order
+from saleor_returns.shipping import actions as shipping_actions
 from saleor_returns.states import ReturnStatus
 
 logger = logging.getLogger(__name__)
@@ -154,7 +160,7 @@ def _populate_saleor(fake: FakeSaleor) -> tuple[dict, dict, dict[str, dict], dic
 
 def _install(fake: FakeSaleor, app: dict) -> Installation:
     """The installation Saleor's register call would make; its JWKS is fetched by the task it queues."""
-    installation = actions.install_app(
+    installation = installation_actions.install_app(
         saleor_api_url=fake.api_url, saleor_domain=fake.domain, app_token=app["token"], app_id=app["id"],
         permissions=list(APP_PERMISSIONS),
     )
@@ -195,7 +201,7 @@ class _Seeder:
         self.orders: list[dict] = []
         # Sends the tracking updates a carrier integration would (never the default
         # account, so approvals buy no labels).
-        self.tracking_feed = actions.set_carrier_account(
+        self.tracking_feed = installation_actions.set_carrier_account(
             installation=installation, provider="generic", name="Demo tracking feed",
             credentials={"webhook_secret": secrets.token_urlsafe(24)}, is_default=False,
         )
@@ -210,17 +216,17 @@ class _Seeder:
                      note="Too small for me, sorry!")
         asked = self.request(self.order(bruno, {"JACKET-M": 1}, days_ago=6), bruno, {"JACKET-M": 1},
                              reason="NOT_AS_DESCRIBED", note="The colour is much darker than on the photos.")
-        actions.request_info(return_request=asked, actor=self.staff,
+        request_actions.request_info(return_request=asked, actor=self.staff,
                              message="Could you send a photo of the jacket in daylight?")
         # Decided.
         self.approve(self.request(self.order(wei, {"HEADPHONES": 1}, days_ago=5), wei, {"HEADPHONES": 1},
                                   reason="ORDERED_BY_MISTAKE"))
         rejected = self.request(self.order(dara, {"MUG-SET": 2}, days_ago=8), dara, {"MUG-SET": 1},
                                 reason="PRICE_DROPPED")
-        actions.reject_return_request(return_request=rejected, actor=self.staff,
+        request_actions.reject_return_request(return_request=rejected, actor=self.staff,
                                       message="Price changes are refunded by our support team, not as a return.")
         canceled = self.request(self.order(emma, {"TEE-L": 1}, days_ago=3), emma, {"TEE-L": 1})
-        actions.cancel_return_request(return_request=canceled, actor=self.customer(emma),
+        request_actions.cancel_return_request(return_request=canceled, actor=self.customer(emma),
                                       note="I'll keep it after all.")
         # On the way back.
         self.ship(self.approve(self.request(self.order(farid, {"DAYPACK-20": 1}, days_ago=7), farid, {"DAYPACK-20": 1},
@@ -238,17 +244,17 @@ class _Seeder:
         refunded = self.inspect(self.receive(self.ship(self.approve(self.request(
             self.order(dara, {"JACKET-M": 1}, days_ago=16), dara, {"JACKET-M": 1}, reason="DEFECT",
             photo=True)))))
-        actions.resolve_return_request(return_request=refunded, actor=self.staff, resolution=Resolution.REFUND)
+        resolution_actions.resolve_return_request(return_request=refunded, actor=self.staff, resolution=Resolution.REFUND)
         closed = self.inspect(self.receive(self.ship(self.approve(self.request(
             self.order(emma, {"TEE-S": 3}, days_ago=20), emma, {"TEE-S": 2}, resolution=Resolution.STORE_CREDIT)))))
-        actions.resolve_return_request(return_request=closed, actor=self.staff, resolution=Resolution.STORE_CREDIT)
+        resolution_actions.resolve_return_request(return_request=closed, actor=self.staff, resolution=Resolution.STORE_CREDIT)
         self.close(closed)
         # An exchange for the next size, sent once the first pair was inspected.
         exchange = self.inspect(self.receive(self.ship(self.approve(self.request(
             self.order(farid, {"SNEAKER-42": 1}, days_ago=9), farid, {"SNEAKER-42": 1},
             kind=ReturnKind.EXCHANGE, resolution=Resolution.EXCHANGE,
             exchange_variant_id=self.variant_id("SNEAKER-43"), note="Half a size too small.")))))
-        actions.resolve_return_request(return_request=exchange, actor=self.staff, resolution=Resolution.EXCHANGE)
+        resolution_actions.resolve_return_request(return_request=exchange, actor=self.staff, resolution=Resolution.EXCHANGE)
         # A claim with the customer's photo, waiting for staff.
         self.request(self.order(wei, {"MUG-SET": 1}, days_ago=2), wei, {"MUG-SET": 1},
                      kind=ReturnKind.DAMAGED_ON_ARRIVAL, reason="DAMAGED_IN_TRANSIT", photo=True,
@@ -305,29 +311,29 @@ class _Seeder:
         if photo:
             # Each its own picture: the same photo on two returns is a risk flag.
             upload = SimpleUploadedFile("photo.png", _photo(offset=len(self.orders) * 7), content_type="image/png")
-            evidence_ids = [str(actions.upload_evidence(installation=self.installation, uploaded_by=actor,
+            evidence_ids = [str(request_evidence.upload_evidence(installation=self.installation, uploaded_by=actor,
                                                         uploaded_file=upload).pk)]
         line_ids = {line["productSku"]: line["id"] for line in order["lines"]}
-        data = actions.ReturnRequestInput(
+        data = request_actions.ReturnRequestInput(
             order_id=order["id"], kind=kind, resolution=resolution, exchange_variant_id=exchange_variant_id,
             customer_note=note,
-            lines=[actions.LineInput(order_line_id=line_ids[sku], quantity=quantity, reason_code=reason,
+            lines=[request_actions.LineInput(order_line_id=line_ids[sku], quantity=quantity, reason_code=reason,
                                      evidence_ids=evidence_ids)
                    for sku, quantity in items.items()],
         )
         snapshot = fetch_order(self.installation, order["id"], use_cache=False)
-        return_request, _ = actions.create_return_request(
+        return_request, _ = request_actions.create_return_request(
             installation=self.installation, order=snapshot, data=data, actor=actor, is_staff=False
         )
         return self.reloaded(return_request)
 
     def approve(self, return_request: ReturnRequest) -> ReturnRequest:
-        actions.approve_return_request(return_request=return_request, actor=self.staff)
+        request_actions.approve_return_request(return_request=return_request, actor=self.staff)
         return self.reloaded(return_request)
 
     def ship(self, return_request: ReturnRequest) -> ReturnRequest:
         """The customer drops the parcel off and enters the tracking number."""
-        actions.add_customer_tracking(return_request=return_request, actor=self.customer(return_request.customer_email),
+        shipping_actions.add_customer_tracking(return_request=return_request, actor=self.customer(return_request.customer_email),
                                       carrier="UPS", tracking_number=next(self.tracking_numbers))
         return self.reloaded(return_request)
 
@@ -341,29 +347,29 @@ class _Seeder:
             occurred_at=timezone.now() - timedelta(hours=hours_ago), location=Location(city=city),
             message="Delivered to the returns desk" if status is TrackingStatus.DELIVERED else "Departed facility",
         )
-        actions.record_carrier_events(account=self.tracking_feed, parsed=[event])
+        shipping_actions.record_carrier_events(account=self.tracking_feed, parsed=[event])
         return self.reloaded(return_request)
 
     def receive(self, return_request: ReturnRequest) -> ReturnRequest:
         quantities = {str(line.pk): line.approved_quantity for line in return_request.lines.order_by("pk")}
-        actions.receive_return_lines(return_request=return_request, actor=self.staff, quantities=quantities)
+        inspection_actions.receive_return_lines(return_request=return_request, actor=self.staff, quantities=quantities)
         return self.reloaded(return_request)
 
     def inspect(self, return_request: ReturnRequest) -> ReturnRequest:
         """Everything arrived as new and goes back on the shelf."""
         inspections = [
-            actions.InspectionInput(line_id=str(line.pk), accepted_quantity=line.received_quantity, condition="as_new",
+            inspection_actions.InspectionInput(line_id=str(line.pk), accepted_quantity=line.received_quantity, condition="as_new",
                                     disposition="restock", warehouse_id=self.warehouse_id)
             for line in return_request.lines.order_by("pk")
         ]
-        actions.inspect_return_lines(return_request=return_request, actor=self.staff, inspections=inspections)
+        inspection_actions.inspect_return_lines(return_request=return_request, actor=self.staff, inspections=inspections)
         return self.reloaded(return_request)
 
     def close(self, return_request: ReturnRequest) -> ReturnRequest:
         """Staff file a resolved return away (no action closes returns yet)."""
         with transaction.atomic():
             locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
-            actions.transition(locked, to=ReturnStatus.CLOSED, actor=self.staff, note="Store credit sent; closed.")
+            lifecycle.transition(locked, to=ReturnStatus.CLOSED, actor=self.staff, note="Store credit sent; closed.")
         return self.reloaded(return_request)
 
     @staticmethod

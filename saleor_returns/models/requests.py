@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from prices import Money
 
+from saleor_returns.events import EventType
 from saleor_returns.models.fields import money_field
 from saleor_returns.models.inspection import Condition, Disposition
 from saleor_returns.models.installations import Installation
@@ -159,22 +160,7 @@ class ReturnLine(models.Model):
 class ReturnEvent(models.Model):
     """The timeline: who did what to a return request, and when."""
 
-    class Type(models.TextChoices):
-        CREATED = "created"
-        STATUS_CHANGED = "status_changed"
-        LINES_APPROVED = "lines_approved"
-        INFO_REQUESTED = "info_requested"
-        INFO_ADDED = "info_added"
-        NOTE_ADDED = "note_added"
-        POLICY_OVERRIDDEN = "policy_overridden"
-        AUTO_REVIEWED = "auto_reviewed"
-        TRACKING_ADDED = "tracking_added"
-        LINES_RECEIVED = "lines_received"
-        LINES_INSPECTED = "lines_inspected"
-        REFUND_STARTED = "refund_started"
-        REFUND_SUCCEEDED = "refund_succeeded"
-        REFUND_FAILED = "refund_failed"
-        SHIPPING_FLAGGED = "shipping_flagged"
+    Type = EventType
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="events")

@@ -8,7 +8,6 @@ from django.conf import settings
 
 from saleor_returns import __version__
 from saleor_returns.saleor.documents import document
-from saleor_returns.webhooks.saleor import EVENTS
 
 APP_IDENTIFIER = "saleor.returns"
 
@@ -25,6 +24,20 @@ PERMISSIONS = [
 
 
 APP_URL_PATH = "/dashboard/"
+
+# The Saleor events the app subscribes to, by the Saleor-Event header's value (lower case):
+# (subscription operation in graphql/saleor/, Saleor's event type). webhooks/saleor/ handles each.
+WEBHOOK_EVENTS = {
+    "app_deleted": ("AppDeletedSubscription", "APP_DELETED"),
+    "order_refunded": ("OrderRefundedSubscription", "ORDER_REFUNDED"),
+    "order_updated": ("OrderUpdatedSubscription", "ORDER_UPDATED"),
+    "order_fully_paid": ("OrderFullyPaidSubscription", "ORDER_FULLY_PAID"),
+    # These need the app's MANAGE_STAFF; without it Saleor sends none and the periodic check revokes.
+    "staff_updated": ("StaffUpdatedSubscription", "STAFF_UPDATED"),
+    "staff_deleted": ("StaffDeletedSubscription", "STAFF_DELETED"),
+    "permission_group_updated": ("PermissionGroupUpdatedSubscription", "PERMISSION_GROUP_UPDATED"),
+    "permission_group_deleted": ("PermissionGroupDeletedSubscription", "PERMISSION_GROUP_DELETED"),
+}
 
 
 def absolute(path: str) -> str:
@@ -74,7 +87,7 @@ def build_manifest() -> dict:
                 "query": document(operation),
                 "isActive": True,
             }
-            for event, (operation, enum_name, _) in EVENTS.items()
+            for event, (operation, enum_name) in WEBHOOK_EVENTS.items()
         ],
         "extensions": [
             {

@@ -1,4 +1,4 @@
-"""Staff accounts as Saleor knows them now: token revocation and API key creators.
+"""Staff accounts as Saleor knows them now: token revocation, and the account an API key answers to.
 
 A staff token is verified offline (signature, expiry, claims), which cannot see
 a revocation in Saleor (tokensDeactivateAll, a password change, a deactivated
@@ -14,7 +14,6 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 
-from saleor_returns import api_keys
 from saleor_returns.saleor.client import SaleorClient, SaleorGraphQLError
 
 logger = logging.getLogger(__name__)
@@ -53,11 +52,3 @@ def fetch_staff_user(installation, user_id: str) -> dict | None:
     user = data.get("user")
     return user if isinstance(user, dict) and user.get("isStaff") else None
 
-
-def check_key_creator(installation, user_id: str) -> int:
-    """Revoke `user_id`'s keys that Saleor no longer backs; how many died."""
-    return api_keys.apply_creator_state(installation, user_id, fetch_staff_user(installation, user_id))
-
-
-def check_key_creators(installation) -> int:
-    return sum(check_key_creator(installation, user_id) for user_id in api_keys.creators_to_check(installation))

@@ -9,8 +9,8 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from saleor_returns import actions
 from saleor_returns.http import error_response
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.saleor.client import (
     SaleorAddressForbidden,
     SaleorClient,
@@ -122,7 +122,7 @@ def register(request):
         logger.warning("Install refused: token of another app", extra={"saleor_api_url": api_url})
         return error_response(403, "INVALID_APP_TOKEN", "The app token belongs to another app.")
 
-    actions.install_app(
+    installation_actions.install_app(
         saleor_api_url=api_url,
         saleor_domain=request.headers.get("Saleor-Domain", ""),
         app_token=token.strip(),

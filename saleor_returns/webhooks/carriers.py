@@ -13,11 +13,11 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from saleor_returns import actions
 from saleor_returns.carriers.errors import WebhookPayloadError, WebhookSignatureError
 from saleor_returns.carriers.registry import get_carrier
 from saleor_returns.http import error_response
 from saleor_returns.models import CarrierAccount
+from saleor_returns.shipping import actions as shipping_actions
 
 logger = logging.getLogger(__name__)
 
@@ -43,5 +43,5 @@ def carrier_webhook(request, provider: str, key: str):
     except WebhookPayloadError as error:
         logger.warning("Carrier webhook refused: bad payload", extra={"provider": provider})
         return error_response(400, "INVALID_BODY", str(error))
-    new = actions.record_carrier_events(account=account, parsed=events)
+    new = shipping_actions.record_carrier_events(account=account, parsed=events)
     return JsonResponse({"received": len(events), "new": new})

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from saleor_returns import actions
-from saleor_returns.lookup_tokens import issue_lookup_token
+from saleor_returns.api.lookup_tokens import issue_lookup_token
+from saleor_returns.installations import actions as installation_actions
 
 # Every Saleor permission an operation of the app can need (DESIGN.md §Permissions).
 ALL_STAFF_PERMISSIONS = ("HANDLE_PAYMENTS", "MANAGE_APPS", "MANAGE_GIFT_CARD", "MANAGE_ORDERS", "MANAGE_PRODUCTS",
@@ -39,8 +39,8 @@ class Caller:
 
 @pytest.fixture
 def shop(installation):
-    actions.seed_default_reasons(installation=installation)
-    actions.current_policy(installation=installation, channel_slug="")
+    installation_actions.seed_default_reasons(installation=installation)
+    installation_actions.current_policy(installation=installation, channel_slug="")
     return installation
 
 

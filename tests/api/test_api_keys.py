@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from saleor_returns import actions, api_keys, tasks  # noqa: F401 - actions before the webhook handlers
+from saleor_returns.installations import api_keys
+from saleor_returns.installations import tasks as installation_tasks
 from saleor_returns.models import ApiKey
 from saleor_returns.saleor.documents import document
 from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, create_request
@@ -279,7 +280,7 @@ def test_the_periodic_check_revokes_what_no_webhook_announced(client, shop, fake
     owner["userPermissions"] = [{"code": "MANAGE_ORDERS", "name": "Manage orders."}]
 
     # when
-    tasks.check_api_key_creators_task.delay()
+    installation_tasks.check_api_key_creators_task.delay()
 
     # then
     assert live(client, shop, keys[("MANAGE_ORDERS",)])
@@ -291,7 +292,7 @@ def test_the_periodic_check_revokes_keys_whose_creator_it_cannot_see(client, sho
     fake_app["permissions"] = [p for p in fake_app["permissions"] if p["code"] != "MANAGE_STAFF"]
 
     # when
-    tasks.check_api_key_creators_task.delay()
+    installation_tasks.check_api_key_creators_task.delay()
 
     # then
     assert not any(live(client, shop, key) for key in keys.values())

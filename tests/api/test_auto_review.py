@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_returns import actions
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import ReturnRequest
 from saleor_returns.requestors import SYSTEM
+from saleor_returns.requests import review as request_review
 from tests.api.conftest import create_request, shipped_order
 
 RULES = {"auto_approval": {"enabled": True, "max_value": "60", "reason_codes": ["CHANGED_MIND"], "max_customer_return_rate": "0.5"}}
@@ -14,7 +15,7 @@ RULES = {"auto_approval": {"enabled": True, "max_value": "60", "reason_codes": [
 
 @pytest.fixture
 def auto_policy(shop):
-    return actions.update_return_policy(installation=shop, channel_slug="", rules=RULES, preset=None, actor=SYSTEM)
+    return installation_actions.update_return_policy(installation=shop, channel_slug="", rules=RULES, preset=None, actor=SYSTEM)
 
 
 def submit(as_alice, order, quantities, django_capture_on_commit_callbacks, **extra):
@@ -72,5 +73,5 @@ def test_the_review_task_is_idempotent(as_alice, fake_saleor, alice, auto_policy
     shipped_order(fake_saleor, alice)
     stored = submit(as_alice, order, {0: 1}, django_capture_on_commit_callbacks)
     events = stored.events.count()
-    actions.review_return_request(return_request_id=stored.pk, customer_return_rate=Decimal(0))
+    request_review.review_return_request(return_request_id=stored.pk, customer_return_rate=Decimal(0))
     assert stored.events.count() == events

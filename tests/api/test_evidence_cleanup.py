@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from saleor_returns import tasks
 from saleor_returns.celery import app as celery_app
 from saleor_returns.models import Evidence
+from saleor_returns.requests import tasks as request_tasks
 from tests.api.conftest import CREATE, create_input
 from tests.evidence import png, upload
 
@@ -27,7 +27,7 @@ def test_the_beat_deletes_uploads_left_unattached_for_a_day(as_alice, alices_ord
     # when: the beat's task runs (twice: it is safe to)
     task_name = django_settings.CELERY_BEAT_SCHEDULE["delete-unattached-evidence"]["task"]
     celery_app.tasks[task_name].apply().get()
-    tasks.delete_unattached_evidence_task.apply().get()
+    request_tasks.delete_unattached_evidence_task.apply().get()
 
     # then
     assert sorted(str(pk) for pk in Evidence.objects.values_list("pk", flat=True)) == sorted([taken, fresh])

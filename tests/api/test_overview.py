@@ -8,9 +8,12 @@ import pytest
 from django.utils import timezone
 from graphql_relay import from_global_id
 
-from saleor_returns import actions
+from saleor_returns.inspection import actions as inspection_actions
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import Refund, ReturnRequest
 from saleor_returns.requestors import SYSTEM, Actor
+from saleor_returns.requests import actions as request_actions
+from saleor_returns.shipping import actions as shipping_actions
 from tests.api.conftest import create_request, shipped_order
 from tests.factories import InstallationFactory, ReturnRequestFactory
 
@@ -60,12 +63,12 @@ def refunded(as_staff, fake_saleor, request_id, order, capture):
     """Approve, receive, accept and refund one request end to end, through the domain and the API."""
     return_request = ReturnRequest.objects.get(pk=from_global_id(request_id)[1])
     fake_saleor.add_transaction(order, charged=Decimal("100.00"))
-    actions.approve_return_request(return_request=return_request, actor=STAFF)
-    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
+    request_actions.approve_return_request(return_request=return_request, actor=STAFF)
+    shipping_actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
     line = return_request.lines.get()
-    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): line.requested_quantity})
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=line.requested_quantity, condition="as_new",
+    inspection_actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): line.requested_quantity})
+    inspection_actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        inspection_actions.InspectionInput(line_id=str(line.pk), accepted_quantity=line.requested_quantity, condition="as_new",
                                 disposition="scrap")
     ])
     with capture(execute=True):
@@ -138,7 +141,7 @@ def test_overview_days_are_bounded(as_staff, _case, days, expected):
 
 def test_overview_follows_the_shop_time_zone(as_staff, shop):
     # given
-    actions.update_return_policy(installation=shop, channel_slug="", rules={"time_zone": "Asia/Shanghai"}, preset=None,
+    installation_actions.update_return_policy(installation=shop, channel_slug="", rules={"time_zone": "Asia/Shanghai"}, preset=None,
                                  actor=SYSTEM)
 
     # when
@@ -200,7 +203,7 @@ def test_channels_come_from_requests_and_policies(as_staff, as_alice, fake_saleo
         create_request(as_alice, order_in(fake_saleor, alice, "us"))
         create_request(as_alice, order_in(fake_saleor, alice, "eu"))
         create_request(as_alice, order_in(fake_saleor, alice, "eu"))
-    actions.update_return_policy(installation=shop, channel_slug="cn", rules={}, preset=None, actor=SYSTEM)
+    installation_actions.update_return_policy(installation=shop, channel_slug="cn", rules={}, preset=None, actor=SYSTEM)
     other = InstallationFactory()
     ReturnRequestFactory(installation=other, channel_slug="elsewhere")
 

@@ -9,8 +9,9 @@ A staff member needs the Saleor permissions of the work the app does for them (D
 import pytest
 from django.utils import timezone
 
-from saleor_returns import actions, api_keys
 from saleor_returns.fakes.saleor import FakeSaleor
+from saleor_returns.installations import actions as installation_actions
+from saleor_returns.installations import api_keys
 from saleor_returns.models import ApiKey, CarrierAccount, ReturnPolicy, ReturnReason, ReturnRequest
 from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, create_input, create_request, guest_caller
 from tests.conftest import SALEOR_SCHEMA, require_shared
@@ -63,7 +64,7 @@ def callers(client, shop, fake_saleor, fake_app, alice, bob, alices_order, other
         saleor_api_url=other_saleor.api_url, app_id=other_app["id"], app_token=other_app["token"],
         jwks=other_saleor.jwks(), jwks_fetched_at=timezone.now(),
     )
-    actions.seed_default_reasons(installation=other_shop)
+    installation_actions.seed_default_reasons(installation=other_shop)
     other_staff = other_saleor.add_staff("staff@other.example.com", list(ALL_STAFF_PERMISSIONS))
     owner = fake_saleor.add_staff("owner@example.com", list(ALL_STAFF_PERMISSIONS))
     keys = {

@@ -4,10 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_returns import actions
 from saleor_returns.celery import app as celery_app
+from saleor_returns.inspection import actions as inspection_actions
 from saleor_returns.models import Refund, ReplacementOrder, ReturnRequest
 from saleor_returns.requestors import Actor
+from saleor_returns.requests import actions as request_actions
+from saleor_returns.shipping import actions as shipping_actions
 from tests.api.conftest import create_request, shipped_order
 
 STAFF = Actor(kind="staff", id="VXNlcjox", email="staff@example.com")
@@ -307,19 +309,19 @@ def test_a_dearer_exchange_is_resolved_once_saleor_says_the_customer_paid(client
 
 
 def test_a_payment_whose_webhook_was_lost_is_found_by_the_beat(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
-    from saleor_returns import tasks
+    from saleor_returns.resolutions import tasks as resolution_tasks
 
     # given: paid in Saleor, no webhook reached the app
     request_id, placed = dearer_exchange_waiting(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks)
-    tasks.reconcile_replacement_payments_task()
+    resolution_tasks.reconcile_replacement_payments_task()
     assert ReplacementOrder.objects.get().status == "awaiting_payment"
     fake_saleor.pay(placed, Decimal("10.00"))  # part of it first
-    tasks.reconcile_replacement_payments_task()
+    resolution_tasks.reconcile_replacement_payments_task()
     assert ReplacementOrder.objects.get().status == "awaiting_payment"
 
     # when: the rest is paid and the beat runs
     fake_saleor.pay(placed)
-    tasks.reconcile_replacement_payments_task()
+    resolution_tasks.reconcile_replacement_payments_task()
 
     # then
     assert ReplacementOrder.objects.get().status == "completed"
@@ -327,7 +329,7 @@ def test_a_payment_whose_webhook_was_lost_is_found_by_the_beat(as_alice, as_staf
 
 
 def test_a_deleted_exchange_draft_fails_and_a_retry_makes_a_new_one(as_alice, as_staff, fake_saleor, order, django_capture_on_commit_callbacks):
-    from saleor_returns import tasks
+    from saleor_returns.resolutions import tasks as resolution_tasks
 
     # given: the draft waiting for payment is deleted in Saleor
     payload = exchange(as_alice, as_staff, fake_saleor, order, "95.00", django_capture_on_commit_callbacks)
@@ -335,7 +337,7 @@ def test_a_deleted_exchange_draft_fails_and_a_retry_makes_a_new_one(as_alice, as
     fake_saleor.orders.remove(draft)
 
     # when
-    tasks.reconcile_replacement_payments_task()
+    resolution_tasks.reconcile_replacement_payments_task()
 
     # then: staff see why, and the retry makes a new draft at the same difference
     failed = as_staff(TIMELINE, {"id": payload["returnRequest"]["id"]})["data"]["returnRequest"]
@@ -360,12 +362,12 @@ def inspected_exchange(as_alice, fake_saleor, order, price, *, sku=None):
     other = fake_saleor.add_variant(sku or f"SNEAKER-{price}", price=Decimal(price), stocks={"Default warehouse": 3})
     request = create_request(as_alice, order, {0: 1}, kind="EXCHANGE", resolution="EXCHANGE", exchangeVariantId=other["id"])
     return_request = ReturnRequest.objects.get()
-    actions.approve_return_request(return_request=return_request, actor=STAFF)
-    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="DHL", tracking_number="JJD1")
+    request_actions.approve_return_request(return_request=return_request, actor=STAFF)
+    shipping_actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="DHL", tracking_number="JJD1")
     line = return_request.lines.get()
-    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 1})
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=1, condition="as_new", disposition="scrap")])
+    inspection_actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 1})
+    inspection_actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        inspection_actions.InspectionInput(line_id=str(line.pk), accepted_quantity=1, condition="as_new", disposition="scrap")])
     return request, other
 
 

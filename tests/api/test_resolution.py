@@ -6,10 +6,15 @@ from decimal import Decimal
 import pytest
 from graphene import relay
 
-from saleor_returns import actions, tasks
 from saleor_returns.celery import app as celery_app
+from saleor_returns.inspection import actions as inspection_actions
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import Refund, ReturnRequest
 from saleor_returns.requestors import SYSTEM, Actor
+from saleor_returns.requests import actions as request_actions
+from saleor_returns.resolutions import actions as resolution_actions
+from saleor_returns.resolutions import refunds
+from saleor_returns.shipping import actions as shipping_actions
 from tests.api.conftest import create_request, shipped_order
 
 STAFF = Actor(kind="staff", id="VXNlcjox", email="staff@example.com")
@@ -35,7 +40,7 @@ def eager_retries():
 
 @pytest.fixture
 def policy(shop):
-    return actions.update_return_policy(installation=shop, channel_slug="", rules=RULES, preset=None, actor=SYSTEM)
+    return installation_actions.update_return_policy(installation=shop, channel_slug="", rules=RULES, preset=None, actor=SYSTEM)
 
 
 def inspected(as_alice, fake_saleor, alice, *, currency="USD", price="25.00", charged=None, reason="CHANGED_MIND", ordered=2):
@@ -45,12 +50,12 @@ def inspected(as_alice, fake_saleor, alice, *, currency="USD", price="25.00", ch
     fake_saleor.add_transaction(order, charged=Decimal(charged or str(Decimal(price) * ordered + 10)))
     request = create_request(as_alice, order, {0: 2}, reason=reason)
     return_request = ReturnRequest.objects.get(pk=ReturnRequest.objects.order_by("-number").first().pk)
-    actions.approve_return_request(return_request=return_request, actor=STAFF)
+    request_actions.approve_return_request(return_request=return_request, actor=STAFF)
     line = return_request.lines.get()
-    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
-    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 2})
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=2, condition="as_new", disposition="scrap")
+    shipping_actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
+    inspection_actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 2})
+    inspection_actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        inspection_actions.InspectionInput(line_id=str(line.pk), accepted_quantity=2, condition="as_new", disposition="scrap")
     ])
     return request["id"], order
 
@@ -138,15 +143,15 @@ def test_a_worker_killed_between_grant_and_request_resumes(as_alice, fake_saleor
     request_id, order = inspected(as_alice, fake_saleor, alice)
     return_request = ReturnRequest.objects.get()
     with django_capture_on_commit_callbacks(execute=False):
-        refund = actions.resolve_return_request(return_request=return_request, actor=STAFF, resolution="refund")
+        refund = resolution_actions.resolve_return_request(return_request=return_request, actor=STAFF, resolution="refund")
     fake_saleor.fail_next(count=20, status=502, operation="RequestGrantedRefund")
-    tasks.process_refund_task.apply(args=[str(refund.pk)])
+    refunds.process_refund_task.apply(args=[str(refund.pk)])
     assert Refund.objects.get().saleor_granted_refund_id
     assert Refund.objects.get().status == "processing"
     fake_saleor.clear_faults()
 
     # when: the task runs again
-    tasks.process_refund_task.apply(args=[str(refund.pk)])
+    refunds.process_refund_task.apply(args=[str(refund.pk)])
 
     # then
     assert Refund.objects.get().status == "succeeded"
@@ -244,13 +249,13 @@ def test_two_workers_on_one_refund_grant_once(shop, fake_saleor, alice, policy, 
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not any(r["operation_name"] == "GrantRefund" for r in fake_saleor.requests):
             time.sleep(0.01)
-        tasks.process_refund_task.apply(args=[str(Refund.objects.get().pk)])
+        refunds.process_refund_task.apply(args=[str(Refund.objects.get().pk)])
         connection.close()
 
     thread = threading.Thread(target=second_worker)
     thread.start()
     # The first worker: the task runs here, right after the refund is committed.
-    actions.resolve_return_request(return_request=ReturnRequest.objects.get(), actor=STAFF, resolution="refund")
+    resolution_actions.resolve_return_request(return_request=ReturnRequest.objects.get(), actor=STAFF, resolution="refund")
     thread.join()
 
     assert Refund.objects.get().status == "succeeded"
@@ -265,12 +270,12 @@ def legacy_paid_and_inspected(as_alice, fake_saleor, alice, *, ordered):
     fake_saleor.add_payment(order)
     create_request(as_alice, order, {0: 2})
     return_request = ReturnRequest.objects.get()
-    actions.approve_return_request(return_request=return_request, actor=STAFF)
-    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
+    request_actions.approve_return_request(return_request=return_request, actor=STAFF)
+    shipping_actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
     line = return_request.lines.get()
-    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 2})
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=2, condition="as_new", disposition="scrap")])
+    inspection_actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 2})
+    inspection_actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        inspection_actions.InspectionInput(line_id=str(line.pk), accepted_quantity=2, condition="as_new", disposition="scrap")])
     return order, ReturnRequest.objects.get()
 
 
@@ -300,9 +305,9 @@ def test_a_legacy_refund_made_meanwhile_by_staff_is_not_taken_for_the_apps(as_al
     # given: a legacy-paid order; the app noted its own refunds, then its orderRefund never reached Saleor
     order, return_request = legacy_paid_and_inspected(as_alice, fake_saleor, alice, ordered=4)
     with django_capture_on_commit_callbacks(execute=False):
-        refund = actions.resolve_return_request(return_request=return_request, actor=STAFF, resolution="refund")
+        refund = resolution_actions.resolve_return_request(return_request=return_request, actor=STAFF, resolution="refund")
     fake_saleor.fail_next(count=20, status=502, operation="LegacyRefund")
-    tasks.process_refund_task.apply(args=[str(refund.pk)])
+    refunds.process_refund_task.apply(args=[str(refund.pk)])
     assert Refund.objects.get().status == "processing"
     assert Refund.objects.get().legacy_refund_events_before == []
     fake_saleor.clear_faults()
@@ -311,13 +316,13 @@ def test_a_legacy_refund_made_meanwhile_by_staff_is_not_taken_for_the_apps(as_al
     status, body = fake_saleor.execute(STAFF_LEGACY_REFUND, {"id": order["id"], "amount": "40.00"},
                                        token=fake_saleor.issue_customer_token(staff_user))
     assert body["data"]["orderRefund"]["errors"] == [], body
-    tasks.process_refund_task.apply(args=[str(refund.pk)])
+    refunds.process_refund_task.apply(args=[str(refund.pk)])
 
     # then: the app made its own refund too; a further run changes nothing
     assert (Refund.objects.get().status, Refund.objects.get().amount) == ("succeeded", Decimal("40.00"))
     assert Decimal(str(fake_saleor.lookup(order["id"])["totalRefunded"]["amount"])) == Decimal("80.00")
     apps_calls = [r for r in fake_saleor.requests if r["operation_name"] == "LegacyRefund"]
-    tasks.process_refund_task.apply(args=[str(refund.pk)])
+    refunds.process_refund_task.apply(args=[str(refund.pk)])
     assert [r for r in fake_saleor.requests if r["operation_name"] == "LegacyRefund"] == apps_calls
 
 
@@ -325,15 +330,15 @@ def test_a_legacy_refund_begun_by_an_older_version_is_still_confirmed_by_the_ref
     # given: the older version noted the refunded total (0.00), called orderRefund, and lost the answer
     order, return_request = legacy_paid_and_inspected(as_alice, fake_saleor, alice, ordered=2)
     with django_capture_on_commit_callbacks(execute=False):
-        refund = actions.resolve_return_request(return_request=return_request, actor=STAFF, resolution="refund")
-    actions.record_refund_progress(refund_id=refund.pk, kind="legacy_payment", legacy_refunded_before=Decimal("0.00"))
+        refund = resolution_actions.resolve_return_request(return_request=return_request, actor=STAFF, resolution="refund")
+    refunds.record_refund_progress(refund_id=refund.pk, kind="legacy_payment", legacy_refunded_before=Decimal("0.00"))
     status, body = fake_saleor.execute(STAFF_LEGACY_REFUND, {"id": order["id"], "amount": "40.00"},
                                        token=fake_saleor.apps[0]["token"])
     assert body["data"]["orderRefund"]["errors"] == [], body
     calls = [r for r in fake_saleor.requests if r["operation_name"] == "LegacyRefund"]
 
     # when
-    tasks.process_refund_task.apply(args=[str(refund.pk)])
+    refunds.process_refund_task.apply(args=[str(refund.pk)])
 
     # then: confirmed, not refunded again
     assert Refund.objects.get().status == "succeeded"
@@ -475,7 +480,7 @@ def test_a_refund_shows_the_parts_that_add_up_to_it(as_staff, as_alice, fake_sal
 
 
 def test_an_exchange_price_difference_is_its_own_part():
-    from saleor_returns.refunds import refund_components
+    from saleor_returns.resolutions.calculation import refund_components
 
     preview = {"lines": [], "shipping_refunded": False, "currency": "KWD", "total": "1.5"}
     assert refund_components(preview, Decimal("1.5"), "KWD") == [("exchange_price_difference", Decimal("1.500"))]

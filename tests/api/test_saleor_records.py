@@ -5,11 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_returns import actions, tasks
 from saleor_returns.celery import app as celery_app
+from saleor_returns.inspection import actions as inspection_actions
+from saleor_returns.inspection import tasks as inspection_tasks
 from saleor_returns.models import ReturnRequest
 from saleor_returns.policies import FULFILLMENT_RMA_KEY
 from saleor_returns.requestors import Actor
+from saleor_returns.requests import actions as request_actions
+from saleor_returns.shipping import actions as shipping_actions
 from tests.api.conftest import create_request, shipped_order
 
 STAFF = Actor(kind="staff", id="VXNlcjox", email="staff@example.com")
@@ -32,12 +35,12 @@ def inspect(as_alice, fake_saleor, alice, warehouse, *, accepted=2, disposition=
     fake_saleor.set_stock("SNEAKER", 5, warehouse="Default warehouse")
     create_request(as_alice, order, {0: 2})
     return_request = ReturnRequest.objects.get()
-    actions.approve_return_request(return_request=return_request, actor=STAFF)
-    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
+    request_actions.approve_return_request(return_request=return_request, actor=STAFF)
+    shipping_actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
     line = return_request.lines.get()
-    actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 2})
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=accepted, condition="as_new",
+    inspection_actions.receive_return_lines(return_request=return_request, actor=STAFF, quantities={str(line.pk): 2})
+    inspection_actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        inspection_actions.InspectionInput(line_id=str(line.pk), accepted_quantity=accepted, condition="as_new",
                                 disposition=disposition, warehouse_id=warehouse["id"] if disposition == "restock" else "")
     ])
     return order
@@ -66,7 +69,7 @@ def test_accepted_units_are_returned_and_restocked_in_saleor(as_alice, fake_sale
 def test_running_the_task_again_changes_nothing(as_alice, fake_saleor, alice, warehouse, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order = inspect(as_alice, fake_saleor, alice, warehouse)
-    tasks.record_return_in_saleor_task.apply(args=[str(ReturnRequest.objects.get().pk)])
+    inspection_tasks.record_return_in_saleor_task.apply(args=[str(ReturnRequest.objects.get().pk)])
     assert len(returned_fulfillments(fake_saleor, order)) == 1
     assert fake_saleor.stock_levels("SNEAKER") == {"Default warehouse": 7}
 

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from saleor_returns import actions
 from saleor_returns.fakes.carriers.easypost import FakeEasyPost
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import CarrierWebhookEvent, ReturnRequest, ReturnShipment
+from saleor_returns.shipping import actions as shipping_actions
 from tests.api.conftest import create_request, shipped_order
 
 WEBHOOK_SECRET = "whsec_returns_test"
@@ -31,12 +32,12 @@ def easypost():
 @pytest.fixture
 def account(shop, easypost):
     easypost.reset()
-    actions.set_return_address(
+    installation_actions.set_return_address(
         installation=shop, warehouse_id="", is_default=True,
         fields={"name": "Returns Desk", "company": "Example Shop", "street1": "100 Congress Ave", "city": "Austin",
                 "state": "TX", "zip": "78701", "country": "US"},
     )
-    return actions.set_carrier_account(
+    return installation_actions.set_carrier_account(
         installation=shop, provider="easypost", name="EasyPost", is_default=True,
         credentials={"api_key": easypost.api_key, "webhook_secret": WEBHOOK_SECRET, "base_url": easypost.base_url},
     )
@@ -199,14 +200,14 @@ def test_tracking_before_approval_is_refused(as_alice, fake_saleor, alice, accou
 
 def test_a_label_with_no_scan_is_flagged_as_possibly_lost(approved):
     later = timezone.now() + timedelta(days=11)
-    assert actions.flag_stale_shipments(now=later) == 1
+    assert shipping_actions.flag_stale_shipments(now=later) == 1
     assert ReturnShipment.objects.get().flagged_reason == "no_scan"
-    assert actions.flag_stale_shipments(now=later) == 0
+    assert shipping_actions.flag_stale_shipments(now=later) == 0
 
 
 def test_an_approved_return_never_shipped_expires_and_its_label_is_voided(approved, easypost, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert actions.expire_unshipped_returns(now=timezone.now() + timedelta(days=31)) == 1
+        assert shipping_actions.expire_unshipped_returns(now=timezone.now() + timedelta(days=31)) == 1
     assert ReturnRequest.objects.get().status == "canceled"
     shipment = ReturnShipment.objects.get()
     assert shipment.label_status == "voided"
@@ -233,7 +234,7 @@ def test_a_trusted_customer_is_refunded_at_the_first_scan(client, as_alice, as_s
     from saleor_returns.models import Refund
     from saleor_returns.requestors import SYSTEM
 
-    actions.update_return_policy(installation=shop, channel_slug="", preset=None, actor=SYSTEM, rules={
+    installation_actions.update_return_policy(installation=shop, channel_slug="", preset=None, actor=SYSTEM, rules={
         "auto_approval": {"enabled": True, "max_value": "100"}, "instant_refund_max_value": "100"})
     fake_saleor.add_transaction(order_with_address, charged=Decimal("100.00"))
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,10 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from graphql_relay import from_global_id
 from playwright.sync_api import expect
 
-from saleor_returns import actions
 from saleor_returns.fakes.dashboard.routes import order_route
+from saleor_returns.inspection import actions as inspection_actions
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import Refund, ReturnLine, ReturnRequest
 from saleor_returns.requestors import SYSTEM, Actor
+from saleor_returns.requests import actions as request_actions
+from saleor_returns.resolutions import actions as resolution_actions
+from saleor_returns.shipping import actions as shipping_actions
 from tests.api.conftest import CREATE, Caller, create_request, shipped_order
 from tests.browser import screenshot
 from tests.evidence import pdf as one_page_pdf
@@ -42,7 +46,7 @@ def as_alice(client, shop, fake_saleor, alice):
 
 @pytest.fixture
 def policy(shop):
-    return actions.update_return_policy(installation=shop, channel_slug="", rules=RULES, preset=None, actor=SYSTEM)
+    return installation_actions.update_return_policy(installation=shop, channel_slug="", rules=RULES, preset=None, actor=SYSTEM)
 
 
 @pytest.fixture
@@ -114,9 +118,9 @@ def line_row(app, container: str, request: dict, index: int):
 def received(request: dict, quantities: dict[int, int]) -> ReturnRequest:
     """Approved, shipped by the customer and received in the domain: ready for inspection."""
     return_request = stored(request)
-    actions.approve_return_request(return_request=return_request, actor=STAFF)
-    actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
-    actions.receive_return_lines(
+    request_actions.approve_return_request(return_request=return_request, actor=STAFF)
+    shipping_actions.add_customer_tracking(return_request=return_request, actor=STAFF, carrier="UPS", tracking_number="1Z1")
+    inspection_actions.receive_return_lines(
         return_request=return_request, actor=STAFF,
         quantities={line_pk(request, index): quantity for index, quantity in quantities.items()},
     )
@@ -363,7 +367,7 @@ def test_rejecting_needs_a_message_for_the_customer(dashboard, as_alice, order):
 def test_a_parcel_handed_in_at_the_shop_is_received_without_tracking(dashboard, as_alice, order):
     # given: approved, no label and no tracking
     request = create_request(as_alice, order, {0: 1})
-    actions.approve_return_request(return_request=stored(request), actor=STAFF)
+    request_actions.approve_return_request(return_request=stored(request), actor=STAFF)
     app = open_detail(dashboard, request)
     expect(app.locator(".banner-info")).to_contain_text("handed in at the shop can be received now")
 
@@ -471,11 +475,11 @@ def test_a_resolved_return_in_dark_mode_and_chinese(dashboard, as_alice, policy,
     request = create_request(as_alice, order, {0: 2})
     return_request = received(request, {0: 2})
     line = return_request.lines.get()
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=2, condition="as_new", disposition="restock",
+    inspection_actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        inspection_actions.InspectionInput(line_id=str(line.pk), accepted_quantity=2, condition="as_new", disposition="restock",
                                 warehouse_id=warehouses["Berlin returns"]["id"]),
     ])
-    actions.resolve_return_request(return_request=stored(request), actor=STAFF, resolution="refund")
+    resolution_actions.resolve_return_request(return_request=stored(request), actor=STAFF, resolution="refund")
     assert stored(request).status == "resolved"
 
     # when
@@ -515,12 +519,12 @@ def test_a_failed_refund_can_be_retried(dashboard, fake_saleor, as_alice, order)
     request = create_request(as_alice, order, {0: 1})
     return_request = received(request, {0: 1})
     line = return_request.lines.get()
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=str(line.pk), accepted_quantity=1, condition="opened", disposition="scrap"),
+    inspection_actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        inspection_actions.InspectionInput(line_id=str(line.pk), accepted_quantity=1, condition="opened", disposition="scrap"),
     ])
     fake_saleor.payment_app_mode = "failure"
     try:
-        actions.resolve_return_request(return_request=stored(request), actor=STAFF, resolution="refund")
+        resolution_actions.resolve_return_request(return_request=stored(request), actor=STAFF, resolution="refund")
     finally:
         fake_saleor.payment_app_mode = "success"
     assert Refund.objects.get().status == "failed"
@@ -543,8 +547,8 @@ def test_a_preview_that_changed_is_shown_again_before_resolving(dashboard, as_al
     # given: an inspected return, previewed
     request = create_request(as_alice, order, {0: 2})
     return_request = received(request, {0: 2})
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=line_pk(request, 0), accepted_quantity=2, condition="opened", disposition="scrap"),
+    inspection_actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        inspection_actions.InspectionInput(line_id=line_pk(request, 0), accepted_quantity=2, condition="opened", disposition="scrap"),
     ])
     app = open_detail(dashboard, request)
     app.locator('[data-action="resolve"]').click()

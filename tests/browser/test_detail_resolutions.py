@@ -6,10 +6,14 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from saleor_returns import actions
 from saleor_returns.fakes.dashboard.routes import order_route
+from saleor_returns.inspection import actions as inspection_actions
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import Refund, ReplacementOrder
 from saleor_returns.requestors import SYSTEM
+from saleor_returns.requests import actions as request_actions
+from saleor_returns.resolutions import actions as resolution_actions
+from saleor_returns.shipping import actions as shipping_actions
 from tests.api.conftest import CREATE, alice, as_alice, create_request, shipped_order  # noqa: F401 - fixtures
 from tests.browser import screenshot
 from tests.browser.test_detail import (
@@ -54,7 +58,7 @@ def order(fake_saleor, alice):  # noqa: F811 - the imported fixture
 def credit_policy(shop):
     """The fees of test_detail.py, and a 10 % bonus for taking store credit instead of money."""
     rules = {**RULES, "store_credit_bonus_percentage": "10"}
-    return actions.update_return_policy(installation=shop, channel_slug="", rules=rules, preset=None, actor=SYSTEM)
+    return installation_actions.update_return_policy(installation=shop, channel_slug="", rules=rules, preset=None, actor=SYSTEM)
 
 
 @pytest.fixture
@@ -78,8 +82,8 @@ def inspected(request: dict, accepted: int) -> None:
     """Every requested sneaker came back and `accepted` of them pass inspection (scrapped)."""
     quantity = request["lines"][0]["requestedQuantity"]
     return_request = received(request, {0: quantity})
-    actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
-        actions.InspectionInput(line_id=line_pk(request, 0), accepted_quantity=accepted, condition="opened",
+    inspection_actions.inspect_return_lines(return_request=return_request, actor=STAFF, inspections=[
+        inspection_actions.InspectionInput(line_id=line_pk(request, 0), accepted_quantity=accepted, condition="opened",
                                 disposition="scrap"),
     ])
     assert stored(request).status == "inspected"
@@ -275,7 +279,7 @@ def test_an_exchange_sends_the_cheaper_item_and_refunds_the_difference(dashboard
 
 
 def test_a_dearer_exchange_waits_for_the_customers_payment_then_resolves(dashboard, fake_saleor, as_alice, order):
-    from saleor_returns import tasks
+    from saleor_returns.resolutions import tasks as resolution_tasks
 
     # given: alice swaps her 25.00 sneaker for boots at 40.00; it passed inspection
     boots = fake_saleor.add_variant("BOOT-41", price=Decimal("40.00"), stocks={"Default warehouse": 3},
@@ -304,7 +308,7 @@ def test_a_dearer_exchange_waits_for_the_customers_payment_then_resolves(dashboa
     )
     assert completed["data"]["draftOrderComplete"]["errors"] == []
     fake_saleor.pay(draft)
-    tasks.reconcile_replacement_payments_task()
+    resolution_tasks.reconcile_replacement_payments_task()
     app = open_detail(dashboard, request)
 
     # then
@@ -357,12 +361,12 @@ def test_staff_cancel_a_request_after_confirming(dashboard, as_alice, order):
 
 
 def approve(request):
-    actions.approve_return_request(return_request=stored(request), actor=STAFF)
+    request_actions.approve_return_request(return_request=stored(request), actor=STAFF)
 
 
 def ship(request):
     approve(request)
-    actions.add_customer_tracking(return_request=stored(request), actor=STAFF, carrier="UPS", tracking_number="1Z1")
+    shipping_actions.add_customer_tracking(return_request=stored(request), actor=STAFF, carrier="UPS", tracking_number="1Z1")
 
 
 def receive_one(request):
@@ -379,15 +383,15 @@ def inspect_both(request):
 
 def resolve(request):
     inspect_both(request)
-    actions.resolve_return_request(return_request=stored(request), actor=STAFF, resolution="refund")
+    resolution_actions.resolve_return_request(return_request=stored(request), actor=STAFF, resolution="refund")
 
 
 def reject(request):
-    actions.reject_return_request(return_request=stored(request), actor=STAFF, message="Worn shoes.")
+    request_actions.reject_return_request(return_request=stored(request), actor=STAFF, message="Worn shoes.")
 
 
 def cancel(request):
-    actions.cancel_return_request(return_request=stored(request), actor=STAFF)
+    request_actions.cancel_return_request(return_request=stored(request), actor=STAFF)
 
 
 @pytest.mark.parametrize(("_case", "is_claim", "steps", "status", "expected"), [
@@ -424,9 +428,9 @@ def test_each_status_shows_exactly_its_actions(dashboard, as_alice, order, media
 def test_a_failed_replacement_order_is_retried_from_the_detail_page(dashboard, fake_saleor, as_alice, order, media):
     # given: an approved damage claim whose replacement failed, the sneaker being out of stock
     request = damage_claim(as_alice, order)
-    actions.approve_return_request(return_request=stored(request), actor=STAFF)
+    request_actions.approve_return_request(return_request=stored(request), actor=STAFF)
     fake_saleor.set_stock("SNEAKER-42", 0)
-    actions.resolve_return_request(return_request=stored(request), actor=STAFF, resolution="replacement")
+    resolution_actions.resolve_return_request(return_request=stored(request), actor=STAFF, resolution="replacement")
     assert ReplacementOrder.objects.get().status == "failed"
     app = open_detail(dashboard, request)
     assert "retry-replacement" in action_keys(app)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from saleor_returns import tasks
+from saleor_returns.installations import tasks as installation_tasks
 from saleor_returns.saleor.manifest import build_manifest
 
 OLD_QUERY = "subscription OrderUpdatedSubscription { event { __typename issuedAt version ... on OrderUpdated { order { id number } } } }"
@@ -29,7 +29,7 @@ def old_installation(installation, fake_saleor, fake_app):
 
 def test_old_subscriptions_are_rewritten_and_missing_webhooks_made(old_installation, fake_saleor, fake_app):
     # when
-    tasks.sync_saleor_webhooks_task(str(old_installation.pk))
+    installation_tasks.sync_saleor_webhooks_task(str(old_installation.pk))
 
     # then: every webhook is the manifest's, recipient included, and none is doubled
     wanted = {w["name"]: w for w in build_manifest()["webhooks"]}
@@ -45,11 +45,11 @@ def test_old_subscriptions_are_rewritten_and_missing_webhooks_made(old_installat
 
 def test_running_it_again_changes_nothing(old_installation, fake_saleor):
     # given
-    tasks.sync_saleor_webhooks_task(str(old_installation.pk))
+    installation_tasks.sync_saleor_webhooks_task(str(old_installation.pk))
     fake_saleor.requests.clear()
 
     # when
-    tasks.sync_saleor_webhooks_task(str(old_installation.pk))
+    installation_tasks.sync_saleor_webhooks_task(str(old_installation.pk))
 
     # then: one read, no write
     assert [r["operation_name"] for r in fake_saleor.requests] == ["AppWebhooks"]
@@ -57,7 +57,7 @@ def test_running_it_again_changes_nothing(old_installation, fake_saleor):
 
 def test_the_beat_checks_every_active_shop(old_installation, fake_saleor, fake_app):
     # when
-    tasks.sync_all_saleor_webhooks_task()
+    installation_tasks.sync_all_saleor_webhooks_task()
 
     # then
     assert all("recipient" in hook["subscriptionQuery"] for hook in fake_app["webhooks"])

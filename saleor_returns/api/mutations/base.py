@@ -17,11 +17,11 @@ from saleor_returns.access import (
     access_return_request,
     missing_permissions,
 )
-from saleor_returns.actions import is_uuid
 from saleor_returns.api.loading import return_requests_queryset
 from saleor_returns.api.errors import PermissionDenied, ReturnError, error, errors_from_validation
 from saleor_returns.api.text_input import NUL_MESSAGE, field_with_nul
 from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.ids import is_uuid
 from saleor_returns.requestors import RequestorKind, actor_of
 from saleor_returns.saleor import staff
 from saleor_returns.saleor.client import SaleorError, SaleorUnavailable

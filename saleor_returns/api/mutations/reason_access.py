@@ -1,8 +1,8 @@
 """Finding a reason of the requestor's shop by its global id."""
 
-from saleor_returns.actions import is_uuid
 from saleor_returns.api.mutations.base import InputError, decode_id
 from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.ids import is_uuid
 from saleor_returns.models import ReturnReason
 
 

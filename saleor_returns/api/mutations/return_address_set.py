@@ -2,9 +2,9 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation
+from saleor_returns.installations import actions as installation_actions
 
 
 class ReturnAddressInput(graphene.InputObjectType):
@@ -34,7 +34,7 @@ class ReturnAddressSet(ReturnMutation):
     def perform(cls, info, requestor, actor, input):
         fields = {k: input.get(k) or "" for k in ("name", "company", "street1", "street2", "city", "state", "zip",
                                                    "country", "phone", "email")}
-        actions.set_return_address(
+        installation_actions.set_return_address(
             installation=requestor.installation, warehouse_id=input.get("warehouse_id") or "", fields=fields,
             is_default=bool(input.get("is_default", True)),
         )

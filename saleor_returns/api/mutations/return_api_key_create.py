@@ -2,12 +2,12 @@
 
 import graphene
 
-from saleor_returns import api_keys
 from saleor_returns.access import INTEGRATION_PERMISSIONS
 from saleor_returns.api.enums import ApiKeyScopeEnum
 from saleor_returns.api.errors import PermissionDenied
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, enum_value
 from saleor_returns.api.types.shop import ApiKey
+from saleor_returns.installations import api_keys
 from saleor_returns.models import ApiKey as ApiKeyModel
 from saleor_returns.requestors import RequestorKind
 from saleor_returns.saleor import staff

@@ -2,12 +2,12 @@
 
 import graphene
 
-from saleor_returns import api_keys
 from saleor_returns.access import INTEGRATION_PERMISSIONS
-from saleor_returns.actions import is_uuid
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, decode_id
 from saleor_returns.api.types.shop import ApiKey
 from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.ids import is_uuid
+from saleor_returns.installations import api_keys
 from saleor_returns.models import ApiKey as ApiKeyModel
 
 

@@ -2,11 +2,12 @@
 
 import graphene
 
-from saleor_returns import actions
+from saleor_returns import ids
 from saleor_returns.access import INTEGRATION_PERMISSIONS
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, decode_id
 from saleor_returns.api.types.shop import CarrierAccount
 from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import CarrierAccount as CarrierAccountModel
 
 
@@ -34,7 +35,7 @@ class ReturnCarrierAccountSet(ReturnMutation):
         account = None
         if id:
             pk = decode_id(id, "CarrierAccount")
-            account = CarrierAccountModel.objects.filter(installation=requestor.installation, pk=pk).first() if actions.is_uuid(pk) else None
+            account = CarrierAccountModel.objects.filter(installation=requestor.installation, pk=pk).first() if ids.is_uuid(pk) else None
             if account is None:
                 raise InputError("id", ReturnErrorCode.NOT_FOUND, "No CarrierAccount has this id.")
         credentials = {
@@ -42,7 +43,7 @@ class ReturnCarrierAccountSet(ReturnMutation):
         }
         if input.get("options"):
             credentials["options"] = input["options"]
-        account = actions.set_carrier_account(
+        account = installation_actions.set_carrier_account(
             installation=requestor.installation,
             provider=input["provider"],
             name=input["name"],

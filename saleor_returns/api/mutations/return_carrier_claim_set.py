@@ -2,11 +2,12 @@
 
 import graphene
 
-from saleor_returns import actions
+from saleor_returns import ids
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, decode_id, enum_value, load_return_request, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import CarrierClaim
+from saleor_returns.resolutions import actions as resolution_actions
 
 CarrierClaimStatusEnum = graphene.Enum("CarrierClaimStatusEnum", [(v.upper(), v) for v in CarrierClaim.Status.values])
 
@@ -29,10 +30,10 @@ class ReturnCarrierClaimSet(ReturnMutation):
         claim = None
         if claim_id:
             pk = decode_id(claim_id, "CarrierClaim", "claimId")
-            claim = CarrierClaim.objects.filter(return_request=return_request, pk=pk).first() if actions.is_uuid(pk) else None
+            claim = CarrierClaim.objects.filter(return_request=return_request, pk=pk).first() if ids.is_uuid(pk) else None
             if claim is None:
                 raise InputError("claimId", ReturnErrorCode.NOT_FOUND, "No CarrierClaim has this id.")
-        actions.set_carrier_claim(
+        resolution_actions.set_carrier_claim(
             return_request=return_request, actor=actor, carrier=carrier, amount=amount, status=enum_value(status),
             reference=reference or "", note=note or "", claim=claim,
         )

@@ -2,12 +2,12 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.api.errors import error
 from saleor_returns.api.mutations.base import ReturnMutation
 from saleor_returns.api.scalars import Upload
 from saleor_returns.api.types.return_requests import Evidence
 from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.requests import evidence as request_evidence
 
 
 class ReturnEvidenceUpload(ReturnMutation):
@@ -28,5 +28,5 @@ class ReturnEvidenceUpload(ReturnMutation):
     def perform(cls, info, requestor, actor, file):
         if not hasattr(file, "read"):
             return cls(errors=[error("file", ReturnErrorCode.INVALID_FILE, "Send the file as a multipart upload.")])
-        evidence = actions.upload_evidence(installation=requestor.installation, uploaded_by=actor, uploaded_file=file)
+        evidence = request_evidence.upload_evidence(installation=requestor.installation, uploaded_by=actor, uploaded_file=file)
         return cls(evidence=evidence, errors=[])

@@ -7,11 +7,11 @@ from django.conf import settings
 from django_ratelimit.core import get_usage
 
 from saleor_returns.api.errors import PermissionDenied, error
+from saleor_returns.api.lookup_tokens import issue_lookup_token
 from saleor_returns.api.mutations.base import ReturnMutation
 from saleor_returns.api.types.common import Money, money
 from saleor_returns.client_address import client_address
 from saleor_returns.error_codes import ReturnErrorCode
-from saleor_returns.lookup_tokens import issue_lookup_token
 from saleor_returns.models import ApiKey
 from saleor_returns.requestors import RequestorKind
 from saleor_returns.saleor.orders import fetch_order_by_number

@@ -2,11 +2,11 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.enums import PolicyPresetEnum
 from saleor_returns.api.mutations.base import ReturnMutation, enum_value
 from saleor_returns.api.types.shop import ReturnPolicy
+from saleor_returns.installations import actions as installation_actions
 
 
 class ReturnPolicyUpdate(ReturnMutation):
@@ -21,7 +21,7 @@ class ReturnPolicyUpdate(ReturnMutation):
 
     @classmethod
     def perform(cls, info, requestor, actor, rules, channel_slug=None, preset=None):
-        policy = actions.update_return_policy(
+        policy = installation_actions.update_return_policy(
             installation=requestor.installation,
             channel_slug=(channel_slug or "").strip(),
             rules=rules,

@@ -2,10 +2,10 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation
 from saleor_returns.api.types.return_requests import ReturnReason
+from saleor_returns.installations import actions as installation_actions
 
 
 class ReturnReasonCreateInput(graphene.InputObjectType):
@@ -26,7 +26,7 @@ class ReturnReasonCreate(ReturnMutation):
 
     @classmethod
     def perform(cls, info, requestor, actor, input):
-        reason = actions.create_return_reason(
+        reason = installation_actions.create_return_reason(
             installation=requestor.installation,
             code=input["code"],
             label_en=input["label_en"],

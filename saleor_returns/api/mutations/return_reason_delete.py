@@ -2,11 +2,11 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation
 from saleor_returns.api.mutations.reason_access import load_reason
 from saleor_returns.api.types.return_requests import ReturnReason
+from saleor_returns.installations import actions as installation_actions
 
 
 class ReturnReasonDelete(ReturnMutation):
@@ -21,5 +21,5 @@ class ReturnReasonDelete(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id):
         reason = load_reason(requestor, id)
-        deleted = actions.delete_return_reason(reason=reason)
+        deleted = installation_actions.delete_return_reason(reason=reason)
         return cls(deleted=deleted, reason=None if deleted else reason, errors=[])

@@ -2,11 +2,11 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.access import SETTINGS_PERMISSIONS
 from saleor_returns.api.mutations.base import ReturnMutation
 from saleor_returns.api.mutations.reason_access import load_reason
 from saleor_returns.api.types.return_requests import ReturnReason
+from saleor_returns.installations import actions as installation_actions
 
 
 class ReturnReasonUpdateInput(graphene.InputObjectType):
@@ -29,5 +29,5 @@ class ReturnReasonUpdate(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id, input):
         reason = load_reason(requestor, id)
-        reason = actions.update_return_reason(reason=reason, changes=dict(input))
+        reason = installation_actions.update_return_reason(reason=reason, changes=dict(input))
         return cls(reason=reason, errors=[])

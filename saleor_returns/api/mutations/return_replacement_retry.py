@@ -2,10 +2,10 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
 from saleor_returns.api.types.resolutions import ReplacementOrder
 from saleor_returns.api.types.return_requests import ReturnRequest
+from saleor_returns.resolutions import actions as resolution_actions
 
 
 class ReturnReplacementRetry(ReturnMutation):
@@ -20,5 +20,5 @@ class ReturnReplacementRetry(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id):
         return_request = load_return_request(requestor, id)
-        replacement = actions.retry_replacement_order(return_request=return_request, actor=actor)
+        replacement = resolution_actions.retry_replacement_order(return_request=return_request, actor=actor)
         return cls(return_request=reloaded(return_request), replacement_order=replacement, errors=[])

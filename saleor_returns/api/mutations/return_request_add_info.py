@@ -2,9 +2,9 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
+from saleor_returns.requests import actions as request_actions
 
 
 class ReturnRequestAddInfo(ReturnMutation):
@@ -20,7 +20,7 @@ class ReturnRequestAddInfo(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id, message="", evidence_ids=None):
         return_request = load_return_request(requestor, id)
-        return_request = actions.add_info(
+        return_request = request_actions.add_info(
             return_request=return_request, actor=actor, message=message or "", evidence_ids=list(evidence_ids or [])
         )
         return cls(return_request=reloaded(return_request), errors=[])

@@ -2,9 +2,9 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.api.mutations.base import ReturnMutation, decode_id, load_return_request, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
+from saleor_returns.requests import actions as request_actions
 
 
 class ReturnLineApproveInput(graphene.InputObjectType):
@@ -26,7 +26,7 @@ class ReturnRequestApprove(ReturnMutation):
         quantities = None
         if lines is not None:
             quantities = {decode_id(line.line_id, "ReturnLine", "lines"): line.quantity for line in lines}
-        return_request = actions.approve_return_request(
+        return_request = request_actions.approve_return_request(
             return_request=return_request, actor=actor, quantities=quantities, note=note or ""
         )
         return cls(return_request=reloaded(return_request), errors=[])

@@ -2,9 +2,9 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
+from saleor_returns.requests import actions as request_actions
 
 
 class ReturnRequestCancel(ReturnMutation):
@@ -19,5 +19,5 @@ class ReturnRequestCancel(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id, note=""):
         return_request = load_return_request(requestor, id)
-        return_request = actions.cancel_return_request(return_request=return_request, actor=actor, note=note or "")
+        return_request = request_actions.cancel_return_request(return_request=return_request, actor=actor, note=note or "")
         return cls(return_request=reloaded(return_request), errors=[])

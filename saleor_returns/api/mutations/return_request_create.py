@@ -2,12 +2,12 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.access import can_access_order
 from saleor_returns.api.enums import ResolutionEnum, ReturnKindEnum
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, enum_value, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
 from saleor_returns.error_codes import ReturnErrorCode
+from saleor_returns.requests import actions as request_actions
 from saleor_returns.saleor.orders import fetch_order
 
 
@@ -50,12 +50,12 @@ class ReturnRequestCreate(ReturnMutation):
         order = fetch_order(requestor.installation, input["order_id"])
         if not can_access_order(requestor, order):
             raise InputError("orderId", ReturnErrorCode.NOT_FOUND, "No order has this id.")
-        data = actions.ReturnRequestInput(
+        data = request_actions.ReturnRequestInput(
             order_id=order.id,
             kind=enum_value(input.get("kind")) or "return",
             resolution=enum_value(input.get("resolution")) or "refund",
             lines=[
-                actions.LineInput(
+                request_actions.LineInput(
                     order_line_id=line["order_line_id"],
                     quantity=line["quantity"],
                     reason_code=line["reason"],
@@ -69,7 +69,7 @@ class ReturnRequestCreate(ReturnMutation):
             idempotency_key=key,
             policy_override_justification=input.get("policy_override_justification") or "",
         )
-        return_request, _ = actions.create_return_request(
+        return_request, _ = request_actions.create_return_request(
             installation=requestor.installation, order=order, data=data, actor=actor, is_staff=requestor.is_staff
         )
         return cls(return_request=reloaded(return_request), errors=[])

@@ -2,11 +2,11 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.access import RESTOCK_PERMISSIONS
 from saleor_returns.api.enums import ConditionEnum, DispositionEnum
 from saleor_returns.api.mutations.base import ReturnMutation, decode_id, enum_value, load_return_request, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
+from saleor_returns.inspection import actions as inspection_actions
 
 
 class ReturnLineInspectInput(graphene.InputObjectType):
@@ -37,7 +37,7 @@ class ReturnRequestInspect(ReturnMutation):
     def perform(cls, info, requestor, actor, id, lines):
         return_request = load_return_request(requestor, id)
         inspections = [
-            actions.InspectionInput(
+            inspection_actions.InspectionInput(
                 line_id=decode_id(line.line_id, "ReturnLine", "lines"),
                 accepted_quantity=line.accepted_quantity,
                 condition=enum_value(line.condition),
@@ -48,5 +48,5 @@ class ReturnRequestInspect(ReturnMutation):
             )
             for line in lines
         ]
-        return_request = actions.inspect_return_lines(return_request=return_request, actor=actor, inspections=inspections)
+        return_request = inspection_actions.inspect_return_lines(return_request=return_request, actor=actor, inspections=inspections)
         return cls(return_request=reloaded(return_request), errors=[])

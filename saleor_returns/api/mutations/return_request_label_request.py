@@ -2,9 +2,9 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
+from saleor_returns.shipping import actions as shipping_actions
 
 
 class ReturnRequestLabelRequest(ReturnMutation):
@@ -17,5 +17,5 @@ class ReturnRequestLabelRequest(ReturnMutation):
 
     @classmethod
     def perform(cls, info, requestor, actor, id):
-        return_request = actions.request_return_label(return_request=load_return_request(requestor, id), actor=actor)
+        return_request = shipping_actions.request_return_label(return_request=load_return_request(requestor, id), actor=actor)
         return cls(return_request=reloaded(return_request), errors=[])

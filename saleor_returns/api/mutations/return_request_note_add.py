@@ -2,9 +2,9 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
+from saleor_returns.requests import actions as request_actions
 
 
 class ReturnRequestNoteAdd(ReturnMutation):
@@ -18,7 +18,7 @@ class ReturnRequestNoteAdd(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id, note, is_visible_to_customer=False):
         return_request = load_return_request(requestor, id)
-        return_request = actions.add_note(
+        return_request = request_actions.add_note(
             return_request=return_request, actor=actor, note=note, is_visible_to_customer=is_visible_to_customer
         )
         return cls(return_request=reloaded(return_request), errors=[])

@@ -2,9 +2,9 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
+from saleor_returns.shipping import actions as shipping_actions
 
 
 class ReturnRequestPickupSchedule(ReturnMutation):
@@ -21,6 +21,6 @@ class ReturnRequestPickupSchedule(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id, window_from, window_to, instructions=""):
         return_request = load_return_request(requestor, id)
-        actions.schedule_pickup(return_request=return_request, actor=actor, window_from=window_from,
+        shipping_actions.schedule_pickup(return_request=return_request, actor=actor, window_from=window_from,
                                 window_to=window_to, instructions=instructions or "")
         return cls(return_request=reloaded(return_request), errors=[])

@@ -2,9 +2,9 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
+from saleor_returns.requests import actions as request_actions
 
 
 class ReturnRequestRequestInfo(ReturnMutation):
@@ -17,5 +17,5 @@ class ReturnRequestRequestInfo(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id, message):
         return_request = load_return_request(requestor, id)
-        return_request = actions.request_info(return_request=return_request, actor=actor, message=message)
+        return_request = request_actions.request_info(return_request=return_request, actor=actor, message=message)
         return cls(return_request=reloaded(return_request), errors=[])

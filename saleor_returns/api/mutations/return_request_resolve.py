@@ -2,7 +2,6 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.access import RESOLUTION_PERMISSIONS
 from saleor_returns.api.enums import ResolutionEnum
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, enum_value, load_return_request, reloaded
@@ -12,6 +11,7 @@ from saleor_returns.api.types.resolutions import Refund, ReplacementOrder
 from saleor_returns.api.types.return_requests import ReturnRequest
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 from saleor_returns.models import Resolution
+from saleor_returns.resolutions import actions as resolution_actions
 
 
 class ReturnRequestResolve(ReturnMutation):
@@ -43,7 +43,7 @@ class ReturnRequestResolve(ReturnMutation):
             if preview_replacement(return_request, chosen).fingerprint() != fingerprint:
                 raise InputError("fingerprint", ReturnErrorCode.PREVIEW_CHANGED,
                                  "The amounts changed since the preview; preview again.")
-        result = actions.resolve_return_request(
+        result = resolution_actions.resolve_return_request(
             return_request=return_request, actor=actor, resolution=enum_value(resolution),
             fingerprint=fingerprint or "", idempotency_key=idempotency_key or "",
         )

@@ -2,9 +2,9 @@
 
 import graphene
 
-from saleor_returns import actions
 from saleor_returns.api.mutations.base import ReturnMutation, load_return_request, reloaded
 from saleor_returns.api.types.return_requests import ReturnRequest
+from saleor_returns.shipping import actions as shipping_actions
 
 
 class ReturnRequestTrackingAdd(ReturnMutation):
@@ -20,7 +20,7 @@ class ReturnRequestTrackingAdd(ReturnMutation):
     @classmethod
     def perform(cls, info, requestor, actor, id, carrier, tracking_number):
         return_request = load_return_request(requestor, id)
-        actions.add_customer_tracking(
+        shipping_actions.add_customer_tracking(
             return_request=return_request, actor=actor, carrier=carrier, tracking_number=tracking_number
         )
         return cls(return_request=reloaded(return_request), errors=[])

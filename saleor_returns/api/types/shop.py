@@ -3,7 +3,8 @@
 import graphene
 from django.conf import settings
 
-from saleor_returns import api_keys, policies
+from saleor_returns.installations import api_keys as api_keys
+from saleor_returns import policies
 from saleor_returns.api.enums import ApiKeyRevokedReasonEnum, ApiKeyScopeEnum, ApiKeyStatusEnum
 from saleor_returns.api.types.common import global_id, language
 from saleor_returns.models import ReturnReason as ReturnReasonModel

@@ -1,6 +1,6 @@
 """APP_DELETED: the shop removed the app; stop serving it."""
 
-from saleor_returns import actions
+from saleor_returns.installations import actions as installation_actions
 
 
 def handle(delivery) -> bool:
@@ -8,4 +8,4 @@ def handle(delivery) -> bool:
     app_id = app.get("id")
     if not app_id:
         return False
-    return actions.deactivate_installation(installation_id=delivery.installation_id, app_id=app_id)
+    return installation_actions.deactivate_installation(installation_id=delivery.installation_id, app_id=app_id)

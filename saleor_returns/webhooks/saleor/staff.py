@@ -5,8 +5,7 @@ app asks Saleor for the account as it is now, since deliveries may arrive out
 of order and an older body could show permissions since taken away.
 """
 
-from saleor_returns import api_keys
-from saleor_returns.saleor import staff
+from saleor_returns.installations import api_keys
 
 
 def _user_id(delivery) -> str | None:
@@ -18,7 +17,7 @@ def handle_updated(delivery) -> bool:
     user_id = _user_id(delivery)
     if not user_id or not api_keys.live_keys_of(delivery.installation, user_id).exists():
         return False
-    staff.check_key_creator(delivery.installation, user_id)
+    api_keys.check_key_creator(delivery.installation, user_id)
     return True
 
 
@@ -33,5 +32,5 @@ def handle_deleted(delivery) -> bool:
 def handle_group_changed(delivery) -> bool:
     if not api_keys.creators_to_check(delivery.installation):
         return False
-    staff.check_key_creators(delivery.installation)
+    api_keys.check_key_creators(delivery.installation)
     return True

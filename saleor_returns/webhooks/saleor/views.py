@@ -7,12 +7,12 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from saleor_returns import actions
 from saleor_returns.http import error_response
 from saleor_returns.models import Installation
 from saleor_returns.saleor import auth
+from saleor_returns.saleor.manifest import WEBHOOK_EVENTS
 from saleor_returns.saleor.urls import InvalidSaleorApiUrl, normalize_api_url
-from saleor_returns.webhooks.saleor import EVENTS
+from saleor_returns.webhooks.saleor.deliveries import record_saleor_webhook
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def saleor_webhook(request, event_slug: str):
     signature over the raw body; only then is the body parsed, its event type and
     recipient (this installation's app) checked, and stored."""
     event = event_slug.replace("-", "_")
-    if event not in EVENTS:
+    if event not in WEBHOOK_EVENTS:
         return error_response(404, "UNKNOWN_EVENT", "This webhook is not handled by the app.")
     try:
         api_url = normalize_api_url(request.headers.get("Saleor-Api-Url"))
@@ -61,5 +61,5 @@ def saleor_webhook(request, event_slug: str):
     if not isinstance(recipient, dict) or recipient.get("id") != installation.app_id:
         logger.warning("Webhook refused: meant for another app", extra={"saleor_api_url": api_url, "event": event})
         return error_response(401, "OTHER_RECIPIENT", "The webhook was not sent to this app.")
-    _, created = actions.record_saleor_webhook(installation=installation, event=event, body=body, payload=payload)
+    _, created = record_saleor_webhook(installation=installation, event=event, body=body, payload=payload)
     return JsonResponse({"status": "accepted" if created else "duplicate"})

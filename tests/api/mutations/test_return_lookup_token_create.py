@@ -148,7 +148,7 @@ def test_forwarded_addresses_are_believed_only_from_trusted_proxies(as_anonymous
 
 @pytest.fixture
 def storefront(client, shop, fake_saleor):
-    from saleor_returns import api_keys
+    from saleor_returns.installations import api_keys
 
     owner = fake_saleor.add_staff("owner@example.com", ["MANAGE_ORDERS", "MANAGE_APPS"])
     _, key = api_keys.create_api_key(

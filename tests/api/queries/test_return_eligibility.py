@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from saleor_returns import actions
+from saleor_returns import requestors
+from saleor_returns.installations import actions as installation_actions
 from tests.api.conftest import create_request, guest_caller, shipped_order
 
 ELIGIBILITY = """
@@ -46,7 +47,7 @@ def test_requested_units_and_expired_windows_are_explained(as_alice, fake_saleor
 
 
 def test_eligibility_follows_the_current_policy_version(as_alice, as_staff, alices_order, shop):
-    actions.update_return_policy(installation=shop, channel_slug="", rules={"window_days": 1}, preset=None, actor=actions.SYSTEM)
+    installation_actions.update_return_policy(installation=shop, channel_slug="", rules={"window_days": 1}, preset=None, actor=requestors.SYSTEM)
     result = as_alice(ELIGIBILITY, {"orderId": alices_order["id"]})["data"]["returnEligibility"]
     assert result["policyVersion"] == 2
     assert [r["code"] for r in result["lines"][0]["ineligibleReasons"]] == ["WINDOW_EXPIRED"]

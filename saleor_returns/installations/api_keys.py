@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import ApiKey
+from saleor_returns.saleor.staff import fetch_staff_user
 
 logger = logging.getLogger(__name__)
 
@@ -231,3 +232,12 @@ def creators_to_check(installation) -> list[str]:
             .values_list("created_by_user_id", flat=True)
         )
     )
+
+
+def check_key_creator(installation, user_id: str) -> int:
+    """Revoke `user_id`'s keys that Saleor no longer backs; how many died."""
+    return apply_creator_state(installation, user_id, fetch_staff_user(installation, user_id))
+
+
+def check_key_creators(installation) -> int:
+    return sum(check_key_creator(installation, user_id) for user_id in creators_to_check(installation))

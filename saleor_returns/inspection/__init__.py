@@ -1,0 +1,1 @@
+"""Inspection: receive returned items, inspect them, decide their disposition, restock."""

@@ -1,0 +1,1 @@
+"""Installations: install, uninstall, refresh, Saleor webhook sync, API keys and the shop's settings."""

@@ -1,0 +1,1 @@
+"""Resolutions: preview and resolve, the refund saga, store credit, exchanges and replacements, claims."""

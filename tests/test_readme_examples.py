@@ -19,6 +19,7 @@ from graphql_relay import to_global_id
 from saleor_returns.demo.seed import seed_demo_shop
 from saleor_returns.models import ReturnRequest
 from saleor_returns.paths import BASE_DIR
+from saleor_returns.portal.links import LinkPurpose, issue_link_token
 
 CALLERS = {"As a logged-in customer": "customer", "As a guest": "guest", "As staff": "staff"}
 
@@ -98,7 +99,9 @@ def demo(transactional_db, fake_saleor):
 
 def test_the_readme_examples_run_against_the_demo_shop(client, demo, fake_saleor):
     runner = Runner(client, fake_saleor.api_url)
-    blocks = dict((caller, ops) for caller, ops in readme_blocks())
+    blocks: dict[str, list] = {}
+    for caller, operations in readme_blocks():
+        blocks.setdefault(caller, []).extend(operations)
     lookup_token = None
 
     # a customer's order with a line that can still be returned for a defect
@@ -123,10 +126,19 @@ def test_the_readme_examples_run_against_the_demo_shop(client, demo, fake_saleor
     # the customer's flow, in the README's order
     runner.values["orderLineId"] = line["orderLineId"]
     for operation in blocks["customer"]:
+        if operation.name.value == "Rate":
+            continue  # answered below, on a closed return
         data = runner.run("customer", operation)
         if operation.name.value == "Upload":
             runner.values["evidenceIds"] = [data["returnEvidenceUpload"]["evidence"]["id"]]
     assert ReturnRequest.objects.filter(idempotency_key="checkout-7f3a").exists()
+
+    # the survey of a closed return, through the invitation's link
+    closed = ReturnRequest.objects.filter(status__in=["resolved", "closed"]).first()
+    runner.values.update(link=issue_link_token(closed, LinkPurpose.SURVEY), id=None)
+    (rate,) = (op for op in blocks["customer"] if op.name.value == "Rate")
+    assert runner.run("customer", rate)["returnSurveySubmit"]["survey"]["rating"] == 4
+    assert closed.survey_response.improvements == ["faster_refund"]
 
     # the guest's
     runner.values.update(orderNumber=str(order["number"]), email=order["userEmail"])

@@ -7,7 +7,7 @@ from graphql_relay import from_global_id
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from saleor_returns import policies
+from saleor_returns import policies, policy_rules
 from saleor_returns.access import (
     INTEGRATION_PERMISSIONS,
     MANAGE_ORDERS,
@@ -219,7 +219,7 @@ class Query(graphene.ObjectType):
         if not can_access_order(requestor, order):
             return None
         policy = installation_actions.current_policy(installation=requestor.installation, channel_slug=order.channel_slug)
-        rules = policies.PolicyRules.from_json(policy.rules)
+        rules = policy_rules.PolicyRules.from_json(policy.rules)
         reasons = ReturnReasonModel.objects.filter(installation=requestor.installation, is_active=True, parent__isnull=False)
         results = policies.check_eligibility(
             order=order,

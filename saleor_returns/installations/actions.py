@@ -7,7 +7,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from saleor_returns import policies
+from saleor_returns import policy_rules
 from saleor_returns.carriers.registry import PROVIDERS, get_carrier
 from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.installations import tasks
@@ -103,16 +103,16 @@ def current_policy(*, installation: Installation, channel_slug: str) -> ReturnPo
             installation=installation,
             channel_slug="",
             version=1,
-            defaults={"rules": policies.PolicyRules().to_json(), "is_current": True, "created_by": "system"},
+            defaults={"rules": policy_rules.PolicyRules().to_json(), "is_current": True, "created_by": "system"},
         )
     return ReturnPolicy.objects.get(installation=installation, channel_slug="", is_current=True)
 
 
 def update_return_policy(*, installation: Installation, channel_slug: str, rules: dict, preset: str | None, actor: Actor):
     """Write a new policy version and make it current. Earlier requests keep their version."""
-    parsed = policies.PolicyRules.from_json(rules)
+    parsed = policy_rules.PolicyRules.from_json(rules)
     if preset is not None:
-        parsed = policies.apply_preset(parsed, preset)
+        parsed = policy_rules.apply_preset(parsed, preset)
     with transaction.atomic():
         # One writer at a time per shop, so versions never collide.
         Installation.objects.select_for_update().get(pk=installation.pk)

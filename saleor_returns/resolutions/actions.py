@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from saleor_returns import events, policies
+from saleor_returns import events, policy_rules
 from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.lifecycle import is_returnless, transition
 from saleor_returns.locks import lock_return_request
@@ -60,7 +60,7 @@ def resolution_preview(*, return_request: ReturnRequest, resolution: str | None 
     lines = refund_lines(return_request, before_inspection=instant)
     if not lines:
         raise invalid("lines", "No units were accepted, so there is nothing to refund.", ReturnErrorCode.INVALID_QUANTITY)
-    rules = policies.PolicyRules.from_json(return_request.policy.rules)
+    rules = policy_rules.PolicyRules.from_json(return_request.policy.rules)
     if resolution == Resolution.KEEP_ITEM:
         items = Money(sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0)), return_request.currency)
         if not keep_item_allowed(rules=rules, items=items):
@@ -120,7 +120,7 @@ def start_instant_refund(return_request: ReturnRequest) -> Refund | None:
     Trusted: the auto-approval rules approved the request, and its value is
     within the policy's instant-refund limit.
     """
-    rules = policies.PolicyRules.from_json(return_request.policy.rules)
+    rules = policy_rules.PolicyRules.from_json(return_request.policy.rules)
     if (rules.instant_refund_max_value is None or not return_request.is_auto_approved
             or return_request.resolution != Resolution.REFUND or Refund.objects.filter(return_request=return_request).exists()):
         return None

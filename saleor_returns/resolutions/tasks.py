@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from celery import shared_task
 
-from saleor_returns import policies
+from saleor_returns import policy_rules
 from saleor_returns.models import ReplacementOrder, ReturnKind
 from saleor_returns.money import money_from_saleor, quantize
 from saleor_returns.resolutions import actions
@@ -119,7 +119,7 @@ def _waive_new_parcel_shipping(client: SaleorClient, replacement, order: dict) -
     again after a lost answer already costs its lines, and nothing is added twice.
     """
     return_request = replacement.return_request
-    rules = policies.PolicyRules.from_json(return_request.policy.rules)
+    rules = policy_rules.PolicyRules.from_json(return_request.policy.rules)
     if return_request.kind == ReturnKind.EXCHANGE and rules.exchange_shipping_charged:
         return order
     total = money_from_saleor(order["total"]["gross"])

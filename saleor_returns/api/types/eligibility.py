@@ -2,7 +2,7 @@
 
 import graphene
 
-from saleor_returns import policies
+from saleor_returns import policies, policy_rules
 from saleor_returns.api.enums import ResolutionEnum, ReturnErrorCodeEnum
 from saleor_returns.api.types.common import Money, money
 
@@ -36,7 +36,7 @@ class ReturnEligibility(graphene.ObjectType):
     lines = graphene.List(graphene.NonNull(LineEligibility), required=True)
 
 
-def line_eligibility(order_line, result: policies.LineEligibility, rules: policies.PolicyRules) -> LineEligibility:
+def line_eligibility(order_line, result: policies.LineEligibility, rules: policy_rules.PolicyRules) -> LineEligibility:
     return LineEligibility(
         order_line_id=order_line.id,
         product_name=order_line.product_name or "",

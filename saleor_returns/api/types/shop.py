@@ -4,7 +4,7 @@ import graphene
 from django.conf import settings
 
 from saleor_returns.installations import api_keys as api_keys
-from saleor_returns import policies
+from saleor_returns import policy_rules
 from saleor_returns.api.enums import ApiKeyRevokedReasonEnum, ApiKeyScopeEnum, ApiKeyStatusEnum
 from saleor_returns.api.types.common import global_id, language
 from saleor_returns.models import ReturnReason as ReturnReasonModel
@@ -41,7 +41,7 @@ class ReturnPolicy(graphene.ObjectType):
 
     def resolve_summary(policy, info):
         wanted = language(info)
-        return policy_summary(policies.PolicyRules.from_json(policy.rules), wanted, _reason_labels(info, policy.installation_id, wanted))
+        return policy_summary(policy_rules.PolicyRules.from_json(policy.rules), wanted, _reason_labels(info, policy.installation_id, wanted))
 
 
 def _reason_labels(info, installation_id, wanted: str) -> dict[str, str]:

@@ -681,3 +681,6 @@ class TaskSchedule(models.Model):
 
     name = models.CharField(max_length=64, primary_key=True)
     scheduled_at = models.DateTimeField()
+
+
+from saleor_returns.portal.models import PortalSession, PortalSettings  # noqa: E402,F401 - registers the portal models

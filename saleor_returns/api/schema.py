@@ -12,6 +12,7 @@ from saleor_returns.api.mutations.return_carrier_claim_set import ReturnCarrierC
 from saleor_returns.api.mutations.return_evidence_upload import ReturnEvidenceUpload
 from saleor_returns.api.mutations.return_lookup_token_create import ReturnLookupTokenCreate
 from saleor_returns.api.mutations.return_policy_update import ReturnPolicyUpdate
+from saleor_returns.api.mutations.return_portal_settings_update import ReturnPortalSettingsUpdate
 from saleor_returns.api.mutations.return_reason_create import ReturnReasonCreate
 from saleor_returns.api.mutations.return_reason_delete import ReturnReasonDelete
 from saleor_returns.api.mutations.return_reason_update import ReturnReasonUpdate
@@ -31,7 +32,9 @@ from saleor_returns.api.mutations.return_request_resolve import ReturnRequestRes
 from saleor_returns.api.mutations.return_request_request_info import ReturnRequestRequestInfo
 from saleor_returns.api.mutations.return_request_tracking_add import ReturnRequestTrackingAdd
 from saleor_returns.api.overview import OverviewQuery
+from saleor_returns.api.portal_queries import PortalQuery
 from saleor_returns.api.queries import Query as ReturnsQuery
+from saleor_returns.api import return_request_portal  # noqa: F401 - adds portalUrl and returnShipping to ReturnRequest
 
 
 class RequestorKindEnum(graphene.Enum):
@@ -83,7 +86,7 @@ class Viewer(graphene.ObjectType):
         return requestor.installation.saleor_api_url if requestor.installation else None
 
 
-class Query(ReturnsQuery, OverviewQuery, graphene.ObjectType):
+class Query(ReturnsQuery, OverviewQuery, PortalQuery, graphene.ObjectType):
     app_version = graphene.String(required=True, description="Version of the returns app.")
     viewer = graphene.Field(Viewer, required=True)
 
@@ -121,6 +124,7 @@ class Mutation(graphene.ObjectType):
     return_refund_retry = ReturnRefundRetry.Field()
     return_replacement_retry = ReturnReplacementRetry.Field()
     return_carrier_claim_set = ReturnCarrierClaimSet.Field()
+    return_portal_settings_update = ReturnPortalSettingsUpdate.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

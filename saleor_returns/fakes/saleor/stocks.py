@@ -181,6 +181,12 @@ class StocksMixin:
             return variant
         return variant if info.context.has_perm(*_ALL_PRODUCTS_PERMISSIONS) else None
 
+    def _resolve_product_variants(self, product: dict, info: Any, **args: Any) -> list[dict]:
+        """``Product.variants``: the product's variants known to the catalog, in the order they were made."""
+        with self.lock:
+            variants = self._catalog_by_id("ProductVariant").values()
+            return [variant for variant in variants if variant["product"] is product]
+
     def _resolve_variant_stocks(self, variant: dict, info: Any, **args: Any) -> list[dict]:
         info.context.require("MANAGE_PRODUCTS", "MANAGE_ORDERS")
         return [stock for stock in self.stocks if stock["productVariant"] is variant]

@@ -17,11 +17,17 @@ from pathlib import Path
 import pytest
 
 from saleor_returns.paths import BASE_DIR
+from tests.catalogs import compile_catalogs
 
 SHARED_DIR = BASE_DIR.parent / "shared"
 CAPTURES_DIR = Path(os.environ.get("SALEOR_CAPTURES", SHARED_DIR / "saleor" / "captures"))
 SALEOR_SCHEMA = Path(os.environ.get("SALEOR_SCHEMA", SHARED_DIR / "saleor" / "schema.graphql"))
 CAPTURED_API_URL = "http://127.0.0.1:8000/graphql/"
+
+
+def pytest_sessionstart(session):
+    """The translations Django reads are compiled from the .po files before any test runs."""
+    compile_catalogs()
 
 
 def require_shared(path: Path) -> Path:

@@ -1,13 +1,13 @@
 """Fixtures for the portal: a shop in the fake Saleor, a customer with a password, and a visitor's browser."""
 
 import re
-from datetime import timedelta
-from decimal import Decimal
+import struct
+import zlib
 
 import pytest
-from django.utils import timezone
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.api.conftest import alice, alices_order, bob, shipped_order, shop  # noqa: F401 - the API tests' shop
+from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, alice, alices_order, bob, shipped_order, shop  # noqa: F401
 
 PASSWORD = "returns-demo"
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
@@ -82,4 +82,30 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())).strip()
 
 
-__all__ = ["Decimal", "timedelta", "timezone"]
+def png() -> bytes:
+    """A small valid PNG photo."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" + b"\x10\x20\x30" * 2 + b"\x00" + b"\x10\x20\x30" * 2))
+            + chunk(b"IEND", b""))
+
+
+def photo(name: str = "photo.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, png(), "image/png")
+
+
+def return_form_data(**extra) -> dict:
+    """The return form with one unit of the first line, changed mind, refund."""
+    return {
+        "idempotencyKey": "form-1", "line0-selected": "1", "line0-quantity": "1", "line0-reason": "CHANGED_MIND",
+        "request-resolution": "REFUND", **extra,
+    }
+
+
+@pytest.fixture
+def staff_api(client, shop, fake_saleor, fake_app):
+    """The shop's staff, through the API (to move a return along)."""
+    member = fake_saleor.add_staff("owner@example.com", list(ALL_STAFF_PERMISSIONS))
+    return Caller(client, shop.saleor_api_url, fake_saleor.issue_staff_app_token(member, fake_app))

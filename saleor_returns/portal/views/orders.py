@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from saleor_returns.portal.forms import Form
 from saleor_returns.portal.models import PortalSession
 from saleor_returns.portal.views.base import Visit, page, portal_view, redirect
+from saleor_returns.portal.views.start import linked_return_path
 from saleor_returns.portal.views.texts import RESOLUTION_LABELS, STATUS_LABELS
 
 LINE_FIELDS = ("selected", "quantity", "reason", "comment", "photos")
@@ -18,13 +19,16 @@ CUSTOMER_RESOLUTIONS = ("REFUND", "STORE_CREDIT", "EXCHANGE")
 MAX_EXCHANGE_LINES = 4
 LINE_ERROR_FIELDS = {"lines": "selected", "lines.quantity": "quantity", "lines.reason": "reason",
                      "lines.comment": "comment", "lines.evidenceIds": "photos"}
+# A policy refusal of a whole line ("lines") that one of its fields can put right is shown at that field.
+LINE_ERROR_CODES = {"QUANTITY_EXCEEDS_RETURNABLE": "quantity", "INVALID_QUANTITY": "quantity",
+                    "INVALID_REASON": "reason", "EVIDENCE_REQUIRED": "photos"}
 
 
 def _need_identity(visit: Visit):
     if visit.session is None:
         return redirect(visit)
     if visit.session.kind == PortalSession.Kind.LINK:
-        return redirect(visit, f"return/{visit.session.return_request_id}")
+        return redirect(visit, linked_return_path(visit.session.return_request_id))
     return None
 
 
@@ -187,8 +191,9 @@ def _submit(visit: Visit, order_id: str, context) -> str | None:
         field = error.get("field")
         targets = [by_line[line] for line in error.get("lines") or [] if line in by_line]
         if targets and field in LINE_ERROR_FIELDS:
+            target = LINE_ERROR_CODES.get(error["code"]) if field == "lines" else None
             for choice in targets:
-                choice.form.add_error(LINE_ERROR_FIELDS[field], error["message"])
+                choice.form.add_error(target or LINE_ERROR_FIELDS[field], error["message"])
         else:
             request_form.add_error(field, error["message"])
     return None

@@ -3,6 +3,8 @@
 import logging
 from datetime import datetime, timedelta
 
+from graphql_relay import to_global_id
+
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +39,7 @@ def home(visit: Visit):
     if visit.session is not None:
         # Already in: straight to what they came for.
         if visit.session.kind == PortalSession.Kind.LINK:
-            return redirect(visit, f"return/{visit.session.return_request_id}")
+            return redirect(visit, linked_return_path(visit.session.return_request_id))
         return redirect(visit, "orders")
     return _home(visit)
 
@@ -124,12 +126,17 @@ def open_link(visit: Visit):
         return page(visit, "portal/problem.html", {
             "title": _("This link cannot be opened"), "message": _(str(problem)), "start_again": True,
         }, status=400)
-    response = redirect(visit, f"return/{link.return_request_id}")
+    response = redirect(visit, linked_return_path(link.return_request_id))
     sessions.start(
         response, visit.request, visit.settings, kind=PortalSession.Kind.LINK, token=token,
         expires_at=min(link.expires_at, timezone.now() + timedelta(days=1)), return_request_id=link.return_request_id,
     )
     return response
+
+
+def linked_return_path(return_request_id: str) -> str:
+    """The page of the one return a link opens (the API names returns by their global id)."""
+    return "return/" + to_global_id("ReturnRequest", return_request_id)
 
 
 @portal_view()

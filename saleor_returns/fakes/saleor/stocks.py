@@ -75,10 +75,11 @@ class StocksMixin:
             raise PermissionDenied(permissions=["MANAGE_PRODUCTS"])
         listings = []
         with self.lock:
-            channels = {channel["slug"]: channel for channel in self.channels}
-            for slug, amount in (variant.get("_channel_prices") or {}).items():
-                channel = channels.get(slug)
-                if channel is None:
+            # Listed where it was given a price, and where it was sold (at its undiscounted unit price).
+            channels = [entry for (kind, _), entry in self._catalog().items() if kind == "Channel"]
+            for channel in channels:
+                amount = self._variant_price(variant, channel)
+                if amount is None:
                     continue
                 listings.append(
                     {

@@ -139,7 +139,7 @@ def test_a_link_opens_its_return_only(client, shop, guest_return, portal_base):
     # then
     assert opened.status_code == 302
     assert opened["Location"] == portal_base + "return/" + to_global_id("ReturnRequest", str(return_request.pk))
-    assert "rpl_" not in opened["Location"] and opened["Referrer-Policy"] == "no-referrer"
+    assert "rpl_" not in opened["Location"] and opened["Referrer-Policy"] == "same-origin"
     assert PortalSession.objects.get(kind="link").return_request_id == str(return_request.pk)
     assert client.get(opened["Location"]).status_code == 200
     orders = client.get(portal_base + "orders")

@@ -105,8 +105,9 @@ def redirect(visit: Visit, path: str = "") -> HttpResponse:
 
 def _finish(response: HttpResponse, request, portal_settings: PortalSettings, language: str) -> HttpResponse:
     response["Content-Security-Policy"] = content_security_policy(portal_settings)
-    # Links carry a token in their query: it must not leave in a Referer.
-    response["Referrer-Policy"] = "no-referrer"
+    # A link carries a token in its query: it must not leave for another site in a Referer
+    # (the portal's own forms still send their Origin, which their check needs).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["Content-Language"] = HTML_LANG.get(language, "en")
     sessions.keep_form_cookie(response, request, portal_settings)

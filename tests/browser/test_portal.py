@@ -177,3 +177,38 @@ def test_a_customer_signs_in_and_exchanges_an_item(browser, portal, fake_saleor,
         page.wait_for_selector("#lookup")
     finally:
         context.close()
+
+
+def test_staff_brand_the_portal_in_the_desks_settings(dashboard, shop):
+    # given
+    from saleor_returns.models import PortalSettings
+
+    frame = dashboard.open("/dashboard/settings/?tab=portal")
+    frame.wait_for_selector("form.portal-form")
+    assert frame.locator('[role="tab"][aria-selected="true"]').inner_text() == "Returns portal"
+    assert frame.locator(".copy-row input").input_value() == f"{dashboard.app_base_url}/portal/{shop.pk}/"
+
+    # when: a colour that is not one, and a framing site with a path
+    frame.fill('[data-field="primaryColor"] input', "blue")
+    frame.fill('[data-field="frameAncestors"] textarea', "https://shop.example.com/returns")
+    frame.click('button[data-action="save-portal"]')
+
+    # then: the API's message at the field, nothing saved
+    error = frame.locator('[data-field="primaryColor"] .field-error')
+    error.wait_for()
+    assert error.inner_text() == "Give a colour as # and six hexadecimal digits, e.g. #1F4FD1."
+    assert not PortalSettings.objects.filter(installation=shop).exists()
+
+    # when
+    frame.fill('[data-field="primaryColor"] input', "#FFD400")
+    frame.fill('[data-field="frameAncestors"] textarea', "https://shop.example.com/")
+    frame.fill('[data-field="shopName"] input', "Sneaker Shop")
+    frame.click('button[data-action="save-portal"]')
+
+    # then
+    dashboard.page.wait_for_selector('#dashboard-notifications li[data-status="success"]')
+    saved = PortalSettings.objects.get(installation=shop)
+    assert (saved.primary_color, saved.frame_ancestors, saved.shop_name) == (
+        "#FFD400", ["https://shop.example.com"], "Sneaker Shop")
+    assert frame.locator('[data-field="frameAncestors"] textarea').input_value() == "https://shop.example.com"
+    screenshot(dashboard.page, "settings-portal-light-en")

@@ -149,3 +149,83 @@ def test_pages_may_be_framed_only_by_the_shops_origins(visitor, shop):
     # then
     assert "frame-ancestors 'self' https://shop.example.com;" in response["Content-Security-Policy"] + ";"
     assert "X-Frame-Options" not in response
+
+
+def test_lookups_are_limited_as_the_api_limits_them(visitor, alices_order, settings):
+    # given
+    settings.LOOKUP_FAILURES_PER_ADDRESS = "2/m"
+    wrong = {"lookup-orderNumber": str(alices_order["number"]), "lookup-email": "someone@example.com"}
+    for _ in range(2):
+        assert visitor.post("lookup", wrong).status_code == 400
+
+    # when
+    response = visitor.post("lookup", {**wrong, "lookup-email": alices_order["userEmail"]})
+
+    # then
+    assert response.status_code == 400
+    assert "Too many attempts; try again in 1 minutes." in text(response)
+    assert PortalSession.objects.count() == 0
+
+
+def test_a_guest_is_spoken_to_in_the_orders_language(visitor, alices_order):
+    # given
+    alices_order["languageCodeEnum"] = "ZH_HANS"
+
+    # when
+    look_up(visitor, alices_order)
+    page = visitor.get("orders", HTTP_ACCEPT_LANGUAGE="en")
+
+    # then
+    assert '<html lang="zh-Hans">' in page.content.decode()
+    assert f"订单 {alices_order['number']}" in text(page)
+
+
+def test_a_customers_expired_access_token_is_refreshed_on_the_server(visitor, carol, carols_order, fake_saleor):
+    # given
+    from django.utils import timezone
+
+    sign_in(visitor, carol["email"])
+    session = PortalSession.objects.get()
+    session.token_expires_at = timezone.now()
+    session.save()
+
+    # when
+    page = visitor.get("orders")
+
+    # then
+    assert page.status_code == 200
+    refreshes = [entry for entry in fake_saleor.requests if entry["operation_name"] == "TokenRefresh"]
+    assert len(refreshes) == 1 and not refreshes[0]["has_authorization"]
+    session.refresh_from_db()
+    assert session.token_expires_at > timezone.now()
+
+
+def test_a_revoked_customer_session_ends(visitor, carol, carols_order, fake_saleor):
+    # given
+    from django.utils import timezone
+
+    sign_in(visitor, carol["email"])
+    fake_saleor.deactivate_all_tokens(carol)
+    PortalSession.objects.update(token_expires_at=timezone.now())
+
+    # when
+    page = visitor.get("orders")
+
+    # then
+    assert page.status_code == 401
+    assert "Your session has ended" in text(page)
+    assert PortalSession.objects.count() == 0
+
+
+def test_an_embedded_portal_over_https_sets_third_party_cookies(client, shop, portal_base, alices_order, settings):
+    # given
+    from saleor_returns.portal.settings import update_portal_settings
+
+    update_portal_settings(installation=shop, changes={"frame_ancestors": ["https://shop.example.com"]})
+
+    # when
+    response = client.get(portal_base, secure=True)
+
+    # then
+    cookie = response.cookies["portal_form"]
+    assert cookie["samesite"] == "None" and cookie["secure"] and cookie["httponly"]

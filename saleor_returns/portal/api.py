@@ -1,7 +1,7 @@
 """The portal as a client of the app's own GraphQL API, executed in-process.
 
 Each operation is a document in graphql/portal/ (one operation per file, named after
-it). It runs against the same schema, validation rules, middleware and per-request
+it), with the fragments of graphql/portal/fragments/ it spreads. It runs against the same schema, validation rules, middleware and per-request
 order budget as a call to /graphql/, with the requestor the GraphQL view would make of
 the same token: the portal never gains or loses a permission the API would give.
 """
@@ -12,7 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from graphql import DocumentNode, execute, parse, validate
+from graphql import DocumentNode, FragmentSpreadNode, execute, parse, validate
+from graphql.language import Visitor, visit
 
 from saleor_returns.api.authentication import requestor_for
 from saleor_returns.api.errors import format_error
@@ -38,10 +39,42 @@ class ApiResult:
         return {"errors": [{"field": None, "code": "GRAPHQL_ERROR", "message": message, "lines": None}]}
 
 
+class _Spreads(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_args):
+        self.names.add(node.name.value)
+
+
+def _spread_names(node) -> set[str]:
+    spreads = _Spreads()
+    visit(node, spreads)
+    return spreads.names
+
+
+@lru_cache(maxsize=1)
+def _fragments() -> dict:
+    definitions = {}
+    for path in sorted((DOCUMENTS_DIR / "fragments").glob("*.graphql")):
+        for definition in parse(path.read_text()).definitions:
+            definitions[definition.name.value] = definition
+    return definitions
+
+
 @lru_cache(maxsize=None)
 def operation(name: str) -> DocumentNode:
-    """The document graphql/portal/<name>.graphql, parsed once."""
-    return parse((DOCUMENTS_DIR / f"{name}.graphql").read_text())
+    """The document graphql/portal/<name>.graphql with the fragments it uses, parsed once."""
+    document = parse((DOCUMENTS_DIR / f"{name}.graphql").read_text())
+    fragments = _fragments()
+    needed, pending = [], sorted(_spread_names(document))
+    while pending:
+        fragment = pending.pop()
+        if fragment not in needed:
+            needed.append(fragment)
+            pending.extend(sorted(_spread_names(fragments[fragment])))
+    return DocumentNode(definitions=(*document.definitions, *(fragments[fragment] for fragment in sorted(needed))))
 
 
 def api_context(request, requestor, language: str):

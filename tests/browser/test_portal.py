@@ -1,8 +1,6 @@
 """The hosted returns portal in Chromium: the whole journey of a guest and of a signed-in customer, on a phone
 (390 × 844) and a desktop, in English and Chinese, with an accessibility check (axe) of every kind of page."""
 
-import struct
-import zlib
 from decimal import Decimal
 
 import pytest
@@ -11,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from saleor_returns.models import ReturnRequest
 from tests.api.conftest import alice, shipped_order  # noqa: F401 - the API tests' customer
 from tests.browser import screenshot
+from tests.evidence import png
 
 pytestmark = pytest.mark.browser
 
@@ -18,15 +17,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 PASSWORD = "returns-demo"
 AXE = Axe()
-
-
-def png_bytes() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    rows = (b"\x00" + b"\x10\x20\x30" * 2) * 2
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def assert_accessible(page, name: str) -> None:
@@ -96,7 +86,7 @@ def test_a_guest_returns_an_item_with_a_photo_and_follows_it(browser, portal, fa
         assert page.locator("#line0-details").is_visible()
         page.select_option("#line0-reason", "DEFECT")
         page.set_input_files("#line0-photos", files=[{"name": "sole.png", "mimeType": "image/png",
-                                                      "buffer": png_bytes()}])
+                                                      "buffer": png()}])
         page.check("#resolution-REFUND")
         assert page.locator("[data-estimate]").is_visible()
         assert_accessible(page, f"form-{_case}")

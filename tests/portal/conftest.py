@@ -1,12 +1,11 @@
 """Fixtures for the portal: a shop in the fake Saleor, a customer with a password, and a visitor's browser."""
 
 import re
-import struct
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.evidence import png
 from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, alice, alices_order, bob, shipped_order, shop  # noqa: F401
 
 PASSWORD = "returns-demo"
@@ -80,16 +79,6 @@ def sign_in(visitor: Visitor, email: str, password: str = PASSWORD) -> None:
 def text(response) -> str:
     """The page's text without tags, spaces collapsed."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())).strip()
-
-
-def png() -> bytes:
-    """A small valid PNG photo."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00" + b"\x10\x20\x30" * 2 + b"\x00" + b"\x10\x20\x30" * 2))
-            + chunk(b"IEND", b""))
 
 
 def photo(name: str = "photo.png") -> SimpleUploadedFile:

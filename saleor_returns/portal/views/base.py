@@ -2,7 +2,6 @@
 
 import functools
 import logging
-import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.static import serve
+from django.views.decorators.http import require_GET
 
 from saleor_returns.api.authentication import AuthenticationFailed
 from saleor_returns.models import Installation
@@ -21,12 +20,11 @@ from saleor_returns.portal.links import portal_path
 from saleor_returns.portal.models import PortalSession, PortalSettings
 from saleor_returns.portal.settings import palette, settings_for
 from saleor_returns.saleor.client import SaleorError
+from saleor_returns.static_assets import serve_asset
 
 logger = logging.getLogger(__name__)
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "static" / "portal"
-mimetypes.add_type("text/javascript", ".js")
-mimetypes.add_type("text/css", ".css")
 
 
 def content_security_policy(portal_settings: PortalSettings) -> str:
@@ -167,12 +165,7 @@ def _run(view, visit: Visit, args, kwargs) -> HttpResponse:
         }, status=503)
 
 
+@require_GET
 def asset(request, path: str):
     """The portal's CSS and JavaScript, straight from the package (no build step)."""
-    target = (ASSETS_DIR / path).resolve()
-    if ASSETS_DIR not in target.parents or not target.is_file():
-        raise Http404("No such asset.")
-    response = serve(request, path, document_root=str(ASSETS_DIR))
-    response["Cache-Control"] = "no-cache"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_asset(request, ASSETS_DIR, path)

@@ -1,9 +1,10 @@
 """The portal as a client of the app's own GraphQL API, executed in-process.
 
 Each operation is a document in graphql/portal/ (one operation per file, named after
-it), with the fragments of graphql/portal/fragments/ it spreads. It runs against the same schema, validation rules, middleware and per-request
-order budget as a call to /graphql/, with the requestor the GraphQL view would make of
-the same token: the portal never gains or loses a permission the API would give.
+it), with the fragments of graphql/portal/fragments/ it spreads. It runs against the
+same schema, validation rules, middleware and per-request order budget as a call to
+/graphql/, with the requestor the GraphQL view would make of the same token: the portal
+never gains or loses a permission the API would give.
 """
 
 import copy
@@ -12,14 +13,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from graphql import DocumentNode, FragmentSpreadNode, execute, parse, validate
-from graphql.language import Visitor, visit
+from graphql import DocumentNode, execute, parse, validate
 
 from saleor_returns.api.authentication import requestor_for
 from saleor_returns.api.errors import format_error
 from saleor_returns.api.limits import VALIDATION_RULES
 from saleor_returns.api.schema import schema
 from saleor_returns.api.text_input import RefuseNulMiddleware
+from saleor_returns.saleor.documents import fragment_spreads
 from saleor_returns.saleor.orders import orders_per_request
 
 DOCUMENTS_DIR = Path(__file__).resolve().parents[2] / "graphql" / "portal"
@@ -39,21 +40,6 @@ class ApiResult:
         return {"errors": [{"field": None, "code": "GRAPHQL_ERROR", "message": message, "lines": None}]}
 
 
-class _Spreads(Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def enter_fragment_spread(self, node: FragmentSpreadNode, *_args):
-        self.names.add(node.name.value)
-
-
-def _spread_names(node) -> set[str]:
-    spreads = _Spreads()
-    visit(node, spreads)
-    return spreads.names
-
-
 @lru_cache(maxsize=1)
 def _fragments() -> dict:
     definitions = {}
@@ -68,12 +54,12 @@ def operation(name: str) -> DocumentNode:
     """The document graphql/portal/<name>.graphql with the fragments it uses, parsed once."""
     document = parse((DOCUMENTS_DIR / f"{name}.graphql").read_text())
     fragments = _fragments()
-    needed, pending = [], sorted(_spread_names(document))
+    needed, pending = [], sorted(fragment_spreads(document))
     while pending:
         fragment = pending.pop()
         if fragment not in needed:
             needed.append(fragment)
-            pending.extend(sorted(_spread_names(fragments[fragment])))
+            pending.extend(sorted(fragment_spreads(fragments[fragment])))
     return DocumentNode(definitions=(*document.definitions, *(fragments[fragment] for fragment in sorted(needed))))
 
 

@@ -134,6 +134,9 @@ def test_a_disabled_portal_says_so(visitor, shop):
     assert response.status_code == 404
     assert "Returns are not handled here" in text(response)
     assert "help@shop.example.com" in text(response)
+    theme = visitor.get("theme.css")
+    assert theme.status_code == 200 and "--primary: #1F4FD1;" in theme.content.decode()
+    assert visitor.post("lookup", {"lookup-orderNumber": "1", "lookup-email": "a@example.com"}).status_code == 404
 
 
 def test_pages_may_be_framed_only_by_the_shops_origins(visitor, shop):

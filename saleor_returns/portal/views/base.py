@@ -112,8 +112,9 @@ def _finish(response: HttpResponse, request, portal_settings: PortalSettings, la
     return response
 
 
-def portal_view(methods=("GET",)):
-    """A page of a shop's portal: 404 for an unknown shop, a notice when the shop turned its portal off."""
+def portal_view(methods=("GET",), *, when_disabled: bool = False):
+    """A page of a shop's portal: 404 for an unknown shop, a notice when the shop turned its portal off
+    (unless `when_disabled`: what that notice itself needs)."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -128,7 +129,7 @@ def portal_view(methods=("GET",)):
             visit = Visit(request=request, installation=installation, settings=portal_settings, session=session,
                           language=language)
             with translation.override(language):
-                if not portal_settings.is_enabled:
+                if not portal_settings.is_enabled and not when_disabled:
                     response = page(visit, "portal/disabled.html", status=404)
                 elif request.method not in methods:
                     response = HttpResponseNotAllowed(methods)

@@ -139,7 +139,7 @@ def linked_return_path(return_request_id: str) -> str:
     return "return/" + to_global_id("ReturnRequest", return_request_id)
 
 
-@portal_view()
+@portal_view(when_disabled=True)
 def switch_language(visit: Visit):
     """The language switcher: remembered for this shop's portal, then back to the page it was used on."""
     wanted = visit.request.GET.get("to", "")
@@ -153,7 +153,7 @@ def switch_language(visit: Visit):
     return response
 
 
-@portal_view()
+@portal_view(when_disabled=True)
 def theme(visit: Visit):
     """The shop's colours as CSS variables (a stylesheet, so the pages need no inline style)."""
     return HttpResponse(page(visit, "portal/theme.css").content, content_type="text/css; charset=utf-8")

@@ -6,10 +6,9 @@ their stock, and `returnPortalSettings` is for staff.
 """
 
 import graphene
-from django.conf import settings
 
 from saleor_returns import policies
-from saleor_returns.access import MANAGE_ORDERS, can_access_order
+from saleor_returns.access import can_access_order
 from saleor_returns.api.errors import PermissionDenied
 from saleor_returns.api.mutations.return_lookup_token_create import LookupOrderLine
 from saleor_returns.api.queries import require_identified, require_shop, require_staff

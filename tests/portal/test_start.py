@@ -232,3 +232,20 @@ def test_an_embedded_portal_over_https_sets_third_party_cookies(client, shop, po
     # then
     cookie = response.cookies["portal_form"]
     assert cookie["samesite"] == "None" and cookie["secure"] and cookie["httponly"]
+
+
+def test_failed_sign_ins_are_limited(visitor, carol, settings, fake_saleor):
+    # given
+    settings.LOOKUP_FAILURES_PER_ADDRESS = "2/m"
+    for _ in range(2):
+        assert visitor.post("signin", {"signin-email": carol["email"], "signin-password": "guess"}).status_code == 400
+    calls = len(fake_saleor.requests)
+
+    # when
+    response = visitor.post("signin", {"signin-email": carol["email"], "signin-password": "returns-demo"})
+
+    # then
+    assert response.status_code == 429
+    assert "Too many attempts; try again in 1 minute." in text(response)
+    assert len(fake_saleor.requests) == calls
+    assert PortalSession.objects.count() == 0

@@ -8,8 +8,9 @@ from graphql_relay import to_global_id
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from saleor_returns.portal import sessions
+from saleor_returns.portal import limits, sessions
 from saleor_returns.portal.forms import Form, place_errors
 from saleor_returns.portal.language import COOKIE as LANGUAGE_COOKIE
 from saleor_returns.portal.language import LANGUAGES, from_saleor
@@ -90,9 +91,15 @@ def sign_in(visit: Visit):
         form.add_error("password", _("Enter your password."))
     if form.has_errors:
         return _home(visit, sign_in=form, status=400)
+    wait = limits.minutes_blocked(visit.request, visit.installation, form["email"].value)
+    if wait:
+        form.add_error(None, ngettext("Too many attempts; try again in %(minutes)d minute.",
+                                      "Too many attempts; try again in %(minutes)d minutes.", wait) % {"minutes": wait})
+        return _home(visit, sign_in=form, status=429)
     try:
         signed_in = customers.sign_in(visit.installation, form["email"].value, password)
     except customers.SignInRefused:
+        limits.count_failure(visit.request, visit.installation, form["email"].value)
         form.add_error("password", _("The e-mail or password is not right."))
         return _home(visit, sign_in=form, status=400)
     except SaleorUnavailable:

@@ -68,7 +68,7 @@ def test_a_guest_returns_an_item_with_a_photo_and_follows_it(browser, portal, fa
         page.fill("#lookup-email", "someone@example.com")
         page.click("#lookup button[type=submit]")
         page.wait_for_selector("#lookup-errors-title")
-        page.wait_for_function("document.activeElement.hasAttribute('data-error-summary')")
+        page.wait_for_function("() => document.activeElement.hasAttribute('data-error-summary')")
         assert_accessible(page, f"lookup-error-{_case}")
 
         # the right one opens the order
@@ -146,7 +146,7 @@ def test_a_customer_signs_in_and_exchanges_an_item(browser, portal, fake_saleor,
         assert page.locator("[data-exchange]").is_visible()
         page.click("[data-submit]")
         page.wait_for_selector("#request-exchangeVariantId-error")
-        page.wait_for_function("document.activeElement.hasAttribute('data-error-summary')")
+        page.wait_for_function("() => document.activeElement.hasAttribute('data-error-summary')")
         assert_accessible(page, f"form-errors-{_case}")
 
         # the size in stock

@@ -72,7 +72,8 @@ def visible_return_requests(requestor: Requestor, queryset=None):
     if requestor.kind is RequestorKind.CUSTOMER and requestor.user_id:
         return queryset.filter(customer_user_id=requestor.user_id)
     if requestor.kind is RequestorKind.GUEST and requestor.order_id:
-        return queryset.filter(order_id=requestor.order_id)
+        queryset = queryset.filter(order_id=requestor.order_id)
+        return queryset.filter(pk=requestor.return_request_id) if requestor.return_request_id else queryset
     return queryset.none()
 
 
@@ -90,7 +91,8 @@ def can_access_order(requestor: Requestor, order) -> bool:
     """May this requestor make or see returns for this order (an OrderSnapshot)?
 
     Customers own the orders placed on their account, and guest orders placed
-    with their (verified) e-mail; guests only the order their lookup token names.
+    with their (verified) e-mail; guests only the order their lookup token names
+    (a portal link opens one return, not its order).
     """
     if requestor.installation is None or order is None:
         return False
@@ -101,5 +103,5 @@ def can_access_order(requestor: Requestor, order) -> bool:
             return order.user_id == requestor.user_id
         return bool(order.user_email and requestor.email and order.user_email.lower() == requestor.email.lower())
     if requestor.kind is RequestorKind.GUEST:
-        return order.id == requestor.order_id
+        return order.id == requestor.order_id and not requestor.return_request_id
     return False

@@ -24,10 +24,13 @@ class Requestor:
     user_id: str | None = None
     email: str | None = None
     permissions: frozenset[str] = field(default_factory=frozenset)
-    # For guests: the one order their lookup token names.
+    # For guests: the one order their lookup token names; with a portal link, the one
+    # return of that order the link opens (and nothing else of the order).
     order_id: str | None = None
+    return_request_id: str | None = None
     # For API keys: which key (rate budgets, minting); for staff: the Dashboard
-    # token, confirmed with Saleor before money moves or settings change.
+    # token, confirmed with Saleor before money moves or settings change; for
+    # customers: their Saleor access token, to read their own orders.
     api_key_id: str | None = None
     token: str | None = field(default=None, repr=False)
 

@@ -180,6 +180,7 @@ def run() -> int:
             _log(f"Manifest URL to paste into the Saleor Dashboard: {settings.APP_PUBLIC_URL}/api/manifest")
             if demo is not None:
                 _log(f"Demo shop (sample data, not a real Saleor), open: {demo.dashboard_url}")
+                _log(f"Its returns portal, for customers: {demo.portal_url}")
         elif not stopping:
             _log("The app did not become ready; stopping.")
             stopping = True

@@ -1,6 +1,6 @@
 """URL routes."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from saleor_returns import evidence_urls, health, pages
@@ -26,4 +26,6 @@ urlpatterns = [
     path("dashboard/assets/<path:path>", desk_views.asset, name="dashboard-asset"),
     re_path(r"^dashboard(?:/(?P<subpage>.*))?$", desk_views.desk, name="dashboard"),
     path("evidence/<str:token>/", evidence_urls.evidence_file, name="evidence"),
+    # The hosted returns portal of each shop.
+    path("", include("saleor_returns.portal.urls")),
 ]

@@ -8,16 +8,18 @@ Saleor's own JWTs, verified offline against that shop's JWKS:
   `app` claim; its `user_permissions` are the staff user's permissions.
 The app's own tokens are told apart by their prefix:
 - `rlt_…`: a guest's order lookup token (order number + e-mail proven);
-- `rk_…`: an installation's API key, with the scopes it was created with.
+- `rk_…`: an installation's API key, with the scopes it was created with;
+- `rpl_…`: a portal link from a customer's message: a guest of that one return.
 """
 
 from django.http import HttpRequest
-from django.utils import timezone
 
 from saleor_returns.api.lookup_tokens import InvalidLookupToken, read_lookup_token
 from saleor_returns.api.lookup_tokens import PREFIX as LOOKUP_TOKEN_PREFIX
 from saleor_returns.installations import api_keys
-from saleor_returns.models import Installation
+from saleor_returns.models import Installation, ReturnRequest
+from saleor_returns.portal.links import PREFIX as PORTAL_LINK_PREFIX
+from saleor_returns.portal.links import InvalidPortalLink, LinkPurpose, read_link_token
 from saleor_returns.requestors import ANONYMOUS, Requestor, RequestorKind
 from saleor_returns.saleor import auth
 from saleor_returns.saleor.urls import InvalidSaleorApiUrl, normalize_api_url
@@ -50,12 +52,19 @@ def authenticate(request: HttpRequest) -> Requestor:
     installation = Installation.objects.filter(saleor_api_url=api_url, is_active=True).first()
     if installation is None:
         raise AuthenticationFailed("The app is not installed in this Saleor.")
+    return requestor_for(installation, token)
+
+
+def requestor_for(installation: Installation, token: str | None) -> Requestor:
+    """Who `token` (or nobody) is in this shop; raises AuthenticationFailed."""
     if not token:
         return Requestor(kind=RequestorKind.ANONYMOUS, installation=installation)
     if token.startswith(LOOKUP_TOKEN_PREFIX):
         return requestor_from_lookup_token(installation, token)
     if token.startswith(api_keys.PREFIX):
         return requestor_from_api_key(installation, token)
+    if token.startswith(PORTAL_LINK_PREFIX):
+        return requestor_from_portal_link(installation, token)
     return requestor_from_token(installation, token)
 
 
@@ -66,6 +75,23 @@ def requestor_from_lookup_token(installation: Installation, token: str) -> Reque
         raise AuthenticationFailed(str(error)) from None
     return Requestor(
         kind=RequestorKind.GUEST, installation=installation, email=proven["email"], order_id=proven["order_id"]
+    )
+
+
+def requestor_from_portal_link(installation: Installation, token: str) -> Requestor:
+    """A link sent to the customer opens that one return, never the rest of the order."""
+    try:
+        link = read_link_token(token, installation_id=installation.pk, purpose=LinkPurpose.STATUS)
+    except InvalidPortalLink as error:
+        raise AuthenticationFailed(str(error)) from None
+    found = ReturnRequest.objects.filter(installation=installation, pk=link.return_request_id).values(
+        "order_id", "customer_email"
+    ).first()
+    if found is None:
+        raise AuthenticationFailed("This returns link is not valid.")
+    return Requestor(
+        kind=RequestorKind.GUEST, installation=installation, email=found["customer_email"],
+        order_id=found["order_id"], return_request_id=link.return_request_id,
     )
 
 
@@ -92,7 +118,9 @@ def requestor_from_token(installation: Installation, token: str) -> Requestor:
     if not user_id:
         raise AuthenticationFailed("The token names no user.")
     if token_type == "access":
-        return Requestor(kind=RequestorKind.CUSTOMER, installation=installation, user_id=user_id, email=email)
+        # The customer's own token reads their orders from Saleor as they may see them (myOrders).
+        return Requestor(kind=RequestorKind.CUSTOMER, installation=installation, user_id=user_id, email=email,
+                         token=token)
     if token_type == "thirdparty":
         if claims.get("is_staff") is not True:
             raise AuthenticationFailed("Dashboard tokens must belong to a staff user.")

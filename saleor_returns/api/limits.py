@@ -24,6 +24,8 @@ SALEOR_COST = {
     "returnLookupTokenCreate": 1,
     "returnRequestCreate": 1,
     "returnResolutionPreview": 1,
+    "myOrders": 1,
+    "returnExchangeCandidates": 1,
     "returnRequestResolve": 2,
     "returnRefundRetry": 2,
     "returnReplacementRetry": 2,

@@ -12,6 +12,7 @@ from saleor_returns.api.mutations.return_carrier_claim_set import ReturnCarrierC
 from saleor_returns.api.mutations.return_evidence_upload import ReturnEvidenceUpload
 from saleor_returns.api.mutations.return_lookup_token_create import ReturnLookupTokenCreate
 from saleor_returns.api.mutations.return_policy_update import ReturnPolicyUpdate
+from saleor_returns.api.mutations.return_portal_settings_update import ReturnPortalSettingsUpdate
 from saleor_returns.api.mutations.return_reason_create import ReturnReasonCreate
 from saleor_returns.api.mutations.return_reason_delete import ReturnReasonDelete
 from saleor_returns.api.mutations.return_reason_update import ReturnReasonUpdate
@@ -33,7 +34,9 @@ from saleor_returns.api.mutations.return_request_tracking_add import ReturnReque
 from saleor_returns.api.mutations.return_survey_follow_up import ReturnSurveyFollowUp
 from saleor_returns.api.mutations.return_survey_submit import ReturnSurveySubmit
 from saleor_returns.api.overview import OverviewQuery
+from saleor_returns.api.portal_queries import PortalQuery
 from saleor_returns.api.queries import Query as ReturnsQuery
+from saleor_returns.api import return_request_portal  # noqa: F401 - adds portalUrl and returnShipping to ReturnRequest
 
 
 class RequestorKindEnum(graphene.Enum):
@@ -85,7 +88,7 @@ class Viewer(graphene.ObjectType):
         return requestor.installation.saleor_api_url if requestor.installation else None
 
 
-class Query(ReturnsQuery, OverviewQuery, graphene.ObjectType):
+class Query(ReturnsQuery, OverviewQuery, PortalQuery, graphene.ObjectType):
     app_version = graphene.String(required=True, description="Version of the returns app.")
     viewer = graphene.Field(Viewer, required=True)
 
@@ -125,6 +128,7 @@ class Mutation(graphene.ObjectType):
     return_carrier_claim_set = ReturnCarrierClaimSet.Field()
     return_survey_submit = ReturnSurveySubmit.Field()
     return_survey_follow_up = ReturnSurveyFollowUp.Field()
+    return_portal_settings_update = ReturnPortalSettingsUpdate.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -11,19 +11,18 @@ Dashboard joins iframe URLs with url-join, which drops the trailing slash
 the only way the page learns the Dashboard's origin (shared/specs/saleor.md §j).
 """
 
-import mimetypes
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from django.views.static import serve
 
 from saleor_returns import __version__
+from saleor_returns.static_assets import serve_asset
 
 ASSETS_DIR = Path(__file__).resolve().parent / "static" / "returns-desk"
 BASE_PATH = "/dashboard/"
@@ -43,10 +42,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors *",
     ]
 )
-
-mimetypes.add_type("text/javascript", ".js")
-mimetypes.add_type("text/css", ".css")
-
 
 # The mount's context a POST carries as form fields (a GET has it in the query string).
 POST_CONTEXT_FIELDS = ("orderId",)
@@ -113,11 +108,4 @@ def desk(request, subpage: str | None = None):
 @require_GET
 def asset(request, path: str):
     """The desk's own JavaScript and CSS, straight from the package (no build step)."""
-    target = (ASSETS_DIR / path).resolve()
-    if ASSETS_DIR not in target.parents or not target.is_file():
-        raise Http404("No such asset.")
-    response = serve(request, path, document_root=str(ASSETS_DIR))
-    # Short cache plus revalidation (Last-Modified): a new release is picked up at once.
-    response["Cache-Control"] = "no-cache"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_asset(request, ASSETS_DIR, path)

@@ -62,6 +62,9 @@ CATALOG = {
     "MUG-SET": ("Stoneware Mug", "Set of 2", "18.00", "Home"),
 }
 
+# Saleor's language of an account and its orders, by the customer's country (else EN_US): the
+# returns portal speaks it.
+LANGUAGE_BY_COUNTRY = {"CN": "ZH_HANS"}
 # e-mail: (first name, last name, street, city, postal code, country code, country)
 CUSTOMERS = {
     "alice.martin@example.com": ("Alice", "Martin", "417 Montgomery St", "San Francisco", "94104", "US",
@@ -149,8 +152,9 @@ def _populate_saleor(fake: FakeSaleor) -> tuple[dict, dict, dict[str, dict], dic
         for warehouse, quantity in zip(WAREHOUSES, (24, 3)):
             fake.set_stock(sku, quantity, warehouse=warehouse)
     customers = {
-        email: fake.add_customer(email, first_name=first, last_name=last, password=DEMO_PASSWORD)
-        for email, (first, last, *_) in CUSTOMERS.items()
+        email: fake.add_customer(email, first_name=first, last_name=last, password=DEMO_PASSWORD,
+                                 languageCode=LANGUAGE_BY_COUNTRY.get(country, "EN_US"))
+        for email, (first, last, _street, _city, _postal_code, country, _name) in CUSTOMERS.items()
     }
     staff = fake.add_staff(DEMO_STAFF_EMAIL, STAFF_PERMISSIONS, first_name="Demo", last_name="Staff",
                            password=DEMO_PASSWORD)
@@ -286,7 +290,8 @@ class _Seeder:
         address = self._address(email)
         with self.fake.lock:
             order.update(shippingAddress=address, billingAddress=dict(address),
-                         deliveryMethod={**self.shipping_method, "__typename": "ShippingMethod"})
+                         deliveryMethod={**self.shipping_method, "__typename": "ShippingMethod"},
+                         languageCodeEnum=self.customers[email]["languageCode"])
         self.fake.fulfill(order, created=now - timedelta(days=days_ago), warehouse=WAREHOUSES[0])
         total = sum((Decimal(CATALOG[sku][2]) * quantity for sku, quantity in items.items()), SHIPPING_PRICE)
         self.fake.add_transaction(order, charged=total, created=now - timedelta(days=days_ago + 2))

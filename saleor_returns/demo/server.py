@@ -20,6 +20,7 @@ from saleor_returns.fakes.dashboard.routes import dashboard_double_url
 from saleor_returns.fakes.dashboard.urls import app_deep_url
 from saleor_returns.fakes.saleor import ACCESS_TOKEN_TTL, FakeSaleor, get_schema, schema_path
 from saleor_returns.paths import data_dir
+from saleor_returns.portal.links import portal_url
 from saleor_returns.saleor.manifest import build_manifest
 
 SCHEMA_URL = "https://raw.githubusercontent.com/saleor/saleor/3.23/saleor/graphql/schema.graphql"
@@ -41,6 +42,11 @@ class RunningDemoShop:
     @property
     def api_url(self) -> str:
         return self.shop.fake.api_url
+
+    @property
+    def portal_url(self) -> str:
+        """The demo shop's hosted returns portal (a customer's order number and e-mail, or their sign-in)."""
+        return portal_url(self.shop.installation.pk)
 
     def stop(self) -> None:
         self.shop.fake.stop()

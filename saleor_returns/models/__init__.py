@@ -17,6 +17,7 @@ from saleor_returns.models.requests import (
     evidence_upload_to,
 )
 from saleor_returns.models.resolutions import CarrierClaim, Refund, ReplacementOrder
+from saleor_returns.models.portal import PortalSession, PortalSettings
 from saleor_returns.models.shipping import CarrierAccount, ReturnAddress, ReturnShipment
 from saleor_returns.models.surveys import SurveyImprovement, SurveyResponse
 from saleor_returns.models.webhooks import CarrierWebhookEvent, SaleorWebhookDelivery
@@ -31,6 +32,8 @@ __all__ = [
     "Disposition",
     "Evidence",
     "Installation",
+    "PortalSession",
+    "PortalSettings",
     "RateCounter",
     "Refund",
     "ReplacementOrder",

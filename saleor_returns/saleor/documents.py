@@ -23,7 +23,8 @@ class _FragmentSpreads(Visitor):
         self.names.add(node.name.value)
 
 
-def _spreads(node) -> set[str]:
+def fragment_spreads(node) -> set[str]:
+    """The names of the fragments `node` spreads."""
     visitor = _FragmentSpreads()
     visit(node, visitor)
     return visitor.names
@@ -60,7 +61,7 @@ def document(operation_name: str) -> str:
     except KeyError:
         raise KeyError(f"No operation {operation_name} in graphql/saleor/.") from None
     needed: list[str] = []
-    pending = sorted(_spreads(operation))
+    pending = sorted(fragment_spreads(operation))
     while pending:
         name = pending.pop()
         if name in needed:
@@ -68,6 +69,6 @@ def document(operation_name: str) -> str:
         if name not in fragments:
             raise KeyError(f"Fragment {name} used by {operation_name} is not defined in graphql/saleor/.")
         needed.append(name)
-        pending.extend(sorted(_spreads(fragments[name]) - set(needed)))
+        pending.extend(sorted(fragment_spreads(fragments[name]) - set(needed)))
     parts = [print_ast(operation)] + [print_ast(fragments[name]) for name in sorted(needed)]
     return "\n\n".join(parts) + "\n"

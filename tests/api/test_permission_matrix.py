@@ -12,7 +12,7 @@ from django.utils import timezone
 from saleor_returns.fakes.saleor import FakeSaleor
 from saleor_returns.installations import actions as installation_actions
 from saleor_returns.installations import api_keys
-from saleor_returns.models import ApiKey, CarrierAccount, ReturnPolicy, ReturnReason, ReturnRequest
+from saleor_returns.models import ApiKey, CarrierAccount, PortalSettings, ReturnPolicy, ReturnReason, ReturnRequest
 from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, create_input, create_request, guest_caller
 from tests.conftest import SALEOR_SCHEMA, require_shared
 from tests.factories import InstallationFactory
@@ -142,6 +142,13 @@ OPERATIONS = {
     "returnAddresses": op("staff", "{ returnAddresses { name } }"),
     "returnOrderByNumber": op("staff_on_request", "query($n: String!) { returnOrderByNumber(number: $n) { id } }",
                               lambda ctx: {"n": str(ctx["order"]["number"])}),
+    "returnPolicyNotice": op("public", "{ returnPolicyNotice { version } }"),
+    "myOrders": op("customers", "{ myOrders { id } }"),
+    "returnExchangeCandidates": op(
+        "customer_on_request", "query($o: ID!, $l: ID!) { returnExchangeCandidates(orderId: $o, orderLineId: $l) "
+        "{ productName } }", lambda ctx: {"o": ctx["order"]["id"], "l": ctx["order"]["lines"][0]["id"]}),
+    "returnRequest.portalUrl": op("customer_on_request", "query($id: ID!) { returnRequest(id: $id) { portalUrl } }", ID),
+    "returnPortalSettings": op("staff", "{ returnPortalSettings { portalUrl } }"),
     # mutations
     "returnLookupTokenCreate": op(
         "public", 'mutation { returnLookupTokenCreate(orderNumber: "1", email: "x@example.com") { token errors { field code } } }',
@@ -226,6 +233,9 @@ OPERATIONS = {
     "returnSurveyFollowUp": op(
         "staff_on_request", 'mutation($id: ID!) { returnSurveyFollowUp(id: $id, note: "called") { errors { field code } } }',
         ID, "returnSurveyFollowUp"),
+    "returnPortalSettingsUpdate": op(
+        "staff", 'mutation { returnPortalSettingsUpdate(input: {shopName: "Shop"}) { errors { field code } } }',
+        payload="returnPortalSettingsUpdate", needs=(ORDERS, SETTINGS)),
     "returnApiKeys": op("staff", "{ returnApiKeys { id } }", needs=(ORDERS, APPS)),
     "returnApiKeyCreate": op("staff",
                              'mutation { returnApiKeyCreate(name: "ERP", scopes: [MANAGE_ORDERS]) { key errors { code } } }',
@@ -287,6 +297,7 @@ def state(shop) -> tuple:
         set(ReturnReason.objects.values_list("pk", "code", "is_active")),
         set(ApiKey.objects.values_list("pk", "revoked_at")),
         set(CarrierAccount.objects.values_list("pk", "name", "updated_at")),
+        set(PortalSettings.objects.values_list("pk", "shop_name", "updated_at")),
     )
 
 

@@ -75,10 +75,11 @@ class StocksMixin:
             raise PermissionDenied(permissions=["MANAGE_PRODUCTS"])
         listings = []
         with self.lock:
-            channels = {channel["slug"]: channel for channel in self.channels}
-            for slug, amount in (variant.get("_channel_prices") or {}).items():
-                channel = channels.get(slug)
-                if channel is None:
+            # Listed where it was given a price, and where it was sold (at its undiscounted unit price).
+            channels = [entry for (kind, _), entry in self._catalog().items() if kind == "Channel"]
+            for channel in channels:
+                amount = self._variant_price(variant, channel)
+                if amount is None:
                     continue
                 listings.append(
                     {
@@ -180,6 +181,12 @@ class StocksMixin:
         if variant["product"].get("_visible", True):
             return variant
         return variant if info.context.has_perm(*_ALL_PRODUCTS_PERMISSIONS) else None
+
+    def _resolve_product_variants(self, product: dict, info: Any, **args: Any) -> list[dict]:
+        """``Product.variants``: the product's variants known to the catalog, in the order they were made."""
+        with self.lock:
+            variants = self._catalog_by_id("ProductVariant").values()
+            return [variant for variant in variants if variant["product"] is product]
 
     def _resolve_variant_stocks(self, variant: dict, info: Any, **args: Any) -> list[dict]:
         info.context.require("MANAGE_PRODUCTS", "MANAGE_ORDERS")

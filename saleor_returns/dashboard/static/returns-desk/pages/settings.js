@@ -1,5 +1,5 @@
 // Settings: the return policy per channel, the reason taxonomy, carrier accounts
-// and the return address.
+// and the return address, the returns portal.
 //
 // The policy form edits the rules JSON the API stores (snake_case keys, decimals
 // as strings). Each control's data-field is the camelCase path the API names in
@@ -14,6 +14,7 @@ import { clear, h, loadStyle, readOnlyWhen } from "../ui.js";
 import { policyPanel } from "./settings/policy.js";
 import { reasonsPanel } from "./settings/reasons.js";
 import { carriersPanel } from "./settings/carriers.js";
+import { portalPanel } from "./settings/portal.js";
 import { keysPanel } from "./settings-keys.js";
 
 register({
@@ -23,6 +24,7 @@ register({
     "settings.tab.policy": "Return policy",
     "settings.tab.reasons": "Reasons",
     "settings.tab.carriers": "Carriers",
+    "settings.tab.portal": "Returns portal",
   },
   "zh-Hans": {
     "settings.title": "设置",
@@ -30,15 +32,16 @@ register({
     "settings.tab.policy": "退货政策",
     "settings.tab.reasons": "退货原因",
     "settings.tab.carriers": "物流商",
+    "settings.tab.portal": "退货门户",
   },
 });
 
-const TABS = ["policy", "reasons", "carriers", "keys"];
+const TABS = ["policy", "reasons", "carriers", "portal", "keys"];
 
 // ------------------------------------------------------------------ page
 
 // The staff action (viewer.actions) each tab's changes need.
-const TAB_ACTIONS = { policy: "settings", reasons: "settings", carriers: "integrations", keys: "integrations" };
+const TAB_ACTIONS = { policy: "settings", reasons: "settings", carriers: "integrations", portal: "settings", keys: "integrations" };
 
 export async function render(ctx) {
   loadStyle("pages/settings.css");
@@ -48,7 +51,7 @@ export async function render(ctx) {
   const tabs = {};
   const panels = {};
   const bodies = {};
-  const loaders = { policy: policyPanel, reasons: reasonsPanel, carriers: carriersPanel, keys: keysPanel };
+  const loaders = { policy: policyPanel, reasons: reasonsPanel, carriers: carriersPanel, portal: portalPanel, keys: keysPanel };
 
   const tablist = h("div", { class: "tabs settings-tabs", role: "tablist", "aria-label": t("settings.tabs") });
   for (const name of TABS) {

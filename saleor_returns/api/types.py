@@ -23,6 +23,7 @@ from saleor_returns.api.enums import (
     ReturnKindEnum,
     ReturnStatusEnum,
 )
+from saleor_returns.api.notifications import ReturnMessage, resolve_return_request_messages
 from saleor_returns.api.pagination import CountableConnection
 from saleor_returns.models import ReturnReason as ReturnReasonModel
 from saleor_returns.policy_summary import policy_summary
@@ -209,6 +210,12 @@ class ReturnRequest(graphene.ObjectType):
 
     def resolve_carrier_claims(request, info):
         return list(request.carrier_claims.all()) if is_staff(info) else None
+
+    # Messages (saleor_returns/notifications): the return's e-mails and webhook deliveries.
+    messages = graphene.List(
+        graphene.NonNull(ReturnMessage), description="Staff only: the e-mails and webhooks about this return, oldest first."
+    )
+    resolve_messages = resolve_return_request_messages
 
     def resolve_refund(request, info):
         try:

@@ -36,7 +36,15 @@ def contact_for(return_request) -> OrderContact:
         logger.warning("The order's contact could not be read", extra={"return_request_id": str(return_request.pk)})
         order = {}
     person = order.get("billingAddress") or order.get("user") or {}
-    name = " ".join(part for part in (person.get("firstName"), person.get("lastName")) if part)
+    language_code = order.get("languageCodeEnum") or ""
     return remember_order_contact(
-        return_request, language_code=order.get("languageCodeEnum") or "", customer_name=name
+        return_request, language_code=language_code,
+        customer_name=full_name(person.get("firstName") or "", person.get("lastName") or "", language_code),
     )
+
+
+def full_name(first: str, last: str, language_code: str) -> str:
+    """"Fang Wang" in English; in Chinese the family name first and no space: "王芳"."""
+    if language_code.upper().startswith("ZH"):
+        return f"{last}{first}".strip()
+    return " ".join(part for part in (first, last) if part)

@@ -216,8 +216,6 @@ def deliver(email: EmailMultiAlternatives, sender: SenderSettings | None) -> Non
             f"The mail server answered {error.smtp_code} {_text(error.smtp_error)}",
             transient=400 <= error.smtp_code < 500,
         ) from None
-    except (smtplib.SMTPException, OSError) as error:
-        raise TransportFailure(f"The mail server could not be reached ({type(error).__name__}).", transient=True) from None
     except AnymailRequestsAPIError as error:
         status = error.status_code
         raise TransportFailure(
@@ -226,6 +224,9 @@ def deliver(email: EmailMultiAlternatives, sender: SenderSettings | None) -> Non
         ) from None
     except (AnymailError, ImproperlyConfigured, ImportError) as error:
         raise TransportFailure(f"The mail service refused the message: {error}"[:1000], transient=False) from None
+    # After the mail services' errors: requests' errors are OSErrors too.
+    except (smtplib.SMTPException, OSError) as error:
+        raise TransportFailure(f"The mail server could not be reached ({type(error).__name__}).", transient=True) from None
 
 
 def _text(reply) -> str:

@@ -19,6 +19,7 @@ from graphql_relay import to_global_id
 from prices import Money
 
 from saleor_returns import policies
+from saleor_returns.money import money
 from saleor_returns.models import Refund, ReplacementOrder, ReturnAddress, ReturnRequest
 from saleor_returns.notifications import catalog
 from saleor_returns.notifications.models import MessageEvent
@@ -107,8 +108,8 @@ def _shipping(return_request: ReturnRequest) -> dict:
     shipment = return_request.shipments.order_by("-created_at").first()
     return {
         "ship_by": ship_by(return_request).isoformat(),
-        "label_url": shipment.label_url or None if shipment else None,
-        "qr_code_url": shipment.qr_code_url or None if shipment else None,
+        "label_url": (shipment.label_url or None) if shipment else None,
+        "qr_code_url": (shipment.qr_code_url or None) if shipment else None,
     }
 
 
@@ -137,7 +138,7 @@ def _refunded(return_request: ReturnRequest) -> dict:
     if refund is None:
         return {}
     return {
-        "amount": plain(Money(refund.amount, refund.currency)),
+        "amount": plain(money(refund.amount, refund.currency)),
         "components": [
             {"code": code, "amount": str(amount)}
             for code, amount in refund_components(refund.preview or {}, refund.amount, refund.currency)
@@ -150,7 +151,7 @@ def _store_credit(return_request: ReturnRequest) -> dict:
     refund = _refund(return_request)
     if refund is None:
         return {}
-    return {"amount": plain(Money(refund.amount, refund.currency)), "gift_card_last4": refund.gift_card_last4 or None}
+    return {"amount": plain(money(refund.amount, refund.currency)), "gift_card_last4": refund.gift_card_last4 or None}
 
 
 def _replacement(return_request: ReturnRequest) -> dict:
@@ -161,7 +162,7 @@ def _replacement(return_request: ReturnRequest) -> dict:
     to_pay = order.price_difference if order.status == ReplacementOrder.Status.AWAITING_PAYMENT else None
     return {
         "replacement_order_number": order.saleor_order_number or None,
-        "amount_to_pay": plain(Money(to_pay, order.currency or return_request.currency)) if to_pay else None,
+        "amount_to_pay": plain(money(to_pay, order.currency or return_request.currency)) if to_pay else None,
     }
 
 

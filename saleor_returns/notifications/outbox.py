@@ -112,7 +112,7 @@ def resend_message(*, message_id, requested_by: str = "") -> Message:
     whose endpoint is paused.
     """
     with transaction.atomic():
-        message = Message.objects.select_for_update().select_related("endpoint").get(pk=message_id)
+        message = Message.objects.select_for_update(of=("self",)).select_related("endpoint").get(pk=message_id)
         if message.status in (MessageStatus.PENDING, MessageStatus.SENDING):
             raise ValidationError(
                 {"id": ValidationError("This message is being sent already.", code=ReturnErrorCode.INVALID.value)}

@@ -69,13 +69,18 @@ class MailCatcher:
             sender=envelope.mail_from,
             to=tuple(envelope.rcpt_tos),
             subject=str(parsed.get("Subject", "")),
-            text=text_part.get_content() if text_part is not None else "",
-            html=html_part.get_content() if html_part is not None else "",
+            text=_content(text_part),
+            html=_content(html_part),
             headers={name: str(value) for name, value in parsed.items()},
         )
         with self._lock:
             self._mail.append(caught)
         return "250 Message accepted"
+
+
+def _content(part) -> str:
+    # SMTP carries lines ending in CRLF; the page shows them as written.
+    return part.get_content().replace("\r\n", "\n") if part is not None else ""
 
 
 def _free_port() -> int:

@@ -147,7 +147,7 @@ def return_request(installation, order):
     """An approved return of one pair of sneakers, in the fake Saleor's shop."""
     request = ReturnRequestFactory(
         installation=installation, order_id=order["id"], order_number=order["number"], status="approved",
-        customer_email="wang.fang@example.com", status_changed_at=timezone.now(),
+        customer_email="wang.fang@example.com", customer_user_id=order["user"]["id"], status_changed_at=timezone.now(),
     )
     ReturnLineFactory(
         return_request=request, order_line_id=order["lines"][0]["id"], product_name="Trail Sneaker",

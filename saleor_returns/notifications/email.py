@@ -25,7 +25,7 @@ from saleor_returns.models import Installation
 from saleor_returns.notifications import catalog, outbox
 from saleor_returns.notifications.contacts import contact_for
 from saleor_returns.notifications.defaults import labels, language_for
-from saleor_returns.notifications.models import Message, MessageAttempt, SenderSettings
+from saleor_returns.notifications.models import Message, MessageAttempt, MessageEvent, SenderSettings
 from saleor_returns.notifications.templates import RenderedMessage, render, template_for
 from saleor_returns.notifications.unsubscribe import is_opted_out, unsubscribe_url
 from saleor_returns.notifications.values import Recipient, placeholder_values
@@ -109,7 +109,7 @@ def render_email(message: Message, *, language: str, customer_name: str, sender)
         shop_name=shop_name(installation, sender),
         support_email=support_email(sender),
         return_link=return_link(return_request, LinkPurpose.STATUS),
-        survey_link=return_link(return_request, LinkPurpose.SURVEY) if message.event == "survey_invitation" else "",
+        survey_link=return_link(return_request, LinkPurpose.SURVEY) if message.event == MessageEvent.SURVEY_INVITATION else "",
     )
     values = placeholder_values(message.event, message.data, language=language, recipient=recipient)
     footer = None

@@ -197,41 +197,49 @@ def test_a_mail_server_that_is_down_is_retried_with_growing_waits_then_given_up(
     assert [round(wait.total_seconds() / 60) for wait in waits] == [1, 2, 4, 8, 16, 32, 60, 60, 60]
 
 
+@pytest.fixture
+def shops_smtp_server():
+    """The shop's own SMTP server, which asks for a login."""
+    server = SmtpServer(logins={"shop-user": "s3cret-pass"})
+    yield server
+    server.stop()
+
+
+def use_shops_server(return_request, server: SmtpServer, password: str) -> None:
+    update_sender_settings(installation=return_request.installation, transport="smtp", smtp_host="127.0.0.1",
+                           smtp_port=server.port, smtp_security="none", smtp_username="shop-user",
+                           smtp_password=password)
+
+
 def test_the_shops_own_smtp_server_is_used_with_its_password_kept_encrypted(
-    return_request, sent, settings, smtp_server
+    return_request, sent, smtp_server, shops_smtp_server
 ):
-    # given: the deployment's server is down; the shop's own asks for a login
+    # given: the deployment's server is down
     smtp_server.stop()
-    own = SmtpServer(logins={"shop-user": "s3cret-pass"})
-    try:
-        update_sender_settings(installation=return_request.installation, transport="smtp", smtp_host="127.0.0.1",
-                               smtp_port=own.port, smtp_security="none", smtp_username="shop-user",
-                               smtp_password="s3cret-pass")
+    use_shops_server(return_request, shops_smtp_server, "s3cret-pass")
 
-        # when
-        message = sent(MessageEvent.APPROVED)
+    # when
+    message = sent(MessageEvent.APPROVED)
 
-        # then
-        assert message.status == "sent"
-        assert (len(own.received), own.logged_in) == (1, ["shop-user"])
-        stored = SenderSettings.objects.get()
-        assert "s3cret-pass" not in stored.encrypted_secrets
-        assert stored.secrets == {"password": "s3cret-pass"}
-    finally:
-        own.stop()
+    # then
+    assert message.status == "sent"
+    assert (len(shops_smtp_server.received), shops_smtp_server.logged_in) == (1, ["shop-user"])
+    stored = SenderSettings.objects.get()
+    assert "s3cret-pass" not in stored.encrypted_secrets
+    assert stored.secrets == {"password": "s3cret-pass"}
 
 
-def test_a_wrong_smtp_password_fails_the_message_with_the_servers_answer(return_request, sent):
-    own = SmtpServer(logins={"shop-user": "s3cret-pass"})
-    try:
-        update_sender_settings(installation=return_request.installation, transport="smtp", smtp_host="127.0.0.1",
-                               smtp_port=own.port, smtp_security="none", smtp_username="shop-user",
-                               smtp_password="wrong")
-        message = sent(MessageEvent.APPROVED)
-        assert (message.status, message.next_attempt_at) == ("failed", None)
-        assert message.last_error.startswith("The mail server answered 535")
-    finally:
-        own.stop()
+def test_a_wrong_smtp_password_fails_the_message_with_the_servers_answer(return_request, sent, shops_smtp_server):
+    # given
+    use_shops_server(return_request, shops_smtp_server, "wrong")
+
+    # when
+    message = sent(MessageEvent.APPROVED)
+
+    # then
+    assert (message.status, message.next_attempt_at) == ("failed", None)
+    assert message.last_error.startswith("The mail server answered 535")
+    assert shops_smtp_server.received == []
 
 
 @pytest.mark.parametrize(("_case", "host"), [("loopback", "127.0.0.1"), ("private", "10.0.0.5")])

@@ -287,7 +287,7 @@ EVIDENCE_FILES_PER_ORDER = int(os.environ.get("EVIDENCE_FILES_PER_ORDER", "40"))
 EVIDENCE_UNATTACHED_TTL_SECONDS = int(os.environ.get("EVIDENCE_UNATTACHED_TTL_SECONDS", str(24 * 3600)))
 
 # E-mail to customers: the deployment's transport, used by every shop that set none of its own
-# (SMTP or a mail service, in the desk's settings). `make run` points it at its mail catcher.
+# (SMTP or a mail service, set with returnSenderSettingsUpdate). `make run` points it at its mail catcher.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -27,9 +27,12 @@ class ReturnErrorCode(str, Enum):
     QUANTITY_EXCEEDS_RETURNABLE = "quantity_exceeds_returnable"
     REQUIRED = "required"
     SALEOR_UNAVAILABLE = "saleor_unavailable"
+    TEMPLATE_FORBIDDEN = "template_forbidden"
+    TEMPLATE_SYNTAX = "template_syntax"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     TOO_MANY_ORDERS = "too_many_orders"
     UNIQUE = "unique"
+    UNKNOWN_PLACEHOLDER = "unknown_placeholder"
     WINDOW_EXPIRED = "window_expired"
 
 

@@ -2,7 +2,9 @@
 
 Unless DEMO_SHOP=0 it also serves a demo shop (saleor_returns.demo): a Saleor double
 with sample data on DEMO_SALEOR_PORT (default 8011), framed by a Dashboard double,
-kept in this process while the app talks to it.
+kept in this process while the app talks to it. Without mail settings (EMAIL_BACKEND,
+EMAIL_HOST) the app's e-mail goes to a mail catcher in this process (MAIL_CATCHER_PORT,
+default 8025 or any free port), which the demo shop shows at /demo/mail/.
 
 The runner owns every child process: Ctrl-C (or SIGTERM) stops the web server
 and Celery first, then the demo shop and the embedded PostgreSQL it started, and
@@ -18,6 +20,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from saleor_returns.notifications.mail_catcher import DEFAULT_PORT as MAIL_CATCHER_DEFAULT_PORT
+from saleor_returns.notifications.mail_catcher import PAGE_PATH as MAIL_PAGE_PATH
+from saleor_returns.notifications.mail_catcher import MailCatcher
 from saleor_returns.paths import data_dir
 
 STOP_TIMEOUT_SECONDS = 15
@@ -48,7 +53,30 @@ def _wait_until_ready(url: str, children: list[subprocess.Popen]) -> bool:
     return False
 
 
-def _start_demo_shop():
+def start_mail_catcher() -> MailCatcher | None:
+    """Catch the app's e-mail locally when no mail settings are given, pointing EMAIL_HOST/EMAIL_PORT at it.
+
+    MAIL_CATCHER_PORT chooses the port (then it must be free); else 8025, or any free port.
+    """
+    if any(os.environ.get(name, "").strip() for name in ("EMAIL_BACKEND", "EMAIL_HOST")):
+        return None
+    chosen = os.environ.get("MAIL_CATCHER_PORT", "").strip()
+    catcher = None
+    for port in [int(chosen)] if chosen else [MAIL_CATCHER_DEFAULT_PORT, 0]:
+        try:
+            catcher = MailCatcher(port).start()
+            break
+        except OSError:
+            continue
+    if catcher is None:
+        _log(f"E-mail is not caught: port {chosen} is not free; set MAIL_CATCHER_PORT to another one.")
+        return None
+    os.environ["EMAIL_HOST"] = "127.0.0.1"
+    os.environ["EMAIL_PORT"] = str(catcher.port)
+    return catcher
+
+
+def _start_demo_shop(mail_catcher: MailCatcher | None):
     """The demo shop beside the app, or None: DEMO_SHOP=0, or it cannot start (logged with why)."""
     if os.environ.get("DEMO_SHOP", "1").strip().lower() in {"0", "false", "no", "off"}:
         return None
@@ -58,7 +86,7 @@ def _start_demo_shop():
     port = int(os.environ.get("DEMO_SALEOR_PORT") or DEFAULT_PORT)
     _log("Starting the demo shop (sample data; DEMO_SHOP=0 turns it off)")
     try:
-        return start_demo_shop(port=port)
+        return start_demo_shop(port=port, mail_catcher=mail_catcher)
     except DemoShopUnavailable as error:
         _log(f"Demo shop is off: {error}.")
     except Exception as error:  # noqa: BLE001 - the app runs without its demo
@@ -90,6 +118,7 @@ def run() -> int:
             os.environ[name] = local_default
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
     owns_database = not os.environ.get("DATABASE_URL")
+    mail_catcher = start_mail_catcher()
 
     import django  # noqa: PLC0415 - settings must see the environment set above
     from django.conf import settings  # noqa: PLC0415
@@ -124,10 +153,13 @@ def run() -> int:
     detach = {"start_new_session": True}
     celery_env = dict(os.environ, PYTHONWARNINGS="ignore:You're running the worker with superuser privileges")
     try:
-        demo = _start_demo_shop()
+        demo = _start_demo_shop(mail_catcher)
         if demo is not None:
             # The web and worker processes reach the demo shop over HTTP; the desk labels it.
             os.environ["DEMO_SHOP_API_URL"] = demo.api_url
+        if mail_catcher is not None:
+            shown = f"http://{demo.shop.fake.domain}{MAIL_PAGE_PATH}" if demo is not None else f"127.0.0.1:{mail_catcher.port}"
+            _log(f"E-mail is caught, not sent (set EMAIL_HOST to send it): {shown}")
         if stopping:
             return 0
         children.append(
@@ -194,6 +226,8 @@ def run() -> int:
         _stop(children)
         if demo is not None:
             demo.stop()
+        if mail_catcher is not None:
+            mail_catcher.stop()
         if owns_database:
             from django.db import connections  # noqa: PLC0415
 

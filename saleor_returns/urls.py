@@ -6,6 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from saleor_returns import evidence_urls, health, pages
 from saleor_returns.dashboard import views as desk_views
 from saleor_returns.api.views import ReturnsGraphQLView, graphiql_asset
+from saleor_returns.notifications import views as notification_views
 from saleor_returns.saleor import views as saleor_views
 from saleor_returns.webhooks.carriers import carrier_webhook
 from saleor_returns.webhooks.saleor.views import saleor_webhook
@@ -28,4 +29,5 @@ urlpatterns = [
     path("evidence/<str:token>/", evidence_urls.evidence_file, name="evidence"),
     # The hosted returns portal of each shop.
     path("", include("saleor_returns.portal.urls")),
+    path("notifications/unsubscribe/<str:token>", notification_views.unsubscribe, name="unsubscribe"),
 ]

@@ -19,7 +19,7 @@ from graphql_relay import to_global_id
 from saleor_returns.demo.seed import seed_demo_shop
 from saleor_returns.models import ReturnRequest
 from saleor_returns.paths import BASE_DIR
-from saleor_returns.portal.links import LinkPurpose, issue_link_token
+from saleor_returns.return_links import LinkPurpose, issue_link_token
 
 CALLERS = {"As a logged-in customer": "customer", "As a guest": "guest", "As staff": "staff"}
 

@@ -18,8 +18,8 @@ from saleor_returns.api.lookup_tokens import InvalidLookupToken, read_lookup_tok
 from saleor_returns.api.lookup_tokens import PREFIX as LOOKUP_TOKEN_PREFIX
 from saleor_returns.installations import api_keys
 from saleor_returns.models import Installation, ReturnRequest
-from saleor_returns.portal.links import PREFIX as PORTAL_LINK_PREFIX
-from saleor_returns.portal.links import InvalidPortalLink, LinkPurpose, read_link_token
+from saleor_returns.return_links import PREFIX as PORTAL_LINK_PREFIX
+from saleor_returns.return_links import InvalidPortalLink, LinkPurpose, read_link_token
 from saleor_returns.requestors import ANONYMOUS, Requestor, RequestorKind
 from saleor_returns.saleor import auth
 from saleor_returns.saleor.urls import InvalidSaleorApiUrl, normalize_api_url

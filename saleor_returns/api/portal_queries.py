@@ -15,7 +15,7 @@ from saleor_returns.api.queries import require_identified, require_shop, require
 from saleor_returns.api.types.common import Money, money
 from saleor_returns.api.types.shop import ReturnPolicy
 from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
-from saleor_returns.portal.links import portal_url
+from saleor_returns.return_links import portal_url
 from saleor_returns.portal.settings import settings_for
 from saleor_returns.requestors import RequestorKind
 from saleor_returns.saleor import customers

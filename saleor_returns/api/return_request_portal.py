@@ -10,7 +10,7 @@ from saleor_returns.api.overview import ReturnAddress
 from saleor_returns.api.types.return_requests import ReturnRequest
 from saleor_returns.models import CarrierAccount, Resolution
 from saleor_returns.models import ReturnAddress as ReturnAddressModel
-from saleor_returns.portal.links import return_link
+from saleor_returns.return_links import return_link
 
 
 class ReturnShippingOptions(graphene.ObjectType):

@@ -11,6 +11,8 @@ from saleor_returns.api.mutations.return_carrier_account_set import ReturnCarrie
 from saleor_returns.api.mutations.return_carrier_claim_set import ReturnCarrierClaimSet
 from saleor_returns.api.mutations.return_evidence_upload import ReturnEvidenceUpload
 from saleor_returns.api.mutations.return_lookup_token_create import ReturnLookupTokenCreate
+from saleor_returns.api.mutations.return_message_resend import ReturnMessageResend
+from saleor_returns.api.mutations.return_message_template_update import ReturnMessageTemplateUpdate
 from saleor_returns.api.mutations.return_policy_update import ReturnPolicyUpdate
 from saleor_returns.api.mutations.return_portal_settings_update import ReturnPortalSettingsUpdate
 from saleor_returns.api.mutations.return_reason_create import ReturnReasonCreate
@@ -33,6 +35,12 @@ from saleor_returns.api.mutations.return_request_request_info import ReturnReque
 from saleor_returns.api.mutations.return_request_tracking_add import ReturnRequestTrackingAdd
 from saleor_returns.api.mutations.return_survey_follow_up import ReturnSurveyFollowUp
 from saleor_returns.api.mutations.return_survey_submit import ReturnSurveySubmit
+from saleor_returns.api.mutations.return_sender_settings_update import ReturnSenderSettingsUpdate
+from saleor_returns.api.mutations.return_webhook_endpoint_create import ReturnWebhookEndpointCreate
+from saleor_returns.api.mutations.return_webhook_endpoint_delete import ReturnWebhookEndpointDelete
+from saleor_returns.api.mutations.return_webhook_endpoint_test import ReturnWebhookEndpointTest
+from saleor_returns.api.mutations.return_webhook_endpoint_update import ReturnWebhookEndpointUpdate
+from saleor_returns.api.notifications import NotificationsQuery
 from saleor_returns.api.overview import OverviewQuery
 from saleor_returns.api.portal_queries import PortalQuery
 from saleor_returns.api.queries import Query as ReturnsQuery
@@ -88,7 +96,7 @@ class Viewer(graphene.ObjectType):
         return requestor.installation.saleor_api_url if requestor.installation else None
 
 
-class Query(ReturnsQuery, OverviewQuery, PortalQuery, graphene.ObjectType):
+class Query(ReturnsQuery, OverviewQuery, PortalQuery, NotificationsQuery, graphene.ObjectType):
     app_version = graphene.String(required=True, description="Version of the returns app.")
     viewer = graphene.Field(Viewer, required=True)
 
@@ -129,6 +137,13 @@ class Mutation(graphene.ObjectType):
     return_survey_submit = ReturnSurveySubmit.Field()
     return_survey_follow_up = ReturnSurveyFollowUp.Field()
     return_portal_settings_update = ReturnPortalSettingsUpdate.Field()
+    return_message_resend = ReturnMessageResend.Field()
+    return_message_template_update = ReturnMessageTemplateUpdate.Field()
+    return_sender_settings_update = ReturnSenderSettingsUpdate.Field()
+    return_webhook_endpoint_create = ReturnWebhookEndpointCreate.Field()
+    return_webhook_endpoint_update = ReturnWebhookEndpointUpdate.Field()
+    return_webhook_endpoint_delete = ReturnWebhookEndpointDelete.Field()
+    return_webhook_endpoint_test = ReturnWebhookEndpointTest.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -19,8 +19,10 @@ from saleor_returns.fakes.dashboard.pages import install_dashboard_double
 from saleor_returns.fakes.dashboard.routes import dashboard_double_url
 from saleor_returns.fakes.dashboard.urls import app_deep_url
 from saleor_returns.fakes.saleor import ACCESS_TOKEN_TTL, FakeSaleor, get_schema, schema_path
+from saleor_returns.notifications.mail_catcher import PAGE_PATH as MAIL_PAGE_PATH
+from saleor_returns.notifications.mail_catcher import MailCatcher, mail_page
 from saleor_returns.paths import data_dir
-from saleor_returns.portal.links import portal_url
+from saleor_returns.return_links import portal_url
 from saleor_returns.saleor.manifest import build_manifest
 
 SCHEMA_URL = "https://raw.githubusercontent.com/saleor/saleor/3.23/saleor/graphql/schema.graphql"
@@ -52,10 +54,11 @@ class RunningDemoShop:
         self.shop.fake.stop()
 
 
-def start_demo_shop(*, port: int) -> RunningDemoShop:
+def start_demo_shop(*, port: int, mail_catcher: MailCatcher | None = None) -> RunningDemoShop:
     """Serve the demo shop on 127.0.0.1:`port` (0: any free port), seeded afresh.
 
-    The Dashboard double frames the desk at the app's public address (APP_PUBLIC_URL).
+    The Dashboard double frames the desk at the app's public address (APP_PUBLIC_URL); with
+    a `mail_catcher`, the e-mail it caught is shown at /demo/mail/.
     Raises DemoShopUnavailable without a schema or a free port; a failed seed
     raises its own error, with the demo stopped.
     """
@@ -88,7 +91,15 @@ def start_demo_shop(*, port: int) -> RunningDemoShop:
     fake.add_page("/", lambda request: (302, "text/plain", b"", {"Location": url}))
     fake.add_page(STAFF_TOKEN_PATH, functools.partial(_staff_token, fake, shop))
     fake.add_page(ACCOUNTS_PATH, functools.partial(_accounts, fake, shop))
+    if mail_catcher is not None:
+        fake.add_page(MAIL_PAGE_PATH, functools.partial(_caught_mail, mail_catcher))
     return RunningDemoShop(shop=shop, dashboard_url=url)
+
+
+def _caught_mail(mail_catcher: MailCatcher, request) -> tuple[int, str, bytes, dict]:
+    return 200, "text/html; charset=utf-8", mail_page(mail_catcher), {
+        "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'",
+    }
 
 
 def _accounts(fake: FakeSaleor, shop: DemoShop, request) -> tuple[int, str, bytes, dict]:

@@ -17,6 +17,15 @@ from saleor_returns.models.requests import (
     evidence_upload_to,
 )
 from saleor_returns.models.resolutions import CarrierClaim, Refund, ReplacementOrder
+from saleor_returns.models.notifications import (
+    EmailOptOut,
+    Message,
+    MessageAttempt,
+    MessageTemplate,
+    OrderContact,
+    SenderSettings,
+    WebhookEndpoint,
+)
 from saleor_returns.models.portal import PortalSession, PortalSettings
 from saleor_returns.models.shipping import CarrierAccount, ReturnAddress, ReturnShipment
 from saleor_returns.models.surveys import SurveyImprovement, SurveyResponse
@@ -30,8 +39,13 @@ __all__ = [
     "CarrierWebhookEvent",
     "Condition",
     "Disposition",
+    "EmailOptOut",
     "Evidence",
     "Installation",
+    "Message",
+    "MessageAttempt",
+    "MessageTemplate",
+    "OrderContact",
     "PortalSession",
     "PortalSettings",
     "RateCounter",
@@ -47,9 +61,11 @@ __all__ = [
     "ReturnRequest",
     "ReturnShipment",
     "SaleorWebhookDelivery",
+    "SenderSettings",
     "SurveyImprovement",
     "SurveyResponse",
     "TaskSchedule",
+    "WebhookEndpoint",
     "evidence_upload_to",
     "money_field",
 ]

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from saleor_returns.portal.links import portal_path
+from saleor_returns.return_links import portal_path
 from saleor_returns.models.portal import PortalSession
 from saleor_returns.saleor import customers
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from saleor_returns.installations import api_keys
 from saleor_returns.installations import tasks as installation_tasks
 from saleor_returns.models import ApiKey
-from saleor_returns.saleor.documents import document
 from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, create_request
 from tests.conftest import post_raw
 

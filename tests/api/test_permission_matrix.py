@@ -13,6 +13,8 @@ from saleor_returns.fakes.saleor import FakeSaleor
 from saleor_returns.installations import actions as installation_actions
 from saleor_returns.installations import api_keys
 from saleor_returns.models import ApiKey, CarrierAccount, PortalSettings, ReturnPolicy, ReturnReason, ReturnRequest
+from saleor_returns.models.notifications import Message, MessageTemplate, SenderSettings, WebhookEndpoint
+from saleor_returns.notifications.webhooks import create_endpoint
 from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, create_input, create_request, guest_caller
 from tests.conftest import SALEOR_SCHEMA, require_shared
 from tests.factories import InstallationFactory
@@ -94,12 +96,20 @@ def context(callers, alices_order, shop):
     api_key = ApiKey.objects.get(installation=shop, name="api_key")
     account = CarrierAccount.objects.create(installation=shop, provider="generic", name="G",
                                             encrypted_credentials="", webhook_key="k-matrix")
+    request_id = create_request(callers["alice"], alices_order)["id"]
+    message = Message.objects.create(
+        installation=shop, return_request=ReturnRequest.objects.get(), event="request_received", channel="email",
+        recipient=alices_order["userEmail"], status="sent", attempts=1,
+    )
+    endpoint, _ = create_endpoint(installation=shop, url=PUBLIC_HOOK)
     return {
-        "id": create_request(callers["alice"], alices_order)["id"],
+        "id": request_id,
         "order": alices_order,
         "reason": to_global("ReturnReason", reason.pk),
         "api_key": to_global("ApiKey", api_key.pk),
         "account": to_global("CarrierAccount", account.pk),
+        "message": to_global("ReturnMessage", message.pk),
+        "endpoint": to_global("ReturnWebhookEndpoint", endpoint.pk),
     }
 
 
@@ -118,6 +128,9 @@ def op(audience, query, variables=lambda ctx: {}, payload=None, needs=(ORDERS,))
 
 
 ID = lambda ctx: {"id": ctx["id"]}  # noqa: E731
+ENDPOINT = lambda ctx: {"e": ctx["endpoint"]}  # noqa: E731
+# An IP literal: a public address without a DNS lookup.
+PUBLIC_HOOK = "https://93.184.216.34/hooks/returns"
 OPERATIONS = {
     # queries
     "appVersion": op("public", "{ appVersion }"),
@@ -242,6 +255,32 @@ OPERATIONS = {
                              payload="returnApiKeyCreate", needs=(ORDERS, APPS)),
     "returnApiKeyRevoke": op("staff_on_request", "mutation($k: ID!) { returnApiKeyRevoke(id: $k) { errors { code } } }",
                              lambda ctx: {"k": ctx["api_key"]}, "returnApiKeyRevoke", needs=(ORDERS, APPS)),
+    # messages: a return's e-mails and webhooks (MANAGE_ORDERS); templates, sender, endpoints (integrations)
+    "returnMessageResend": op("staff_on_request", "mutation($m: ID!) { returnMessageResend(id: $m) { errors { field code } } }",
+                              lambda ctx: {"m": ctx["message"]}, "returnMessageResend"),
+    "returnMessageTemplates": op("staff", "{ returnMessageTemplates(event: APPROVED) { subject } }", needs=(ORDERS, APPS)),
+    "returnMessagePreview": op("staff", "{ returnMessagePreview(event: APPROVED, language: EN) { subject } }",
+                               needs=(ORDERS, APPS)),
+    "returnMessageTemplateUpdate": op(
+        "staff", 'mutation { returnMessageTemplateUpdate(event: APPROVED, language: EN, input: {subject: "{{ rma_number }}"}) '
+        "{ errors { field code } } }", payload="returnMessageTemplateUpdate", needs=(ORDERS, APPS)),
+    "returnSenderSettings": op("staff", "{ returnSenderSettings { transport } }", needs=(ORDERS, APPS)),
+    "returnSenderSettingsUpdate": op(
+        "staff", 'mutation { returnSenderSettingsUpdate(input: {fromName: "Shop"}) { errors { field code } } }',
+        payload="returnSenderSettingsUpdate", needs=(ORDERS, APPS)),
+    "returnWebhookEndpoints": op("staff", "{ returnWebhookEndpoints { id } }", needs=(ORDERS, APPS)),
+    "returnWebhookEndpointCreate": op(
+        "staff", f'mutation {{ returnWebhookEndpointCreate(input: {{url: "{PUBLIC_HOOK}"}}) {{ errors {{ field code }} }} }}',
+        payload="returnWebhookEndpointCreate", needs=(ORDERS, APPS)),
+    "returnWebhookEndpointUpdate": op(
+        "staff_on_request", 'mutation($e: ID!) { returnWebhookEndpointUpdate(id: $e, input: {description: "ERP"}) '
+        "{ errors { field code } } }", ENDPOINT, "returnWebhookEndpointUpdate", needs=(ORDERS, APPS)),
+    "returnWebhookEndpointTest": op(
+        "staff_on_request", "mutation($e: ID!) { returnWebhookEndpointTest(id: $e) { errors { field code } } }",
+        ENDPOINT, "returnWebhookEndpointTest", needs=(ORDERS, APPS)),
+    "returnWebhookEndpointDelete": op(
+        "staff_on_request", "mutation($e: ID!) { returnWebhookEndpointDelete(id: $e) { errors { field code } } }",
+        ENDPOINT, "returnWebhookEndpointDelete", needs=(ORDERS, APPS)),
 }
 
 
@@ -298,6 +337,10 @@ def state(shop) -> tuple:
         set(ApiKey.objects.values_list("pk", "revoked_at")),
         set(CarrierAccount.objects.values_list("pk", "name", "updated_at")),
         set(PortalSettings.objects.values_list("pk", "shop_name", "updated_at")),
+        set(Message.objects.values_list("pk", "status", "attempts", "updated_at")),
+        set(MessageTemplate.objects.values_list("pk", "subject")),
+        set(SenderSettings.objects.values_list("pk", "from_name")),
+        set(WebhookEndpoint.objects.values_list("pk", "description", "updated_at")),
     )
 
 

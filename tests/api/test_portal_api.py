@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from saleor_returns.models import PortalSettings
-from saleor_returns.portal.links import LinkPurpose, issue_link_token, read_link_token
+from saleor_returns.return_links import LinkPurpose, issue_link_token, read_link_token
 from tests.api.conftest import Caller, create_request, guest_caller, shipped_order
 
 pytestmark = pytest.mark.django_db

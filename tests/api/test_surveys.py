@@ -9,7 +9,7 @@ from django.utils import timezone
 from graphql_relay import from_global_id
 
 from saleor_returns.models import ReturnRequest
-from saleor_returns.portal.links import LinkPurpose, issue_link_token, return_link
+from saleor_returns.return_links import LinkPurpose, issue_link_token, return_link
 from saleor_returns.states import ReturnStatus
 from saleor_returns.models.surveys import SurveyResponse
 from tests.api.conftest import Caller, create_request, guest_caller, shipped_order

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from saleor_returns.portal.links import (
+from saleor_returns.return_links import (
     InvalidPortalLink,
     LinkPurpose,
     issue_link_token,

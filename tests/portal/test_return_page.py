@@ -5,7 +5,7 @@ from django.utils import timezone
 from graphql_relay import to_global_id
 
 from saleor_returns.models import PortalSession, ReturnRequest
-from saleor_returns.portal.links import LinkPurpose, issue_link_token
+from saleor_returns.return_links import LinkPurpose, issue_link_token
 from tests.factories import InstallationFactory, ReturnRequestFactory
 from tests.portal.conftest import look_up, return_form_data, text
 

@@ -8,7 +8,7 @@ from saleor_returns.api.enums import SurveyImprovementEnum
 from saleor_returns.api.surveys import ReturnSurvey
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import ReturnRequest as ReturnRequestModel
-from saleor_returns.portal.links import InvalidPortalLink, LinkPurpose, read_link_token
+from saleor_returns.return_links import InvalidPortalLink, LinkPurpose, read_link_token
 from saleor_returns.surveys.actions import submit_survey, validated_answer
 
 ONLY_THE_CUSTOMER = "Only the customer answers the survey: use the survey link, or the customer's or guest's token."

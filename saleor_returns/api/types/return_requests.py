@@ -12,6 +12,7 @@ from saleor_returns.api.enums import (
     ReturnKindEnum,
     ReturnStatusEnum,
 )
+from saleor_returns.api.notifications import ReturnMessage, resolve_return_request_messages
 from saleor_returns.api.pagination import CountableConnection
 from saleor_returns.api.types.common import Money, global_id, is_staff, language, money
 from saleor_returns.api.types.resolutions import Refund, ReplacementOrder
@@ -181,6 +182,12 @@ class ReturnRequest(graphene.ObjectType):
 
     def resolve_carrier_claims(request, info):
         return list(request.carrier_claims.all()) if is_staff(info) else None
+
+    # Messages (saleor_returns/notifications): the return's e-mails and webhook deliveries.
+    messages = graphene.List(
+        graphene.NonNull(ReturnMessage), description="Staff only: the e-mails and webhooks about this return, oldest first."
+    )
+    resolve_messages = resolve_return_request_messages
 
     def resolve_refund(request, info):
         try:

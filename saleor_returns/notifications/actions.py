@@ -1,14 +1,5 @@
 """The outbox: a return's messages written in the step's transaction and queued after commit, resends
-and test events. Sending and its outcome are in `attempts.py`.
-
-A message moves pending → sending → sent, or back to pending with a later
-`next_attempt_at` after a failure that may pass (a mail server's 4xx, a network error,
-an endpoint's 5xx), or to failed once retrying cannot help or the retries are spent;
-an e-mail to an address that opted out is skipped. Every try is a `MessageAttempt`.
-
-Sending is at least once: a worker that dies after the mail server took a message but
-before its outcome is recorded leaves the row "sending"; the sweep sends it again after
-`SENDING_TIMEOUT`. Webhook receivers tell repeats apart by `webhook-id` (the message id).
+and test events. Sending, its outcome and its retries are in `attempts.py`.
 """
 
 import logging

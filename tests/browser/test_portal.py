@@ -4,6 +4,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 from axe_playwright_python.sync_playwright import Axe
 
 from saleor_returns.models import ReturnRequest
@@ -81,14 +82,15 @@ def test_a_guest_returns_an_item_with_a_photo_and_follows_it(browser, portal, fa
         # the form: an item, a reason needing a photo, the photo from the camera, a refund
         page.wait_for_selector("form[data-return-form]")
         assert page.locator("#line0-photos").get_attribute("capture") == "environment"
-        assert not page.locator("#line0-details").is_visible()
+        # the script hides what is not chosen once it runs (deferred): wait for it
+        expect(page.locator("#line0-details")).to_be_hidden()
         page.check("#line0-selected")
-        assert page.locator("#line0-details").is_visible()
+        expect(page.locator("#line0-details")).to_be_visible()
         page.select_option("#line0-reason", "DEFECT")
         page.set_input_files("#line0-photos", files=[{"name": "sole.png", "mimeType": "image/png",
                                                       "buffer": png()}])
         page.check("#resolution-REFUND")
-        assert page.locator("[data-estimate]").is_visible()
+        expect(page.locator("[data-estimate]")).to_be_visible()
         assert_accessible(page, f"form-{_case}")
         page.click("[data-submit]")
 
@@ -143,7 +145,7 @@ def test_a_customer_signs_in_and_exchanges_an_item(browser, portal, fake_saleor,
         page.check("#line0-selected")
         page.select_option("#line0-reason", "ORDERED_BY_MISTAKE")
         page.check("#resolution-EXCHANGE")
-        assert page.locator("[data-exchange]").is_visible()
+        expect(page.locator("[data-exchange]")).to_be_visible()
         page.click("[data-submit]")
         page.wait_for_selector("#request-exchangeVariantId-error")
         page.wait_for_function("() => document.activeElement.hasAttribute('data-error-summary')")

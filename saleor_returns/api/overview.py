@@ -8,6 +8,7 @@ from saleor_returns.api.enums import ReturnStatusEnum
 from saleor_returns.api.queries import ReturnRequestFilterInput, filter_return_requests, require_staff
 from saleor_returns.api.surveys import ReturnSatisfaction, satisfaction_type
 from saleor_returns.api.types.common import Money, money
+from saleor_returns.api.types.shipping import ReturnAddress
 from saleor_returns.models import ReturnAddress as ReturnAddressModel
 from saleor_returns.models import ReturnPolicy as ReturnPolicyModel
 from saleor_returns.models import ReturnRequest as ReturnRequestModel
@@ -75,26 +76,6 @@ class OrderReference(graphene.ObjectType):
     customer_email = graphene.String()
     channel_slug = graphene.String(required=True)
     created = graphene.DateTime(required=True)
-
-
-class ReturnAddress(graphene.ObjectType):
-    """Where returned parcels go: one address per warehouse, or the shop's only one."""
-
-    warehouse_id = graphene.ID(description="Saleor's Warehouse id; null for the shop's only address.")
-    name = graphene.String(required=True)
-    company = graphene.String(required=True)
-    street1 = graphene.String(required=True)
-    street2 = graphene.String(required=True)
-    city = graphene.String(required=True)
-    state = graphene.String(required=True)
-    zip = graphene.String(required=True)
-    country = graphene.String(required=True)
-    phone = graphene.String(required=True)
-    email = graphene.String(required=True)
-    is_default = graphene.Boolean(required=True)
-
-    def resolve_warehouse_id(address, info):
-        return address.warehouse_id or None
 
 
 class Warehouse(graphene.ObjectType):

@@ -44,7 +44,6 @@ from saleor_returns.api.notifications import NotificationsQuery
 from saleor_returns.api.overview import OverviewQuery
 from saleor_returns.api.portal_queries import PortalQuery
 from saleor_returns.api.queries import Query as ReturnsQuery
-from saleor_returns.api import return_request_portal  # noqa: F401 - adds portalUrl and returnShipping to ReturnRequest
 
 
 class RequestorKindEnum(graphene.Enum):

@@ -16,7 +16,13 @@ from saleor_returns.api.notifications import ReturnMessage, resolve_return_reque
 from saleor_returns.api.pagination import CountableConnection
 from saleor_returns.api.types.common import Money, global_id, is_staff, language, money
 from saleor_returns.api.types.resolutions import Refund, ReplacementOrder
-from saleor_returns.api.types.shipping import CarrierClaim, ReturnShipment
+from saleor_returns.api.types.shipping import (
+    CarrierClaim,
+    ReturnShipment,
+    ReturnShippingOptions,
+    resolve_portal_url,
+    resolve_return_shipping,
+)
 from saleor_returns.evidence_urls import evidence_url
 from saleor_returns.models import Refund as RefundModel
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
@@ -235,6 +241,16 @@ class ReturnRequest(graphene.ObjectType):
 
     def resolve_risk_reasons(request, info):
         return request.risk_reasons if is_staff(info) else None
+
+    # For the customer's own screens (the hosted portal, a storefront's).
+    portal_url = graphene.String(
+        description="The hosted returns portal's page of this return (a signed link for its customer).",
+        resolver=resolve_portal_url,
+    )
+    return_shipping = graphene.Field(
+        ReturnShippingOptions, required=True, resolver=resolve_return_shipping,
+        description="How the parcel can be sent back: a prepaid label, the customer's own shipment, and the address.",
+    )
 
 
 class ReturnRequestConnection(CountableConnection):

@@ -3,6 +3,9 @@
 import graphene
 
 from saleor_returns.api.types.common import Money, global_id, is_staff, money
+from saleor_returns.models import CarrierAccount, Resolution
+from saleor_returns.models import ReturnAddress as ReturnAddressModel
+from saleor_returns.return_links import return_link
 
 
 class ReturnShipment(graphene.ObjectType):
@@ -83,3 +86,52 @@ class CarrierClaim(graphene.ObjectType):
 
     def resolve_amount(claim, info):
         return money(claim.amount, claim.currency)
+
+
+class ReturnAddress(graphene.ObjectType):
+    """Where returned parcels go: one address per warehouse, or the shop's only one."""
+
+    warehouse_id = graphene.ID(description="Saleor's Warehouse id; null for the shop's only address.")
+    name = graphene.String(required=True)
+    company = graphene.String(required=True)
+    street1 = graphene.String(required=True)
+    street2 = graphene.String(required=True)
+    city = graphene.String(required=True)
+    state = graphene.String(required=True)
+    zip = graphene.String(required=True)
+    country = graphene.String(required=True)
+    phone = graphene.String(required=True)
+    email = graphene.String(required=True)
+    is_default = graphene.Boolean(required=True)
+
+    def resolve_warehouse_id(address, info):
+        return address.warehouse_id or None
+
+
+class ReturnShippingOptions(graphene.ObjectType):
+    """How the customer can send the parcel back."""
+
+    prepaid_label = graphene.Boolean(
+        required=True, description="The shop sells a prepaid label (returnRequestLabelRequest) once approved."
+    )
+    own_tracking = graphene.Boolean(
+        required=True, description="The customer may ship it themselves and add the tracking number."
+    )
+    address = graphene.Field(ReturnAddress, description="Where the parcel goes when shipped or dropped off.")
+
+
+def resolve_portal_url(return_request, info):
+    return return_link(return_request)
+
+
+def resolve_return_shipping(return_request, info):
+    if return_request.resolution == Resolution.KEEP_ITEM:
+        return ReturnShippingOptions(prepaid_label=False, own_tracking=False, address=None)
+    addresses = ReturnAddressModel.objects.filter(installation_id=return_request.installation_id)
+    return ReturnShippingOptions(
+        prepaid_label=CarrierAccount.objects.filter(
+            installation_id=return_request.installation_id, is_default=True, is_active=True
+        ).exists(),
+        own_tracking=True,
+        address=addresses.order_by("-is_default", "name").first(),
+    )

@@ -37,6 +37,8 @@ REFUND_KIND_PERMISSIONS = {
 RESTOCK_PERMISSIONS = (MANAGE_ORDERS, MANAGE_PRODUCTS)
 SETTINGS_PERMISSIONS = (MANAGE_ORDERS, MANAGE_SETTINGS)
 INTEGRATION_PERMISSIONS = (MANAGE_ORDERS, MANAGE_APPS)
+# Sending a return's e-mail again or redelivering its webhook is work on the return itself.
+MESSAGE_RESEND_PERMISSIONS = (MANAGE_ORDERS,)
 
 
 # What each staff action of the desk needs, by name, so the desk can say what is missing
@@ -48,6 +50,7 @@ STAFF_ACTIONS = {
     "inspect:RESTOCK": RESTOCK_PERMISSIONS,
     "settings": SETTINGS_PERMISSIONS,
     "integrations": INTEGRATION_PERMISSIONS,
+    "messageResend": MESSAGE_RESEND_PERMISSIONS,
 }
 
 

@@ -232,8 +232,8 @@ class ReturnSenderSettings(graphene.ObjectType):
         options = stored.esp_options or {}
         return ReturnSenderSettings(
             from_name=stored.from_name, from_email=stored.from_email, default_from_email=settings.DEFAULT_FROM_EMAIL,
-            reply_to=stored.reply_to, transport=stored.transport, smtp_host=stored.smtp_host,
-            smtp_port=stored.smtp_port, smtp_username=stored.smtp_username, smtp_security=stored.smtp_security,
+            reply_to=stored.reply_to, transport=_value(stored.transport), smtp_host=stored.smtp_host,
+            smtp_port=stored.smtp_port, smtp_username=stored.smtp_username, smtp_security=_value(stored.smtp_security),
             has_smtp_password=bool(secrets.get("password")), esp=stored.esp or None,
             has_api_key=bool(secrets.get("api_key")), has_secret_key=bool(secrets.get("secret_key")),
             region=options.get("region", ""), sender_domain=options.get("sender_domain", ""),
@@ -274,6 +274,7 @@ class ReturnWebhookEndpoint(graphene.ObjectType):
 
 
 def _value(enum_member):
+    """The plain value of an enum member (graphene's, or a model's default choice), else the value itself."""
     return getattr(enum_member, "value", enum_member)
 
 

@@ -454,3 +454,16 @@ def test_every_operation_of_the_api_is_in_the_matrix():
     operations = set(graphql_schema.query_type.fields) | set(graphql_schema.mutation_type.fields)
     covered = {name.split("(")[0] for name in OPERATIONS} | {"returnEvidenceUpload"}
     assert sorted(operations - covered) == []
+
+
+def test_the_viewer_says_resending_a_message_needs_what_the_resend_needs(callers):
+    # when
+    clerk = callers["orders_only"](VIEWER_ACTIONS)["data"]["viewer"]
+    outsider = callers["staff_without_orders"](VIEWER_ACTIONS)["data"]["viewer"]
+
+    # then: the same permissions the matrix holds returnMessageResend to
+    needs = list(OPERATIONS["returnMessageResend"]["needs"])
+    assert {entry["action"]: (entry["permissions"], entry["missing"]) for entry in clerk["actions"]}[
+        "messageResend"] == (needs, [])
+    assert {entry["action"]: (entry["permissions"], entry["missing"]) for entry in outsider["actions"]}[
+        "messageResend"] == (needs, needs)

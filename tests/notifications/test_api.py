@@ -191,6 +191,19 @@ def test_sender_secrets_are_written_and_never_read_back(as_staff):
     assert "hunter2-secret" not in SenderSettings.objects.get().encrypted_secrets
 
 
+def test_a_shop_that_never_set_its_sender_reads_the_defaults(as_staff):
+    # when
+    result = as_staff("{ returnSenderSettings { fromName transport smtpSecurity smtpPort hasSmtpPassword esp "
+                      "defaultFromEmail updatedAt } }")
+
+    # then
+    assert result == {"data": {"returnSenderSettings": {
+        "fromName": "", "transport": "DEFAULT", "smtpSecurity": "STARTTLS", "smtpPort": None, "hasSmtpPassword": False,
+        "esp": None, "defaultFromEmail": "returns@shop.example.com", "updatedAt": None,
+    }}}
+    assert not SenderSettings.objects.exists()
+
+
 def test_bad_sender_settings_are_refused_by_field(as_staff):
     result = as_staff(SENDER_UPDATE, {"input": {"fromEmail": "nope", "transport": "ESP", "esp": "SENDGRID"}})
     assert result["data"]["returnSenderSettingsUpdate"]["errors"] == [

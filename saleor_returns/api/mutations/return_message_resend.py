@@ -2,6 +2,7 @@
 
 import graphene
 
+from saleor_returns.access import MESSAGE_RESEND_PERMISSIONS
 from saleor_returns.ids import is_uuid
 from saleor_returns.api.mutations.base import InputError, ReturnMutation, decode_id
 from saleor_returns.api.notifications import ReturnMessage, messages_queryset
@@ -25,6 +26,8 @@ def load_return_message(requestor, global_id: str) -> Message:
 
 class ReturnMessageResend(ReturnMutation):
     """Send the message again: an e-mail to the customer, or the webhook to its endpoint (the same webhook-id)."""
+
+    permissions = MESSAGE_RESEND_PERMISSIONS
 
     class Arguments:
         id = graphene.ID(required=True, description="A ReturnMessage of ReturnRequest.messages.")

@@ -268,7 +268,9 @@ export function clearErrors(container) {
 // Puts each ReturnError {field, message, lines} next to its control:
 // [data-field="<field>"] inside the container, scoped to a line with
 // [data-line="<id>"] when the error names lines. The rest go to .form-errors.
-export function showErrors(container, errors) {
+// The first control at fault takes the focus, unless `focus` is false (errors
+// found while the user is still typing elsewhere).
+export function showErrors(container, errors, { focus = true } = {}) {
   clearErrors(container);
   const general = [];
   let first = null;
@@ -294,7 +296,7 @@ export function showErrors(container, errors) {
   if (box && general.length) {
     box.append(...general.map((error) => h("p", { "data-code": error.code, "data-field": error.field || "" }, error.message)));
   }
-  if (first) first.focus();
+  if (first && focus) first.focus();
   return general;
 }
 
@@ -333,6 +335,32 @@ export async function saveForm(ctx, { form, submit, busyLabel, failed, mutation,
     submit.disabled = false;
     if (busyLabel) submit.textContent = label;
   }
+}
+
+// Runs one mutation for a button (disabled meanwhile). A refusal or failure goes into
+// `slot` beside it and into a Dashboard notification titled `failed`; a success into a
+// notification saying `success(payload)`. Resolves with the payload, or null if refused.
+export async function runMutation(ctx, { control, slot, mutation, variables, field: payloadField, failed, success }) {
+  slot.replaceChildren();
+  control.disabled = true;
+  control.setAttribute("aria-busy", "true");
+  let payload = null;
+  let problem = null;
+  try {
+    payload = await ctx.api.mutate(mutation, variables, payloadField);
+    if (payload.errors.length) problem = payload.errors.map((error) => error.message).join(" ");
+  } catch (error) {
+    problem = ctx.describeError(error);
+  }
+  control.removeAttribute("aria-busy");
+  if (problem) {
+    control.disabled = false;
+    slot.textContent = problem;
+    ctx.bridge.notify("error", failed, problem);
+    return null;
+  }
+  ctx.bridge.notify("success", success(payload));
+  return payload;
 }
 
 export function formErrors() {

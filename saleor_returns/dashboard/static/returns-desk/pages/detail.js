@@ -38,6 +38,7 @@ import { actionPanels } from "./detail/panels.js";
 import { resolveSection } from "./detail/resolve.js";
 import { actionDialogs } from "./detail/actions.js";
 import { surveySection } from "./detail/survey.js";
+import { messagesSection } from "./detail/messages.js";
 
 register({
   en: {
@@ -220,6 +221,7 @@ class DetailPage {
           h("div", { class: "detail-main" }, this.linesCard(), this.timelineCard()),
           h("div", { class: "detail-side" }, this.summaryCard(), this.moneyCard(), this.shippingCard(), this.surveyCard()),
         ),
+        this.messagesCard(),
       ),
     );
   }
@@ -472,4 +474,5 @@ Object.assign(
   resolveSection,
   actionDialogs,
   surveySection,
+  messagesSection,
 );

@@ -1,5 +1,6 @@
 // Settings: the return policy per channel, the reason taxonomy, carrier accounts
-// and the return address, the returns portal.
+// and the return address, the returns portal, the messages to customers (templates,
+// the e-mail sender) and the webhooks to the shop's systems.
 //
 // The policy form edits the rules JSON the API stores (snake_case keys, decimals
 // as strings). Each control's data-field is the camelCase path the API names in
@@ -10,11 +11,14 @@
 // Each tab is a module in ./settings/ (the API keys tab is settings-keys.js).
 
 import { register, t } from "../i18n.js";
-import { clear, h, loadStyle, readOnlyWhen } from "../ui.js";
+import { banner, clear, h, loadStyle, readOnlyWhen } from "../ui.js";
 import { policyPanel } from "./settings/policy.js";
 import { reasonsPanel } from "./settings/reasons.js";
 import { carriersPanel } from "./settings/carriers.js";
 import { portalPanel } from "./settings/portal.js";
+import { templatesPanel } from "./settings/templates.js";
+import { senderPanel } from "./settings/sender.js";
+import { webhooksPanel } from "./settings/webhooks.js";
 import { keysPanel } from "./settings-keys.js";
 
 register({
@@ -25,6 +29,11 @@ register({
     "settings.tab.reasons": "Reasons",
     "settings.tab.carriers": "Carriers",
     "settings.tab.portal": "Returns portal",
+    "settings.tab.templates": "Message templates",
+    "settings.tab.sender": "E-mail sender",
+    "settings.tab.webhooks": "Webhooks",
+    "settings.hiddenTitle": "Not available",
+    "settings.hidden": "Seeing and changing these settings needs {permissions} in Saleor.",
   },
   "zh-Hans": {
     "settings.title": "设置",
@@ -33,15 +42,25 @@ register({
     "settings.tab.reasons": "退货原因",
     "settings.tab.carriers": "物流商",
     "settings.tab.portal": "退货门户",
+    "settings.tab.templates": "消息模板",
+    "settings.tab.sender": "邮件发件人",
+    "settings.tab.webhooks": "Webhook",
+    "settings.hiddenTitle": "无法使用",
+    "settings.hidden": "查看和修改这些设置需要 Saleor 权限：{permissions}。",
   },
 });
 
-const TABS = ["policy", "reasons", "carriers", "portal", "keys"];
+const TABS = ["policy", "reasons", "carriers", "portal", "templates", "sender", "webhooks", "keys"];
 
 // ------------------------------------------------------------------ page
 
 // The staff action (viewer.actions) each tab's changes need.
-const TAB_ACTIONS = { policy: "settings", reasons: "settings", carriers: "integrations", portal: "settings", keys: "integrations" };
+const TAB_ACTIONS = {
+  policy: "settings", reasons: "settings", carriers: "integrations", portal: "settings",
+  templates: "integrations", sender: "integrations", webhooks: "integrations", keys: "integrations",
+};
+// Tabs whose settings the API shows only to staff who may change them.
+const UNREADABLE_WITHOUT_PERMISSION = new Set(["templates", "sender", "webhooks"]);
 
 export async function render(ctx) {
   loadStyle("pages/settings.css");
@@ -51,7 +70,10 @@ export async function render(ctx) {
   const tabs = {};
   const panels = {};
   const bodies = {};
-  const loaders = { policy: policyPanel, reasons: reasonsPanel, carriers: carriersPanel, portal: portalPanel, keys: keysPanel };
+  const loaders = {
+    policy: policyPanel, reasons: reasonsPanel, carriers: carriersPanel, portal: portalPanel,
+    templates: templatesPanel, sender: senderPanel, webhooks: webhooksPanel, keys: keysPanel,
+  };
 
   const tablist = h("div", { class: "tabs settings-tabs", role: "tablist", "aria-label": t("settings.tabs") });
   for (const name of TABS) {
@@ -64,9 +86,15 @@ export async function render(ctx) {
       t(`settings.tab.${name}`),
     );
     panels[name] = h("section", { class: "settings-panel", role: "tabpanel", id: `settings-panel-${name}`, "aria-labelledby": `settings-tab-${name}` });
-    // Staff without the permission to change a tab's settings still read them.
+    // Staff without the permission to change a tab's settings still read them, where the API lets them.
     bodies[name] = h("div", { class: "settings-panel-body" });
-    panels[name].append(...readOnlyWhen(ctx.missing(TAB_ACTIONS[name]), bodies[name]));
+    const missing = ctx.missing(TAB_ACTIONS[name]);
+    if (missing.length && UNREADABLE_WITHOUT_PERMISSION.has(name)) {
+      panels[name].append(banner("info", t("settings.hiddenTitle"), t("settings.hidden", { permissions: missing.join(", ") })));
+      loaded.add(name);
+    } else {
+      panels[name].append(...readOnlyWhen(missing, bodies[name]));
+    }
     tablist.append(tabs[name]);
   }
   tablist.addEventListener("keydown", (event) => {

@@ -2,6 +2,7 @@
 // documents, and small helpers for labels, money and per-line forms.
 
 import { formatMoney, has, register, t } from "../../i18n.js";
+import { MESSAGE_FIELDS } from "../../messages.js";
 import { h } from "../../ui.js";
 
 register({
@@ -76,6 +77,7 @@ fragment ReturnRequestDetail on ReturnRequest {
   replacementOrder { status orderId orderNumber quantity variantId priceDifference ${MONEY} failureReason }
   carrierClaims { id carrier reference amount ${MONEY} status note createdAt }
   survey { rating improvements comment updatedAt needsFollowUp followedUpAt followedUpByEmail followUpNote }
+  messages { ${MESSAGE_FIELDS} }
 }`;
 export const DETAIL_QUERY = `query ReturnRequestDetail($id: ID!) { returnRequest(id: $id) { ...ReturnRequestDetail } }
 ${RETURN_REQUEST}`;

@@ -25,6 +25,7 @@ urlpatterns = [
     # The returns desk inside the Saleor Dashboard: every mount the manifest lists.
     # (with or without the trailing slash the Dashboard's url-join drops; never redirected)
     path("dashboard/assets/<path:path>", desk_views.asset, name="dashboard-asset"),
+    path("dashboard/frames/message-preview", desk_views.message_preview_frame, name="dashboard-message-preview"),
     re_path(r"^dashboard(?:/(?P<subpage>.*))?$", desk_views.desk, name="dashboard"),
     path("evidence/<str:token>/", evidence_urls.evidence_file, name="evidence"),
     # The hosted returns portal of each shop.

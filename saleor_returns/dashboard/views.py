@@ -43,6 +43,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# The blank page the desk writes an e-mail's preview into (a same-origin frame sandboxed
+# without scripts): its own policy lets the e-mail's inline styles apply, which the desk's
+# policy refuses, and lets nothing else run or load but images.
+MESSAGE_PREVIEW_PAGE = '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title></title></head><body></body></html>\n'
+MESSAGE_PREVIEW_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "img-src https: data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors *",
+    ]
+)
+
 # The mount's context a POST carries as form fields (a GET has it in the query string).
 POST_CONTEXT_FIELDS = ("orderId",)
 
@@ -109,3 +124,14 @@ def desk(request, subpage: str | None = None):
 def asset(request, path: str):
     """The desk's own JavaScript and CSS, straight from the package (no build step)."""
     return serve_asset(request, ASSETS_DIR, path)
+
+
+@never_cache
+@xframe_options_exempt
+@require_GET
+def message_preview_frame(request):
+    """An empty page for the message templates tab's HTML preview (see MESSAGE_PREVIEW_POLICY)."""
+    response = HttpResponse(MESSAGE_PREVIEW_PAGE)
+    response["Content-Security-Policy"] = MESSAGE_PREVIEW_POLICY
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -55,6 +55,22 @@ def test_every_desk_route_serves_the_desk_page_framable_without_cookies(client, 
     assert b'type="module"' in response.content
 
 
+def test_the_message_preview_frame_is_a_blank_page_where_nothing_runs(client):
+    # when
+    response = client.get("/dashboard/frames/message-preview")
+
+    # then: the e-mail's inline styles may apply in it; scripts, forms and other loads may not
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors *"
+    )
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "X-Frame-Options" not in response
+    assert b"<script" not in response.content
+    assert not response.cookies
+
+
 def test_the_page_escapes_what_it_echoes(client):
     response = client.get("/dashboard/?saleorApiUrl=%3C/script%3E%3Cscript%3Ealert(1)%3C/script%3E")
 

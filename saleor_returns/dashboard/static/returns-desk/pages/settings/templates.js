@@ -271,8 +271,13 @@ function templateEditor(ctx, template, { reload }) {
   const status = h("p", { class: "preview-status muted", role: "status", "aria-live": "polite" });
   const previewSubject = h("strong", { "data-preview": "subject" });
   const previewText = h("pre", { class: "preview-text", "data-preview": "text", tabindex: "0", "aria-label": t("settings.templates.previewText") });
-  // The e-mail's HTML in a sandbox: no scripts, no forms, no way out of the frame.
-  const previewHtml = h("iframe", { class: "preview-html", sandbox: "", referrerpolicy: "no-referrer", title: t("settings.templates.previewHtml"), "data-preview": "html" });
+  // The e-mail's HTML in a sandbox (no scripts, forms, pop-ups or way out of the frame), written
+  // into a blank page of the app whose own policy lets its inline styles apply.
+  const previewHtml = h("iframe", {
+    class: "preview-html", src: `${ctx.config.basePath}frames/message-preview`, sandbox: "allow-same-origin",
+    referrerpolicy: "no-referrer", title: t("settings.templates.previewHtml"), "data-preview": "html",
+  });
+  const frameReady = new Promise((resolve) => previewHtml.addEventListener("load", resolve, { once: true }));
   const preview = h(
     "section",
     { class: "card template-preview", "aria-labelledby": "template-preview-title" },
@@ -332,7 +337,12 @@ function templateEditor(ctx, template, { reload }) {
     status.textContent = "";
     previewSubject.textContent = answer.subject;
     previewText.textContent = answer.text;
-    previewHtml.srcdoc = answer.html;
+    await frameReady;
+    if (ticket !== asked || !previewHtml.contentDocument) return;
+    const page = previewHtml.contentDocument;
+    page.open();
+    page.write(answer.html);
+    page.close();
   }
   form.addEventListener("input", () => {
     saveStatus.textContent = "";

@@ -2,7 +2,7 @@
 // helpers for checkbox groups, typed values, repeatable rows and reason options.
 
 import { register, t } from "../../i18n.js";
-import { banner, button, clear, h, nextId } from "../../ui.js";
+import { banner, button, clear, h, nextId, spinner } from "../../ui.js";
 
 register({
   en: {
@@ -29,6 +29,18 @@ export function loadFailed(ctx, panel, error, retry) {
     banner("error", t("settings.loadFailed"), ctx.describeError(error)),
     h("div", { class: "actions" }, button(t("common.retry"), { onClick: retry })),
   );
+}
+
+// What `query` answers for a tab (`variables` given), while `panel` shows a spinner; on a
+// failure, null, with the reason and a button that calls `retry`.
+export async function loadInto(ctx, panel, query, variables, retry) {
+  clear(panel, spinner());
+  try {
+    return await ctx.api.query(query, variables);
+  } catch (error) {
+    loadFailed(ctx, panel, error, retry);
+    return null;
+  }
 }
 
 // A group of checkboxes that answers for one API field (a list of codes).

@@ -3,8 +3,8 @@
 // may show the portal in a frame.
 
 import { register, t } from "../../i18n.js";
-import { button, card, clear, clearErrors, field, formErrors, h, showErrors, spinner } from "../../ui.js";
-import { controlOf, copyRow, loadFailed, textValue } from "./common.js";
+import { button, card, clear, clearErrors, field, formErrors, h, showErrors } from "../../ui.js";
+import { controlOf, copyRow, loadInto, textValue } from "./common.js";
 
 register({
   en: {
@@ -74,14 +74,9 @@ function textOn(hex) {
 }
 
 export async function portalPanel(ctx, panel) {
-  clear(panel, spinner());
-  let settings;
-  try {
-    settings = (await ctx.api.query(SETTINGS)).returnPortalSettings;
-  } catch (error) {
-    loadFailed(ctx, panel, error, () => portalPanel(ctx, panel));
-    return;
-  }
+  const data = await loadInto(ctx, panel, SETTINGS, {}, () => portalPanel(ctx, panel));
+  if (!data) return;
+  const settings = data.returnPortalSettings;
   const fields = {
     isEnabled: field({ label: t("settings.portal.isEnabled"), name: "isEnabled", type: "checkbox", value: settings.isEnabled }),
     shopName: field({ label: t("settings.portal.shopName"), name: "shopName", value: settings.shopName, hint: t("settings.portal.shopNameHint"), attrs: { maxlength: "100" } }),

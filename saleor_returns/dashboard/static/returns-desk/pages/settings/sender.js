@@ -4,8 +4,8 @@
 // one is stored, and a field left empty keeps it.
 
 import { formatDate, register, t } from "../../i18n.js";
-import { button, card, clear, clearErrors, field, formErrors, h, saveForm, showErrors, spinner } from "../../ui.js";
-import { controlOf, loadFailed, textValue } from "./common.js";
+import { button, card, clear, clearErrors, field, formErrors, h, saveForm, showErrors } from "../../ui.js";
+import { controlOf, loadInto, textValue } from "./common.js";
 
 register({
   en: {
@@ -114,14 +114,9 @@ const SERVICE_FIELDS = { POSTMARK: ["messageStream"], MAILGUN: ["region", "sende
 const SECRETS = { smtpPassword: "hasSmtpPassword", apiKey: "hasApiKey", secretKey: "hasSecretKey" };
 
 export async function senderPanel(ctx, panel) {
-  clear(panel, spinner());
-  let settings;
-  try {
-    settings = (await ctx.api.query(SETTINGS)).returnSenderSettings;
-  } catch (error) {
-    loadFailed(ctx, panel, error, () => senderPanel(ctx, panel));
-    return;
-  }
+  const data = await loadInto(ctx, panel, SETTINGS, {}, () => senderPanel(ctx, panel));
+  if (!data) return;
+  const settings = data.returnSenderSettings;
   const secret = (name, label) =>
     field({ label, name, type: "password", hint: t("settings.sender.secretHint"), attrs: { autocomplete: "new-password", spellcheck: "false" } });
   const fields = {
@@ -165,7 +160,6 @@ export async function senderPanel(ctx, panel) {
   );
 
   function fill(current) {
-    settings = current;
     for (const name of ["fromName", "fromEmail", "replyTo", "smtpHost", "smtpUsername", "region", "senderDomain", "messageStream"]) {
       controlOf(fields[name]).value = current[name] || "";
     }

@@ -7,7 +7,7 @@
 import { formatDate, has, locale, register, t } from "../../i18n.js";
 import { banner, button, card, clear, clearErrors, field, formErrors, h, modal, saveForm, showErrors, spinner } from "../../ui.js";
 import { EVENTS, eventName } from "../../messages.js";
-import { controlOf, loadFailed } from "./common.js";
+import { controlOf, loadInto } from "./common.js";
 
 register({
   en: {
@@ -208,15 +208,9 @@ export async function templatesPanel(ctx, panel) {
   controlOf(languageField).addEventListener("change", (event) => choose(event.target));
 
   async function load() {
-    clear(editor, spinner());
-    let template;
-    try {
-      [template] = (await ctx.api.query(TEMPLATES, chosen)).returnMessageTemplates;
-    } catch (error) {
-      loadFailed(ctx, editor, error, load);
-      return;
-    }
-    if (!ctx.isCurrent()) return;
+    const data = await loadInto(ctx, editor, TEMPLATES, chosen, load);
+    if (!data || !ctx.isCurrent()) return;
+    const [template] = data.returnMessageTemplates;
     session.editing = templateEditor(ctx, template, { reload: load });
     clear(editor, session.editing.element);
     session.editing.preview();

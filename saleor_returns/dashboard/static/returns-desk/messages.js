@@ -274,6 +274,23 @@ export function resendPermissionBlocker(ctx) {
   return missing.length ? needs(missing) : null;
 }
 
+// Redraws `container` with `redraw()`; the control that had the focus in it (a button
+// with a data-action, in a row or card keyed by message, delivery or endpoint) has it again.
+const KEYED = ["data-message", "data-delivery", "data-endpoint"];
+
+export function redrawKeepingFocus(container, redraw) {
+  const active = document.activeElement;
+  let selector = null;
+  if (active && container.contains(active) && active.dataset.action) {
+    const keyed = active.closest(KEYED.map((name) => `[${name}]`).join(", "));
+    const name = keyed && KEYED.find((attribute) => keyed.hasAttribute(attribute));
+    if (name) selector = `[${name}="${CSS.escape(keyed.getAttribute(name))}"] [data-action="${CSS.escape(active.dataset.action)}"]`;
+  }
+  redraw();
+  const again = selector && container.querySelector(selector);
+  if (again && !again.disabled) again.focus();
+}
+
 // Reloads with `load()` (which answers the messages it drew, or null) while one of them
 // is on its way and due soon, until `live()` says the page is gone. Resolves when it stops.
 export async function keepFresh(load, messages, live) {

@@ -12,6 +12,7 @@ import {
   keepFresh,
   logToggle,
   recipientOf,
+  redrawKeepingFocus,
   resendControl,
   resendPermissionBlocker,
   statusCell,
@@ -126,7 +127,7 @@ export const messagesSection = {
     }
     if (!this.live() || !messages) return null;
     this.request.messages = messages;
-    this.drawMessages(messages);
+    redrawKeepingFocus(this.messagesBody, () => this.drawMessages(messages));
     if (focusId) {
       const row = this.messagesBody.querySelector(`tr[data-message="${CSS.escape(focusId)}"]`);
       const target = row && (row.querySelector('[data-action="resend-message"]:not(:disabled)') || row.querySelector('[data-action="message-log"]'));

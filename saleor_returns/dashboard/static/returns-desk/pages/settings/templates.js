@@ -184,12 +184,13 @@ export async function templatesPanel(ctx, panel) {
     ),
     editor,
   );
-  const session = { loaded: null, editing: null };
+  let editing = null;
+  let loads = 0;
   let chosen = { event: controlOf(eventField).value, language: controlOf(languageField).value };
 
   async function choose(control) {
     const next = { event: controlOf(eventField).value, language: controlOf(languageField).value };
-    if (session.editing && session.editing.isDirty()) {
+    if (editing && editing.isDirty()) {
       const discard = await modal(t("settings.templates.discardTitle"), h("p", {}, t("settings.templates.discardBody")), [
         [t("settings.templates.keepEditing"), false],
         [t("settings.templates.discard"), true, "danger"],
@@ -207,13 +208,15 @@ export async function templatesPanel(ctx, panel) {
   controlOf(eventField).addEventListener("change", (event) => choose(event.target));
   controlOf(languageField).addEventListener("change", (event) => choose(event.target));
 
+  // The latest choice wins when answers cross.
   async function load() {
+    const ticket = ++loads;
     const data = await loadInto(ctx, editor, TEMPLATES, chosen, load);
-    if (!data || !ctx.isCurrent()) return;
+    if (!data || !ctx.isCurrent() || ticket !== loads) return;
     const [template] = data.returnMessageTemplates;
-    session.editing = templateEditor(ctx, template, { reload: load });
-    clear(editor, session.editing.element);
-    session.editing.preview();
+    editing = templateEditor(ctx, template, { reload: load });
+    clear(editor, editing.element);
+    editing.preview();
   }
   await load();
 }
@@ -228,9 +231,10 @@ function templateEditor(ctx, template, { reload }) {
     text: field({ label: t("settings.templates.text"), name: "text", type: "textarea", value: saved.text, hint: t("settings.templates.textHint"), attrs: { rows: "12", class: "code" } }),
     html: field({ label: t("settings.templates.html"), name: "html", type: "textarea", value: saved.html, hint: t("settings.templates.htmlHint"), attrs: { rows: "12", spellcheck: "false", class: "code" } }),
   };
+  // Each part says whether it is the shop's own or the shipped default.
   for (const part of PARTS) {
-    const tag = customized.has(part) ? t("settings.templates.customized") : t("settings.templates.default");
-    fields[part].querySelector("label").append(" ", h("span", { class: `part-tag${customized.has(part) ? " customized" : ""}`, "data-part-state": customized.has(part) ? "customized" : "default" }, tag));
+    const state = customized.has(part) ? "customized" : "default";
+    fields[part].querySelector("label").append(" ", h("span", { class: `part-tag ${state}`, "data-part-state": state }, t(`settings.templates.${state}`)));
   }
   const values = () => Object.fromEntries(PARTS.map((part) => [part, controlOf(fields[part]).value]));
   const isDirty = () => PARTS.some((part) => controlOf(fields[part]).value !== saved[part]);

@@ -5,7 +5,7 @@
 
 import { formatDate, register, t } from "../../i18n.js";
 import { banner, button, card, clear, clearErrors, field, formErrors, h, modal, runMutation, saveForm, spinner } from "../../ui.js";
-import { EVENTS, MESSAGE_FIELDS, eventName, keepFresh, useMessageStyles } from "../../messages.js";
+import { EVENTS, MESSAGE_FIELDS, eventName, keepFresh, redrawKeepingFocus, useMessageStyles } from "../../messages.js";
 import { checkboxGroup, controlOf, copyRow, loadFailed, textValue } from "./common.js";
 import { deliveryLog } from "./deliveries.js";
 
@@ -120,7 +120,8 @@ export async function webhooksPanel(ctx, panel) {
       return null;
     }
     if (!live()) return null;
-    clear(list, endpoints.length ? endpoints.map(endpointCard) : h("p", { class: "empty" }, t("settings.webhooks.none")));
+    redrawKeepingFocus(list, () =>
+      clear(list, endpoints.length ? endpoints.map(endpointCard) : h("p", { class: "empty" }, t("settings.webhooks.none"))));
     const target = focus && list.querySelector(focus);
     if (target) target.focus();
     const deliveries = endpoints.flatMap((endpoint) => endpoint.deliveries);
@@ -128,10 +129,12 @@ export async function webhooksPanel(ctx, panel) {
     return deliveries;
   }
 
-  // Deliveries on their way are followed until they are sent or failed.
+  // Deliveries on their way are followed until they are sent or failed (not while an
+  // endpoint is being edited: drawing the list again would throw the edit away).
   function follow(deliveries) {
     if (polling) return;
-    polling = keepFresh(() => refresh(), deliveries, live).finally(() => {
+    const load = () => (list.querySelector("form.endpoint-form.editing") ? null : refresh());
+    polling = keepFresh(load, deliveries, live).finally(() => {
       polling = null;
     });
   }

@@ -3,6 +3,7 @@ message templates (with the live preview), the e-mail sender and outbound webhoo
 
 import pytest
 from django.db import transaction
+from graphql_relay import to_global_id
 from playwright.sync_api import expect
 
 from saleor_returns.fakes.dashboard.pages import install_dashboard_double
@@ -17,8 +18,8 @@ from saleor_returns.models.notifications import (
 from saleor_returns.notifications.actions import record_message
 from saleor_returns.notifications.events import message_context
 from saleor_returns.notifications.webhooks import create_endpoint, pause_endpoint
-from tests.browser import screenshot
 from tests.api.conftest import alice, as_alice, create_request  # noqa: F401 - fixtures
+from tests.browser import screenshot
 from tests.browser.conftest import Dashboard
 from tests.browser.test_detail import expect_notification, open_detail, order, stored  # noqa: F401 - fixture
 from tests.notifications.conftest import smtp_server, smtp_settings, webhook_receiver  # noqa: F401 - fixtures
@@ -40,9 +41,16 @@ def message_row(app, message: Message):
 
 
 def global_id(message: Message) -> str:
-    from graphql_relay import to_global_id
-
     return to_global_id("ReturnMessage", str(message.pk))
+
+
+def global_endpoint_id(endpoint) -> str:
+    return to_global_id("ReturnWebhookEndpoint", str(endpoint.pk))
+
+
+def open_return(dashboard, return_request):
+    return open_detail(dashboard, {"id": to_global_id("ReturnRequest", str(return_request.pk)),
+                                   "number": return_request.rma_number})
 
 
 @pytest.fixture
@@ -67,7 +75,7 @@ def test_the_return_page_lists_its_messages_with_their_status(
     messages = {(m.event, m.channel): m for m in Message.objects.filter(return_request=return_request)}
 
     # when
-    app = open_detail(dashboard, {"id": _request_id(return_request), "number": return_request.rma_number})
+    app = open_return(dashboard, return_request)
     card = app.locator(".messages-card")
 
     # then: one row per message, oldest first, with its status and why
@@ -118,7 +126,7 @@ def test_a_failed_message_is_sent_again(dashboard, shop, return_request, smtp_se
     smtp_server.refuse(REFUSED)
     tell(return_request, MessageEvent.APPROVED)
     message = Message.objects.get(return_request=return_request)
-    app = open_detail(dashboard, {"id": _request_id(return_request), "number": return_request.rma_number})
+    app = open_return(dashboard, return_request)
     row = message_row(app, message)
     expect(row.locator("[data-message-status]")).to_have_text("Failed")
 
@@ -144,7 +152,7 @@ def test_a_refused_resend_is_shown_next_to_the_action(dashboard, shop, return_re
     # given: a sent e-mail, then sent again by someone else since the page was drawn
     tell(return_request, MessageEvent.APPROVED)
     message = Message.objects.get(return_request=return_request)
-    app = open_detail(dashboard, {"id": _request_id(return_request), "number": return_request.rma_number})
+    app = open_return(dashboard, return_request)
     Message.objects.filter(pk=message.pk).update(status="sending")
 
     # when
@@ -164,7 +172,7 @@ def test_staff_without_the_permission_to_resend_get_no_messages(dashboard, fake_
     outsider = Dashboard(page=dashboard.page, fake=fake_saleor, app=fake_app, staff=member, app_base_url=live_server.url)
 
     # when
-    outsider.open(f"/dashboard/returns/{_request_id(return_request)}/")
+    outsider.open(f"/dashboard/returns/{to_global_id('ReturnRequest', str(return_request.pk))}/")
     app = outsider.frame_locator
 
     # then: neither the return nor its messages, and nothing to resend
@@ -173,18 +181,12 @@ def test_staff_without_the_permission_to_resend_get_no_messages(dashboard, fake_
     assert Message.objects.get().attempts == 1
 
 
-def _request_id(return_request) -> str:
-    from graphql_relay import to_global_id
-
-    return to_global_id("ReturnRequest", str(return_request.pk))
-
-
 # --------------------------------------------------------------------------- settings: message templates
 
 
 def open_tab(dashboard, tab: str, **options):
     frame = dashboard.open(f"/dashboard/settings/?tab={tab}", **options)
-    frame.wait_for_selector(f'#settings-panel-{tab} [data-loaded], #settings-panel-{tab} form, #settings-panel-{tab} .banner')
+    frame.wait_for_selector(f'#settings-panel-{tab} form, #settings-panel-{tab} .banner')
     return dashboard.frame_locator
 
 
@@ -522,9 +524,3 @@ def test_message_settings_in_chinese(dashboard, shop, webhook_receiver, theme):
     expect(app.locator("article.endpoint [data-endpoint-state]")).to_have_text("启用中")
     expect(app.locator('article.endpoint [data-action="test-endpoint"]')).to_have_text("发送测试事件")
     screenshot(dashboard.page, f"settings-webhooks-{theme}-zh-Hans")
-
-
-def global_endpoint_id(endpoint) -> str:
-    from graphql_relay import to_global_id
-
-    return to_global_id("ReturnWebhookEndpoint", str(endpoint.pk))

@@ -292,6 +292,10 @@ EVIDENCE_UNATTACHED_TTL_SECONDS = int(os.environ.get("EVIDENCE_UNATTACHED_TTL_SE
 # `Authorization: Bearer <METRICS_TOKEN>`, and is a 404 while no token is set. Traces follow the OTEL_*
 # variables (observability/tracing.py); counters of several processes add up in PROMETHEUS_MULTIPROC_DIR.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# A Celery worker with no web process sharing its PROMETHEUS_MULTIPROC_DIR serves its task figures itself:
+# plain /metrics (no token) on this port of an internal address. 0: it does not.
+METRICS_WORKER_PORT = int(os.environ.get("METRICS_WORKER_PORT") or 0)
+METRICS_WORKER_ADDRESS = os.environ.get("METRICS_WORKER_ADDRESS", "127.0.0.1")
 
 # Every module that defines a task. The worker imports them all when it starts, so it knows
 # each task a web process or beat queues by name (the names never change: queued messages hold them).

@@ -14,6 +14,7 @@ from saleor_returns.counters import delete_expired_counters_task
 from saleor_returns.models import CarrierAccount, CarrierWebhookEvent, Message, Refund, SaleorWebhookDelivery
 from saleor_returns.webhooks.saleor.deliveries import apply_saleor_webhook_task
 from tests.factories import InstallationFactory, ReturnRequestFactory
+from tests.test_runner import free_port
 from tests.test_worker import web_processes, worker_process
 
 TOKEN = "metrics-token-for-tests"
@@ -266,10 +267,12 @@ def scrape_url(base_url: str) -> dict[tuple, float]:
 def test_two_web_workers_and_a_celery_worker_add_up_in_one_scrape(tmp_path):
     # given: gunicorn with two workers and a Celery worker sharing one metrics directory, and the outbox's rows
     shared = {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "METRICS_TOKEN": TOKEN}
+    worker_port = free_port()
     installation = InstallationFactory()
     for _ in range(4):
         make_message(installation, "pending", queued_minutes_ago=5)
-    with worker_process(**shared) as worker, web_processes(1, workers=2, env=shared) as (web,):
+    with worker_process(**shared, METRICS_WORKER_PORT=str(worker_port)) as worker, \
+            web_processes(1, workers=2, env=shared) as (web,):
         before = scrape_url(web)
         # when: requests spread over the web workers, a task that succeeds and one that fails in the worker
         for _ in range(6):
@@ -290,6 +293,9 @@ def test_two_web_workers_and_a_celery_worker_add_up_in_one_scrape(tmp_path):
             assert worker.poll() is None, worker.stdout.read()
             assert time.monotonic() < deadline, f"the worker's runs never showed: {succeeded=}, {failed=}"
             time.sleep(0.3)
+        # and the worker shows its own runs on its internal port
+        own = scrape_url(f"http://127.0.0.1:{worker_port}")
+        assert value(own, runs, task="saleor_returns.apply_saleor_webhook", outcome="failed") == 1
     count = "saleor_returns_http_request_duration_seconds_count"
     assert value(found, count, route="healthz", method="GET", status="2xx") - value(
         before, count, route="healthz", method="GET", status="2xx") == 6

@@ -11,7 +11,7 @@ ids and tokens), a status its class, a task its registered name.
 
 import os
 
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest, start_http_server
 from prometheus_client.multiprocess import MultiProcessCollector
 
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -50,10 +50,22 @@ def observe_task(*, task: str, state: str, seconds: float) -> None:
     TASK_DURATION.labels(task=task).observe(seconds)
 
 
-def process_metrics() -> bytes:
-    """The text exposition of every process's counters and histograms (this one's without a shared directory)."""
+def process_registry() -> CollectorRegistry:
+    """Every process's counters and histograms (this one's alone without a shared directory)."""
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        return generate_latest(REGISTRY)
+        return REGISTRY
     registry = CollectorRegistry()
     MultiProcessCollector(registry)
-    return generate_latest(registry)
+    return registry
+
+
+def process_metrics() -> bytes:
+    return generate_latest(process_registry())
+
+
+def serve_worker_metrics(*, port: int, address: str) -> None:
+    """A Celery worker's own /metrics on an internal address, for a worker with no web process beside it.
+
+    No token: it shows task names and counts only, and is meant for an address only Prometheus reaches.
+    """
+    start_http_server(port, addr=address, registry=process_registry())

@@ -7,15 +7,23 @@ Each run is counted and timed by task name and outcome.
 
 import time
 
-from celery.signals import before_task_publish, task_failure, task_postrun, task_prerun, worker_process_shutdown
+from celery.signals import (
+    before_task_publish,
+    task_failure,
+    task_postrun,
+    task_prerun,
+    worker_process_shutdown,
+    worker_ready,
+)
 from celery.states import FAILURE
+from django.conf import settings
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.propagate import extract, inject
 from opentelemetry.propagators.textmap import Getter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from saleor_returns.observability.metrics import observe_task
+from saleor_returns.observability.metrics import observe_task, serve_worker_metrics
 from saleor_returns.observability.tracing import flush_spans, tracer
 
 
@@ -26,6 +34,7 @@ def connect_task_signals() -> None:
     task_failure.connect(note_failure, weak=False, dispatch_uid="saleor_returns.note_failure")
     task_postrun.connect(finish_run, weak=False, dispatch_uid="saleor_returns.finish_run")
     worker_process_shutdown.connect(flush_on_exit, weak=False, dispatch_uid="saleor_returns.flush_spans")
+    worker_ready.connect(serve_metrics, weak=False, dispatch_uid="saleor_returns.worker_metrics")
 
 
 class _RequestGetter(Getter):
@@ -84,3 +93,8 @@ def finish_run(task_id=None, task=None, state=None, **_kwargs) -> None:
 
 def flush_on_exit(**_kwargs) -> None:
     flush_spans()
+
+
+def serve_metrics(**_kwargs) -> None:
+    if settings.METRICS_WORKER_PORT:
+        serve_worker_metrics(port=settings.METRICS_WORKER_PORT, address=settings.METRICS_WORKER_ADDRESS)

@@ -50,6 +50,13 @@ def observe_task(*, task: str, state: str, seconds: float) -> None:
     TASK_DURATION.labels(task=task).observe(seconds)
 
 
+def prepare_shared_folder() -> None:
+    """Create PROMETHEUS_MULTIPROC_DIR if it is named and missing: counting into a missing folder fails every request."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+
+
 def process_registry() -> CollectorRegistry:
     """Every process's counters and histograms (this one's alone without a shared directory)."""
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

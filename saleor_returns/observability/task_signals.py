@@ -81,9 +81,9 @@ def finish_run(task_id=None, task=None, state=None, **_kwargs) -> None:
     if run is None:
         return
     started, span, token = run
-    # A run in place (eager) whose error goes up to its caller ends with no state and no failure signal.
-    state = state or FAILURE
-    if state == FAILURE:
+    if state is None:
+        # A run in place (eager) whose error goes up to its caller ends with no state and no failure signal.
+        state = FAILURE
         span.set_status(StatusCode.ERROR)
     span.set_attribute("celery.state", state)
     span.end()

@@ -5,6 +5,9 @@ import logging
 from django.apps import AppConfig
 
 from saleor_returns.catalogs import compile_catalogs
+from saleor_returns.observability.metrics import prepare_shared_folder
+from saleor_returns.observability.task_signals import connect_task_signals
+from saleor_returns.observability.tracing import configure_tracing
 
 logger = logging.getLogger(__name__)
 
@@ -22,3 +25,7 @@ class SaleorReturnsConfig(AppConfig):
             compile_catalogs()
         except OSError:
             logger.warning("Message catalogs could not be compiled; translations may be stale", exc_info=True)
+        # Traces only when the OTEL_* variables ask for them; tasks are timed and carry the trace anyway.
+        configure_tracing()
+        prepare_shared_folder()
+        connect_task_signals()

@@ -1,8 +1,10 @@
-"""Structured logging: one JSON object a line, with secrets redacted."""
+"""Structured logging: one JSON object a line, with secrets redacted and the trace it belongs to."""
 
 import json
 import logging
 from datetime import datetime, timezone
+
+from saleor_returns.observability.tracing import current_trace_ids
 
 # Attributes every LogRecord has; anything else came in through `extra`.
 _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
@@ -48,6 +50,11 @@ class JsonFormatter(logging.Formatter):
         for name, value in vars(record).items():
             if name not in _STANDARD_ATTRS and not name.startswith("_"):
                 entry[name] = value
+        # The span in progress when the line was logged (a request, a task run): the line
+        # can be found from the trace, and the trace from the line.
+        trace_ids = current_trace_ids()
+        if trace_ids is not None:
+            entry["trace_id"], entry["span_id"] = trace_ids
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)

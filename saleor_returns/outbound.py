@@ -35,6 +35,9 @@ from typing import Any
 import httpcore
 import httpx
 from django.conf import settings
+from opentelemetry.trace import StatusCode
+
+from saleor_returns.observability.tracing import client_span
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -159,6 +162,8 @@ class OutboundClient(httpx.Client):
 
     A redirect is handed back as the 3xx response it is, even to a caller that asks to
     follow it: a redirect could lead anywhere, so the caller treats it as an error.
+    Each request is a client span of the trace in progress and carries it on (`traceparent`);
+    the span names the host, never the path or query, which may hold secrets.
     """
 
     def __init__(self, **options):
@@ -167,7 +172,17 @@ class OutboundClient(httpx.Client):
 
     def send(self, request, **options):
         options["follow_redirects"] = False
-        return super().send(request, **options)
+        attributes = {
+            "http.request.method": request.method,
+            "server.address": request.url.host,
+            "server.port": request.url.port or (443 if request.url.scheme == "https" else 80),
+        }
+        with client_span(request.method, request.headers, attributes) as span:
+            response = super().send(request, **options)
+            span.set_attribute("http.response.status_code", response.status_code)
+            if response.status_code >= 400:
+                span.set_status(StatusCode.ERROR)
+            return response
 
 
 def outbound_client(**options) -> OutboundClient:

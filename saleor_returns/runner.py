@@ -13,6 +13,7 @@ nothing is left running.
 
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -76,6 +77,16 @@ def start_mail_catcher() -> MailCatcher | None:
     return catcher
 
 
+def use_metrics_folder() -> None:
+    """The web workers and the Celery worker count into one folder, emptied at each start, so /metrics adds them up."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    folder = data_dir() / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
 def _start_demo_shop(mail_catcher: MailCatcher | None):
     """The demo shop beside the app, or None: DEMO_SHOP=0, or it cannot start (logged with why)."""
     if os.environ.get("DEMO_SHOP", "1").strip().lower() in {"0", "false", "no", "off"}:
@@ -119,6 +130,7 @@ def run() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
     owns_database = not os.environ.get("DATABASE_URL")
     mail_catcher = start_mail_catcher()
+    use_metrics_folder()
 
     import django  # noqa: PLC0415 - settings must see the environment set above
     from django.conf import settings  # noqa: PLC0415

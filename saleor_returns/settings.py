@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 MIGRATION_MODULES = {"saleor_returns": "saleor_returns.migrations"}
 
 MIDDLEWARE = [
+    "saleor_returns.observability.middleware.RequestObservationMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -286,6 +287,15 @@ EVIDENCE_FILES_PER_RETURN_REQUEST = int(os.environ.get("EVIDENCE_FILES_PER_RETUR
 EVIDENCE_FILES_PER_ORDER = int(os.environ.get("EVIDENCE_FILES_PER_ORDER", "40"))
 # Uploads no return request took are deleted (row and file) after this long.
 EVIDENCE_UNATTACHED_TTL_SECONDS = int(os.environ.get("EVIDENCE_UNATTACHED_TTL_SECONDS", str(24 * 3600)))
+
+# What an operator sees (README, "Metrics and traces"): GET /metrics answers only a request carrying
+# `Authorization: Bearer <METRICS_TOKEN>`, and is a 404 while no token is set. Traces follow the OTEL_*
+# variables (observability/tracing.py); counters of several processes add up in PROMETHEUS_MULTIPROC_DIR.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# A Celery worker with no web process sharing its PROMETHEUS_MULTIPROC_DIR serves its task figures itself:
+# plain /metrics (no token) on this port of an internal address. 0: it does not.
+METRICS_WORKER_PORT = int(os.environ.get("METRICS_WORKER_PORT") or 0)
+METRICS_WORKER_ADDRESS = os.environ.get("METRICS_WORKER_ADDRESS", "127.0.0.1")
 
 # Every module that defines a task. The worker imports them all when it starts, so it knows
 # each task a web process or beat queues by name (the names never change: queued messages hold them).

@@ -7,6 +7,7 @@ from saleor_returns import evidence_urls, health, pages
 from saleor_returns.dashboard import views as desk_views
 from saleor_returns.api.views import ReturnsGraphQLView, graphiql_asset
 from saleor_returns.notifications import views as notification_views
+from saleor_returns.observability import views as observability_views
 from saleor_returns.saleor import views as saleor_views
 from saleor_returns.webhooks.carriers import carrier_webhook
 from saleor_returns.webhooks.saleor.views import saleor_webhook
@@ -16,6 +17,7 @@ urlpatterns = [
     path("privacy/", pages.privacy, name="privacy"),
     path("support/", pages.support, name="support"),
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", observability_views.metrics, name="metrics"),
     path("api/manifest", saleor_views.manifest, name="manifest"),
     path("api/register", saleor_views.register, name="register"),
     path("webhooks/saleor/<slug:event_slug>/", saleor_webhook, name="saleor-webhook"),

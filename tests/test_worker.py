@@ -32,25 +32,25 @@ def test_database_url() -> str:
 test_database_url.__test__ = False
 
 
-def app_process_env() -> dict:
-    """The environment of another process of the app: the test database and broker, tasks queued."""
+def app_process_env(**extra: str) -> dict:
+    """The environment of another process of the app: the test database and broker, tasks queued; plus `extra`."""
     return dict(
         os.environ,
         DATABASE_URL=test_database_url(),
         CELERY_BROKER_URL=celery_app.conf.broker_url,
         CELERY_TASK_ALWAYS_EAGER="0",
         DJANGO_SETTINGS_MODULE="saleor_returns.test_settings",
+        **extra,
     )
 
 
-@pytest.fixture
-def worker():
-    """Starts `celery worker` as a separate process, and routes tasks to it."""
-    env = app_process_env()
+@contextmanager
+def worker_process(**extra_env: str):
+    """`celery worker` as a separate process (with `extra_env`), tasks routed to it while it runs."""
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "saleor_returns", "worker", "--pool", "solo", "--loglevel", "INFO"],
         cwd=BASE_DIR,
-        env=env,
+        env=app_process_env(**extra_env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -65,6 +65,13 @@ def worker():
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def worker():
+    """Starts `celery worker` as a separate process, and routes tasks to it."""
+    with worker_process() as process:
+        yield process
 
 
 def wait_for(predicate, *, seconds: float, worker):
@@ -94,20 +101,20 @@ def test_install_task_runs_in_a_real_worker_after_commit(client, fake_saleor, fa
     assert installation.jwks_fetched_at is not None
 
 
-def start_web(port: int, workers: int = 1) -> subprocess.Popen:
-    """The app under gunicorn on `port`, on the test database and broker, as a separate process."""
+def start_web(port: int, workers: int = 1, env: dict | None = None) -> subprocess.Popen:
+    """The app under gunicorn on `port`, on the test database and broker (plus `env`), as a separate process."""
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "saleor_returns.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers)],
-        cwd=BASE_DIR, env=app_process_env(), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        cwd=BASE_DIR, env=app_process_env(**(env or {})), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )
 
 
 @contextmanager
-def web_processes(count: int, *, workers: int = 1):
+def web_processes(count: int, *, workers: int = 1, env: dict | None = None):
     """`count` gunicorn servers of the app (each with `workers` workers); yields their base URLs."""
     ports = [free_port() for _ in range(count)]
-    processes = [start_web(port, workers) for port in ports]
+    processes = [start_web(port, workers, env) for port in ports]
     try:
         deadline = time.monotonic() + 60
         for port in ports:

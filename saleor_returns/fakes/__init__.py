@@ -1,1 +1,1 @@
-"""Test doubles for the systems the app talks to (Saleor, carriers)."""
+"""Test doubles for the systems the app talks to (Saleor, carriers, an OpenTelemetry collector)."""

@@ -37,6 +37,10 @@ class SaleorWebhookDelivery(models.Model):
                 fields=["installation", "event", "body_sha256"], name="saleor_webhook_delivery_once"
             )
         ]
+        # Deliveries still to apply: how many and since when (the ingest lag metric).
+        indexes = [
+            models.Index(fields=["received_at"], condition=models.Q(status="pending"), name="saleor_webhook_pending")
+        ]
 
 
 class CarrierWebhookEvent(models.Model):
@@ -67,3 +71,7 @@ class CarrierWebhookEvent(models.Model):
     class Meta:
         ordering = ["occurred_at"]
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="carrier_event_once")]
+        # Tracking events still to apply: how many and since when (the ingest lag metric).
+        indexes = [
+            models.Index(fields=["received_at"], condition=models.Q(status="pending"), name="carrier_event_pending")
+        ]

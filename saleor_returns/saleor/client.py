@@ -20,6 +20,7 @@ import httpx
 from django.conf import settings
 
 from saleor_returns import __version__
+from saleor_returns.observability.tracing import tracer
 from saleor_returns.outbound import ForbiddenAddress, outbound_client
 from saleor_returns.saleor.documents import document
 
@@ -157,6 +158,12 @@ class SaleorClient:
         return data
 
     def _execute(self, operation_name: str, variables: dict | None, *, retry_after_sent: bool) -> dict:
+        # One span per operation; each HTTP attempt (retries included) is a client span inside it.
+        attributes = {"graphql.operation.name": operation_name}
+        with tracer.start_as_current_span(f"Saleor {operation_name}", attributes=attributes):
+            return self._attempt(operation_name, variables, retry_after_sent=retry_after_sent)
+
+    def _attempt(self, operation_name: str, variables: dict | None, *, retry_after_sent: bool) -> dict:
         body = {"query": document(operation_name), "operationName": operation_name, "variables": variables or {}}
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if self.token:

@@ -239,6 +239,8 @@ class ServerMixin(LoopbackServer):
                 handler.headers.get("Authorization") or handler.headers.get("Authorization-Bearer")
             ),
             "user_agent": handler.headers.get("User-Agent"),
+            # W3C trace context, which Saleor continues in its own traces.
+            "traceparent": handler.headers.get("traceparent"),
             "fault": fault.describe() if fault else None,
             "status": None,
         }

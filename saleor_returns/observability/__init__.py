@@ -1,0 +1,1 @@
+"""What an operator sees of the app: Prometheus metrics and OpenTelemetry traces."""

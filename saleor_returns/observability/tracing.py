@@ -1,0 +1,121 @@
+"""OpenTelemetry traces, off unless the usual OTEL_* variables ask for them.
+
+The app speaks W3C trace context (`traceparent`): a request continues the trace its
+caller sent (Saleor sends one with every webhook), a queued task continues the trace
+that queued it (the context rides in the task message's headers), and every outbound
+call carries it on. With no exporter configured the API records nothing, but the
+incoming context still flows through, so log lines name the caller's trace.
+
+Configuration (read once per process, in `SaleorReturnsConfig.ready`):
+
+* `OTEL_SDK_DISABLED=true` turns everything off.
+* `OTEL_TRACES_EXPORTER`: `otlp` (OTLP over HTTP/protobuf) and/or `console`,
+  comma-separated; `none` or unset means off, unless an OTLP endpoint is set
+  (`OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), which
+  means `otlp`.
+* The exporter, resource and sampler read their own variables: the endpoint,
+  `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_SERVICE_NAME` (default `saleor-returns`),
+  `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER`, `OTEL_BSP_*`.
+"""
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from django.core.exceptions import ImproperlyConfigured
+from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.propagate import extract, inject
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.trace import Span, SpanKind
+
+DEFAULT_SERVICE_NAME = "saleor-returns"
+OTLP_PROTOCOL = "http/protobuf"
+EXPORTERS = {"otlp": OTLPSpanExporter, "console": ConsoleSpanExporter}
+
+# A proxy: spans go to whichever provider is installed, now or later.
+tracer = trace.get_tracer("saleor_returns")
+
+_configured = False
+
+
+def exporter_names(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The span exporters the environment asks for; empty when tracing is off."""
+    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return []
+    names = [name.strip().lower() for name in environ.get("OTEL_TRACES_EXPORTER", "").split(",") if name.strip()]
+    if not names and (environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")):
+        names = ["otlp"]
+    return [name for name in names if name != "none"]
+
+
+def build_exporters(environ: Mapping[str, str] = os.environ) -> list[SpanExporter]:
+    names = exporter_names(environ)
+    unknown = sorted(set(names) - set(EXPORTERS))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"OTEL_TRACES_EXPORTER names {', '.join(unknown)}; the app exports to {', '.join(sorted(EXPORTERS))}."
+        )
+    protocol = environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or environ.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+    if "otlp" in names and protocol and protocol != OTLP_PROTOCOL:
+        raise ImproperlyConfigured(f"OTLP protocol {protocol!r}: the app exports traces over {OTLP_PROTOCOL} only.")
+    return [EXPORTERS[name]() for name in names]
+
+
+def service_resource() -> Resource:
+    """OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, with the app's own name when neither names the service."""
+    resource = Resource.create()
+    if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
+        resource = resource.merge(Resource({SERVICE_NAME: DEFAULT_SERVICE_NAME}))
+    return resource
+
+
+def configure_tracing() -> bool:
+    """Install a tracer provider exporting as the environment asks, once per process; False when tracing is off."""
+    global _configured
+    if _configured:
+        return True
+    exporters = build_exporters()
+    if not exporters:
+        return False
+    provider = TracerProvider(resource=service_resource())
+    for exporter in exporters:
+        # The batch processor restarts its export thread in forked children (prefork workers).
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    _configured = True
+    return True
+
+
+def flush_spans() -> None:
+    """Export what is buffered now: a process that exits without atexit (a prefork child) loses nothing."""
+    provider = trace.get_tracer_provider()
+    if hasattr(provider, "force_flush"):
+        provider.force_flush()
+
+
+def current_trace_ids() -> tuple[str, str] | None:
+    """(trace id, span id) in hex of the span in progress, or None outside one."""
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return trace.format_trace_id(context.trace_id), trace.format_span_id(context.span_id)
+
+
+@contextmanager
+def server_span(headers: Mapping[str, str], name: str, attributes: dict) -> Iterator[Span]:
+    """The span of one incoming request, continuing the caller's `traceparent` if it sent one."""
+    with tracer.start_as_current_span(
+        name, context=extract(headers), kind=SpanKind.SERVER, attributes=attributes
+    ) as span:
+        yield span
+
+
+@contextmanager
+def client_span(name: str, headers, attributes: dict) -> Iterator[Span]:
+    """The span of one outbound call; `headers` (a mutable mapping) gets its `traceparent`."""
+    with tracer.start_as_current_span(name, kind=SpanKind.CLIENT, attributes=attributes) as span:
+        inject(headers)
+        yield span

@@ -94,7 +94,7 @@ def test_a_guest_answers_the_survey_and_changes_the_answer(browser, portal, done
         assert_accessible(page, f"return-messages-{_case}")
 
         # the answer changed within the week, from the return's page
-        page.click(f"a[href$='/survey']")
+        page.click("a[href$='/survey']")
         page.wait_for_url("**/survey")
         assert page.locator("#survey-rating-4").is_checked()
         page.check("#survey-rating-5")

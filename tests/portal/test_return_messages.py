@@ -3,25 +3,15 @@
 import pytest
 from django.db import transaction
 
-from saleor_returns.models import ReturnRequest
 from saleor_returns.models.notifications import Message, MessageEvent
 from saleor_returns.notifications.actions import record_message
 from saleor_returns.notifications.events import message_context
 from saleor_returns.notifications.tasks import send_message_task
 from saleor_returns.notifications.webhooks import create_endpoint
 from tests.notifications.conftest import smtp_server, smtp_settings, subject  # noqa: F401 - fixtures
-from tests.portal.conftest import look_up, return_form_data, text
+from tests.portal.conftest import text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("smtp_settings")]
-
-
-@pytest.fixture
-def guest_return(visitor, alices_order):
-    """A guest's return of one sneaker, and its page's path."""
-    look_up(visitor, alices_order)
-    response = visitor.post(f"orders/{alices_order['id']}/return", return_form_data())
-    assert response.status_code == 302
-    return ReturnRequest.objects.get(), response["Location"][len(visitor.base):]
 
 
 def tell(return_request, event: str) -> Message:

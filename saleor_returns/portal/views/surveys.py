@@ -78,7 +78,7 @@ def _survey_page(visit: Visit, who: dict, *, here: str, back: str = ""):
     result = visit.call("survey", who)
     invitation = result.data.get("returnSurvey")
     if invitation is None:
-        if result.errors:
+        if "link" in who and result.errors:
             return _cannot_open(visit, _(result.errors[0]["message"]))
         return page(visit, "portal/problem.html", {
             "title": _("This return cannot be found"),
@@ -86,7 +86,7 @@ def _survey_page(visit: Visit, who: dict, *, here: str, back: str = ""):
             "start_again": True,
         }, status=404)
     answer = invitation["survey"]
-    for refusal in refusals:
+    if refusals:
         form.add_error(None, _("Your answer can no longer be changed.") if answer
                        else _("The survey opens once your return is done."))
     if post is None and answer:

@@ -44,6 +44,7 @@ from saleor_returns.api.notifications import NotificationsQuery
 from saleor_returns.api.overview import OverviewQuery
 from saleor_returns.api.portal_queries import PortalQuery
 from saleor_returns.api.queries import Query as ReturnsQuery
+from saleor_returns.api.surveys import SurveyQuery
 
 
 class RequestorKindEnum(graphene.Enum):
@@ -95,7 +96,7 @@ class Viewer(graphene.ObjectType):
         return requestor.installation.saleor_api_url if requestor.installation else None
 
 
-class Query(ReturnsQuery, OverviewQuery, PortalQuery, NotificationsQuery, graphene.ObjectType):
+class Query(SurveyQuery, ReturnsQuery, OverviewQuery, PortalQuery, NotificationsQuery, graphene.ObjectType):
     app_version = graphene.String(required=True, description="Version of the returns app.")
     viewer = graphene.Field(Viewer, required=True)
 

@@ -101,7 +101,10 @@ def support_email(sender: SenderSettings | None) -> str:
     return (sender.reply_to or sender.from_email) if sender else ""
 
 
-def render_email(message: Message, *, language: str, customer_name: str, sender) -> RenderedMessage:
+def render_email(message: Message, *, language: str, customer_name: str, sender,
+                 unsubscribe: bool = True) -> RenderedMessage:
+    """The e-mail of `message` in `language`; reminders and surveys end with their unsubscribe line
+    unless `unsubscribe` is false (the copy a customer reads again, which acts on nothing)."""
     return_request = message.return_request
     installation = message.installation
     recipient = Recipient(
@@ -113,7 +116,7 @@ def render_email(message: Message, *, language: str, customer_name: str, sender)
     )
     values = placeholder_values(message.event, message.data, language=language, recipient=recipient)
     footer = None
-    if not catalog.is_transactional(message.event):
+    if unsubscribe and not catalog.is_transactional(message.event):
         words = labels(language)
         url = unsubscribe_url(message)
         footer = {

@@ -1,7 +1,8 @@
 """The portal's visitor sessions: a signed, HttpOnly cookie holding a random key; the token stays in the database.
 
 A session is bound to one shop (the cookie's path is the shop's portal) and to one way
-in: a guest's lookup token, a customer's Saleor tokens, or a link to one return. Forms
+in: a guest's lookup token, a customer's Saleor tokens, or a link to one return (its page,
+or its survey: that link opens nothing but the survey, so its calls name it instead). Forms
 carry a token derived from a second random cookie (double submit), checked on every POST
 together with the Origin header, so another site cannot post for the visitor.
 """
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from saleor_returns.return_links import portal_path
+from saleor_returns.return_links import InvalidPortalLink, LinkPurpose, portal_path, read_link_token
 from saleor_returns.models.portal import PortalSession
 from saleor_returns.saleor import customers
 
@@ -98,6 +99,18 @@ def api_token(session: PortalSession) -> str | None:
     session.token = token
     session.token_expires_at = access_token_expiry(token)
     session.save(update_fields=["encrypted_token", "token_expires_at"])
+    return token
+
+
+def survey_link(session: PortalSession | None) -> str:
+    """The survey link a session was opened with; "" for any other session."""
+    if session is None or session.kind != PortalSession.Kind.LINK:
+        return ""
+    token = session.token
+    try:
+        read_link_token(token, installation_id=session.installation_id, purpose=LinkPurpose.SURVEY)
+    except InvalidPortalLink:
+        return ""
     return token
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from saleor_returns.portal.views import orders, returns, start
+from saleor_returns.portal.views import orders, returns, start, surveys
 from saleor_returns.portal.views.base import asset
 
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("portal/<uuid:installation_id>/orders/<str:order_id>/return", orders.new_return, name="portal-new-return"),
     path("portal/<uuid:installation_id>/return", start.open_link, name="portal-link"),
     path("portal/<uuid:installation_id>/return/<str:return_id>", returns.return_page, name="portal-return"),
+    path("portal/<uuid:installation_id>/survey", surveys.survey, name="portal-survey"),
+    path("portal/<uuid:installation_id>/return/<str:return_id>/survey", surveys.return_survey,
+         name="portal-return-survey"),
     path("portal/<uuid:installation_id>/return/<str:return_id>/<slug:action>", returns.return_action,
          name="portal-return-action"),
 ]

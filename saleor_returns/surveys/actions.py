@@ -50,6 +50,13 @@ def validated_answer(*, rating, improvements, comment) -> SurveyAnswer:
     return SurveyAnswer(rating=rating, improvements=tuple(chosen), comment=comment)
 
 
+def is_answerable(return_request: ReturnRequest, response: SurveyResponse | None, *, now: datetime | None = None) -> bool:
+    """Whether an answer may be given (or `response`, the one given, changed) now: what `submit_survey` checks."""
+    if return_request.status not in SURVEYED_STATUSES:
+        return False
+    return response is None or (now or timezone.now()) <= response.submitted_at + CHANGE_WINDOW
+
+
 def submit_survey(*, return_request: ReturnRequest, answer: SurveyAnswer, now: datetime | None = None) -> SurveyResponse:
     """Record the customer's answer: once per return, changeable for a week after the first."""
     now = now or timezone.now()

@@ -15,6 +15,7 @@ from saleor_returns.installations import api_keys
 from saleor_returns.models import ApiKey, CarrierAccount, PortalSettings, ReturnPolicy, ReturnReason, ReturnRequest
 from saleor_returns.models.notifications import Message, MessageTemplate, SenderSettings, WebhookEndpoint
 from saleor_returns.notifications.webhooks import create_endpoint
+from saleor_returns.return_links import LinkPurpose, issue_link_token
 from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, create_input, create_request, guest_caller
 from tests.conftest import SALEOR_SCHEMA, require_shared
 from tests.factories import InstallationFactory
@@ -110,6 +111,7 @@ def context(callers, alices_order, shop):
         "account": to_global("CarrierAccount", account.pk),
         "message": to_global("ReturnMessage", message.pk),
         "endpoint": to_global("ReturnWebhookEndpoint", endpoint.pk),
+        "survey_link": issue_link_token(ReturnRequest.objects.get(), LinkPurpose.SURVEY),
     }
 
 
@@ -162,6 +164,11 @@ OPERATIONS = {
         "{ productName } }", lambda ctx: {"o": ctx["order"]["id"], "l": ctx["order"]["lines"][0]["id"]}),
     "returnRequest.portalUrl": op("customer_on_request", "query($id: ID!) { returnRequest(id: $id) { portalUrl } }", ID),
     "returnPortalSettings": op("staff", "{ returnPortalSettings { portalUrl } }"),
+    "returnRequest.customerMessages": op(
+        "customer_on_request", "query($id: ID!) { returnRequest(id: $id) { customerMessages { subject status } } }", ID),
+    "returnSurvey(link)": op("public", "query($l: String) { returnSurvey(link: $l) { number isOpen } }",
+                             lambda ctx: {"l": ctx["survey_link"]}),
+    "returnSurvey(id)": op("customer_only", "query($id: ID) { returnSurvey(id: $id) { number isOpen } }", ID),
     # mutations
     "returnLookupTokenCreate": op(
         "public", 'mutation { returnLookupTokenCreate(orderNumber: "1", email: "x@example.com") { token errors { field code } } }',

@@ -290,3 +290,73 @@ def _global(return_request):
     from graphql_relay import to_global_id
 
     return to_global_id("ReturnRequest", str(return_request.pk))
+
+
+SURVEY = """query($link: String, $id: ID) { returnSurvey(link: $link, id: $id) {
+  returnRequestId number isOpen survey { rating improvements comment changeableUntil } } }"""
+
+
+def test_the_survey_link_shows_the_survey_and_the_answer_so_far(as_alice, as_anonymous, alices_return):
+    # given
+    return_request = closed(alices_return)
+    link = issue_link_token(return_request, LinkPurpose.SURVEY)
+
+    # when
+    before = as_anonymous(SURVEY, {"link": link})["data"]["returnSurvey"]
+    submit(as_anonymous, link=link, rating=3, improvements=["CLEARER_INSTRUCTIONS"], comment="Fine")
+    after = as_anonymous(SURVEY, {"link": link})["data"]["returnSurvey"]
+
+    # then
+    assert before == {"returnRequestId": alices_return, "number": return_request.rma_number, "isOpen": True,
+                      "survey": None}
+    assert after["isOpen"] is True
+    assert after["survey"]["rating"] == 3 and after["survey"]["improvements"] == ["CLEARER_INSTRUCTIONS"]
+    assert as_alice(SURVEY, {"id": alices_return})["data"]["returnSurvey"] == after
+
+
+def test_the_survey_is_closed_before_the_return_is_and_a_week_after_the_answer(as_alice, alices_return):
+    # given: an open return
+    before = as_alice(SURVEY, {"id": alices_return})["data"]["returnSurvey"]
+    closed(alices_return)
+    submit(as_alice, id=alices_return, rating=5)
+
+    # when: a week and a day after the answer
+    SurveyResponse.objects.update(submitted_at=timezone.now() - timedelta(days=8))
+    late = as_alice(SURVEY, {"id": alices_return})["data"]["returnSurvey"]
+
+    # then
+    assert (before["isOpen"], before["survey"]) == (False, None)
+    assert (late["isOpen"], late["survey"]["rating"]) == (False, 5)
+
+
+@pytest.mark.parametrize(("_case", "make_link", "code", "message"), [
+    ("status link", lambda rr: issue_link_token(rr, LinkPurpose.STATUS), "INVALID", "This returns link is for another page."),
+    ("expired", lambda rr: issue_link_token(rr, LinkPurpose.SURVEY, now=timezone.now() - timedelta(days=40)),
+     "INVALID", "This returns link has expired; look your order up again."),
+    ("other shop", lambda rr: issue_link_token(ReturnRequestFactory(installation=InstallationFactory()), LinkPurpose.SURVEY),
+     "INVALID", "This returns link is for another shop."),
+])
+def test_a_bad_survey_link_answers_why(as_anonymous, alices_return, _case, make_link, code, message):
+    # when
+    result = as_anonymous(SURVEY, {"link": make_link(closed(alices_return))})
+
+    # then
+    assert result["data"]["returnSurvey"] is None
+    (error,) = result["errors"]
+    assert (error["message"], error["extensions"]["code"], error["extensions"]["field"]) == (message, code, "link")
+
+
+def test_only_the_returns_customer_reads_its_survey_by_id(as_bob, as_staff, as_anonymous, alices_return):
+    # given
+    closed(alices_return)
+
+    # when
+    bobs = as_bob(SURVEY, {"id": alices_return})
+    staffs = as_staff(SURVEY, {"id": alices_return})
+    anonymous = as_anonymous(SURVEY, {"id": alices_return})
+
+    # then
+    assert bobs == {"data": {"returnSurvey": None}}
+    for result in (staffs, anonymous):
+        assert result["data"]["returnSurvey"] is None
+        assert result["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from saleor_returns.models import ReturnRequest
 from tests.evidence import png
 from tests.api.conftest import ALL_STAFF_PERMISSIONS, Caller, alice, alices_order, bob, shipped_order, shop  # noqa: F401
 
@@ -91,6 +92,15 @@ def return_form_data(**extra) -> dict:
         "idempotencyKey": "form-1", "line0-selected": "1", "line0-quantity": "1", "line0-reason": "CHANGED_MIND",
         "request-resolution": "REFUND", **extra,
     }
+
+
+@pytest.fixture
+def guest_return(visitor, alices_order):
+    """A guest's return of one sneaker, in review, and its page's path."""
+    look_up(visitor, alices_order)
+    response = visitor.post(f"orders/{alices_order['id']}/return", return_form_data())
+    assert response.status_code == 302
+    return ReturnRequest.objects.get(), response["Location"][len(visitor.base):]
 
 
 @pytest.fixture

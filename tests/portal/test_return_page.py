@@ -4,21 +4,12 @@ import pytest
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from saleor_returns.models import PortalSession, ReturnRequest
+from saleor_returns.models import PortalSession
 from saleor_returns.return_links import LinkPurpose, issue_link_token
 from tests.factories import InstallationFactory, ReturnRequestFactory
-from tests.portal.conftest import look_up, return_form_data, text
+from tests.portal.conftest import text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def guest_return(visitor, alices_order):
-    """A guest's return of one sneaker, in review, and its page's path."""
-    look_up(visitor, alices_order)
-    response = visitor.post(f"orders/{alices_order['id']}/return", return_form_data())
-    assert response.status_code == 302
-    return ReturnRequest.objects.get(), response["Location"][len(visitor.base):]
 
 
 def staff(staff_api, query: str, return_request, **variables):

@@ -12,6 +12,7 @@ from saleor_returns.api.enums import (
     ReturnKindEnum,
     ReturnStatusEnum,
 )
+from saleor_returns.api.customer_messages import ReturnCustomerMessage, resolve_customer_messages
 from saleor_returns.api.notifications import ReturnMessage, resolve_return_request_messages
 from saleor_returns.api.pagination import CountableConnection
 from saleor_returns.api.types.common import Money, global_id, is_staff, language, money
@@ -194,6 +195,12 @@ class ReturnRequest(graphene.ObjectType):
         graphene.NonNull(ReturnMessage), description="Staff only: the e-mails and webhooks about this return, oldest first."
     )
     resolve_messages = resolve_return_request_messages
+    customer_messages = graphene.List(
+        graphene.NonNull(ReturnCustomerMessage), required=True, resolver=resolve_customer_messages,
+        description="The e-mails sent to the customer about this return, oldest first, as the customer may read "
+        "them: for its customer (customer token, guest lookup token, the return's link) and staff alike. Webhook "
+        "deliveries are never listed, nor an e-mail not sent on purpose (the address opted out).",
+    )
 
     def resolve_refund(request, info):
         try:

@@ -62,10 +62,16 @@ class Visit:
     def shop_name(self) -> str:
         return self.settings.shop_name or self.installation.saleor_domain or _("Returns")
 
+    @property
+    def survey_link(self) -> str:
+        """The survey link the visitor came in with ("" for any other way in): it opens the survey only."""
+        return sessions.survey_link(self.session)
+
     def call(self, name: str, variables: dict | None = None) -> api.ApiResult:
-        """Run a portal document as the visitor (nobody, before they prove an order); raises SessionOver."""
+        """Run a portal document as the visitor (nobody, before they prove an order or when they came with
+        a survey link, which the survey's documents carry); raises SessionOver."""
         token = None
-        if self.session is not None:
+        if self.session is not None and not self.survey_link:
             token = sessions.api_token(self.session)
             if token is None:
                 raise SessionOver()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from saleor_returns.portal.forms import Form
 from saleor_returns.models.portal import PortalSession
 from saleor_returns.portal.views.base import Visit, page, portal_view, redirect
-from saleor_returns.portal.views.start import linked_return_path
+from saleor_returns.portal.views.start import linked_path
 from saleor_returns.portal.views.texts import RESOLUTION_LABELS, STATUS_LABELS
 
 LINE_FIELDS = ("selected", "quantity", "reason", "comment", "photos")
@@ -28,7 +28,7 @@ def _need_identity(visit: Visit):
     if visit.session is None:
         return redirect(visit)
     if visit.session.kind == PortalSession.Kind.LINK:
-        return redirect(visit, linked_return_path(visit.session.return_request_id))
+        return redirect(visit, linked_path(visit))
     return None
 
 

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from saleor_returns.portal.forms import Form, place_errors
+from saleor_returns.portal.language import HTML_LANG
 from saleor_returns.portal.views.base import Visit, page, portal_view, redirect
 from saleor_returns.portal.views.texts import (
     COMPONENT_LABELS,
     EVENT_LABELS,
+    MESSAGE_STATUS_LABELS,
     PROGRESS,
     REFUND_KIND_LABELS,
     REFUND_STATUS_LABELS,
@@ -25,6 +27,8 @@ INFO_FIELDS = ("message", "evidenceIds")
 TRACKING_FIELDS = ("carrier", "trackingNumber")
 PICKUP_FIELDS = ("date", "from", "to", "instructions")
 IN_REVIEW = {"REQUESTED", "PENDING_REVIEW"}
+# The survey is sent, and answered, once a return is done.
+SURVEYED = {"RESOLVED", "CLOSED"}
 DONE_MESSAGES = {
     "cancel": gettext_lazy("Your return is canceled."),
     "info": gettext_lazy("Thank you: the shop has your answer."),
@@ -68,6 +72,11 @@ def _decorate(return_request: dict) -> dict:
             tracking["label"] = TRACKING_LABELS.get(tracking["status"], tracking["status"])
         if shipment["labelUrl"]:
             shipment["qr"] = mark_safe(qr_svg(shipment["labelUrl"], _("QR code of your return label")))  # noqa: S308 - segno's own SVG
+    for message in return_request["customerMessages"]:
+        message["when"] = datetime.fromisoformat(message["sentAt"] or message["createdAt"])
+        message["status_label"] = MESSAGE_STATUS_LABELS.get(message["status"], "")
+        message["html_lang"] = HTML_LANG.get(message["language"], "en")
+        message["textBody"] = message["textBody"].strip()
     refund = return_request.get("refund")
     if refund:
         refund["status_label"] = REFUND_STATUS_LABELS.get(refund["status"], refund["status"])
@@ -91,11 +100,13 @@ def _actions(return_request: dict) -> dict:
             s["labelStatus"] == "created" and not s["pickupConfirmation"] for s in labels
         ),
         "send_back": status in ("APPROVED", "AWAITING_SHIPMENT") and bool(shipping["address"]),
+        "survey": status in SURVEYED,
     }
 
 
 def _status_page(visit: Visit, return_id: str, forms: dict | None = None, errors=None, status: int = 200):
-    return_request = visit.call("return_status", {"id": return_id}).data.get("returnRequest")
+    data = visit.call("return_status", {"id": return_id}).data
+    return_request = data.get("returnRequest")
     if return_request is None:
         return page(visit, "portal/problem.html", {
             "title": _("This return cannot be found"),
@@ -106,6 +117,7 @@ def _status_page(visit: Visit, return_id: str, forms: dict | None = None, errors
     return page(visit, "portal/return.html", {
         "return": _decorate(return_request),
         "can": _actions(return_request),
+        "survey": data.get("returnSurvey") or {},
         "forms": forms or _forms(),
         "errors": errors or [],
         "done": DONE_MESSAGES.get(done, ""),
@@ -114,7 +126,7 @@ def _status_page(visit: Visit, return_id: str, forms: dict | None = None, errors
 
 @portal_view()
 def return_page(visit: Visit, return_id: str):
-    if visit.session is None:
+    if visit.session is None or visit.survey_link:
         return redirect(visit)
     return _status_page(visit, return_id)
 
@@ -153,7 +165,7 @@ def _pickup_window(form: Form, offset_minutes: str):
 
 @portal_view(methods=("POST",))
 def return_action(visit: Visit, return_id: str, action: str):
-    if visit.session is None:
+    if visit.session is None or visit.survey_link:
         return redirect(visit)
     post = visit.request.POST
     forms = _forms(post)

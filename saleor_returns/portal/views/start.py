@@ -40,7 +40,7 @@ def home(visit: Visit):
     if visit.session is not None:
         # Already in: straight to what they came for.
         if visit.session.kind == PortalSession.Kind.LINK:
-            return redirect(visit, linked_return_path(visit.session.return_request_id))
+            return redirect(visit, linked_path(visit))
         return redirect(visit, "orders")
     return _home(visit)
 
@@ -139,6 +139,11 @@ def open_link(visit: Visit):
         expires_at=min(link.expires_at, timezone.now() + timedelta(days=1)), return_request_id=link.return_request_id,
     )
     return response
+
+
+def linked_path(visit: Visit) -> str:
+    """Where a visitor who came with a link belongs: the survey it opens, or the page of its return."""
+    return "survey" if visit.survey_link else linked_return_path(visit.session.return_request_id)
 
 
 def linked_return_path(return_request_id: str) -> str:

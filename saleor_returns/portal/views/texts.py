@@ -76,3 +76,27 @@ REFUND_KIND_LABELS = {
     "legacy_payment": _("to your original payment method"),
     "store_credit": _("as store credit"),
 }
+# An e-mail to the customer, as `customerMessages` says where it stands.
+MESSAGE_STATUS_LABELS = {
+    "SENT": _("Sent"),
+    "SENDING": _("Being sent"),
+    "NOT_DELIVERED": _("Could not be delivered"),
+}
+# The survey's scale, from 1 to 5.
+RATING_LABELS = {
+    "1": _("Very unhappy"),
+    "2": _("Unhappy"),
+    "3": _("Neither happy nor unhappy"),
+    "4": _("Happy"),
+    "5": _("Very happy"),
+}
+# What could have gone better: the codes `returnSurveySubmit` accepts (ReturnSurveyImprovementEnum), in order.
+IMPROVEMENT_LABELS = {
+    "FASTER_REFUND": _("A faster refund"),
+    "EASIER_REQUEST": _("An easier way to ask for the return"),
+    "CLEARER_INSTRUCTIONS": _("Clearer instructions"),
+    "CHEAPER_RETURN_SHIPPING": _("Cheaper return shipping"),
+    "BETTER_COMMUNICATION": _("Keeping me better informed"),
+    "PRODUCT_AS_DESCRIBED": _("Products as described"),
+    "OTHER": _("Something else"),
+}

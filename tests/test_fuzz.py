@@ -89,7 +89,8 @@ def test_database_text_is_recognised(_case, message):
 
 @pytest.mark.parametrize(
     "message",
-    ["Text must not contain NUL characters.", "No return request has this id.", "The cursor is not valid.",
+    ["Text must not contain NUL characters.", "Text must not contain unpaired surrogate characters.",
+     "No return request has this id.", "The cursor is not valid.",
      "first must be between 1 and 100."],
 )
 def test_our_own_messages_are_not_taken_for_database_text(message):

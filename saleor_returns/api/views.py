@@ -14,7 +14,7 @@ from graphene_django.views import GraphQLView, HttpError
 from saleor_returns.api.authentication import AuthenticationFailed, authenticate
 from saleor_returns.api.errors import format_error
 from saleor_returns.api.limits import VALIDATION_RULES
-from saleor_returns.api.text_input import RefuseNulMiddleware
+from saleor_returns.api.text_input import RefuseUnstorableTextMiddleware
 from saleor_returns.saleor.orders import orders_per_request
 
 
@@ -108,7 +108,7 @@ class ReturnsGraphQLView(GraphQLView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.middleware = [*self.middleware, RefuseNulMiddleware()]
+        self.middleware = [*self.middleware, RefuseUnstorableTextMiddleware()]
 
     @staticmethod
     def format_error(error):

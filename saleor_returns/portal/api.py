@@ -19,7 +19,7 @@ from saleor_returns.api.authentication import requestor_for
 from saleor_returns.api.errors import format_error
 from saleor_returns.api.limits import VALIDATION_RULES
 from saleor_returns.api.schema import schema
-from saleor_returns.api.text_input import RefuseNulMiddleware
+from saleor_returns.api.text_input import RefuseUnstorableTextMiddleware
 from saleor_returns.saleor.documents import fragment_spreads
 from saleor_returns.saleor.orders import orders_per_request
 
@@ -84,6 +84,6 @@ def call(request, *, installation, token: str | None, name: str, variables: dict
     with orders_per_request(settings.MAX_ORDERS_PER_REQUEST):
         result = execute(
             graphql_schema, document, context_value=api_context(request, requestor, language),
-            variable_values=variables or {}, middleware=[RefuseNulMiddleware()],
+            variable_values=variables or {}, middleware=[RefuseUnstorableTextMiddleware()],
         )
     return ApiResult(data=result.data or {}, errors=[format_error(error) for error in result.errors or []])

@@ -119,3 +119,37 @@ def test_nul_in_a_lookup_is_a_field_error(as_anonymous, alices_order):
 
     assert result["data"]["returnLookupTokenCreate"] == {
         "token": None, "errors": [{"field": "email", "code": "INVALID", "message": NUL}]}
+
+
+SURROGATE = "Text must not contain unpaired surrogate characters."
+
+
+@pytest.mark.parametrize("text", ["\ud800", "called \udfff back", "\U0001f600\ud83d"])
+def test_an_unpaired_surrogate_in_a_query_argument_is_an_invalid_field(as_staff, text):
+    # JSON may escape half of a surrogate pair ("\ud800"); UTF-8, and so PostgreSQL, cannot hold it.
+    result = as_staff("query($s: String) { returnRequests(filter: {search: $s}) { totalCount } }", {"s": text})
+
+    assert [(e["message"], e["extensions"]) for e in result["errors"]] == [
+        (SURROGATE, {"code": "INVALID", "field": "filter.search"})]
+
+
+def test_an_unpaired_surrogate_in_a_staff_note_is_a_field_error_and_adds_no_event(as_alice, as_staff, alices_order):
+    # given
+    return_request = create_request(as_alice, alices_order)
+    events_before = ReturnEvent.objects.count()
+
+    # when
+    result = as_staff("mutation($id: ID!, $n: String!) { returnRequestNoteAdd(id: $id, note: $n) { errors { field code message } } }",
+                      {"id": return_request["id"], "n": "called \ud800 back"})
+
+    # then
+    assert result["data"]["returnRequestNoteAdd"]["errors"] == [{"field": "note", "code": "INVALID", "message": SURROGATE}]
+    assert ReturnEvent.objects.count() == events_before
+
+
+def test_paired_surrogates_are_ordinary_text(as_staff):
+    # "\ud83d\ude00" in JSON is one character, 😀, which UTF-8 encodes.
+    result = as_staff("query($s: String) { returnRequests(filter: {search: $s}) { totalCount } }", {"s": "\U0001f600"})
+
+    assert "errors" not in result, result
+    assert result["data"]["returnRequests"]["totalCount"] == 0

@@ -19,7 +19,7 @@ from saleor_returns.access import (
 )
 from saleor_returns.api.loading import return_requests_queryset
 from saleor_returns.api.errors import PermissionDenied, ReturnError, error, errors_from_validation
-from saleor_returns.api.text_input import NUL_MESSAGE, field_with_nul
+from saleor_returns.api.text_input import unstorable_text
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.ids import is_uuid
 from saleor_returns.requestors import RequestorKind, actor_of
@@ -110,11 +110,11 @@ class ReturnMutation(graphene.Mutation):
     def mutate(cls, root, info, **data):
         requestor = info.context.requestor
         cls.check_permissions(requestor, data)
-        bad_field = field_with_nul(data)
-        if bad_field is not None:
+        unstorable = unstorable_text(data)
+        if unstorable is not None:
             # Fields are named relative to `input`, like every other payload error.
-            field = bad_field.removeprefix("input.")
-            return cls(errors=[error(field, ReturnErrorCode.INVALID, NUL_MESSAGE)])
+            field, message = unstorable
+            return cls(errors=[error(field.removeprefix("input."), ReturnErrorCode.INVALID, message)])
         try:
             if requestor.kind is RequestorKind.STAFF and cls.confirms_staff_session(data):
                 confirm_staff_session(requestor)

@@ -20,7 +20,9 @@ class ReturnSalesBackfill(graphene.ObjectType):
     status = graphene.Field(ReturnSalesBackfillStatusEnum, required=True)
     period_from = graphene.Date(required=True, description="The first day read, in the shop's time zone.")
     period_to = graphene.Date(required=True, description="The last day read, in the shop's time zone.")
-    started_by = graphene.String(required=True, description='Who started it: the staff member, or "install" when the app was installed.')
+    started_by = graphene.String(
+        required=True, description='Who started it: the staff member, or "install" when the app was installed.'
+    )
     pages_done = graphene.Int(required=True)
     orders_done = graphene.Int(required=True)
     lines_done = graphene.Int(required=True)
@@ -33,6 +35,9 @@ class ReturnSalesBackfill(graphene.ObjectType):
 
     def resolve_id(backfill, info):
         return relay.Node.to_global_id("ReturnSalesBackfill", str(backfill.pk))
+
+    def resolve_status(backfill, info):
+        return SalesBackfillModel.Status(backfill.status).value
 
     def resolve_estimated_total_orders(backfill, info):
         return backfill.total_orders

@@ -1,5 +1,5 @@
 // Settings: the return policy per channel, the reason taxonomy, carrier accounts
-// and the return address, the returns portal.
+// and the return address, the returns portal, the sales history (its backfill).
 //
 // The policy form edits the rules JSON the API stores (snake_case keys, decimals
 // as strings). Each control's data-field is the camelCase path the API names in
@@ -15,6 +15,7 @@ import { policyPanel } from "./settings/policy.js";
 import { reasonsPanel } from "./settings/reasons.js";
 import { carriersPanel } from "./settings/carriers.js";
 import { portalPanel } from "./settings/portal.js";
+import { salesPanel } from "./settings/sales.js";
 import { keysPanel } from "./settings-keys.js";
 
 register({
@@ -36,12 +37,14 @@ register({
   },
 });
 
-const TABS = ["policy", "reasons", "carriers", "portal", "keys"];
+const TABS = ["policy", "reasons", "carriers", "portal", "sales", "keys"];
 
 // ------------------------------------------------------------------ page
 
 // The staff action (viewer.actions) each tab's changes need.
-const TAB_ACTIONS = { policy: "settings", reasons: "settings", carriers: "integrations", portal: "settings", keys: "integrations" };
+const TAB_ACTIONS = {
+  policy: "settings", reasons: "settings", carriers: "integrations", portal: "settings", sales: "review", keys: "integrations",
+};
 
 export async function render(ctx) {
   loadStyle("pages/settings.css");
@@ -51,7 +54,9 @@ export async function render(ctx) {
   const tabs = {};
   const panels = {};
   const bodies = {};
-  const loaders = { policy: policyPanel, reasons: reasonsPanel, carriers: carriersPanel, portal: portalPanel, keys: keysPanel };
+  const loaders = {
+    policy: policyPanel, reasons: reasonsPanel, carriers: carriersPanel, portal: portalPanel, sales: salesPanel, keys: keysPanel,
+  };
 
   const tablist = h("div", { class: "tabs settings-tabs", role: "tablist", "aria-label": t("settings.tabs") });
   for (const name of TABS) {

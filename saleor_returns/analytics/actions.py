@@ -50,7 +50,10 @@ def _record(installation: Installation, order: SoldOrderData) -> bool:
     header = SoldOrder.objects.filter(installation=installation, order_id=order.order_id).first()
     if header is not None and header.saleor_updated_at > order.updated_at:
         return False
-    existing = {line.order_line_id: line for line in SoldLine.objects.filter(installation=installation, order_id=order.order_id)}
+    existing = {
+        line.order_line_id: line
+        for line in SoldLine.objects.select_for_update().filter(installation=installation, order_id=order.order_id)
+    }
     rows = [
         SoldLine(
             installation=installation, order_line_id=line.order_line_id, order_id=order.order_id,
@@ -85,7 +88,7 @@ def _record(installation: Installation, order: SoldOrderData) -> bool:
 
 
 def record_sold_order(*, installation: Installation, data: dict) -> bool:
-    """Record a Saleor order (the SoldOrder fragment) in the ledger; False when the ledger already holds a newer version.
+    """Record a Saleor order (the SoldOrder fragment); False when the ledger already holds a newer version of it.
 
     Idempotent and safe in any order: the order's `updatedAt` is its version, an older one
     changes nothing and the same one writes the same rows. Raises UnreadableOrder when the
@@ -99,6 +102,10 @@ def record_sold_order(*, installation: Installation, data: dict) -> bool:
 # --------------------------------------------------------------------------- backfills
 
 
+def _log_extra(backfill: SalesBackfill) -> dict:
+    return {"installation_id": str(backfill.installation_id), "backfill_id": str(backfill.pk)}
+
+
 def running_backfill(installation: Installation) -> SalesBackfill | None:
     return SalesBackfill.objects.filter(installation=installation, status=SalesBackfill.Status.RUNNING).first()
 
@@ -106,7 +113,9 @@ def running_backfill(installation: Installation) -> SalesBackfill | None:
 def _new_backfill(installation: Installation, first: date, last: date, started_by: str) -> SalesBackfill:
     """A running backfill of the shop's days `first` to `last`; the caller holds the installation's lock."""
     if running_backfill(installation) is not None:
-        raise invalid(None, "A backfill is already running; cancel it to start another.", ReturnErrorCode.ALREADY_RUNNING)
+        raise invalid(
+            None, "A backfill is already running; cancel it to start another.", ReturnErrorCode.ALREADY_RUNNING
+        )
     created_from, created_to = day_bounds(first, last, shop_time_zone(installation))
     return SalesBackfill.objects.create(
         installation=installation, period_from=first, period_to=last, created_from=created_from,
@@ -114,7 +123,9 @@ def _new_backfill(installation: Installation, first: date, last: date, started_b
     )
 
 
-def start_sales_backfill(*, installation: Installation, period_from: date, period_to: date, actor: Actor) -> SalesBackfill:
+def start_sales_backfill(
+    *, installation: Installation, period_from: date, period_to: date, actor: Actor
+) -> SalesBackfill:
     """Read the orders Saleor created on the shop's days `period_from` to `period_to` into the ledger.
 
     One backfill runs at a time per shop. The first page is read right after the commit.
@@ -128,7 +139,7 @@ def start_sales_backfill(*, installation: Installation, period_from: date, perio
         Installation.objects.select_for_update().get(pk=installation.pk)
         backfill = _new_backfill(installation, period_from, period_to, actor.email or actor.id or actor.kind)
         transaction.on_commit(lambda: tasks.run_sales_backfill_task.delay(str(backfill.pk)))
-    logger.info("Sales backfill started", extra={"installation_id": str(installation.pk), "backfill_id": str(backfill.pk)})
+    logger.info("Sales backfill started", extra=_log_extra(backfill))
     return backfill
 
 
@@ -160,7 +171,7 @@ def cancel_sales_backfill(*, installation: Installation) -> SalesBackfill:
         backfill.finished_at = timezone.now()
         backfill.leased_until = backfill.lease_token = None
         backfill.save(update_fields=["status", "finished_at", "leased_until", "lease_token", "updated_at"])
-    logger.info("Sales backfill canceled", extra={"installation_id": str(installation.pk), "backfill_id": str(backfill.pk)})
+    logger.info("Sales backfill canceled", extra=_log_extra(backfill))
     return backfill
 
 
@@ -216,8 +227,7 @@ def record_backfill_page(*, backfill_id, token, orders: list[dict], end_cursor: 
             backfill.leased_until = backfill.lease_token = None
         backfill.save()
     if backfill.status == SalesBackfill.Status.DONE:
-        logger.info("Sales backfill done", extra={"installation_id": str(installation.pk), "backfill_id": str(backfill.pk),
-                                                  "orders": backfill.orders_done})
+        logger.info("Sales backfill done", extra={**_log_extra(backfill), "orders": backfill.orders_done})
     return backfill
 
 
@@ -237,15 +247,16 @@ def record_backfill_failure(*, backfill_id, token, error: str, retryable: bool) 
         backfill.last_error = error[:2000]
         backfill.leased_until = backfill.lease_token = None
         if retryable and backfill.failures < BACKFILL_MAX_FAILURES:
-            delay = min(settings.SALES_BACKFILL_RETRY_SECONDS * 2 ** (backfill.failures - 1), BACKFILL_MAX_RETRY_SECONDS)
+            delay = min(
+                settings.SALES_BACKFILL_RETRY_SECONDS * 2 ** (backfill.failures - 1), BACKFILL_MAX_RETRY_SECONDS
+            )
             backfill.next_attempt_at = now + timedelta(seconds=delay)
         else:
             backfill.status = SalesBackfill.Status.FAILED
             backfill.finished_at = now
             backfill.next_attempt_at = None
         backfill.save()
-    logger.warning("Sales backfill page failed", extra={"installation_id": str(backfill.installation_id),
-                                                        "backfill_id": str(backfill.pk), "failures": backfill.failures})
+    logger.warning("Sales backfill page failed", extra={**_log_extra(backfill), "failures": backfill.failures})
     return backfill
 
 

@@ -111,7 +111,8 @@ def _refresh_return_days(installation: Installation, zone: ZoneInfo, days: set[d
         cursor.execute(" AND ".join(delete), delete_params)
         cursor.execute(
             f"""
-            INSERT INTO {table} (installation_id, channel_slug, currency, day, variant_id, reason_code, units, net_amount)
+            INSERT INTO {table}
+                (installation_id, channel_slug, currency, day, variant_id, reason_code, units, net_amount)
             SELECT request.installation_id, request.channel_slug, line.currency,
                    (request.created_at AT TIME ZONE %s)::date, line.variant_id, line.reason_code,
                    SUM({units}), SUM({units} * line.unit_price_net_amount)
@@ -155,14 +156,16 @@ def roll_up_returns(installation: Installation) -> None:
 def _rebuild_sales(installation: Installation, zone: ZoneInfo) -> None:
     table = DailySales._meta.db_table
     with connection.cursor() as cursor:
-        # Ledger writes wait until the rebuild commits, then add their differences to it.
-        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        # Ledger rows are re-dated first (a ledger write locks its order's rows before reading them,
+        # so it waits for these and reads them re-dated); then ledger writes wait for the rebuild to
+        # commit before adding their differences to it.
         for model in (SoldOrder, SoldLine):
             cursor.execute(
                 f"UPDATE {model._meta.db_table} SET day = (created_at AT TIME ZONE %s)::date "
                 "WHERE installation_id = %s AND day <> (created_at AT TIME ZONE %s)::date",
                 [zone.key, installation.pk, zone.key],
             )
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
         cursor.execute(
             f"""

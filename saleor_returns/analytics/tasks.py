@@ -1,4 +1,4 @@
-"""The ledger's outside calls: backfills paging through Saleor's orders, and the sweeps that keep rollups and backfills going.
+"""The ledger's outside calls: backfills paging through Saleor's orders; the sweeps keeping rollups and backfills going.
 
 A backfill run reads up to PAGES_PER_RUN pages, pausing SALES_BACKFILL_PAGE_PAUSE_SECONDS
 between two pages (Saleor's API is the shop's own; the backfill must not crowd out its

@@ -5,8 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from saleor_returns.fakes.saleor import FakeSaleor
-from tests.conftest import SALEOR_SCHEMA, require_shared
+from tests.fakes.test_fake_orders import fake, server  # noqa: F401 - the order tests' double
 
 PAGE = """
 query($where: OrderWhereInput, $first: Int!, $after: String) {
@@ -17,19 +16,6 @@ query($where: OrderWhereInput, $first: Int!, $after: String) {
   }
 }
 """
-
-
-@pytest.fixture(scope="module")
-def server():
-    require_shared(SALEOR_SCHEMA)
-    with FakeSaleor() as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(server):
-    server.reset(data=True)
-    return server
 
 
 @pytest.fixture

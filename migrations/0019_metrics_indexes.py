@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('saleor_returns', '0017_notifications'),
+        ('saleor_returns', '0018_sales_ledger'),
     ]
 
     operations = [

@@ -1,5 +1,6 @@
 """Command line: `python -m saleor_returns run` (the whole app), `manage <django command>`,
-`compile-messages` (the install step) or `extract-messages` (after changing the app's text)."""
+`compile-messages` (the install step), `extract-messages` (after changing the app's text) or
+`rebuild-rollups` (the analytics rollups recomputed from the sales ledger and return lines)."""
 
 import os
 import sys
@@ -21,12 +22,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if command == "extract-messages":
         return _extract_messages()
+    if command == "rebuild-rollups":
+        return _rebuild_rollups()
     if command == "manage":
         from django.core.management import execute_from_command_line  # noqa: PLC0415
 
         execute_from_command_line(["saleor-returns manage", *argv[1:]])
         return 0
-    print("usage: python -m saleor_returns run | manage <command> [options] | compile-messages | extract-messages")
+    print(
+        "usage: python -m saleor_returns run | manage <command> [options] | compile-messages | extract-messages"
+        " | rebuild-rollups"
+    )
     return 0 if command in {"help", "-h", "--help"} else 2
 
 
@@ -39,6 +45,17 @@ def _extract_messages() -> int:
         for problem in found:
             print(f"{locale}: {problem}")
     return 1 if any(problems.values()) else 0
+
+
+def _rebuild_rollups() -> int:
+    """Every shop's DailySales and DailyReturns recomputed from their source rows, days re-read in its time zone."""
+    import django  # noqa: PLC0415 - only this command needs the app loaded
+
+    django.setup()
+    from saleor_returns.analytics.rollups import rebuild_rollups  # noqa: PLC0415 - after setup
+
+    print(f"rebuilt the rollups of {rebuild_rollups()} shop(s)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ class ReturnErrorCode(str, Enum):
     """Why a request about returns was refused. Values are stable API strings."""
 
     ALREADY_RETURNED = "already_returned"
+    ALREADY_RUNNING = "already_running"
     EVIDENCE_REQUIRED = "evidence_required"
     FINAL_SALE = "final_sale"
     GRAPHQL_ERROR = "graphql_error"

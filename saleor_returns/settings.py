@@ -310,6 +310,7 @@ CELERY_IMPORTS = (
     "saleor_returns.resolutions.refunds",
     "saleor_returns.webhooks.saleor.deliveries",
     "saleor_returns.notifications.tasks",
+    "saleor_returns.analytics.tasks",
 )
 # E-mail to customers: the deployment's transport, used by every shop that set none of its own
 # (SMTP or a mail service, set with returnSenderSettingsUpdate). `make run` points it at its mail catcher.
@@ -324,6 +325,15 @@ EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "returns@localhost")
 # How often due messages (retries) are sent.
 MESSAGE_SWEEP_SECONDS = int(os.environ.get("MESSAGE_SWEEP_SECONDS", "30"))
+
+# The sales ledger's backfill from Saleor's orders (analytics/): orders a page (Saleor serves at most 100),
+# the pause between two pages, the first retry after Saleor failed (doubling), the days read at install
+# (0: none), and the function that pauses (a dotted path; the tests count the pauses with it).
+SALES_BACKFILL_PAGE_SIZE = int(os.environ.get("SALES_BACKFILL_PAGE_SIZE", "100"))
+SALES_BACKFILL_PAGE_PAUSE_SECONDS = float(os.environ.get("SALES_BACKFILL_PAGE_PAUSE_SECONDS", "1"))
+SALES_BACKFILL_RETRY_SECONDS = float(os.environ.get("SALES_BACKFILL_RETRY_SECONDS", "30"))
+SALES_BACKFILL_DAYS_AT_INSTALL = int(os.environ.get("SALES_BACKFILL_DAYS_AT_INSTALL", "365"))
+SALES_BACKFILL_SLEEP = "time.sleep"
 
 # Periodic jobs run by `celery beat` (exactly one beat process per deployment).
 CELERY_BEAT_SCHEDULE = {
@@ -344,4 +354,7 @@ CELERY_BEAT_SCHEDULE = {
     "delete-unattached-evidence": {"task": "saleor_returns.delete_unattached_evidence", "schedule": 3600.0},
     # Messages whose retry is due, and those a lost worker left "sending" (notifications/attempts.py).
     "send-due-messages": {"task": "saleor_returns.send_due_messages", "schedule": float(MESSAGE_SWEEP_SECONDS)},
+    # Sales backfills made at install, retries that are due, and those a lost worker left (analytics/tasks.py).
+    "resume-sales-backfills": {"task": "saleor_returns.resume_sales_backfills", "schedule": 60.0},
+    "roll-up-returns": {"task": "saleor_returns.roll_up_returns", "schedule": 60.0},
 }

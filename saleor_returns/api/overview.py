@@ -2,7 +2,7 @@
 
 import graphene
 
-from saleor_returns import analytics
+from saleor_returns.analytics import overview as overview_figures
 from saleor_returns.access import visible_return_requests
 from saleor_returns.api.enums import ReturnStatusEnum
 from saleor_returns.api.queries import ReturnRequestFilterInput, filter_return_requests, require_staff
@@ -56,7 +56,7 @@ class ReturnOverview(graphene.ObjectType):
     open_count = graphene.Int(required=True, description="Requests not yet resolved, rejected, canceled or closed.")
     review_queue = graphene.Field(ReviewQueue, required=True)
     median_hours_to_refund = graphene.Float(
-        description=f"From request to confirmed refund, over the last {analytics.REFUND_TIME_WINDOW_DAYS} days."
+        description=f"From request to confirmed refund, over the last {overview_figures.REFUND_TIME_WINDOW_DAYS} days."
     )
     refunds_this_month = graphene.List(
         graphene.NonNull(MoneyTotal), required=True, description="Confirmed refunds this calendar month, per currency."
@@ -87,7 +87,7 @@ def _status_counts(pairs):
     return [ReturnStatusCount(status=status, count=count) for status, count in pairs]
 
 
-def overview_type(figures: analytics.Overview) -> ReturnOverview:
+def overview_type(figures: overview_figures.Overview) -> ReturnOverview:
     queue = figures.review_queue
     return ReturnOverview(
         time_zone=figures.time_zone,
@@ -174,7 +174,7 @@ class OverviewQuery(graphene.ObjectType):
         requestor = require_staff(info)
         days = min(max(30 if days is None else days, 1), 366)
         channel_slug = (channel_slug or "").strip() or None
-        figures = analytics.overview(requestor.installation, channel_slug=channel_slug, days=days)
+        figures = overview_figures.overview(requestor.installation, channel_slug=channel_slug, days=days)
         overview = overview_type(figures)
         requests = ReturnRequestModel.objects.filter(installation=requestor.installation)
         overview.satisfaction = satisfaction_type(
@@ -184,7 +184,7 @@ class OverviewQuery(graphene.ObjectType):
 
     def resolve_return_status_counts(root, info, filter=None):
         queryset = _tab_requests(info, filter, needs_attention=None)
-        return _status_counts(analytics.status_counts(queryset))
+        return _status_counts(overview_figures.status_counts(queryset))
 
     def resolve_return_attention_count(root, info, filter=None):
         return _tab_requests(info, filter, needs_attention=True).count()

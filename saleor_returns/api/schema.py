@@ -35,6 +35,8 @@ from saleor_returns.api.mutations.return_request_request_info import ReturnReque
 from saleor_returns.api.mutations.return_request_tracking_add import ReturnRequestTrackingAdd
 from saleor_returns.api.mutations.return_survey_follow_up import ReturnSurveyFollowUp
 from saleor_returns.api.mutations.return_survey_submit import ReturnSurveySubmit
+from saleor_returns.api.mutations.return_sales_backfill_cancel import ReturnSalesBackfillCancel
+from saleor_returns.api.mutations.return_sales_backfill_start import ReturnSalesBackfillStart
 from saleor_returns.api.mutations.return_sender_settings_update import ReturnSenderSettingsUpdate
 from saleor_returns.api.mutations.return_webhook_endpoint_create import ReturnWebhookEndpointCreate
 from saleor_returns.api.mutations.return_webhook_endpoint_delete import ReturnWebhookEndpointDelete
@@ -44,6 +46,7 @@ from saleor_returns.api.notifications import NotificationsQuery
 from saleor_returns.api.overview import OverviewQuery
 from saleor_returns.api.portal_queries import PortalQuery
 from saleor_returns.api.queries import Query as ReturnsQuery
+from saleor_returns.api.sales import SalesQuery
 from saleor_returns.api.surveys import SurveyQuery
 
 
@@ -96,7 +99,9 @@ class Viewer(graphene.ObjectType):
         return requestor.installation.saleor_api_url if requestor.installation else None
 
 
-class Query(SurveyQuery, ReturnsQuery, OverviewQuery, PortalQuery, NotificationsQuery, graphene.ObjectType):
+class Query(
+    SurveyQuery, SalesQuery, ReturnsQuery, OverviewQuery, PortalQuery, NotificationsQuery, graphene.ObjectType
+):
     app_version = graphene.String(required=True, description="Version of the returns app.")
     viewer = graphene.Field(Viewer, required=True)
 
@@ -144,6 +149,8 @@ class Mutation(graphene.ObjectType):
     return_webhook_endpoint_update = ReturnWebhookEndpointUpdate.Field()
     return_webhook_endpoint_delete = ReturnWebhookEndpointDelete.Field()
     return_webhook_endpoint_test = ReturnWebhookEndpointTest.Field()
+    return_sales_backfill_start = ReturnSalesBackfillStart.Field()
+    return_sales_backfill_cancel = ReturnSalesBackfillCancel.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from saleor_returns import policy_rules
+from saleor_returns.analytics import actions as analytics_actions
 from saleor_returns.carriers.registry import PROVIDERS, get_carrier
 from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.installations import tasks
@@ -24,7 +25,8 @@ def install_app(
     """Store (or replace) the installation for a shop whose token Saleor confirmed.
 
     Re-installing keeps the installation row, and so the shop's returns; the new
-    token and app id replace the old ones.
+    token and app id replace the old ones. The sales ledger's backfill of the last
+    year is started (analytics).
     """
     with transaction.atomic():
         installation = Installation.objects.select_for_update().filter(saleor_api_url=saleor_api_url).first()
@@ -41,6 +43,7 @@ def install_app(
         installation.save()
         seed_default_reasons(installation=installation)
         current_policy(installation=installation, channel_slug="")
+        analytics_actions.start_install_backfill(installation=installation)
         transaction.on_commit(lambda: tasks.refresh_installation_task.delay(str(installation.pk)))
     logger.info("App installed", extra={"saleor_api_url": saleor_api_url, "installation_id": str(installation.pk)})
     return installation

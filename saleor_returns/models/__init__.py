@@ -1,5 +1,13 @@
 """Database models, one module per capability; every model is importable from here."""
 
+from saleor_returns.models.analytics import (
+    DailyReturns,
+    DailySales,
+    ReturnsRollupMark,
+    SalesBackfill,
+    SoldLine,
+    SoldOrder,
+)
 from saleor_returns.models.api_keys import ApiKey
 from saleor_returns.models.coordination import RateCounter, TaskSchedule
 from saleor_returns.models.fields import money_field
@@ -38,6 +46,8 @@ __all__ = [
     "CarrierClaim",
     "CarrierWebhookEvent",
     "Condition",
+    "DailyReturns",
+    "DailySales",
     "Disposition",
     "EmailOptOut",
     "Evidence",
@@ -60,8 +70,12 @@ __all__ = [
     "ReturnReason",
     "ReturnRequest",
     "ReturnShipment",
+    "ReturnsRollupMark",
     "SaleorWebhookDelivery",
+    "SalesBackfill",
     "SenderSettings",
+    "SoldLine",
+    "SoldOrder",
     "SurveyImprovement",
     "SurveyResponse",
     "TaskSchedule",

@@ -29,7 +29,10 @@ APP_URL_PATH = "/dashboard/"
 # (subscription operation in graphql/saleor/, Saleor's event type). webhooks/saleor/ handles each.
 WEBHOOK_EVENTS = {
     "app_deleted": ("AppDeletedSubscription", "APP_DELETED"),
+    "order_created": ("OrderCreatedSubscription", "ORDER_CREATED"),
     "order_refunded": ("OrderRefundedSubscription", "ORDER_REFUNDED"),
+    # Also each cancellation and expiry of an order (Saleor sends ORDER_UPDATED with ORDER_CANCELLED
+    # and ORDER_EXPIRED: saleor/order/actions.py WEBHOOK_EVENTS_FOR_ORDER_CANCELED, order/tasks.py).
     "order_updated": ("OrderUpdatedSubscription", "ORDER_UPDATED"),
     "order_fully_paid": ("OrderFullyPaidSubscription", "ORDER_FULLY_PAID"),
     # These need the app's MANAGE_STAFF; without it Saleor sends none and the periodic check revokes.

@@ -9,10 +9,19 @@ A staff member needs the Saleor permissions of the work the app does for them (D
 import pytest
 from django.utils import timezone
 
+from saleor_returns.analytics import actions as analytics_actions
 from saleor_returns.fakes.saleor import FakeSaleor
 from saleor_returns.installations import actions as installation_actions
 from saleor_returns.installations import api_keys
-from saleor_returns.models import ApiKey, CarrierAccount, PortalSettings, ReturnPolicy, ReturnReason, ReturnRequest
+from saleor_returns.models import (
+    ApiKey,
+    CarrierAccount,
+    PortalSettings,
+    ReturnPolicy,
+    ReturnReason,
+    ReturnRequest,
+    SalesBackfill,
+)
 from saleor_returns.models.notifications import Message, MessageTemplate, SenderSettings, WebhookEndpoint
 from saleor_returns.notifications.webhooks import create_endpoint
 from saleor_returns.return_links import LinkPurpose, issue_link_token
@@ -103,6 +112,7 @@ def context(callers, alices_order, shop):
         recipient=alices_order["userEmail"], status="sent", attempts=1,
     )
     endpoint, _ = create_endpoint(installation=shop, url=PUBLIC_HOOK)
+    analytics_actions.start_install_backfill(installation=shop)
     return {
         "id": request_id,
         "order": alices_order,
@@ -288,6 +298,13 @@ OPERATIONS = {
     "returnWebhookEndpointDelete": op(
         "staff_on_request", "mutation($e: ID!) { returnWebhookEndpointDelete(id: $e) { errors { field code } } }",
         ENDPOINT, "returnWebhookEndpointDelete", needs=(ORDERS, APPS)),
+    # the sales ledger's backfill (the shop's own: another shop's staff find none)
+    "returnSalesBackfill": op("staff_on_request", "{ returnSalesBackfill { id status } }"),
+    "returnSalesBackfillStart": op(
+        "staff", 'mutation { returnSalesBackfillStart(from: "2026-01-01", to: "2026-01-31") { errors { field code } } }',
+        payload="returnSalesBackfillStart"),
+    "returnSalesBackfillCancel": op("staff", "mutation { returnSalesBackfillCancel { errors { field code } } }",
+                                    payload="returnSalesBackfillCancel"),
 }
 
 
@@ -348,6 +365,7 @@ def state(shop) -> tuple:
         set(MessageTemplate.objects.values_list("pk", "subject")),
         set(SenderSettings.objects.values_list("pk", "from_name")),
         set(WebhookEndpoint.objects.values_list("pk", "description", "updated_at")),
+        set(SalesBackfill.objects.values_list("pk", "status", "updated_at")),
     )
 
 

@@ -408,7 +408,7 @@ def test_settings_in_chinese_and_dark(dashboard, shop):
 
     # then
     assert frame.locator("h1").inner_text() == "设置"
-    assert frame.locator('[role="tab"]').all_inner_texts() == ["退货政策", "退货原因", "物流商", "退货门户", "消息模板", "邮件发件人", "Webhook", "API 密钥"]
+    assert frame.locator('[role="tab"]').all_inner_texts() == ["退货政策", "退货原因", "物流商", "退货门户", "消息模板", "邮件发件人", "Webhook", "销售记录", "API 密钥"]
     assert frame.locator(".policy-version strong").inner_text() == "第 1 版"
     assert frame.locator('button[data-action="save-policy"]').inner_text() == "保存政策"
     assert frame.locator(".policy-summary li").first.inner_text() == "商品可在签收后 30 天内退货（截至当天结束，UTC）。"

@@ -61,6 +61,7 @@ def test_manifest_urls_come_from_the_public_url_not_the_host(client, settings):
     assert manifest["supportUrl"] == "https://returns.example.com/support/"
     assert [hook["targetUrl"] for hook in manifest["webhooks"]] == [
         "https://returns.example.com/webhooks/saleor/app-deleted/",
+        "https://returns.example.com/webhooks/saleor/order-created/",
         "https://returns.example.com/webhooks/saleor/order-refunded/",
         "https://returns.example.com/webhooks/saleor/order-updated/",
         "https://returns.example.com/webhooks/saleor/order-fully-paid/",
@@ -74,7 +75,7 @@ def test_manifest_urls_come_from_the_public_url_not_the_host(client, settings):
 def test_manifest_webhooks_are_valid_subscriptions(manifest):
     schema = build_schema(require_shared(SALEOR_SCHEMA).read_text())
     assert [webhook["asyncEvents"] for webhook in manifest["webhooks"]] == [
-        ["APP_DELETED"], ["ORDER_REFUNDED"], ["ORDER_UPDATED"], ["ORDER_FULLY_PAID"],
+        ["APP_DELETED"], ["ORDER_CREATED"], ["ORDER_REFUNDED"], ["ORDER_UPDATED"], ["ORDER_FULLY_PAID"],
         ["STAFF_UPDATED"], ["STAFF_DELETED"], ["PERMISSION_GROUP_UPDATED"], ["PERMISSION_GROUP_DELETED"],
     ]
     for webhook in manifest["webhooks"]:

@@ -17,7 +17,7 @@ def old_installation(installation, fake_saleor, fake_app):
     """The shop installed the app when its subscriptions lacked `recipient` and ORDER_FULLY_PAID did not exist."""
     manifest = build_manifest()
     for webhook in manifest["webhooks"]:
-        # made by a version that knew neither ORDER_FULLY_PAID nor the staff events
+        # made by a version that knew neither ORDER_CREATED, ORDER_FULLY_PAID nor the staff events
         if webhook["name"] not in ("app-deleted", "order-refunded", "order-updated"):
             continue
         query = OLD_QUERY if webhook["name"] == "order-updated" else webhook["query"].replace(
@@ -40,7 +40,7 @@ def test_old_subscriptions_are_rewritten_and_missing_webhooks_made(old_installat
         assert hook["subscriptionQuery"] == wanted[name]["query"]
         assert "recipient" in hook["subscriptionQuery"]
         assert [e["eventType"] for e in hook["asyncEvents"]] == wanted[name]["asyncEvents"]
-    assert sorted(webhook_operations(fake_saleor)) == ["WebhookCreate"] * 5 + ["WebhookUpdate"] * 3
+    assert sorted(webhook_operations(fake_saleor)) == ["WebhookCreate"] * 6 + ["WebhookUpdate"] * 3
 
 
 def test_running_it_again_changes_nothing(old_installation, fake_saleor):

@@ -101,6 +101,7 @@ from .errors import InstallationError, PermissionDenied, _mutation_payload, perm
 from .fulfillments import FulfillmentsMixin
 from .gift_cards import GiftCardsMixin
 from .metadata import MetadataMixin
+from .order_edits import OrderEditsMixin
 from .order_queries import OrderQueriesMixin
 from .orders import ORDER_LINE_KEYS, OrdersMixin
 from .refunds import RefundsMixin
@@ -152,6 +153,7 @@ class FakeSaleor(
     AppsMixin,
     WebhooksMixin,
     OrdersMixin,
+    OrderEditsMixin,
     OrderQueriesMixin,
     FulfillmentsMixin,
     ReturnsMixin,
@@ -166,7 +168,7 @@ class FakeSaleor(
     """A Saleor 3.23 double served over loopback HTTP; see the module docstring.
 
     Arrange state with the data API (``add_app``, ``add_customer``, ``add_staff``,
-    ``add_order`` and its companions ``fulfill``, ``return_lines``,
+    ``add_order`` and its companions ``fulfill``, ``return_lines``, ``edit_order_line``, ``cancel_order``,
     ``add_transaction``, ``add_granted_refund``, ``add_payment``, or append dicts to
     ``orders``), register root resolvers with ``query`` /
     ``mutation`` (or the ``query_resolvers`` / ``mutation_resolvers`` dicts), and

@@ -257,10 +257,27 @@ def _connection(
     return _connection_page(items, first, last, type_name, lambda item: item[cursor_key])
 
 
+def _encode_cursor(values: Any) -> str:
+    """Saleor's to_global_cursor: the sorting fields' values as strings, a JSON list in base64."""
+    values = values if isinstance(values, (list, tuple)) else [values]
+    return base64.b64encode(json.dumps([str(value) for value in values]).encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> list:
+    """Saleor's from_global_cursor, with its error for anything that is not such a list."""
+    try:
+        values = json.loads(base64.b64decode(cursor, validate=True))
+    except ValueError:
+        raise GraphQLError("Received cursor is invalid.") from None
+    if not isinstance(values, list):
+        raise GraphQLError("Received cursor is invalid.")
+    return values
+
+
 def _connection_page(
     items: list[dict], first: int | None, last: int | None, type_name: str, cursor: Callable[[dict], Any]
 ) -> dict:
-    """The page of ``items`` that ``first``/``last`` select, with cursors of ``cursor(item)``."""
+    """The page of ``items`` that ``first``/``last`` select, with cursors of ``cursor(item)`` (a value or a list)."""
     page = items[:first] if first is not None else items
     if last is not None:
         page = page[len(page) - last :] if last else []
@@ -268,7 +285,7 @@ def _connection_page(
         {
             "__typename": f"{type_name}CountableEdge",
             "node": item,
-            "cursor": base64.b64encode(json.dumps([str(cursor(item))]).encode()).decode(),
+            "cursor": _encode_cursor(cursor(item)),
         }
         for item in page
     ]

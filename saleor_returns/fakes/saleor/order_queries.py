@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -9,7 +10,14 @@ from typing import Any
 from graphql import GraphQLError
 from graphql.language import FieldNode
 
-from .common import AUTHENTICATED_APP, AUTHENTICATED_STAFF_USER, MAX_PAGE_SIZE, _connection_page
+from .common import (
+    AUTHENTICATED_APP,
+    AUTHENTICATED_STAFF_USER,
+    MAX_PAGE_SIZE,
+    _connection_page,
+    _decode_cursor,
+    from_global_id,
+)
 from .errors import PermissionDenied, _split_global_id, permission_denied
 from .schema import RequestContext, _read_field
 
@@ -52,8 +60,52 @@ def _order_number(order: Mapping) -> int:
     return int(number) if number.isdigit() else 0
 
 
+def _order_key(order: Mapping) -> tuple[int, str]:
+    """Saleor's default order of orders, newest number first: ``-number`` with ``-pk`` as tie-breaker.
+
+    saleor/graphql/utils/sorting.py ``sort_queryset_by_default`` appends ``pk`` to the model's
+    ordering (``-number``), so a cursor holds both values.
+    """
+    try:
+        pk = from_global_id(str(order.get("id")))[1]
+    except ValueError:
+        pk = str(order.get("id"))
+    return _order_number(order), pk
+
+
+def _created_between(orders: list[dict], value: Mapping | None) -> list[dict]:
+    """``where: {createdAt: {gte, lte}}`` as Saleor applies it, both ends inclusive.
+
+    saleor/graphql/order/filters.py ``filter_where_created_at_range`` calls
+    saleor/graphql/utils/filters.py ``filter_where_by_range_field``: no value, or neither
+    ``gte`` nor ``lte``, matches nothing; otherwise ``created_at__gte`` / ``created_at__lte``.
+    """
+    gte, lte = (value or {}).get("gte"), (value or {}).get("lte")
+    if gte is None and lte is None:
+        return []
+
+    def moment(text: str) -> datetime.datetime:
+        try:
+            parsed = datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        except ValueError:
+            raise GraphQLError(f"Invalid DateTime value: {text!r}") from None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+
+    low = moment(gte) if gte is not None else None
+    high = moment(lte) if lte is not None else None
+    return [
+        order for order in orders
+        if (low is None or moment(order["created"]) >= low) and (high is None or moment(order["created"]) <= high)
+    ]
+
+
 def _order_connection(orders: list[dict], info: Any, args: Mapping[str, Any]) -> dict:
-    """An OrderCountableConnection, newest number first (Order's default ordering)."""
+    """An OrderCountableConnection, newest number first (Order's default ordering).
+
+    ``after`` takes the cursor of an edge Saleor served: the orders after it are those below its
+    (number, pk) (saleor/graphql/core/connection.py ``_prepare_filter``, descending).
+    ``totalCount`` counts every order the filters match, whatever the cursor.
+    """
     first = args.get("first")
     last = args.get("last")
     field = info.field_name
@@ -71,8 +123,21 @@ def _order_connection(orders: list[dict], info: Any, args: Mapping[str, Any]) ->
                 f"Requesting {value} records on the `{field}` connection "
                 f"exceeds the `{name}` limit of {MAX_PAGE_SIZE} records."
             )
-    ordered = sorted(orders, key=_order_number, reverse=True)
-    return _connection_page(ordered, first, last, "Order", lambda order: order.get("number"))
+    if last and args.get("after"):
+        raise GraphQLError("Argument `last` cannot be combined with `after`.")
+    ordered = sorted(orders, key=_order_key, reverse=True)
+    remaining = ordered
+    if args.get("after"):
+        cursor = _decode_cursor(args["after"])
+        if len(cursor) != 2 or not str(cursor[0]).isdigit():
+            raise GraphQLError("Received cursor is invalid.")
+        after = (int(cursor[0]), str(cursor[1]))
+        remaining = [order for order in ordered if _order_key(order) < after]
+    page = _connection_page(remaining, first, last, "Order", _order_key)
+    page["totalCount"] = len(ordered)
+    if args.get("after") and first:
+        page["pageInfo"]["hasPreviousPage"] = True
+    return page
 
 
 class OrderQueriesMixin:
@@ -121,16 +186,25 @@ class OrderQueriesMixin:
     def _resolve_orders(self, info: Any, **args: Any) -> dict:
         context: RequestContext = info.context
         context.require("MANAGE_ORDERS")
-        unsupported = set(args) - {"first", "last", "filter", "channel"}
+        unsupported = set(args) - {"first", "last", "after", "filter", "where", "channel"}
         if unsupported:
             raise GraphQLError(
                 f"orders({', '.join(sorted(unsupported))}) is not implemented in the fake."
             )
+        if args.get("filter") and args.get("where"):
+            # saleor/graphql/core/connection.py filter_connection_queryset
+            raise GraphQLError("Only one filtering argument (filter or where) can be specified.")
         filter_ = args.get("filter") or {}
         unsupported = set(filter_) - {"numbers", "ids", "customer"}
         if unsupported:
             raise GraphQLError(
                 f"orders(filter: {', '.join(sorted(unsupported))}) is not implemented in the fake."
+            )
+        where = args.get("where") or {}
+        unsupported = set(where) - {"createdAt"}
+        if unsupported:
+            raise GraphQLError(
+                f"orders(where: {', '.join(sorted(unsupported))}) is not implemented in the fake."
             )
         if "ids" in filter_ and "numbers" in filter_:
             raise GraphQLError("'ids' and 'numbers` are not allowed to use together in filter.")
@@ -147,6 +221,8 @@ class OrderQueriesMixin:
                 orders = [o for o in orders if o.get("id") in filter_["ids"]]
             if filter_.get("customer"):
                 orders = [o for o in orders if _order_matches_customer(o, filter_["customer"])]
+            if "createdAt" in where:
+                orders = _created_between(orders, where["createdAt"])
             return _order_connection(orders, info, args)
 
     def _resolve_user_orders(self, user: dict, info: Any, **args: Any) -> dict:

@@ -15,6 +15,7 @@ from tests.conftest import post_raw
 # Every Saleor webhook the app subscribes to, with the payload type Saleor sends for it.
 TYPENAMES = {
     "app_deleted": "AppDeleted",
+    "order_created": "OrderCreated",
     "order_fully_paid": "OrderFullyPaid",
     "order_refunded": "OrderRefunded",
     "order_updated": "OrderUpdated",

@@ -1,6 +1,6 @@
 // Settings: the return policy per channel, the reason taxonomy, carrier accounts
 // and the return address, the returns portal, the messages to customers (templates,
-// the e-mail sender) and the webhooks to the shop's systems.
+// the e-mail sender), the webhooks to the shop's systems and the sales history (its backfill).
 //
 // The policy form edits the rules JSON the API stores (snake_case keys, decimals
 // as strings). Each control's data-field is the camelCase path the API names in
@@ -19,6 +19,7 @@ import { portalPanel } from "./settings/portal.js";
 import { templatesPanel } from "./settings/templates.js";
 import { senderPanel } from "./settings/sender.js";
 import { webhooksPanel } from "./settings/webhooks.js";
+import { salesPanel } from "./settings/sales.js";
 import { keysPanel } from "./settings-keys.js";
 
 register({
@@ -50,14 +51,14 @@ register({
   },
 });
 
-const TABS = ["policy", "reasons", "carriers", "portal", "templates", "sender", "webhooks", "keys"];
+const TABS = ["policy", "reasons", "carriers", "portal", "templates", "sender", "webhooks", "sales", "keys"];
 
 // ------------------------------------------------------------------ page
 
 // The staff action (viewer.actions) each tab's changes need.
 const TAB_ACTIONS = {
   policy: "settings", reasons: "settings", carriers: "integrations", portal: "settings",
-  templates: "integrations", sender: "integrations", webhooks: "integrations", keys: "integrations",
+  templates: "integrations", sender: "integrations", webhooks: "integrations", sales: "review", keys: "integrations",
 };
 // Tabs whose settings the API shows only to staff who may change them.
 const UNREADABLE_WITHOUT_PERMISSION = new Set(["templates", "sender", "webhooks"]);
@@ -72,7 +73,7 @@ export async function render(ctx) {
   const bodies = {};
   const loaders = {
     policy: policyPanel, reasons: reasonsPanel, carriers: carriersPanel, portal: portalPanel,
-    templates: templatesPanel, sender: senderPanel, webhooks: webhooksPanel, keys: keysPanel,
+    templates: templatesPanel, sender: senderPanel, webhooks: webhooksPanel, sales: salesPanel, keys: keysPanel,
   };
 
   const tablist = h("div", { class: "tabs settings-tabs", role: "tablist", "aria-label": t("settings.tabs") });

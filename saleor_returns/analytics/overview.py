@@ -10,15 +10,14 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from saleor_returns.models import Installation, Refund, ReturnLine, ReturnPolicy, ReturnRequest
+from saleor_returns.analytics.days import shop_time_zone
+from saleor_returns.models import Installation, Refund, ReturnLine, ReturnRequest
 from saleor_returns.money import quantize
-from saleor_returns.policy_rules import PolicyRules
 from saleor_returns.states import ReturnStatus
 
 # Statuses waiting for a person: the desk's "needs review" queue.
@@ -64,19 +63,6 @@ class Overview:
     refunds_this_month: list[MoneyTotal]
     requests_by_day: list[tuple[date, int]]
     top_reasons: list[tuple[str, int]] = field(default_factory=list)
-
-
-def shop_time_zone(installation: Installation) -> ZoneInfo:
-    policy = (
-        ReturnPolicy.objects.filter(installation=installation, is_current=True, channel_slug="")
-        .only("rules")
-        .first()
-    )
-    name = (policy.rules or {}).get("time_zone") if policy else None
-    try:
-        return ZoneInfo(name or PolicyRules().time_zone)
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def status_counts(queryset) -> list[tuple[str, int]]:

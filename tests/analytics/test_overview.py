@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from saleor_returns import analytics
+from saleor_returns.analytics import overview as analytics
 from saleor_returns.installations import actions as installation_actions
 from saleor_returns.models import Refund, ReturnRequest
 from saleor_returns.requestors import SYSTEM

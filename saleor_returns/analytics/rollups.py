@@ -1,0 +1,197 @@
+"""Daily rollups of what was sold and what came back, kept in PostgreSQL.
+
+`DailySales` follows the ledger incrementally: every ledger write adds its difference to its
+day's bucket in the same transaction (an upsert adding the delta), so a bucket always equals
+the sum of its counted ledger lines. `DailyReturns` is computed from return lines by SQL, one
+shop day at a time: a sweep recomputes the days of the return requests that changed since it
+last ran. `rebuild_rollups()` recomputes both from their source rows (`python -m saleor_returns
+rebuild-rollups`), after re-reading each ledger row's day in the shop's current time zone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from saleor_returns.analytics.days import day_bounds, shop_time_zone
+from saleor_returns.locks import advisory_lock
+from saleor_returns.models import (
+    CLAIM_KINDS,
+    DailyReturns,
+    DailySales,
+    Installation,
+    ReturnLine,
+    ReturnRequest,
+    ReturnsRollupMark,
+    SoldLine,
+    SoldOrder,
+)
+from saleor_returns.states import ReturnStatus
+
+# (channel slug, currency, day, variant id) -> (units, net amount)
+SalesDeltas = dict[tuple[str, str, date, str], tuple[int, Decimal]]
+
+# Requests that count as returns: neither refused nor withdrawn, and goods sent back (not a claim).
+NOT_RETURNED_STATUSES = (ReturnStatus.REJECTED.value, ReturnStatus.CANCELED.value)
+CLAIMS = tuple(sorted(kind.value for kind in CLAIM_KINDS))
+# Return requests are rolled up from this long before the last sweep: a transaction that saved a
+# request before the sweep began but committed after it is still seen by the next one.
+RETURNS_SWEEP_OVERLAP = timedelta(minutes=10)
+
+
+def add_sales_deltas(installation_id, deltas: SalesDeltas) -> None:
+    """Add each bucket's (units, net amount) to DailySales; the caller is inside the ledger write's transaction.
+
+    Buckets are written in key order, so concurrent writers meet them in the same order, and a
+    bucket that comes back to nothing is removed (as a rebuild would not make it).
+    """
+    rows = [(key, change) for key, change in sorted(deltas.items()) if change[0] or change[1]]
+    if not rows:
+        return
+    table = DailySales._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    params = []
+    for (channel_slug, currency, day, variant_id), (units, net_amount) in rows:
+        params.extend([installation_id, channel_slug, currency, day, variant_id, units, net_amount])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} AS bucket (installation_id, channel_slug, currency, day, variant_id, units, net_amount)
+            VALUES {values}
+            ON CONFLICT (installation_id, channel_slug, currency, day, variant_id) DO UPDATE
+            SET units = bucket.units + EXCLUDED.units, net_amount = bucket.net_amount + EXCLUDED.net_amount
+            RETURNING id, units, net_amount
+            """,
+            params,
+        )
+        empty = [row_id for row_id, units, net_amount in cursor.fetchall() if units == 0 and net_amount == 0]
+        if empty:
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [empty])
+
+
+def sales_deltas(removed: Iterable[tuple], added: Iterable[tuple]) -> SalesDeltas:
+    """What moving contributions does to the buckets: each item is (bucket key, units, net amount)."""
+    deltas: dict = defaultdict(lambda: (0, Decimal(0)))
+    for sign, items in ((-1, removed), (1, added)):
+        for key, units, net_amount in items:
+            old_units, old_net = deltas[key]
+            deltas[key] = (old_units + sign * units, old_net + sign * net_amount)
+    return dict(deltas)
+
+
+# --------------------------------------------------------------------------- returns
+
+
+def _refresh_return_days(installation: Installation, zone: ZoneInfo, days: set[date] | None) -> None:
+    """Recompute DailyReturns for `days` of the shop (every day when None); caller holds the shop's rollup lock."""
+    table = DailyReturns._meta.db_table
+    requests = ReturnRequest._meta.db_table
+    lines = ReturnLine._meta.db_table
+    where = ["request.installation_id = %s"]
+    params: list = [zone.key, installation.pk]
+    delete = [f"DELETE FROM {table} WHERE installation_id = %s"]
+    delete_params: list = [installation.pk]
+    if days is not None:
+        if not days:
+            return
+        start, end = day_bounds(min(days), max(days), zone)
+        where += ["request.created_at BETWEEN %s AND %s", "(request.created_at AT TIME ZONE %s)::date = ANY(%s)"]
+        params += [start, end, zone.key, sorted(days)]
+        delete.append("day = ANY(%s)")
+        delete_params.append(sorted(days))
+    units = "COALESCE(line.approved_quantity, line.requested_quantity)"
+    with connection.cursor() as cursor:
+        cursor.execute(" AND ".join(delete), delete_params)
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (installation_id, channel_slug, currency, day, variant_id, reason_code, units, net_amount)
+            SELECT request.installation_id, request.channel_slug, line.currency,
+                   (request.created_at AT TIME ZONE %s)::date, line.variant_id, line.reason_code,
+                   SUM({units}), SUM({units} * line.unit_price_net_amount)
+            FROM {lines} AS line JOIN {requests} AS request ON request.id = line.return_request_id
+            WHERE {" AND ".join(where)}
+              AND request.status <> ALL(%s) AND request.kind <> ALL(%s)
+            GROUP BY 1, 2, 3, 4, 5, 6
+            HAVING SUM({units}) > 0
+            """,
+            [*params, list(NOT_RETURNED_STATUSES), list(CLAIMS)],
+        )
+
+
+def roll_up_returns(installation: Installation) -> None:
+    """Bring DailyReturns up to date with the shop's return requests.
+
+    Idempotent: the days of requests changed since the last sweep (less the overlap) are
+    recomputed whole from the return lines.
+    """
+    zone = shop_time_zone(installation)
+    with transaction.atomic():
+        advisory_lock(f"returns-rollup:{installation.pk}")
+        now = timezone.now()
+        mark = ReturnsRollupMark.objects.filter(installation=installation).first()
+        if mark is None:
+            _refresh_return_days(installation, zone, None)
+        else:
+            changed = ReturnRequest.objects.filter(
+                installation=installation, updated_at__gte=mark.rolled_up_until - RETURNS_SWEEP_OVERLAP
+            )
+            days = set(
+                changed.annotate(day=TruncDate("created_at", tzinfo=zone)).order_by().values_list("day", flat=True)
+            )
+            _refresh_return_days(installation, zone, days)
+        ReturnsRollupMark.objects.update_or_create(installation=installation, defaults={"rolled_up_until": now})
+
+
+# --------------------------------------------------------------------------- rebuild
+
+
+def _rebuild_sales(installation: Installation, zone: ZoneInfo) -> None:
+    table = DailySales._meta.db_table
+    with connection.cursor() as cursor:
+        # Ledger rows are re-dated first (a ledger write locks its order's rows before reading them,
+        # so it waits for these and reads them re-dated); then ledger writes wait for the rebuild to
+        # commit before adding their differences to it.
+        for model in (SoldOrder, SoldLine):
+            cursor.execute(
+                f"UPDATE {model._meta.db_table} SET day = (created_at AT TIME ZONE %s)::date "
+                "WHERE installation_id = %s AND day <> (created_at AT TIME ZONE %s)::date",
+                [zone.key, installation.pk, zone.key],
+            )
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (installation_id, channel_slug, currency, day, variant_id, units, net_amount)
+            SELECT installation_id, channel_slug, currency, day, variant_id, SUM(quantity), SUM(net_amount)
+            FROM {SoldLine._meta.db_table}
+            WHERE installation_id = %s AND is_counted
+            GROUP BY 1, 2, 3, 4, 5
+            HAVING SUM(quantity) <> 0 OR SUM(net_amount) <> 0
+            """,
+            [installation.pk],
+        )
+
+
+def rebuild_rollups(installations: Iterable[Installation] | None = None) -> int:
+    """Recompute DailySales from the ledger and DailyReturns from return lines; returns the shops done."""
+    done = 0
+    for installation in installations if installations is not None else Installation.objects.order_by("pk"):
+        zone = shop_time_zone(installation)
+        with transaction.atomic():
+            _rebuild_sales(installation, zone)
+        with transaction.atomic():
+            advisory_lock(f"returns-rollup:{installation.pk}")
+            _refresh_return_days(installation, zone, None)
+            ReturnsRollupMark.objects.update_or_create(
+                installation=installation, defaults={"rolled_up_until": timezone.now()}
+            )
+        done += 1
+    return done

@@ -1,0 +1,174 @@
+"""What the shop sold and what came back, for return analytics: the sales ledger, its daily rollups and backfills.
+
+An order counts as sold when Saleor has it as an order that is not a draft, canceled or expired
+(an unconfirmed order counts until it is canceled or expires), on the day it was created in the
+shop's time zone. Its lines count with the quantity and net total Saleor gives them now: a line
+edited later moves the figures by the difference, a canceled order takes its lines out.
+"""
+
+import uuid
+
+from django.db import models
+
+from saleor_returns.models.fields import money_field
+
+
+class SoldOrder(models.Model):
+    """One Saleor order as last recorded; the version (`saleor_updated_at`) keeps older deliveries out."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="sold_orders"
+    )
+    order_id = models.CharField(max_length=255)
+    number = models.CharField(max_length=64, blank=True)
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(help_text="When Saleor created the order.")
+    day = models.DateField(help_text="The shop's calendar day of created_at.")
+    status = models.CharField(max_length=32, help_text="Saleor's OrderStatus, as last recorded.")
+    is_counted = models.BooleanField(help_text="Counts as sold: not a draft, canceled or expired.")
+    saleor_updated_at = models.DateTimeField(help_text="Saleor's updatedAt of the version recorded.")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "order_id"], name="sold_order_once_per_shop"),
+        ]
+
+
+class SoldLine(models.Model):
+    """The sales ledger: one row per Saleor order line, with what it sold and where it belongs."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="sold_lines"
+    )
+    order_line_id = models.CharField(max_length=255)
+    order_id = models.CharField(max_length=255)
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(help_text="When Saleor created the order.")
+    day = models.DateField(help_text="The shop's calendar day of created_at.")
+    variant_id = models.CharField(max_length=255, blank=True)
+    sku = models.CharField(max_length=255, blank=True)
+    product_id = models.CharField(max_length=255, blank=True)
+    product_name = models.CharField(max_length=386, blank=True)
+    product_type_id = models.CharField(max_length=255, blank=True)
+    product_type_name = models.CharField(max_length=250, blank=True)
+    category_id = models.CharField(max_length=255, blank=True)
+    category_name = models.CharField(max_length=250, blank=True)
+    quantity = models.PositiveIntegerField(help_text="Units ordered; 0 once the line left the order.")
+    net_amount = money_field(help_text="The line's net total, rounded by the currency's precision.")
+    is_counted = models.BooleanField(help_text="The order counts as sold (SoldOrder.is_counted).")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "order_line_id"], name="sold_line_once_per_order_line"),
+        ]
+        indexes = [
+            models.Index(fields=["installation", "order_id"], name="sold_line_order"),
+            models.Index(fields=["installation", "day"], name="sold_line_day"),
+        ]
+
+
+class DailySales(models.Model):
+    """Units and net amount sold per shop, channel, currency, day and variant: the ledger's counted lines summed."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="daily_sales"
+    )
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    variant_id = models.CharField(max_length=255, blank=True)
+    units = models.BigIntegerField(default=0)
+    net_amount = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "currency", "day", "variant_id"], name="daily_sales_bucket"
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "day"], name="daily_sales_day")]
+
+
+class DailyReturns(models.Model):
+    """Units and net value returned per shop, channel, currency, day, variant and reason.
+
+    A return line counts on the day its return was requested (the shop's day), by the
+    returned line's variant, with the approved quantity once review decided and the
+    requested one until then; rejected and canceled requests count nothing, and claims
+    (damaged, missing, wrong item, lost parcel) are not returns of goods.
+    """
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="daily_returns"
+    )
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    variant_id = models.CharField(max_length=255, blank=True)
+    reason_code = models.CharField(max_length=64)
+    units = models.BigIntegerField(default=0)
+    net_amount = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "currency", "day", "variant_id", "reason_code"],
+                name="daily_returns_bucket",
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "day"], name="daily_returns_day")]
+
+
+class ReturnsRollupMark(models.Model):
+    """How far return requests' changes have been rolled up into DailyReturns, per shop."""
+
+    installation = models.OneToOneField(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="returns_rollup_mark"
+    )
+    rolled_up_until = models.DateTimeField()
+
+
+class SalesBackfill(models.Model):
+    """A run reading a period's orders from Saleor into the ledger, page by page; one at a time per shop."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+        CANCELED = "canceled"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="sales_backfills"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    period_from = models.DateField(help_text="The shop's first day read.")
+    period_to = models.DateField(help_text="The shop's last day read.")
+    created_from = models.DateTimeField(help_text="The first instant of period_from, as sent to Saleor.")
+    created_to = models.DateTimeField(help_text="The last instant of period_to, as sent to Saleor.")
+    started_by = models.CharField(max_length=254, help_text='"install", or the staff member who asked.')
+    cursor = models.TextField(blank=True, help_text="Saleor's endCursor of the last page recorded.")
+    pages_done = models.PositiveIntegerField(default=0)
+    orders_done = models.PositiveIntegerField(default=0)
+    lines_done = models.PositiveIntegerField(default=0)
+    total_orders = models.PositiveIntegerField(null=True, blank=True, help_text="Saleor's totalCount of the period.")
+    failures = models.PositiveIntegerField(default=0, help_text="Failed attempts in a row.")
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="A failed attempt's retry is due then.")
+    leased_until = models.DateTimeField(null=True, blank=True, help_text="A worker is on it until then.")
+    lease_token = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation"], condition=models.Q(status="running"), name="one_sales_backfill_running"
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "-created_at"], name="sales_backfill_latest")]

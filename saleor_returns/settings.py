@@ -334,4 +334,7 @@ CELERY_BEAT_SCHEDULE = {
     "delete-unattached-evidence": {"task": "saleor_returns.delete_unattached_evidence", "schedule": 3600.0},
     # Messages whose retry is due, and those a lost worker left "sending" (notifications/attempts.py).
     "send-due-messages": {"task": "saleor_returns.send_due_messages", "schedule": float(MESSAGE_SWEEP_SECONDS)},
+    # Reminders to ship and survey invitations, due by the policy's days (elapsed time).
+    "send-ship-reminders": {"task": "saleor_returns.send_ship_reminders", "schedule": 3600.0},
+    "send-survey-invitations": {"task": "saleor_returns.send_survey_invitations", "schedule": 3600.0},
 }

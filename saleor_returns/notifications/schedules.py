@@ -15,6 +15,7 @@ from django.db.models import (
     DateTimeField,
     DurationField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -25,7 +26,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Least
 
 from saleor_returns.events import EventType
 from saleor_returns.models import CLAIM_KINDS, Resolution, ReturnEvent, ReturnPolicy, ReturnRequest, ReturnShipment
@@ -43,8 +44,8 @@ FINISHED = (ReturnStatus.RESOLVED, ReturnStatus.CLOSED)
 SURVEY_WINDOW = timedelta(days=7)
 
 
-def _setting(name: str, output_field):
-    """The outer return's setting `name` in the policy in force, or its default."""
+def _setting(name: str, output_field, default=None):
+    """The outer return's setting `name` in the policy in force, or `default` (else the setting's own)."""
     in_force = (
         ReturnPolicy.objects.filter(
             Q(channel_slug=OuterRef("channel_slug")) | Q(channel_slug=""),
@@ -55,9 +56,16 @@ def _setting(name: str, output_field):
         .annotate(value=KeyTextTransform(name, "rules"))
         .values("value")[:1]
     )
-    return Coalesce(
-        Cast(Subquery(in_force), output_field), Value(getattr(PolicyRules(), name)), output_field=output_field
-    )
+    if default is None:
+        default = Value(getattr(PolicyRules(), name))
+    return Coalesce(Cast(Subquery(in_force), output_field), default, output_field=output_field)
+
+
+def _ship_reminder_days():
+    """As `PolicyRules` reads a version saved without it: 3, or the day before its returns expire."""
+    expiry = _setting("approved_return_expiry_days", IntegerField())
+    latest = ExpressionWrapper(expiry - Value(1), output_field=IntegerField())
+    return _setting("ship_reminder_days", IntegerField(), Least(Value(PolicyRules().ship_reminder_days), latest))
 
 
 def _last_move_to(status: str):
@@ -94,7 +102,7 @@ def returns_due_a_ship_reminder(now: datetime) -> QuerySet:
         .annotate(
             approval_id=Subquery(approval.values("pk")[:1]),
             approved_at=Subquery(approval.values("created_at")[:1]),
-            reminder_days=_setting("ship_reminder_days", IntegerField()),
+            reminder_days=_ship_reminder_days(),
         )
         .filter(reminder_days__gt=0)
         .annotate(reminder_due_at=_days_after("approved_at", "reminder_days"))

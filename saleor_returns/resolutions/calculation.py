@@ -392,4 +392,3 @@ def _money_from_json(value, currency: str) -> Money:
     if not amount.is_finite() or amount < 0 or amount != quantize(amount, currency):
         raise ValueError(f"{value!r} is not an amount in {currency}.")
     return money(amount, currency)
-

@@ -1,12 +1,26 @@
-"""Helpers for the tests of the steps' messages: endpoints subscribed to an event, and what was told."""
+"""Helpers for the tests of the steps' messages: a return in review, endpoints subscribed to an event, and
+what was told."""
 
 import pytest
 
 from saleor_returns.models.notifications import Message
 from saleor_returns.notifications.webhooks import create_endpoint
+from tests.factories import ReturnLineFactory, ReturnRequestFactory
 
 # One e-mail, and one webhook for each of the two endpoints that subscribed to the event.
 TOLD = ["email", "webhook", "webhook"]
+
+
+@pytest.fixture
+def in_review(installation, order):
+    """Wang Fang's return of one pair (her order is in Chinese), waiting for staff."""
+    request = ReturnRequestFactory(
+        installation=installation, order_id=order["id"], order_number=order["number"],
+        customer_email="wang.fang@example.com", customer_user_id=order["user"]["id"],
+    )
+    ReturnLineFactory(return_request=request, order_line_id=order["lines"][0]["id"], product_name="Trail Sneaker",
+                      variant_name="EU 42", requested_quantity=1)
+    return request
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from saleor_returns.states import ReturnStatus
 from tests.api.conftest import as_staff, shop, staff_user  # noqa: F401 - fixtures
 from tests.api.mutations.test_settings_mutations import POLICY_UPDATE
 from tests.factories import ReturnLineFactory, ReturnRequestFactory
-from tests.notifications.steps import TOLD, email, subscribe, told  # noqa: F401 - fixture
+from tests.notifications.steps import TOLD, email, in_review, subscribe, told  # noqa: F401 - fixtures
 
 STAFF = Actor(kind="staff", id="VXNlcjox", email="staff@example.com")
 APPROVED_AT = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
@@ -40,16 +40,13 @@ def at(moment: datetime, task) -> None:
         task()
 
 
-@pytest.fixture
-def in_review(installation, order):
-    """Wang Fang's return of one pair, waiting for staff."""
-    request = ReturnRequestFactory(
-        installation=installation, order_id=order["id"], order_number=order["number"],
-        customer_email="wang.fang@example.com", customer_user_id=order["user"]["id"],
-    )
-    ReturnLineFactory(return_request=request, order_line_id=order["lines"][0]["id"], product_name="Trail Sneaker",
-                      variant_name="EU 42", requested_quantity=1)
-    return request
+def run_around(due: datetime, task, event: str) -> list[str]:
+    """Run `task` a minute before `due` (returning what was told then), at `due`, and two days later."""
+    at(due - timedelta(minutes=1), task)
+    before = told(event)
+    at(due, task)
+    at(due + timedelta(days=2), task)
+    return before
 
 
 @pytest.fixture
@@ -76,10 +73,7 @@ def test_a_reminder_is_recorded_once_when_its_day_comes(approved_return, subscri
     subscribe("ship_reminder")
 
     # when: the beat runs before the third day, on it, and again after
-    at(APPROVED_AT + timedelta(days=3) - timedelta(minutes=1), send_ship_reminders_task)
-    before = told("ship_reminder")
-    at(APPROVED_AT + timedelta(days=3), send_ship_reminders_task)
-    at(APPROVED_AT + timedelta(days=5), send_ship_reminders_task)
+    before = run_around(APPROVED_AT + timedelta(days=3), send_ship_reminders_task, "ship_reminder")
 
     # then
     assert before == []
@@ -188,11 +182,8 @@ def test_a_survey_invitation_is_recorded_once_after_the_delay(resolved_return, s
     # given
     subscribe("survey_invitation")
 
-    # when
-    at(RESOLVED_AT + timedelta(days=2) - timedelta(minutes=1), send_survey_invitations_task)
-    before = told("survey_invitation")
-    at(RESOLVED_AT + timedelta(days=2), send_survey_invitations_task)
-    at(RESOLVED_AT + timedelta(days=3), send_survey_invitations_task)
+    # when: the beat runs before the second day, on it, and again after
+    before = run_around(RESOLVED_AT + timedelta(days=2), send_survey_invitations_task, "survey_invitation")
 
     # then
     assert before == []
@@ -294,3 +285,18 @@ def test_message_settings_are_saved_and_a_version_without_them_shows_their_defau
 def test_rules_without_a_reminder_day_remind_before_their_returns_expire(_case, rules, days):
     assert PolicyRules.from_json(rules).ship_reminder_days == days
     assert PolicyRules.from_json(PolicyRules.from_json(rules).to_json()).ship_reminder_days == days
+
+
+def test_a_version_saved_without_a_reminder_day_reminds_before_its_returns_expire(installation, approved_return):
+    # given: the version in force predates the setting, and its approved returns expire after 2 days
+    policy = set_policy(installation, approved_return_expiry_days=2)
+    policy.rules = {key: value for key, value in policy.rules.items() if key != "ship_reminder_days"}
+    policy.save(update_fields=["rules"])
+    ReturnRequest.objects.filter(pk=approved_return.pk).update(policy=policy)
+
+    # when
+    before = run_around(APPROVED_AT + timedelta(days=1), send_ship_reminders_task, "ship_reminder")
+
+    # then: reminded on the first day, as the version reads
+    assert before == []
+    assert told("ship_reminder") == ["email"]

@@ -10,24 +10,12 @@ from saleor_returns.models.notifications import Message
 from saleor_returns.notifications.tasks import send_ship_reminders_task
 from saleor_returns.requestors import Actor
 from saleor_returns.requests import actions as request_actions
-from tests.factories import ReturnLineFactory, ReturnRequestFactory
 from tests.notifications.conftest import subject
+from tests.notifications.steps import in_review  # noqa: F401 - fixture
 from tests.notifications.test_worker import smtp_environment  # noqa: F401 - fixture
 from tests.test_worker import wait_for, worker  # noqa: F401 - fixture
 
 STAFF = Actor(kind="staff", id="VXNlcjox", email="staff@example.com")
-
-
-@pytest.fixture
-def in_review(installation, order):
-    """Wang Fang's return of one pair (her order is in Chinese), waiting for staff."""
-    request = ReturnRequestFactory(
-        installation=installation, order_id=order["id"], order_number=order["number"],
-        customer_email="wang.fang@example.com", customer_user_id=order["user"]["id"],
-    )
-    ReturnLineFactory(return_request=request, order_line_id=order["lines"][0]["id"], product_name="Trail Sneaker",
-                      variant_name="EU 42", requested_quantity=1)
-    return request
 
 
 @pytest.mark.django_db(transaction=True)

@@ -84,6 +84,14 @@ class PolicyRules:
     approved_return_expiry_days: int = 30
     # A label with no carrier scan after this many days is flagged as possibly lost.
     no_scan_flag_days: int = 10
+    # Days after approval before the customer is reminded to send a parcel no carrier has
+    # scanned yet (elapsed time); 0 sends no reminder. Fewer than `approved_return_expiry_days`:
+    # rules without it take 3, or the day before their returns expire if that comes first.
+    ship_reminder_days: int = 3
+    # The satisfaction survey goes `survey_delay_days` after the return is resolved (elapsed
+    # time; 0: at the next sweep); `survey_enabled` false sends none.
+    survey_enabled: bool = True
+    survey_delay_days: int = 2
     auto_approval: AutoApproval = field(default_factory=AutoApproval)
     preset: str = ""
 
@@ -229,7 +237,7 @@ def _rules_from_json(data: Mapping) -> PolicyRules:
 
     keep_item = get("keep_item_max_value")
     instant = get("instant_refund_max_value")
-    return PolicyRules(
+    rules = PolicyRules(
         window_days=_int(get("window_days"), "window_days"),
         time_zone=time_zone,
         delivered_at_metadata_key=str(get("delivered_at_metadata_key")),
@@ -254,9 +262,23 @@ def _rules_from_json(data: Mapping) -> PolicyRules:
         exchange_shipping_charged=_bool(get("exchange_shipping_charged"), "exchange_shipping_charged"),
         approved_return_expiry_days=_int(get("approved_return_expiry_days"), "approved_return_expiry_days", minimum=1),
         no_scan_flag_days=_int(get("no_scan_flag_days"), "no_scan_flag_days", minimum=1),
+        ship_reminder_days=_int(get("ship_reminder_days"), "ship_reminder_days"),
+        survey_enabled=_bool(get("survey_enabled"), "survey_enabled"),
+        survey_delay_days=_int(get("survey_delay_days"), "survey_delay_days", maximum=365),
         auto_approval=auto,
         preset=preset,
     )
+    if "ship_reminder_days" not in data:
+        # Rules given (or saved) without it remind at the latest the day before their returns expire.
+        latest = rules.approved_return_expiry_days - 1
+        rules = dataclasses.replace(rules, ship_reminder_days=min(rules.ship_reminder_days, latest))
+    elif rules.ship_reminder_days >= rules.approved_return_expiry_days:
+        raise _invalid(
+            "ship_reminder_days",
+            f"Remind before an approved return expires: fewer than {rules.approved_return_expiry_days} days,"
+            " or 0 for no reminder.",
+        )
+    return rules
 
 
 def apply_preset(rules: PolicyRules, preset: str) -> PolicyRules:

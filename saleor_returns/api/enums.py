@@ -4,7 +4,7 @@ import graphene
 
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.models import ApiKey, Condition, Disposition, Resolution, ReturnEvent, ReturnKind
-from saleor_returns.resolutions.calculation import COMPONENTS, EXCHANGE_PRICE_DIFFERENCE
+from saleor_returns.refund_components import COMPONENTS, EXCHANGE_PRICE_DIFFERENCE
 from saleor_returns.states import ReturnStatus
 from saleor_returns.models.surveys import SurveyImprovement
 

@@ -14,7 +14,9 @@ from saleor_returns.inspection import tasks
 from saleor_returns.lifecycle import is_returnless, transition
 from saleor_returns.locks import lock_return_request
 from saleor_returns.models import Condition, Disposition, Evidence, ReturnLine, ReturnRequest
+from saleor_returns.models.notifications import MessageEvent
 from saleor_returns.notes import SystemNote
+from saleor_returns.notifications import actions as message_actions
 from saleor_returns.requestors import Actor
 from saleor_returns.states import ReturnStatus
 
@@ -79,6 +81,8 @@ def receive_return_lines(*, return_request, actor: Actor, quantities: dict[str, 
                 line.save(update_fields=["received_quantity", "received_at"])
         events.lines_received_event(return_request=return_request, actor=actor, quantities=quantities)
         transition(return_request, to=ReturnStatus.RECEIVED, actor=actor, note=SystemNote("received"))
+        # Told once: later receipts of the same return (or the carrier's delivery before) add no message.
+        message_actions.tell(return_request, MessageEvent.PARCEL_RECEIVED)
     logger.info("Return lines received", extra={"return_request_id": str(return_request.pk)})
     return return_request
 
@@ -144,6 +148,7 @@ def inspect_return_lines(*, return_request, actor: Actor, inspections: list[Insp
         )
         if all(line.inspected_at or line.received_quantity == 0 for line in lines.values()):
             transition(return_request, to=ReturnStatus.INSPECTED, actor=actor, note=SystemNote("inspected"))
+            message_actions.tell(return_request, MessageEvent.INSPECTED)
             request_id = str(return_request.pk)
             transaction.on_commit(lambda: tasks.record_return_in_saleor_task.delay(request_id))
     logger.info("Return lines inspected", extra={"return_request_id": str(return_request.pk)})

@@ -29,7 +29,8 @@ EVENT_DATA_KEYS: dict[str, tuple[str, ...]] = {
     MessageEvent.CLAIM_DECIDED: ("decision", "reason"),
     MessageEvent.CANCELED: (),
     MessageEvent.EXPIRED: ("ship_by",),
-    MessageEvent.SURVEY_INVITATION: (),
+    # Signed when the invitation is recorded; the e-mail signs its own when it is sent.
+    MessageEvent.SURVEY_INVITATION: ("survey_link",),
 }
 
 PLACEHOLDER_DESCRIPTIONS = {

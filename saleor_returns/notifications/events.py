@@ -23,7 +23,8 @@ from saleor_returns.money import money
 from saleor_returns.models import Refund, ReplacementOrder, ReturnAddress, ReturnRequest
 from saleor_returns.notifications import catalog
 from saleor_returns.models.notifications import MessageEvent
-from saleor_returns.resolutions.calculation import refund_components
+from saleor_returns.refund_components import refund_components
+from saleor_returns.return_links import LinkPurpose, return_link
 from saleor_returns.states import ReturnStatus
 
 # A claim counts as granted once it left review for any status but rejected or canceled.
@@ -184,4 +185,5 @@ _BUILDERS = {
     MessageEvent.REPLACEMENT_PLACED: _replacement,
     MessageEvent.CLAIM_DECIDED: _claim_decided,
     MessageEvent.EXPIRED: lambda rr: {"ship_by": ship_by(rr).isoformat()},
+    MessageEvent.SURVEY_INVITATION: lambda rr: {"survey_link": return_link(rr, LinkPurpose.SURVEY)},
 }

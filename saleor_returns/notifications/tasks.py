@@ -1,4 +1,5 @@
-"""Celery tasks of the outbox: send one message, and the beat sweep that sends what is due.
+"""Celery tasks of the outbox: send one message, the beat sweep that sends what is due, and the beat
+tasks that record the reminders and survey invitations that fell due.
 
 Retries are not Celery's: a failed attempt stores its next time in the row
 (`Message.next_attempt_at`), and the sweep queues every due message each
@@ -9,7 +10,7 @@ import logging
 
 from celery import shared_task
 
-from saleor_returns.notifications import attempts, email, webhooks
+from saleor_returns.notifications import actions, attempts, email, webhooks
 from saleor_returns.models.notifications import MessageAttempt, MessageChannel
 
 logger = logging.getLogger(__name__)
@@ -40,3 +41,15 @@ def send_due_messages_task() -> None:
     """Beat: queue every message whose time has come, and take back those lost with a worker."""
     for message_id in attempts.due_message_ids():
         send_message_task.delay(message_id)
+
+
+@shared_task(name="saleor_returns.send_ship_reminders")
+def send_ship_reminders_task() -> None:
+    """Beat: remind the customers whose approved return is due a reminder to ship it."""
+    actions.record_ship_reminders()
+
+
+@shared_task(name="saleor_returns.send_survey_invitations")
+def send_survey_invitations_task() -> None:
+    """Beat: invite the customers whose return is due its satisfaction survey."""
+    actions.record_survey_invitations()

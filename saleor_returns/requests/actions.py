@@ -20,6 +20,8 @@ from saleor_returns.installations.actions import current_policy
 from saleor_returns.lifecycle import transition
 from saleor_returns.locks import advisory_lock, lock_return_request
 from saleor_returns.models import Evidence, Resolution, ReturnKind, ReturnLine, ReturnReason, ReturnRequest
+from saleor_returns.models.notifications import MessageEvent
+from saleor_returns.notifications import actions as message_actions
 from saleor_returns.requestors import Actor
 from saleor_returns.requests import tasks
 from saleor_returns.requests.evidence import check_files_per_order, check_files_per_request
@@ -223,6 +225,10 @@ def create_return_request(
                 raise invalid("lines", "Some evidence was not found; upload it again.", ReturnErrorCode.NOT_FOUND,
                               lines=[line.order_line_id])
         events.return_request_created_event(return_request=return_request, actor=actor, data={"lines": len(data.lines)})
+        message_actions.tell_request_received(
+            return_request, language_code=order.language_code, first_name=order.customer_first_name,
+            last_name=order.customer_last_name,
+        )
         if overridden:
             events.policy_overridden_event(
                 return_request=return_request, actor=actor, justification=justification, overridden=overridden
@@ -321,6 +327,7 @@ def approve_return_request(*, return_request: ReturnRequest, actor: Actor, quant
         return_request.save(update_fields=["info_requested_at", "updated_at"])
         transition(return_request, to=ReturnStatus.APPROVED, actor=actor, note=note)
         shipping_actions.plan_shipping(return_request)
+        message_actions.tell_decision(return_request)
     logger.info("Return request approved", extra={"return_request_id": str(return_request.pk)})
     return return_request
 
@@ -334,6 +341,7 @@ def reject_return_request(*, return_request: ReturnRequest, actor: Actor, messag
         transition(return_request, to=ReturnStatus.REJECTED, actor=actor, note=message)
         return_request.rejection_message = message
         return_request.save(update_fields=["rejection_message", "updated_at"])
+        message_actions.tell_decision(return_request)
     logger.info("Return request rejected", extra={"return_request_id": str(return_request.pk)})
     return return_request
 
@@ -352,7 +360,9 @@ def request_info(*, return_request: ReturnRequest, actor: Actor, message: str) -
         return_request.info_requested_at = timezone.now()
         return_request.info_requested_message = message
         return_request.save(update_fields=["info_requested_at", "info_requested_message", "updated_at"])
-        events.info_requested_event(return_request=return_request, actor=actor, message=message)
+        asked = events.info_requested_event(return_request=return_request, actor=actor, message=message)
+        # Asking again is a new question: each is told once.
+        message_actions.tell(return_request, MessageEvent.INFO_REQUESTED, occurrence=str(asked.pk))
     return return_request
 
 
@@ -392,6 +402,7 @@ def cancel_return_request(*, return_request: ReturnRequest, actor: Actor, note: 
         return_request = lock_return_request(return_request)
         transition(return_request, to=ReturnStatus.CANCELED, actor=actor, note=note)
         shipping_actions.void_unused_labels(return_request)
+        message_actions.tell(return_request, MessageEvent.CANCELED)
     return return_request
 
 

@@ -11,6 +11,7 @@ from saleor_returns import events, policies
 from saleor_returns.lifecycle import transition
 from saleor_returns.models import CLAIM_KINDS, Evidence, ReturnRequest
 from saleor_returns.money import quantize
+from saleor_returns.notifications import actions as message_actions
 from saleor_returns.notes import SystemNote
 from saleor_returns.requestors import SYSTEM
 from saleor_returns.shipping import actions as shipping_actions
@@ -55,6 +56,7 @@ def review_return_request(*, return_request_id, customer_return_rate=None, now: 
                 line.save(update_fields=["approved_quantity"])
             transition(return_request, to=ReturnStatus.APPROVED, actor=SYSTEM, note=SystemNote("auto_approved"))
             shipping_actions.plan_shipping(return_request)
+            message_actions.tell_decision(return_request)
         else:
             transition(return_request, to=ReturnStatus.PENDING_REVIEW, actor=SYSTEM)
     return return_request

@@ -14,8 +14,10 @@ from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.lifecycle import is_returnless, transition
 from saleor_returns.locks import lock_return_request
 from saleor_returns.models import CarrierClaim, Refund, ReplacementOrder, Resolution, ReturnKind, ReturnRequest
+from saleor_returns.models.notifications import MessageEvent
 from saleor_returns.money import Money, money, quantize
 from saleor_returns.notes import SystemNote
+from saleor_returns.notifications import actions as message_actions
 from saleor_returns.requestors import SYSTEM, Actor
 from saleor_returns.resolutions import refunds, tasks
 from saleor_returns.resolutions.calculation import LineForRefund, RefundPreview, keep_item_allowed, preview_refund
@@ -226,6 +228,8 @@ def finish_replacement_order(*, replacement_id, order_id: str = "", order_number
         _refund_exchange_difference(replacement)
         transition(return_request, to=ReturnStatus.RESOLVED, actor=SYSTEM,
                    note=SystemNote("replacement_sent", order_number=str(order_number)))
+        # Once per order placed: a retry that places a new one tells its number.
+        message_actions.tell(return_request, MessageEvent.REPLACEMENT_PLACED, occurrence=str(order_number))
 
 
 def returned_units_paid(return_request: ReturnRequest) -> Decimal:
@@ -337,6 +341,9 @@ def await_replacement_payment(*, replacement_id, order_id: str, order_number: st
             note=SystemNote("exchange_awaiting_payment", amount=replacement.price_difference,
                             currency=replacement.currency, order_number=str(order_number)),
         )
+        # With what is left to pay; its payment, confirmed later, tells nothing more.
+        message_actions.tell(replacement.return_request, MessageEvent.REPLACEMENT_PLACED,
+                             occurrence=str(order_number))
 
 
 def _locked_waiting_replacement(replacement_id) -> tuple[ReplacementOrder, ReturnRequest] | None:

@@ -28,7 +28,9 @@ from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.lifecycle import transition
 from saleor_returns.locks import lock_return_request
 from saleor_returns.models import Refund, ReturnRequest
+from saleor_returns.models.notifications import MessageEvent
 from saleor_returns.money import money_from_saleor, quantize
+from saleor_returns.notifications import actions as message_actions
 from saleor_returns.requestors import SYSTEM, Actor
 from saleor_returns.saleor.client import SaleorClient, SaleorError, SaleorMutationError
 from saleor_returns.states import ReturnStatus
@@ -318,6 +320,8 @@ def finish_refund(*, refund_id, succeeded: bool, reason: str = "") -> Refund:
             # An instant refund is paid while the parcel travels; the return resolves after inspection.
             if return_request.status in (ReturnStatus.INSPECTED, ReturnStatus.APPROVED):
                 transition(return_request, to=ReturnStatus.RESOLVED, actor=SYSTEM)
+            credited = refund.kind == Refund.Kind.STORE_CREDIT
+            message_actions.tell(return_request, MessageEvent.STORE_CREDIT_ISSUED if credited else MessageEvent.REFUNDED)
         else:
             events.refund_failed_event(return_request=return_request, refund=refund)
     log = logger.info if succeeded else logger.error

@@ -162,6 +162,11 @@ class OrderSnapshot(_JsonSnapshot):
     granted_refunds: tuple[GrantedRefundSnapshot, ...]
     legacy_payments: tuple[LegacyPaymentSnapshot, ...]
     metadata: dict[str, str]
+    # Whom the return's messages greet, and in which language: Saleor's LanguageCodeEnum of the
+    # order (e.g. "ZH_HANS") and the name on the billing address, else on the customer's account.
+    language_code: str = ""
+    customer_first_name: str = ""
+    customer_last_name: str = ""
 
     def line(self, line_id: str) -> OrderLineSnapshot | None:
         """The line with this ID, or None when the order has no such line."""

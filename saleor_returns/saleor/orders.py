@@ -52,6 +52,7 @@ def parse_order(data: dict) -> OrderSnapshot:
     try:
         channel = data["channel"]
         user = data.get("user") or {}
+        person = data.get("billingAddress") or user
         total_gross = _money(data["total"]["gross"], "total.gross")
         return OrderSnapshot(
             id=data["id"],
@@ -72,6 +73,9 @@ def parse_order(data: dict) -> OrderSnapshot:
             granted_refunds=tuple(_parse_granted_refund(g) for g in data["grantedRefunds"]),
             legacy_payments=tuple(_parse_payment(p) for p in data["payments"]),
             metadata=_metadata(data["metadata"]),
+            language_code=data.get("languageCodeEnum") or "",
+            customer_first_name=person.get("firstName") or "",
+            customer_last_name=person.get("lastName") or "",
         )
     except (KeyError, TypeError) as error:
         raise OrderDataError(f"Saleor's order data is incomplete: {error!r}") from error

@@ -13,7 +13,10 @@ from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.lifecycle import is_returnless, transition
 from saleor_returns.locks import lock_return_request
 from saleor_returns.models import CarrierAccount, CarrierWebhookEvent, ReturnRequest, ReturnShipment
+from saleor_returns.models.notifications import MessageEvent
 from saleor_returns.notes import SystemNote
+from saleor_returns.notifications import actions as message_actions
+from saleor_returns.notifications.events import ship_by
 from saleor_returns.requestors import SYSTEM, Actor
 from saleor_returns.resolutions import actions as resolution_actions
 from saleor_returns.shipping import tasks
@@ -114,6 +117,7 @@ def record_label(*, shipment_id, label) -> ReturnShipment | None:
         if return_request.status == ReturnStatus.APPROVED:
             transition(return_request, to=ReturnStatus.AWAITING_SHIPMENT, actor=SYSTEM,
                        note=SystemNote("label_ready"))
+            message_actions.tell_label_settled(return_request)
         elif return_request.status == ReturnStatus.CANCELED:
             transaction.on_commit(lambda: tasks.void_label_task.delay(str(shipment_id)))
     logger.info("Return label created", extra={"return_request_id": str(return_request.pk)})
@@ -125,10 +129,13 @@ def record_label_failure(*, shipment_id, message: str) -> None:
         shipment = ReturnShipment.objects.select_for_update().select_related("return_request").get(pk=shipment_id)
         if shipment.label_status == ReturnShipment.LabelStatus.CREATED:
             return
+        return_request = lock_return_request(shipment.return_request)
         shipment.label_status = ReturnShipment.LabelStatus.FAILED
         shipment.label_error = message[:1000]
         shipment.save(update_fields=["label_status", "label_error", "updated_at"])
-        events.shipping_flagged_event(return_request=shipment.return_request, reason="label_failed", note=message)
+        events.shipping_flagged_event(return_request=return_request, reason="label_failed", note=message)
+        if return_request.status == ReturnStatus.APPROVED:
+            message_actions.tell_label_settled(return_request)
     logger.error("Return label failed", extra={"return_request_id": str(shipment.return_request_id)})
 
 
@@ -235,6 +242,7 @@ def _advance_return(return_request: ReturnRequest, status: TrackingStatus) -> No
     elif status is TrackingStatus.DELIVERED and return_request.status in (ReturnStatus.AWAITING_SHIPMENT, ReturnStatus.IN_TRANSIT):
         transition(return_request, to=ReturnStatus.RECEIVED, actor=carrier,
                    note=SystemNote("delivered"))
+        message_actions.tell(return_request, MessageEvent.PARCEL_RECEIVED)
 
 
 def _finish_event(event: CarrierWebhookEvent, status: str) -> str:
@@ -287,9 +295,11 @@ def expire_unshipped_returns(*, now: datetime | None = None) -> int:
             continue
         with transaction.atomic():
             return_request = lock_return_request(return_request)
+            deadline = ship_by(return_request)
             transition(return_request, to=ReturnStatus.CANCELED, actor=SYSTEM,
                        note=SystemNote("not_shipped", days=rules.approved_return_expiry_days))
             void_unused_labels(return_request)
+            message_actions.tell_expired(return_request, deadline=deadline)
         expired += 1
     return expired
 

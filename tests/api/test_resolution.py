@@ -480,7 +480,7 @@ def test_a_refund_shows_the_parts_that_add_up_to_it(as_staff, as_alice, fake_sal
 
 
 def test_an_exchange_price_difference_is_its_own_part():
-    from saleor_returns.resolutions.calculation import refund_components
+    from saleor_returns.refund_components import refund_components
 
     preview = {"lines": [], "shipping_refunded": False, "currency": "KWD", "total": "1.5"}
     assert refund_components(preview, Decimal("1.5"), "KWD") == [("exchange_price_difference", Decimal("1.500"))]

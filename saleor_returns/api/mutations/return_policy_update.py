@@ -14,7 +14,19 @@ class ReturnPolicyUpdate(ReturnMutation):
 
     class Arguments:
         channel_slug = graphene.String(description="Omit for the policy of every channel without its own.")
-        rules = graphene.JSONString(required=True, description="Settings to set; the rest keep their defaults.")
+        rules = graphene.JSONString(
+            required=True,
+            description=(
+                "Settings to set; the rest keep their defaults. Among them, the customer's messages: "
+                "`ship_reminder_days` reminds the customer to send the parcel that many days after "
+                "approval while no carrier has scanned it, once per approval; 0 sends no reminder, and it "
+                "must be fewer than `approved_return_expiry_days` (default 3, or the day before approved "
+                "returns expire if that comes first). `survey_enabled` (default true) "
+                "sends the satisfaction survey `survey_delay_days` (0 to 365, default 2) after the return "
+                "is resolved; 0 sends it within the hour, false sends none. Days are elapsed time, 24 hours "
+                "each, and the policy in force when they fall due decides."
+            ),
+        )
         preset = PolicyPresetEnum(description="Apply a legal preset on top of the rules.")
 
     policy = graphene.Field(ReturnPolicy)

@@ -4,7 +4,7 @@ import graphene
 
 from saleor_returns.api.enums import RefundComponentEnum, ResolutionEnum
 from saleor_returns.api.types.common import Money, global_id, money
-from saleor_returns.resolutions.calculation import refund_components
+from saleor_returns.refund_components import refund_components
 
 
 class RefundLine(graphene.ObjectType):

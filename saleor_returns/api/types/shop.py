@@ -37,7 +37,8 @@ class ReturnPolicy(graphene.ObjectType):
         return policy.channel_slug or None
 
     def resolve_rules(policy, info):
-        return policy.rules
+        # Settings added since the version was saved show the default they take.
+        return policy_rules.PolicyRules.from_json(policy.rules).to_json()
 
     def resolve_summary(policy, info):
         wanted = language(info)

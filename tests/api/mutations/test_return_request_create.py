@@ -30,7 +30,7 @@ def test_customer_creates_a_request_that_snapshots_what_was_paid(
         ("SNEAKER-42", 2, {"amount": "25.00", "currency": "USD"}),
         ("JACKET-M", 1, {"amount": "40.00", "currency": "USD"}),
     ]
-    assert len(callbacks) == 2  # the review, then the order metadata for the new status
+    assert len(callbacks) == 3  # the request received message, the review, then the order metadata for the new status
     stored = ReturnRequest.objects.get()
     assert stored.status == "pending_review"
     assert stored.order_snapshot["id"] == alices_order["id"]

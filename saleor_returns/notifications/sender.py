@@ -69,9 +69,12 @@ def update_sender_settings(*, installation, updated_by: str = "", **changes) -> 
 
 
 def problems(sender: SenderSettings, secrets: dict, *, esp_changed: bool, api_key_given: bool) -> list[ValidationError]:
+    """Every field at fault, whichever transport is chosen: a value kept for a transport not in use
+    is saved too, so it must fit its column as well."""
     found = []
-    if len(sender.from_name) > 100 or "\n" in sender.from_name or "\r" in sender.from_name:
+    if "\n" in sender.from_name or "\r" in sender.from_name:
         found.append(_error("from_name", "At most 100 characters on one line."))
+    found.extend(_shape_problems(sender))
     for field in ("from_email", "reply_to"):
         value = getattr(sender, field)
         if value:
@@ -88,14 +91,32 @@ def problems(sender: SenderSettings, secrets: dict, *, esp_changed: bool, api_ke
     return found
 
 
+def _shape_problems(sender: SenderSettings) -> list[ValidationError]:
+    found = []
+    for field in PLAIN_FIELDS:
+        limit = SenderSettings._meta.get_field(field).max_length
+        value = getattr(sender, field)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            message = "At most 100 characters on one line." if field == "from_name" else f"At most {limit} characters."
+            found.append(_error(field, message))
+    if sender.smtp_security not in SenderSettings.Security.values:
+        found.append(_error("smtp_security", "Choose none, starttls or ssl."))
+    if sender.smtp_port is not None and not 0 < sender.smtp_port < 65536:
+        found.append(_error("smtp_port", "A port is a number from 1 to 65535."))
+    for field in OPTION_FIELDS:
+        if len(sender.esp_options.get(field, "")) > 255:
+            found.append(_error(field, "At most 255 characters."))
+    return found
+
+
 def _smtp_problems(sender: SenderSettings) -> list[ValidationError]:
     if sender.smtp_security not in SenderSettings.Security.values:
-        return [_error("smtp_security", "Choose none, starttls or ssl.")]
+        return []  # said by _shape_problems
     if not sender.smtp_host:
         return [_error("smtp_host", "Give the SMTP server's host name.", ReturnErrorCode.REQUIRED)]
     port = sender.smtp_port or DEFAULT_PORTS[sender.smtp_security]
     if not 0 < port < 65536:
-        return [_error("smtp_port", "A port is a number from 1 to 65535.")]
+        return []  # said by _shape_problems
     if settings.HTTP_IP_FILTER_ENABLED:
         try:
             checked_addresses(sender.smtp_host, port)

@@ -213,6 +213,25 @@ def test_bad_sender_settings_are_refused_by_field(as_staff):
     assert not SenderSettings.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("_case", "changes", "field", "message"),
+    [
+        ("a negative port", {"smtpPort": -1}, "smtpPort", "A port is a number from 1 to 65535."),
+        ("a port past 65535", {"smtpPort": 70000}, "smtpPort", "A port is a number from 1 to 65535."),
+        ("a host too long", {"smtpHost": "h" * 256}, "smtpHost", "At most 255 characters."),
+        ("a user name too long", {"smtpUsername": "u" * 256}, "smtpUsername", "At most 255 characters."),
+        ("a sender name too long", {"fromName": "n" * 101}, "fromName", "At most 100 characters on one line."),
+    ],
+)
+def test_smtp_settings_kept_for_another_transport_are_checked_too(as_staff, _case, changes, field, message):
+    # SMTP fields given while the transport stays the deployment's default are saved as well,
+    # so they must fit: never a database error.
+    result = as_staff(SENDER_UPDATE, {"input": {"transport": "DEFAULT", **changes}})
+
+    assert result["data"]["returnSenderSettingsUpdate"]["errors"] == [{"field": field, "code": "INVALID", "message": message}]
+    assert not SenderSettings.objects.exists()
+
+
 def test_staff_manage_an_endpoint_test_it_and_read_its_deliveries(
     as_staff, webhook_receiver, django_capture_on_commit_callbacks
 ):

@@ -27,9 +27,27 @@ def _carrier_for(shipment):
     return get_carrier(account.provider, account.credentials)
 
 
-@shared_task(name="saleor_returns.create_label", **CARRIER_RETRY_OPTIONS)
-def create_label_task(shipment_id: str) -> None:
-    """Buy the return label. Resumes a purchase a crash interrupted (the provider shipment id is kept first)."""
+# What staff read on a label given up after its last retry (the carrier's or Saleor's own words are logged).
+CARRIER_GIVEN_UP = "The carrier could not be reached after several attempts; buy the label again later."
+SALEOR_GIVEN_UP = "Saleor could not be reached after several attempts; buy the label again later."
+
+
+@shared_task(bind=True, name="saleor_returns.create_label", **CARRIER_RETRY_OPTIONS)
+def create_label_task(self, shipment_id: str) -> None:
+    """Buy the return label, retrying outages. After the last retry the label is marked failed, so
+    the customer is told how to send the parcel without it and staff see why."""
+    try:
+        _create_label(shipment_id)
+    except (CarrierUnavailable, SaleorUnavailable) as error:
+        if self.request.retries < self.max_retries:
+            raise
+        logger.warning("Return label given up after retries", extra={"shipment_id": str(shipment_id), "error": str(error)})
+        message = CARRIER_GIVEN_UP if isinstance(error, CarrierUnavailable) else SALEOR_GIVEN_UP
+        actions.record_label_failure(shipment_id=shipment_id, message=message)
+
+
+def _create_label(shipment_id: str) -> None:
+    """Resumes a purchase a crash interrupted (the provider shipment id is kept first)."""
     shipment = ReturnShipment.objects.select_related("carrier_account", "return_request__installation").filter(
         pk=shipment_id
     ).first()

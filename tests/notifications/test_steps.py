@@ -2,6 +2,7 @@
 approved, asked for information, rejected, a claim decided, canceled; once each, none when rolled back."""
 
 import pytest
+from celery.exceptions import Retry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -11,6 +12,7 @@ from saleor_returns.models.notifications import Message, OrderContact
 from saleor_returns.requestors import SYSTEM, Actor
 from saleor_returns.requests import actions as request_actions
 from saleor_returns.requests.tasks import review_return_request_task
+from saleor_returns.shipping.tasks import CARRIER_GIVEN_UP, create_label_task
 from tests.api.conftest import alice, as_alice, as_staff, create_request, guest_caller, shipped_order, shop, staff_user  # noqa: F401
 from tests.api.test_shipping import APPROVE, account, easypost, order_with_address  # noqa: F401 - fixtures
 from tests.notifications.conftest import subject, text_of
@@ -144,6 +146,39 @@ def test_an_approval_whose_label_cannot_be_had_is_told_with_the_address(
 
     # then
     assert ReturnShipment.objects.get().label_status == "failed"
+    assert told("approved") == TOLD
+    data = email("approved").data
+    assert data["label_url"] is None
+    assert data["return_address"]["street1"] == "100 Congress Ave"
+
+
+def test_an_approval_whose_carrier_stays_down_is_told_with_the_address_after_the_last_retry(
+    as_alice, as_staff, account, easypost, order_with_address, subscribe, django_capture_on_commit_callbacks  # noqa: F811
+):
+    # given: approved, its label to be bought; the carrier answers every call with a 503
+    with django_capture_on_commit_callbacks(execute=True):
+        request = create_request(as_alice, order_with_address, {0: 1})
+    subscribe("approved")
+    with django_capture_on_commit_callbacks(execute=False):
+        assert as_staff(APPROVE, {"id": request["id"]})["data"]["returnRequestApprove"]["errors"] == []
+    shipment = ReturnShipment.objects.get()
+    easypost.fail_next(count=1000, status=503)
+
+    # when: an early attempt meets the outage
+    with pytest.raises(Retry):
+        create_label_task.apply(args=[str(shipment.pk)], retries=0, throw=True)
+
+    # then: it will be retried; nothing is told yet
+    shipment.refresh_from_db()
+    assert shipment.label_status == "pending"
+    assert told("approved") == []
+
+    # when: the last retry meets it too
+    create_label_task.apply(args=[str(shipment.pk)], retries=create_label_task.max_retries, throw=True)
+
+    # then: the label failed with a reason staff can act on, and the approval was told without it
+    shipment.refresh_from_db()
+    assert (shipment.label_status, shipment.label_error) == ("failed", CARRIER_GIVEN_UP)
     assert told("approved") == TOLD
     data = email("approved").data
     assert data["label_url"] is None

@@ -52,7 +52,7 @@ class ReasonCount(graphene.ObjectType):
 
 
 class UnitsReturnRate(graphene.ObjectType):
-    channel_slug = graphene.String(required=True, description="Empty for every channel together.")
+    channel_slug = graphene.String(required=True, description="The channel; empty for all channels together.")
     returned_units = graphene.Int(required=True)
     sold_units = graphene.Int(required=True)
     rate = graphene.Float(description="Returned units per sold unit; null when nothing was sold.")
@@ -61,24 +61,19 @@ class UnitsReturnRate(graphene.ObjectType):
     previous_rate = graphene.Float(description="Last week's rate; null when nothing was sold.")
 
 
-class WeekReturnRate(graphene.ObjectType):
+class WeekReturnRate(UnitsReturnRate):
     """Units returned (by request day) against units sold (by order day) this ISO week, beside last week."""
 
     time_zone = graphene.String(required=True, description="Weeks start on Monday in this time zone.")
     week_start = graphene.Date(required=True)
     previous_week_start = graphene.Date(required=True)
     has_sales = graphene.Boolean(required=True, description="The sales ledger holds any sale (of the channel).")
-    returned_units = graphene.Int(required=True)
-    sold_units = graphene.Int(required=True)
-    rate = graphene.Float(description="Returned units per sold unit; null when nothing was sold.")
-    previous_returned_units = graphene.Int(required=True)
-    previous_sold_units = graphene.Int(required=True)
-    previous_rate = graphene.Float(description="Last week's rate; null when nothing was sold.")
     channels = graphene.List(graphene.NonNull(UnitsReturnRate), required=True, description="Per channel, by slug.")
 
 
 def _units_rate_fields(figures: week_rate_figures.UnitsRate) -> dict:
     return {
+        "channel_slug": figures.channel_slug,
         "returned_units": figures.returned_units,
         "sold_units": figures.sold_units,
         "rate": figures.rate,
@@ -94,7 +89,7 @@ def week_return_rate_type(figures: week_rate_figures.WeekRate) -> WeekReturnRate
         week_start=figures.week_start,
         previous_week_start=figures.previous_week_start,
         has_sales=figures.has_sales,
-        channels=[UnitsReturnRate(channel_slug=item.channel_slug, **_units_rate_fields(item)) for item in figures.channels],
+        channels=[UnitsReturnRate(**_units_rate_fields(item)) for item in figures.channels],
         **_units_rate_fields(figures.total),
     )
 

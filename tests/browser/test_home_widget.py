@@ -69,8 +69,16 @@ def test_the_home_widget_shows_this_weeks_rate_and_the_review_queue(dashboard, t
     frame.click('button[data-action="queue"]')
 
     # then: the desk's list on its "Needs review" tab, as an app page
-    dashboard.wait_for_url(f"/extensions/app/{quote(fake_app['id'], safe='')}/?tab=review")
+    app_page = f"/extensions/app/{quote(fake_app['id'], safe='')}"
+    dashboard.wait_for_url(f"{app_page}/?tab=review")
     dashboard.frame_locator.locator('[data-tab="review"][aria-selected="true"]').wait_for()
+
+    # when: back home, the rate
+    open_home(dashboard).click('button[data-action="overview"]')
+
+    # then: the desk's overview
+    dashboard.wait_for_url(f"{app_page}/overview/")
+    assert dashboard.redirects() == [f"{app_page}/?tab=review", f"{app_page}/overview/"]
 
 
 def test_without_sales_the_widget_leads_to_the_sales_history(dashboard, fake_app):

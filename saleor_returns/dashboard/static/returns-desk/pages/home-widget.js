@@ -22,6 +22,7 @@ register({
     "homeWidget.queueEmpty": "Nothing waits for review.",
     "homeWidget.queueOldest": "Oldest requested {age}",
     "homeWidget.openQueue": "Open the review queue",
+    "homeWidget.openOverview": "Open the overview",
     "homeWidget.loadFailed": "The figures could not be loaded",
   },
   "zh-Hans": {
@@ -36,6 +37,7 @@ register({
     "homeWidget.queueEmpty": "暂无待审核的申请。",
     "homeWidget.queueOldest": "最早的申请于{age}提交",
     "homeWidget.openQueue": "打开待审核列表",
+    "homeWidget.openOverview": "打开概览",
     "homeWidget.loadFailed": "无法加载数据",
   },
 });
@@ -128,6 +130,7 @@ function rateSection(ctx, week) {
       t("homeWidget.rateOf", { returned: formatNumber(week.returnedUnits), sold: formatNumber(week.soldUnits) }),
     ),
     channels,
+    link(ctx, t("homeWidget.openOverview"), "overview/", {}, { "data-action": "overview" }),
   );
 }
 

@@ -131,3 +131,22 @@ def test_a_post_home_widget_gets_the_token_as_a_form_and_keeps_its_card_height(d
     assert dashboard.page.evaluate("() => document.getElementById('app-frame').style.height") == ""
     assert dashboard.page.locator(".home-cell").bounding_box()["height"] >= 320  # HomeWidgetCell's MIN_CELL_HEIGHT
     assert dashboard.page.locator("#app-frame").bounding_box()["height"] > 200
+
+
+def test_a_shop_with_several_channels_sees_each_channels_rate(dashboard, this_week, fake_saleor, order_webhooks, shop):
+    # given: 4 hats sold this week in a second channel, none returned
+    hats = fake_saleor.add_order(user_email="carol@example.com", channel_slug="japan", currency="JPY",
+                                 lines=[{**LINES[1], "unit_price": Decimal("2000"), "quantity": 4}], created=timezone.now())
+    order_webhooks.deliver("ORDER_CREATED", hats)
+
+    # when
+    frame = open_home(dashboard)
+
+    # then: 1 of 7 units overall; per channel, 1 of 3 and 0 of 4
+    assert frame.locator('[data-value="rate"]').inner_text() == "14.3 %"
+    rows = frame.locator(".home-widget-channels li")
+    assert [rows.nth(i).inner_text().split("\n") for i in range(rows.count())] == [
+        ["default-channel", "33.3 %", "Last week: 0 %"],
+        ["japan", "0 %", "Last week: —"],
+    ]
+    dashboard.settled_widget_height()

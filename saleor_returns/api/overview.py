@@ -3,6 +3,7 @@
 import graphene
 
 from saleor_returns.analytics import overview as overview_figures
+from saleor_returns.analytics import week_rate as week_rate_figures
 from saleor_returns.access import visible_return_requests
 from saleor_returns.api.enums import ReturnStatusEnum
 from saleor_returns.api.queries import ReturnRequestFilterInput, filter_return_requests, require_staff
@@ -50,6 +51,49 @@ class ReasonCount(graphene.ObjectType):
     count = graphene.Int(required=True)
 
 
+class UnitsReturnRate(graphene.ObjectType):
+    channel_slug = graphene.String(required=True, description="The channel; empty for all channels together.")
+    returned_units = graphene.Int(required=True)
+    sold_units = graphene.Int(required=True)
+    rate = graphene.Float(description="Returned units per sold unit; null when nothing was sold.")
+    previous_returned_units = graphene.Int(required=True)
+    previous_sold_units = graphene.Int(required=True)
+    previous_rate = graphene.Float(description="Last week's rate; null when nothing was sold.")
+
+
+class WeekReturnRate(UnitsReturnRate):
+    """Units returned (by request day) against units sold (by order day) this ISO week, beside last week."""
+
+    time_zone = graphene.String(required=True, description="Weeks start on Monday in this time zone.")
+    week_start = graphene.Date(required=True)
+    previous_week_start = graphene.Date(required=True)
+    has_sales = graphene.Boolean(required=True, description="The sales ledger holds any sale (of the channel).")
+    channels = graphene.List(graphene.NonNull(UnitsReturnRate), required=True, description="Per channel, by slug.")
+
+
+def _units_rate_fields(figures: week_rate_figures.UnitsRate) -> dict:
+    return {
+        "channel_slug": figures.channel_slug,
+        "returned_units": figures.returned_units,
+        "sold_units": figures.sold_units,
+        "rate": figures.rate,
+        "previous_returned_units": figures.previous_returned_units,
+        "previous_sold_units": figures.previous_sold_units,
+        "previous_rate": figures.previous_rate,
+    }
+
+
+def week_return_rate_type(figures: week_rate_figures.WeekRate) -> WeekReturnRate:
+    return WeekReturnRate(
+        time_zone=figures.time_zone,
+        week_start=figures.week_start,
+        previous_week_start=figures.previous_week_start,
+        has_sales=figures.has_sales,
+        channels=[UnitsReturnRate(**_units_rate_fields(item)) for item in figures.channels],
+        **_units_rate_fields(figures.total),
+    )
+
+
 class ReturnOverview(graphene.ObjectType):
     time_zone = graphene.String(required=True, description="Months and days follow this time zone.")
     status_counts = graphene.List(graphene.NonNull(ReturnStatusCount), required=True)
@@ -66,6 +110,14 @@ class ReturnOverview(graphene.ObjectType):
     satisfaction = graphene.Field(
         ReturnSatisfaction, required=True, description="Survey answers on the returns of this channel (all time)."
     )
+    week_return_rate = graphene.Field(
+        WeekReturnRate, required=True, description="This ISO week's return rate in units, from the sales ledger."
+    )
+
+    def resolve_week_return_rate(root, info):
+        return week_return_rate_type(
+            week_rate_figures.week_return_rate(root.installation, channel_slug=root.channel_slug or None)
+        )
 
 
 class OrderReference(graphene.ObjectType):
@@ -176,6 +228,7 @@ class OverviewQuery(graphene.ObjectType):
         channel_slug = (channel_slug or "").strip() or None
         figures = overview_figures.overview(requestor.installation, channel_slug=channel_slug, days=days)
         overview = overview_type(figures)
+        overview.installation, overview.channel_slug = requestor.installation, channel_slug
         requests = ReturnRequestModel.objects.filter(installation=requestor.installation)
         overview.satisfaction = satisfaction_type(
             satisfaction(requests.filter(channel_slug=channel_slug) if channel_slug else requests)

@@ -118,5 +118,19 @@ def build_manifest() -> dict:
                 "permissions": ["MANAGE_ORDERS"],
                 "options": {"widgetTarget": {"method": "GET"}},
             },
+            {
+                # The Dashboard's home page (3.23, src/home/ExtensionIframe.tsx) mounts a widget with
+                # homeWidgetTarget.method, POST by default: a form of saleorApiUrl, accessToken and appId,
+                # with no handshake, so no theme or language. GET is an app-bridge frame like the order
+                # widget's: the handshake brings the token, then the theme and the language follow.
+                # No context (no orderId); widgetResize sets its height.
+                "identifier": "home-returns-widget",
+                "label": "Returns",
+                "mount": "HOMEPAGE_WIDGETS",
+                "target": "WIDGET",
+                "url": desk_widget_url("widgets/home/"),
+                "permissions": ["MANAGE_ORDERS"],
+                "options": {"homeWidgetTarget": {"method": "GET"}},
+            },
         ],
     }

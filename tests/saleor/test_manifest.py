@@ -90,6 +90,7 @@ def test_manifest_mounts_the_app_under_orders_and_on_the_order_page(manifest):
         ("NAVIGATION_ORDERS", "APP_PAGE"),
         ("ORDER_DETAILS_MORE_ACTIONS", "APP_PAGE"),
         ("ORDER_DETAILS_WIDGETS", "WIDGET"),
+        ("HOMEPAGE_WIDGETS", "WIDGET"),
     }
     for extension in manifest["extensions"]:
         if extension["target"] == "APP_PAGE":
@@ -150,3 +151,34 @@ def test_every_entry_point_lands_on_its_desk_page_as_the_dashboard_builds_it(
     assert "X-Frame-Options" not in response  # the Dashboard shows it in an iframe
     if identifier == "order-create-return":
         assert parse_qs(address.query)["orderId"] == ["T3JkZXI6MQ=="]
+
+
+def test_the_home_widget_is_a_get_widget_on_the_dashboards_home_page(manifest):
+    (extension,) = [e for e in manifest["extensions"] if e["mount"] == "HOMEPAGE_WIDGETS"]
+    assert extension == {
+        "identifier": "home-returns-widget",
+        "label": "Returns",
+        "mount": "HOMEPAGE_WIDGETS",
+        "target": "WIDGET",
+        "url": manifest["appUrl"] + "widgets/home/",
+        "permissions": ["MANAGE_ORDERS"],  # staff who may not see returns see no widget
+        "options": {"homeWidgetTarget": {"method": "GET"}},  # the handshake brings the theme and the language
+    }
+
+
+def test_the_home_widget_lands_on_its_desk_page_as_the_dashboard_builds_it(client, manifest):
+    # given: ExtensionIframe.tsx (GET): the url as is, then AppIFrame's context, no mount params
+    (extension,) = [e for e in manifest["extensions"] if e["mount"] == "HOMEPAGE_WIDGETS"]
+
+    # when
+    address = urlsplit(app_iframe_url(APP_ID, extension["url"], saleor_api_url=SALEOR_API_URL, location_search="",
+                                      params=[("theme", "dark")]))
+    response = client.get(f"{address.path}?{address.query}")
+
+    # then
+    assert f"{address.scheme}://{address.netloc}" == "https://returns.example.com"
+    assert address.path == "/dashboard/widgets/home"
+    assert parse_qs(address.query) == {"domain": ["shop.example.com"], "saleorApiUrl": [SALEOR_API_URL],
+                                       "id": [APP_ID], "theme": ["dark"]}
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response

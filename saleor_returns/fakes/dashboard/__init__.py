@@ -8,6 +8,9 @@ real Dashboard that lead to an app, for the signed-in staff member:
   under Orders;
 * ``/orders/<id>`` an order page with the apps' ORDER_DETAILS_WIDGETS (WIDGET, GET or
   POST) and a "More actions" menu of ORDER_DETAILS_MORE_ACTIONS;
+* ``/home`` and ``/home/widgets`` the home page's widgets tab with the apps' HOMEPAGE_WIDGETS
+  (WIDGET; POST unless ``homeWidgetTarget.method`` is GET; no mount context; in a card of at
+  least 320 px; fullscreen tabs are not served);
 * ``/extensions/installed`` the installed apps; ``/extensions/app/<encoded id>/<path>``
   an app page (APP_PAGE, and every deep link into an app);
 * ``/apps/…`` the legacy app paths, which the real Dashboard forwards to the

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import unquote, urlencode
 
-from saleor_returns.fakes.dashboard.routes import DOUBLE_ROOT, TOKEN_PATH, app_route, order_route
+from saleor_returns.fakes.dashboard.routes import DOUBLE_ROOT, HOME_WIDGETS_PATH, TOKEN_PATH, app_route, order_route
 from saleor_returns.fakes.dashboard.shell import render_shell
 from saleor_returns.fakes.dashboard.urls import (
     INSTALLED_EXTENSIONS_PATH,
@@ -70,6 +70,10 @@ class _Double:
             if route == "/token":
                 return self._token(request)
             staff = self._staff(request)
+            if route in ("/home", "/home/"):
+                return self._home_redirect(staff)
+            if route.rstrip("/") == HOME_WIDGETS_PATH:
+                return self._home(request, staff)
             if route in ("/", "/orders", "/orders/"):
                 return self._orders(request, staff)
             if match := re.fullmatch(r"/orders/([^/]+)/?", route):
@@ -195,6 +199,49 @@ class _Double:
             request, staff, heading=f"Order #{order['number']}", content=content, active="orders", frame=config,
         ))
 
+    def _home_redirect(self, staff: dict) -> Response:
+        # HomePage.tsx: /home goes to the widgets tab when an app has a widget there (fullscreen tabs
+        # are not served by the double); without any, the Dashboard's own home is the Orders list here.
+        target = HOME_WIDGETS_PATH if self._extensions(staff, "HOMEPAGE_WIDGETS") else "/orders/"
+        return 302, "text/plain", b"", {**PAGE_HEADERS, "Location": DOUBLE_ROOT + target}
+
+    def _home(self, request: PageRequest, staff: dict) -> Response:
+        """The home page's widgets tab (src/home/, saleor-dashboard 3.23.27).
+
+        ExtensionIframe.tsx mounts a HOMEPAGE_WIDGETS extension with ``options.homeWidgetTarget.method``,
+        POST unless GET is asked for, at ``url`` as is when absolute, else glued to appUrl. No mount
+        context: no ``orderId`` nor any id. GET is an AppFrame (target WIDGET, no params: the address
+        carries ``domain``, ``saleorApiUrl``, ``id`` and ``theme`` once, resolveAppIframeUrl in
+        AppIFrame) whose ``widgetResize`` action sets the frame's height (appActionsHandler.ts); POST is
+        an IframePost with ``saleorApiUrl``, ``accessToken`` and ``appId`` and without autoHeight, so
+        ``widgetResize`` goes unheard. Either fills its card (HomeWidgetCell: at least 320 px).
+        """
+        frames, config = "", None
+        for app, extension in self._extensions(staff, "HOMEPAGE_WIDGETS")[:1]:
+            options = extension["settings"].get("homeWidgetTarget") or {}
+            if options.get("fullscreen"):
+                continue
+            token = self.fake.issue_staff_app_token(staff, app)
+            extension_url = widget_extension_url(extension["url"], app.get("appUrl"))
+            if (options.get("method") or "POST") == "POST":
+                frame_url = extension_url
+                fields = {"saleorApiUrl": self.fake.api_url, "accessToken": token, "appId": app["id"]}
+            else:
+                search = f"?{request.query_string}" if request.query_string else ""
+                frame_url = app_iframe_url(app["id"], extension_url, saleor_api_url=self.fake.api_url,
+                                           location_search=search, params=[("theme", THEME_MARK)])
+                fields = None
+            config = self._frame_config(
+                request, staff, app, frame_url, target="WIDGET", token=token, core_version="", post_fields=fields,
+                auto_height=False,
+            )
+            frames = (
+                f'<section class="card home-cell" data-extension="{html.escape(extension.get("identifier") or "")}">'
+                f'<h3>{html.escape(extension["label"])}</h3>{_iframe(app)}</section>'
+            )
+        content = f'<div class="home-widgets" data-test-id="home-widgets-grid-panel">{frames}</div>'
+        return self._ok(self._shell(request, staff, heading="Home", content=content, active="home", frame=config))
+
     def _installed(self, request: PageRequest, staff: dict) -> Response:
         items = "".join(
             f'<li><a data-app="{html.escape(app["id"])}" href="{html.escape(DOUBLE_ROOT + app_route(app["id"]))}">'
@@ -230,7 +277,7 @@ class _Double:
     # ------------------------------------------------------------------ parts
 
     def _frame_config(
-        self, request, staff, app, frame_url, *, target, token, core_version, post_fields,
+        self, request, staff, app, frame_url, *, target, token, core_version, post_fields, auto_height=None,
     ) -> dict:
         origin = re.match(r"^[a-z]+://[^/?#]+", frame_url)
         return {
@@ -245,6 +292,8 @@ class _Double:
             "coreVersion": core_version,
             "dashboardVersion": DASHBOARD_VERSION,
             "mountUri": DOUBLE_ROOT,
+            # A details-page widget follows widgetResize from 200 px (AppWidgetExtensionItem's autoHeight).
+            "autoHeight": target == "WIDGET" if auto_height is None else auto_height,
             "widgetDefaultHeight": WIDGET_DEFAULT_HEIGHT,
             "widgetMaxHeight": WIDGET_MAX_HEIGHT,
             "themeMark": THEME_MARK,

@@ -7,6 +7,8 @@ from saleor_returns.fakes.saleor import FakeSaleor
 
 DOUBLE_ROOT = "/dashboard-double"
 TOKEN_PATH = f"{DOUBLE_ROOT}/token"
+# src/home/urls.ts homeWidgetsUrl: the home page's tab of HOMEPAGE_WIDGETS widgets.
+HOME_WIDGETS_PATH = "/home/widgets"
 
 
 def dashboard_double_url(fake: FakeSaleor, route: str = "/orders/") -> str:

@@ -48,6 +48,7 @@ def render_shell(
 <div class="shell">
   <nav class="sidebar" aria-label="Dashboard">
     <div class="logo">Saleor</div>
+    <a class="{'active' if active == 'home' else ''}" href="{link('/home')}">Home</a>
     <a class="{'active' if active == 'orders' else ''}" href="{link('/orders/')}">Orders</a>{links}
     <a>Customers</a><a>Discounts</a>
     <a class="{'active' if active == 'extensions' else ''}" href="{link(INSTALLED_EXTENSIONS_PATH)}">Extensions</a>
@@ -126,6 +127,11 @@ a { color: inherit; }
 .widget-box { padding: 12px; }
 .widget-box h3 { margin: 0 0 8px; font-size: 14px; }
 .widget-box #app-frame { display: block; width: 100%; border: 0; }
+.home-widgets { flex: 1; display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 16px; }
+/* HomeWidgetCell.tsx: MIN_CELL_HEIGHT 320 */
+.home-cell { display: flex; flex-direction: column; padding: 12px; min-height: 320px; }
+.home-cell h3 { margin: 0 0 8px; font-size: 14px; }
+.home-cell #app-frame { display: block; width: 100%; height: 100%; flex: 1; border: 0; }
 table.orders { border-collapse: collapse; width: 100%; }
 table.orders td, table.orders th { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 #dashboard-notifications { position: fixed; right: 16px; bottom: 16px; margin: 0; padding: 0; list-style: none;
@@ -225,7 +231,7 @@ _JS = r"""
     if (!(typeof height === "number" && isFinite(height) && height > 0)) return;
     frame.style.height = Math.min(Math.ceil(height), frameConfig.widgetMaxHeight) + "px";
   }
-  if (frameConfig.target === "WIDGET") frame.style.height = frameConfig.widgetDefaultHeight + "px";
+  if (frameConfig.autoHeight) frame.style.height = frameConfig.widgetDefaultHeight + "px";
 
   // ExtensionsUrls.isAppDeepUrlChange, given window.location.pathname (mount URI included):
   // note the app id encoded twice, as the Dashboard does.
@@ -293,8 +299,8 @@ _JS = r"""
     var data = event.data;
     state.messages.push(data);
     if (frameConfig.postFields) {
-      // IframePost listens only for widgetResize (useWidgetIframeAutoHeight).
-      if (data && data.type === "widgetResize" && data.payload && typeof data.payload.actionId === "string" &&
+      // IframePost listens only for widgetResize (useWidgetIframeAutoHeight), and only with autoHeight.
+      if (frameConfig.autoHeight && data && data.type === "widgetResize" && data.payload && typeof data.payload.actionId === "string" &&
           typeof data.payload.height === "number" && isFinite(data.payload.height) && data.payload.height > 0) {
         applyHeight(data.payload.height);
         respond(data.payload.actionId, true);

@@ -17,6 +17,7 @@ const ROUTES = [
   { name: "create", pattern: /^returns\/new\/?$/, module: "create", nav: "returns" },
   { name: "detail", pattern: /^returns\/(?<id>[^/]+)\/?$/, module: "detail", nav: "returns" },
   { name: "widget", pattern: /^widgets\/order\/?$/, module: "widget", chrome: false },
+  { name: "home-widget", pattern: /^widgets\/home\/?$/, module: "home-widget", chrome: false },
 ];
 
 const bridge = new Bridge({ initialToken: config.accessToken || null });

@@ -47,7 +47,7 @@ query OrderReturnsWidget($orderId: ID!, $first: Int) {
 }`;
 
 // The Dashboard path of a desk page (`path` is relative to the desk's base, /dashboard/).
-function appPagePath(ctx, path, query = {}) {
+export function appPagePath(ctx, path, query = {}) {
   const appId = encodeURIComponent(ctx.bridge.state.id);
   const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value)).toString();
   return `/extensions/app/${appId}/${path}${search ? `?${search}` : ""}`;
@@ -56,13 +56,7 @@ function appPagePath(ctx, path, query = {}) {
 export async function render(ctx) {
   loadStyle("pages/widget.css");
   const orderId = (ctx.query.get("orderId") || "").trim();
-  // The content's own height: the root element's scrollHeight never drops below the
-  // frame's current height, so a widget measured that way could grow but never shrink.
-  const reportHeight = () => ctx.bridge.reportHeight(Math.ceil(document.body.getBoundingClientRect().height));
-  const observer = typeof ResizeObserver === "function" ? new ResizeObserver(() => reportHeight()) : null;
-  const cleanup = () => {
-    if (observer) observer.disconnect();
-  };
+  const { follow, cleanup } = heightReporter(ctx);
 
   const create = () =>
     ctx.bridge.redirect(appPagePath(ctx, "returns/new/", { orderId }));
@@ -109,11 +103,26 @@ export async function render(ctx) {
     }
   }
 
-  reportHeight();
-  if (observer) {
-    observer.observe(document.body);
-  }
+  follow();
   return cleanup;
+}
+
+// Reports the widget's height to the Dashboard (app-bridge widgetResize) now and as its content
+// changes. The content's own height: the root element's scrollHeight never drops below the
+// frame's current height, so a widget measured that way could grow but never shrink.
+export function heightReporter(ctx) {
+  const reportHeight = () => ctx.bridge.reportHeight(Math.ceil(document.body.getBoundingClientRect().height));
+  const observer = typeof ResizeObserver === "function" ? new ResizeObserver(() => reportHeight()) : null;
+  return {
+    reportHeight,
+    follow() {
+      reportHeight();
+      if (observer) observer.observe(document.body);
+    },
+    cleanup() {
+      if (observer) observer.disconnect();
+    },
+  };
 }
 
 function returnItem(ctx, node) {

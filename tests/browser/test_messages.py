@@ -54,8 +54,13 @@ def open_return(dashboard, return_request):
 
 
 @pytest.fixture
-def return_request(as_alice, order):
-    return stored(create_request(as_alice, order, {0: 1}))
+def return_request(as_alice, order, smtp_server):
+    """Alice's request without the message its creation told (nor its e-mail caught): each test tells
+    the steps it shows."""
+    return_request = stored(create_request(as_alice, order, {0: 1}))
+    Message.objects.filter(return_request=return_request).delete()
+    smtp_server.received.clear()
+    return return_request
 
 
 def test_the_return_page_lists_its_messages_with_their_status(

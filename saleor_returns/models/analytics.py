@@ -172,3 +172,29 @@ class SalesBackfill(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["installation", "-created_at"], name="sales_backfill_latest")]
+
+
+class SoldVariant(models.Model):
+    """Where a variant belongs (product, product type, category), as the ledger and the returns last saw it.
+
+    Kept by the ledger's writes and the returns rollup, so figures by product or category join this
+    small table rather than the ledger's lines.
+    """
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="sold_variants"
+    )
+    variant_id = models.CharField(max_length=255, blank=True)
+    sku = models.CharField(max_length=255, blank=True)
+    product_id = models.CharField(max_length=255, blank=True)
+    product_name = models.CharField(max_length=386, blank=True)
+    product_type_id = models.CharField(max_length=255, blank=True)
+    product_type_name = models.CharField(max_length=250, blank=True)
+    category_id = models.CharField(max_length=255, blank=True)
+    category_name = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "variant_id"], name="sold_variant_once_per_shop"),
+        ]
+        indexes = [models.Index(fields=["installation", "product_id"], name="sold_variant_product")]

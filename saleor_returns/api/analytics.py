@@ -171,7 +171,7 @@ class ReturnAnalytics(graphene.ObjectType):
         if root.scope is None:
             return None
         page = rates.return_rates(
-            root.scope, dimension, sort=sort_by, first=min(max(first or 0, 0), MAX_PAGE), offset=max(offset or 0, 0)
+            root.scope, getattr(dimension, "value", dimension), sort=getattr(sort_by, "value", sort_by), first=min(max(first or 0, 0), MAX_PAGE), offset=max(offset or 0, 0)
         )
         return ReturnRatePage(
             rows=[_rate_row(row) for row in page.rows], total_count=page.total_count,

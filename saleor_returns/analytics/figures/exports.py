@@ -9,6 +9,7 @@ from django.db import connection
 
 from saleor_returns.analytics.figures import outcomes, rates, stages
 from saleor_returns.analytics.figures.scope import Scope
+from saleor_returns.money import quantize
 
 # Rows fetched from the database at a time.
 CHUNK_SIZE = 2000
@@ -52,6 +53,12 @@ TABLES: dict[str, tuple[tuple[str, ...], Callable]] = {
 }
 
 
+# Columns holding money, shown with their row's currency's precision.
+MONEY_COLUMNS = frozenset({
+    "sold_value", "returned_value", "refunded_value", "store_credit_value", "value", "filed_value", "recovered_value",
+})
+
+
 class _Line:
     """A file-like target for csv.writer that hands back the line just written."""
 
@@ -65,9 +72,14 @@ def csv_lines(table: str, scope: Scope, options: dict) -> Iterator[str]:
     sql, params = make_sql(scope, options)
     writer = csv.writer(_Line())
     yield writer.writerow(columns)
+    money = [index for index, name in enumerate(columns) if name in MONEY_COLUMNS]
+    currency = columns.index("currency") if money else None
     with connection.chunked_cursor() as cursor:
         cursor.itersize = CHUNK_SIZE
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK_SIZE):
             for row in rows:
-                yield writer.writerow(["" if value is None else value for value in row])
+                values = ["" if value is None else value for value in row]
+                for index in money:
+                    values[index] = quantize(values[index], row[currency])
+                yield writer.writerow(values)

@@ -76,17 +76,8 @@ def stage_targets(installation: Installation, channel_slug: str) -> PolicyRules:
         return PolicyRules()
 
 
-def _first_event(to_statuses: tuple[str, ...]) -> str:
-    statuses = ", ".join(f"'{status}'" for status in to_statuses)
-    return (
-        f"(SELECT MIN(event.created_at) FROM {EVENTS} AS event WHERE event.return_request_id = request.id"
-        f" AND event.to_status IN ({statuses}))"
-    )
-
-
 def stage_times_sql(scope: Scope, rules: PolicyRules) -> tuple[str, list]:
     where, params = requests_sql(scope)
-    decided = _first_event((ReturnStatus.APPROVED.value, ReturnStatus.REJECTED.value))
     durations = " UNION ALL ".join(
         f"SELECT '{stage}' AS stage, EXTRACT(EPOCH FROM {end} - {start}) / 3600 AS hours FROM marks"
         f" WHERE {end} IS NOT NULL AND {start} IS NOT NULL"
@@ -96,20 +87,37 @@ def stage_times_sql(scope: Scope, rules: PolicyRules) -> tuple[str, list]:
     target_params = []
     for order, (stage, target, _start, _end) in enumerate(STAGES):
         target_params += [stage, getattr(rules, target), order]
+    approved, rejected, resolved = (ReturnStatus.APPROVED.value, ReturnStatus.REJECTED.value,
+                                    ReturnStatus.RESOLVED.value)
     sql = f"""
-        WITH marks AS (
-            SELECT request.created_at,
-                   {decided} AS decided_at,
-                   {_first_event((ReturnStatus.APPROVED.value,))} AS approved_at,
-                   (SELECT MIN(shipment.first_scan_at) FROM {ReturnShipment._meta.db_table} AS shipment
-                     WHERE shipment.return_request_id = request.id) AS scanned_at,
-                   (SELECT MIN(line.received_at) FROM {LINES} AS line
-                     WHERE line.return_request_id = request.id) AS received_at,
-                   {_first_event((ReturnStatus.RESOLVED.value,))} AS resolved_at,
-                   (SELECT refund.succeeded_at FROM {Refund._meta.db_table} AS refund
-                     WHERE refund.return_request_id = request.id AND refund.status = %s) AS paid_at
-            FROM {REQUESTS} AS request
-            WHERE {where}
+        WITH requested AS (
+            SELECT request.id, request.created_at FROM {REQUESTS} AS request WHERE {where}
+        ), moves AS (
+            SELECT event.return_request_id AS id,
+                   MIN(event.created_at) FILTER (WHERE event.to_status IN (%s, %s)) AS decided_at,
+                   MIN(event.created_at) FILTER (WHERE event.to_status = %s) AS approved_at,
+                   MIN(event.created_at) FILTER (WHERE event.to_status = %s) AS resolved_at
+            FROM {EVENTS} AS event JOIN requested ON requested.id = event.return_request_id
+            WHERE event.to_status IN (%s, %s, %s)
+            GROUP BY 1
+        ), scans AS (
+            SELECT shipment.return_request_id AS id, MIN(shipment.first_scan_at) AS scanned_at
+            FROM {ReturnShipment._meta.db_table} AS shipment JOIN requested ON requested.id = shipment.return_request_id
+            GROUP BY 1
+        ), receipts AS (
+            SELECT line.return_request_id AS id, MIN(line.received_at) AS received_at
+            FROM {LINES} AS line JOIN requested ON requested.id = line.return_request_id
+            GROUP BY 1
+        ), payments AS (
+            SELECT refund.return_request_id AS id, refund.succeeded_at AS paid_at
+            FROM {Refund._meta.db_table} AS refund JOIN requested ON requested.id = refund.return_request_id
+            WHERE refund.status = %s
+        ), marks AS (
+            SELECT requested.created_at, moves.decided_at, moves.approved_at, scans.scanned_at, receipts.received_at,
+                   moves.resolved_at, payments.paid_at
+            FROM requested
+            LEFT JOIN moves USING (id) LEFT JOIN scans USING (id) LEFT JOIN receipts USING (id)
+            LEFT JOIN payments USING (id)
         ), durations AS ({durations})
         SELECT target.stage, COUNT(durations.hours),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY durations.hours),
@@ -120,7 +128,10 @@ def stage_times_sql(scope: Scope, rules: PolicyRules) -> tuple[str, list]:
         GROUP BY target.stage, target.hours, target.position
         ORDER BY target.position
     """
-    return sql, [Refund.Status.SUCCEEDED.value, *params, *target_params]
+    return sql, [
+        *params, approved, rejected, approved, resolved, approved, rejected, resolved, Refund.Status.SUCCEEDED.value,
+        *target_params,
+    ]
 
 
 def stage_times(scope: Scope, rules: PolicyRules) -> list[StageTime]:

@@ -118,7 +118,7 @@ def seed(scale: float) -> Installation:
     insert_select(SoldLine, sold_lines, {
         "installation_id": f"'{shop}'", "order_line_id": "'L' || g", "order_id": "'O' || (g / 3)", "channel_slug": channel,
         "currency": currency, "created_at": created, "day": f"({created})::date",
-        "variant_id": f"'V' || (1 + (g * 7919) %% {VARIANTS})", "quantity": "1 + g %% 3",
+        "variant_id": f"'V' || (1 + (g::bigint * 7919) %% {VARIANTS})", "quantity": "1 + g %% 3",
         "net_amount": "(1 + g %% 3) * (10 + g %% 90)", "is_counted": "true",
     }, [start, start])
     statuses = ["resolved", "approved", "rejected", "pending_review", "received", "canceled", "closed"]
@@ -135,7 +135,7 @@ def seed(scale: float) -> Installation:
     request_created = f"(SELECT created_at FROM {ReturnRequest._meta.db_table} WHERE id = {request_id})"
     insert_select(ReturnLine, return_lines, {
         "id": "md5('line' || g)::uuid", "return_request_id": request_id, "order_line_id": "'L' || g",
-        "variant_id": f"'V' || (1 + (g * 104729) %% {VARIANTS})", "product_name": "'Product'",
+        "variant_id": f"'V' || (1 + (g::bigint * 104729) %% {VARIANTS})", "product_name": "'Product'",
         "reason_id": f"(ARRAY{[str(reason.pk) for reason in reasons]})[1 + g %% {len(reasons)}]",
         "reason_code": f"(ARRAY{[reason.code for reason in reasons]})[1 + g %% {len(reasons)}]",
         "requested_quantity": "1 + g %% 2", "approved_quantity": "1 + g %% 2", "received_quantity": "1 + g %% 2",

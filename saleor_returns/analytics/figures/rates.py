@@ -85,8 +85,11 @@ def _buckets(table: str, scope: Scope, key: str, label: str) -> tuple[str, list]
     return sql, [scope.installation_id, scope.first, scope.last, *channel_params]
 
 
-def return_rate_sql(scope: Scope, dimension: str, sort: str = "returned_units") -> tuple[str, list]:
-    """The whole table of one dimension, sorted (highest first), as SQL and its parameters."""
+def return_rate_sql(scope: Scope, dimension: str, sort: str = "returned_units", *, page: bool = False) -> tuple[str, list]:
+    """The whole table of one dimension, sorted (highest first), as SQL and its parameters.
+
+    With `page`, each row also has the table's row count, and the SQL takes a limit and an offset.
+    """
     key, label = DIMENSIONS[dimension]
     sold, sold_params = _buckets(DailySales._meta.db_table, scope, key, label)
     returned, returned_params = _buckets(DailyReturns._meta.db_table, scope, key, label)
@@ -102,8 +105,10 @@ def return_rate_sql(scope: Scope, dimension: str, sort: str = "returned_units") 
         SELECT key, label, currency, sold_units, sold_value, returned_units, returned_value,
                ROUND(returned_units::numeric / NULLIF(sold_units, 0), 4) AS return_rate_units,
                ROUND(returned_value / NULLIF(sold_value, 0), 4) AS return_rate_value
+               {", COUNT(*) OVER () AS total_count" if page else ""}
         FROM joined
         ORDER BY {SORTS[sort]} DESC NULLS LAST, key, currency
+        {"LIMIT %s OFFSET %s" if page else ""}
     """
     return sql, [*sold_params, *returned_params]
 
@@ -133,12 +138,13 @@ def rate_totals(scope: Scope) -> list[RateRow]:
 
 def return_rates(scope: Scope, dimension: str, *, sort: str = "returned_units", first: int = 20, offset: int = 0) -> RatePage:
     """One page (the top `first` after `offset`) of a dimension's rows, their count, and the totals per currency."""
-    sql, params = return_rate_sql(scope, dimension, sort)
-    found = fetch(f"SELECT *, COUNT(*) OVER () FROM ({sql}) AS rows LIMIT %s OFFSET %s", [*params, first, offset])
+    sql, params = return_rate_sql(scope, dimension, sort, page=True)
+    found = fetch(sql, [*params, first, offset])
     if found:
         total = found[0][-1]
     else:
-        total = fetch(f"SELECT COUNT(*) FROM ({sql}) AS rows", params)[0][0]
+        whole, whole_params = return_rate_sql(scope, dimension, sort)
+        total = fetch(f"SELECT COUNT(*) FROM ({whole}) AS rows", whole_params)[0][0]
     rows = [_row(*row[:7]) for row in found]
     return RatePage(rows=rows, total_count=total, totals=rate_totals(scope))
 

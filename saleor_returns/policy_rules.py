@@ -15,6 +15,15 @@ from saleor_returns.error_codes import ReturnErrorCode
 RESOLUTIONS = ("refund", "store_credit", "exchange", "keep_item")
 PRESETS = ("", "cn_7_day", "eu_14_day")
 OVERRIDE_KINDS = ("product_type", "category", "collection")
+# The stage targets (elapsed hours) and their upper bound, a year.
+TARGET_FIELDS = (
+    "target_hours_decision",
+    "target_hours_approval_to_scan",
+    "target_hours_scan_to_received",
+    "target_hours_received_to_resolved",
+    "target_hours_request_to_money",
+)
+TARGET_HOURS_MAX = 8760
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,12 @@ class PolicyRules:
     # time; 0: at the next sweep); `survey_enabled` false sends none.
     survey_enabled: bool = True
     survey_delay_days: int = 2
+    # Service targets, in elapsed hours, that return analytics measures each stage against.
+    target_hours_decision: int = 48
+    target_hours_approval_to_scan: int = 120
+    target_hours_scan_to_received: int = 120
+    target_hours_received_to_resolved: int = 48
+    target_hours_request_to_money: int = 336
     auto_approval: AutoApproval = field(default_factory=AutoApproval)
     preset: str = ""
 
@@ -265,6 +280,7 @@ def _rules_from_json(data: Mapping) -> PolicyRules:
         ship_reminder_days=_int(get("ship_reminder_days"), "ship_reminder_days"),
         survey_enabled=_bool(get("survey_enabled"), "survey_enabled"),
         survey_delay_days=_int(get("survey_delay_days"), "survey_delay_days", maximum=365),
+        **{name: _int(get(name), name, minimum=1, maximum=TARGET_HOURS_MAX) for name in TARGET_FIELDS},
         auto_approval=auto,
         preset=preset,
     )

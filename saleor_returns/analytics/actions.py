@@ -18,7 +18,7 @@ from django.utils import timezone
 from saleor_returns.analytics import tasks
 from saleor_returns.analytics.days import day_bounds, day_of, shop_time_zone
 from saleor_returns.analytics.ledger import SoldOrderData, read_order
-from saleor_returns.analytics.rollups import add_sales_deltas, sales_deltas
+from saleor_returns.analytics.rollups import add_sales_deltas, note_variants, sales_deltas
 from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.locks import advisory_lock
 from saleor_returns.models import Installation, SalesBackfill, SoldLine, SoldOrder
@@ -84,6 +84,7 @@ def _record(installation: Installation, order: SoldOrderData) -> bool:
     header.is_counted, header.saleor_updated_at = order.is_counted, order.updated_at
     header.save()
     add_sales_deltas(installation.pk, deltas)
+    note_variants(installation.pk, rows)
     return True
 
 

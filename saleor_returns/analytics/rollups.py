@@ -32,6 +32,7 @@ from saleor_returns.models import (
     ReturnsRollupMark,
     SoldLine,
     SoldOrder,
+    SoldVariant,
 )
 from saleor_returns.states import ReturnStatus
 
@@ -86,6 +87,30 @@ def sales_deltas(removed: Iterable[tuple], added: Iterable[tuple]) -> SalesDelta
     return dict(deltas)
 
 
+def note_variants(installation_id, lines: Iterable) -> None:
+    """Record where the ledger lines' variants belong (SoldVariant), the latest write winning."""
+    found = {line.variant_id: line for line in lines}
+    if not found:
+        return
+    fields = ("sku", "product_id", "product_name", "product_type_id", "product_type_name", "category_id", "category_name")
+    rows = [found[variant_id] for variant_id in sorted(found)]
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    params = []
+    for line in rows:
+        params.extend([installation_id, line.variant_id, *(getattr(line, name) for name in fields)])
+    columns = ", ".join(fields)
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {SoldVariant._meta.db_table} (installation_id, variant_id, {columns})
+            VALUES {values}
+            ON CONFLICT (installation_id, variant_id) DO UPDATE SET {updates}
+            """,
+            params,
+        )
+
+
 # --------------------------------------------------------------------------- returns
 
 
@@ -123,6 +148,21 @@ def _refresh_return_days(installation: Installation, zone: ZoneInfo, days: set[d
             HAVING SUM({units}) > 0
             """,
             [*params, list(NOT_RETURNED_STATUSES), list(CLAIMS)],
+        )
+        # Returned variants the ledger never sold still get their product, type and category.
+        cursor.execute(
+            f"""
+            INSERT INTO {SoldVariant._meta.db_table}
+                (installation_id, variant_id, sku, product_id, product_name, product_type_id, product_type_name,
+                 category_id, category_name)
+            SELECT DISTINCT ON (line.variant_id) request.installation_id, line.variant_id, line.sku, line.product_id,
+                   line.product_name, line.product_type_id, '', line.category_id, ''
+            FROM {lines} AS line JOIN {requests} AS request ON request.id = line.return_request_id
+            WHERE {" AND ".join(where)}
+            ORDER BY line.variant_id, line.created_at DESC
+            ON CONFLICT (installation_id, variant_id) DO NOTHING
+            """,
+            params[1:],
         )
 
 

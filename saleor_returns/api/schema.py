@@ -4,6 +4,7 @@ import graphene
 
 from saleor_returns import __version__
 from saleor_returns.access import STAFF_ACTIONS, missing_permissions
+from saleor_returns.api.analytics import AnalyticsQuery
 from saleor_returns.api.mutations.return_address_set import ReturnAddressSet
 from saleor_returns.api.mutations.return_api_key_create import ReturnApiKeyCreate
 from saleor_returns.api.mutations.return_api_key_revoke import ReturnApiKeyRevoke
@@ -100,7 +101,7 @@ class Viewer(graphene.ObjectType):
 
 
 class Query(
-    SurveyQuery, SalesQuery, ReturnsQuery, OverviewQuery, PortalQuery, NotificationsQuery, graphene.ObjectType
+    SurveyQuery, SalesQuery, AnalyticsQuery, ReturnsQuery, OverviewQuery, PortalQuery, NotificationsQuery, graphene.ObjectType
 ):
     app_version = graphene.String(required=True, description="Version of the returns app.")
     viewer = graphene.Field(Viewer, required=True)

@@ -7,6 +7,7 @@ from saleor_returns.models.analytics import (
     SalesBackfill,
     SoldLine,
     SoldOrder,
+    SoldVariant,
 )
 from saleor_returns.models.api_keys import ApiKey
 from saleor_returns.models.coordination import RateCounter, TaskSchedule
@@ -76,6 +77,7 @@ __all__ = [
     "SenderSettings",
     "SoldLine",
     "SoldOrder",
+    "SoldVariant",
     "SurveyImprovement",
     "SurveyResponse",
     "TaskSchedule",

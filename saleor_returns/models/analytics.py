@@ -13,6 +13,22 @@ from django.db import models
 from saleor_returns.models.fields import money_field
 
 
+class VariantPlacement(models.Model):
+    """A variant and where it belongs in the catalog: its product, product type and category."""
+
+    variant_id = models.CharField(max_length=255, blank=True)
+    sku = models.CharField(max_length=255, blank=True)
+    product_id = models.CharField(max_length=255, blank=True)
+    product_name = models.CharField(max_length=386, blank=True)
+    product_type_id = models.CharField(max_length=255, blank=True)
+    product_type_name = models.CharField(max_length=250, blank=True)
+    category_id = models.CharField(max_length=255, blank=True)
+    category_name = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class SoldOrder(models.Model):
     """One Saleor order as last recorded; the version (`saleor_updated_at`) keeps older deliveries out."""
 
@@ -36,7 +52,7 @@ class SoldOrder(models.Model):
         ]
 
 
-class SoldLine(models.Model):
+class SoldLine(VariantPlacement):
     """The sales ledger: one row per Saleor order line, with what it sold and where it belongs."""
 
     installation = models.ForeignKey(
@@ -48,14 +64,6 @@ class SoldLine(models.Model):
     currency = models.CharField(max_length=3)
     created_at = models.DateTimeField(help_text="When Saleor created the order.")
     day = models.DateField(help_text="The shop's calendar day of created_at.")
-    variant_id = models.CharField(max_length=255, blank=True)
-    sku = models.CharField(max_length=255, blank=True)
-    product_id = models.CharField(max_length=255, blank=True)
-    product_name = models.CharField(max_length=386, blank=True)
-    product_type_id = models.CharField(max_length=255, blank=True)
-    product_type_name = models.CharField(max_length=250, blank=True)
-    category_id = models.CharField(max_length=255, blank=True)
-    category_name = models.CharField(max_length=250, blank=True)
     quantity = models.PositiveIntegerField(help_text="Units ordered; 0 once the line left the order.")
     net_amount = money_field(help_text="The line's net total, rounded by the currency's precision.")
     is_counted = models.BooleanField(help_text="The order counts as sold (SoldOrder.is_counted).")
@@ -172,3 +180,21 @@ class SalesBackfill(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["installation", "-created_at"], name="sales_backfill_latest")]
+
+
+class SoldVariant(VariantPlacement):
+    """Where a variant belongs (product, product type, category), as the ledger and the returns last saw it.
+
+    Kept by the ledger's writes and the returns rollup, so figures by product or category join this
+    small table rather than the ledger's lines.
+    """
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="sold_variants"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "variant_id"], name="sold_variant_once_per_shop"),
+        ]
+        indexes = [models.Index(fields=["installation", "product_id"], name="sold_variant_product")]

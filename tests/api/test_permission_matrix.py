@@ -305,6 +305,10 @@ OPERATIONS = {
         payload="returnSalesBackfillStart"),
     "returnSalesBackfillCancel": op("staff", "mutation { returnSalesBackfillCancel { errors { field code } } }",
                                     payload="returnSalesBackfillCancel"),
+    # return analytics (a shop's own figures: another shop's staff see theirs)
+    "returnAnalytics": op(
+        "staff", '{ returnAnalytics(period: {from: "2026-01-01", to: "2026-01-31"}) { errors { field } '
+        "returnRate(dimension: PRODUCT) { totalCount } reasons { units } stageTimes { stage } autoApproval { requests } } }"),
 }
 
 

@@ -24,7 +24,10 @@ class ReturnPolicyUpdate(ReturnMutation):
                 "returns expire if that comes first). `survey_enabled` (default true) "
                 "sends the satisfaction survey `survey_delay_days` (0 to 365, default 2) after the return "
                 "is resolved; 0 sends it within the hour, false sends none. Days are elapsed time, 24 hours "
-                "each, and the policy in force when they fall due decides."
+                "each, and the policy in force when they fall due decides. Service targets, in hours (1 to "
+                "8760), that return analytics measures each stage against: `target_hours_decision` (48), "
+                "`target_hours_approval_to_scan` (120), `target_hours_scan_to_received` (120), "
+                "`target_hours_received_to_resolved` (48) and `target_hours_request_to_money` (336)."
             ),
         )
         preset = PolicyPresetEnum(description="Apply a legal preset on top of the rules.")

@@ -1,0 +1,184 @@
+"""Return rates beside what was sold, by variant, product, product type, category or channel, and reasons ranked.
+
+Both come from the daily rollups (DailySales, DailyReturns) of the scope's days, joined to SoldVariant
+for a variant's product, type and category. A return counts on the day it was requested, a sale on
+the day its order was created (DailyReturns and the ledger define them). Rows are per currency:
+values of different currencies are never added together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from saleor_returns.analytics.figures.scope import Scope, fetch, ratio
+from saleor_returns.models import DailyReturns, DailySales, SoldVariant
+from saleor_returns.money import quantize
+
+# A dimension: (the key, its label), as SQL over the rollup `bucket` and SoldVariant `variant`.
+DIMENSIONS = {
+    "variant": ("bucket.variant_id", "CONCAT_WS(' / ', NULLIF(variant.product_name, ''), NULLIF(variant.sku, ''))"),
+    "product": ("COALESCE(variant.product_id, '')", "variant.product_name"),
+    "product_type": ("COALESCE(variant.product_type_id, '')", "variant.product_type_name"),
+    "category": ("COALESCE(variant.category_id, '')", "variant.category_name"),
+    "channel": ("bucket.channel_slug", "bucket.channel_slug"),
+}
+SORTS = {
+    "return_rate_units": "return_rate_units",
+    "return_rate_value": "return_rate_value",
+    "returned_units": "returned_units",
+    "returned_value": "returned_value",
+    "sold_units": "sold_units",
+    "sold_value": "sold_value",
+}
+RATE_COLUMNS = (
+    "key", "label", "currency", "sold_units", "sold_value", "returned_units", "returned_value",
+    "return_rate_units", "return_rate_value",
+)
+
+
+@dataclass(frozen=True)
+class RateRow:
+    key: str
+    label: str
+    currency: str
+    sold_units: int
+    sold_value: Decimal
+    returned_units: int
+    returned_value: Decimal
+
+    @property
+    def return_rate_units(self) -> Decimal | None:
+        return ratio(self.returned_units, self.sold_units)
+
+    @property
+    def return_rate_value(self) -> Decimal | None:
+        return ratio(self.returned_value, self.sold_value)
+
+
+@dataclass(frozen=True)
+class RatePage:
+    rows: list[RateRow]
+    total_count: int
+    totals: list[RateRow]
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    reason_code: str
+    units: int
+    share: Decimal | None
+    cumulative_share: Decimal | None
+
+
+def _buckets(table: str, scope: Scope, key: str, label: str) -> tuple[str, list]:
+    channel, channel_params = scope.channel_sql("bucket.channel_slug")
+    sql = f"""
+        SELECT {key} AS key, MAX({label}) AS label, bucket.currency, SUM(bucket.units) AS units,
+               SUM(bucket.net_amount) AS value
+        FROM {table} AS bucket
+        LEFT JOIN {SoldVariant._meta.db_table} AS variant
+               ON variant.installation_id = bucket.installation_id AND variant.variant_id = bucket.variant_id
+        WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
+        GROUP BY 1, 3
+    """
+    return sql, [scope.installation_id, scope.first, scope.last, *channel_params]
+
+
+def return_rate_sql(scope: Scope, dimension: str, sort: str = "returned_units", *, page: bool = False) -> tuple[str, list]:
+    """The whole table of one dimension, sorted (highest first), as SQL and its parameters.
+
+    With `page`, each row also has the table's row count, and the SQL takes a limit and an offset.
+    """
+    key, label = DIMENSIONS[dimension]
+    sold, sold_params = _buckets(DailySales._meta.db_table, scope, key, label)
+    returned, returned_params = _buckets(DailyReturns._meta.db_table, scope, key, label)
+    sql = f"""
+        WITH sold AS ({sold}), returned AS ({returned}), joined AS (
+            SELECT COALESCE(sold.key, returned.key) AS key,
+                   COALESCE(NULLIF(sold.label, ''), returned.label, '') AS label,
+                   COALESCE(sold.currency, returned.currency) AS currency,
+                   COALESCE(sold.units, 0) AS sold_units, COALESCE(sold.value, 0) AS sold_value,
+                   COALESCE(returned.units, 0) AS returned_units, COALESCE(returned.value, 0) AS returned_value
+            FROM sold FULL JOIN returned ON returned.key = sold.key AND returned.currency = sold.currency
+        )
+        SELECT key, label, currency, sold_units, sold_value, returned_units, returned_value,
+               ROUND(returned_units::numeric / NULLIF(sold_units, 0), 4) AS return_rate_units,
+               ROUND(returned_value / NULLIF(sold_value, 0), 4) AS return_rate_value
+               {", COUNT(*) OVER () AS total_count" if page else ""}
+        FROM joined
+        ORDER BY {SORTS[sort]} DESC NULLS LAST, key, currency
+        {"LIMIT %s OFFSET %s" if page else ""}
+    """
+    return sql, [*sold_params, *returned_params]
+
+
+def _row(key, label, currency, sold_units, sold_value, returned_units, returned_value) -> RateRow:
+    return RateRow(
+        key=key, label=label or "", currency=currency, sold_units=int(sold_units),
+        sold_value=quantize(Decimal(sold_value), currency), returned_units=int(returned_units),
+        returned_value=quantize(Decimal(returned_value), currency),
+    )
+
+
+def rate_totals(scope: Scope) -> list[RateRow]:
+    """Sold and returned over the whole scope, one row per currency."""
+    sql, params = return_rate_sql(scope, "channel")
+    return [
+        _row("", "", currency, sold_units, sold_value, returned_units, returned_value)
+        for currency, sold_units, sold_value, returned_units, returned_value in fetch(
+            f"""
+            SELECT currency, SUM(sold_units), SUM(sold_value), SUM(returned_units), SUM(returned_value)
+            FROM ({sql}) AS rows GROUP BY currency ORDER BY currency
+            """,
+            params,
+        )
+    ]
+
+
+def return_rates(scope: Scope, dimension: str, *, sort: str = "returned_units", first: int = 20, offset: int = 0) -> RatePage:
+    """One page (the top `first` after `offset`) of a dimension's rows, their count, and the totals per currency."""
+    sql, params = return_rate_sql(scope, dimension, sort, page=True)
+    found = fetch(sql, [*params, first, offset])
+    if found:
+        total = found[0][-1]
+    else:
+        whole, whole_params = return_rate_sql(scope, dimension, sort)
+        total = fetch(f"SELECT COUNT(*) FROM ({whole}) AS rows", whole_params)[0][0]
+    rows = [_row(*row[:7]) for row in found]
+    return RatePage(rows=rows, total_count=total, totals=rate_totals(scope))
+
+
+def reasons_sql(scope: Scope, product_id: str | None = None) -> tuple[str, list]:
+    """Reasons by units returned (most first), each with its share and the cumulative share (Pareto)."""
+    channel, channel_params = scope.channel_sql("bucket.channel_slug")
+    product, product_params = "", []
+    if product_id is not None:
+        product = (
+            f" AND bucket.variant_id IN (SELECT variant_id FROM {SoldVariant._meta.db_table}"
+            " WHERE installation_id = %s AND product_id = %s)"
+        )
+        product_params = [scope.installation_id, product_id]
+    sql = f"""
+        WITH reasons AS (
+            SELECT bucket.reason_code, SUM(bucket.units) AS units
+            FROM {DailyReturns._meta.db_table} AS bucket
+            WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}{product}
+            GROUP BY 1
+        )
+        SELECT reason_code, units,
+               ROUND(units::numeric / NULLIF(SUM(units) OVER (), 0), 4) AS share,
+               ROUND(SUM(units) OVER (ORDER BY units DESC, reason_code ROWS UNBOUNDED PRECEDING)::numeric
+                     / NULLIF(SUM(units) OVER (), 0), 4) AS cumulative_share
+        FROM reasons
+        ORDER BY units DESC, reason_code
+    """
+    return sql, [scope.installation_id, scope.first, scope.last, *channel_params, *product_params]
+
+
+def reasons(scope: Scope, product_id: str | None = None) -> list[ReasonRow]:
+    sql, params = reasons_sql(scope, product_id)
+    return [
+        ReasonRow(reason_code=code, units=int(units), share=share, cumulative_share=cumulative)
+        for code, units, share, cumulative in fetch(sql, params)
+    ]

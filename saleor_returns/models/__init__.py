@@ -1,12 +1,14 @@
 """Database models, one module per capability; every model is importable from here."""
 
 from saleor_returns.models.analytics import (
+    CustomerStatus,
     DailyReturns,
     DailySales,
     ReturnsRollupMark,
     SalesBackfill,
     SoldLine,
     SoldOrder,
+    SpikeAlert,
 )
 from saleor_returns.models.api_keys import ApiKey
 from saleor_returns.models.coordination import RateCounter, TaskSchedule
@@ -46,6 +48,7 @@ __all__ = [
     "CarrierClaim",
     "CarrierWebhookEvent",
     "Condition",
+    "CustomerStatus",
     "DailyReturns",
     "DailySales",
     "Disposition",
@@ -76,6 +79,7 @@ __all__ = [
     "SenderSettings",
     "SoldLine",
     "SoldOrder",
+    "SpikeAlert",
     "SurveyImprovement",
     "SurveyResponse",
     "TaskSchedule",

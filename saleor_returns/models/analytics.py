@@ -184,7 +184,8 @@ class CustomerStatus(models.Model):
     """What the merchant decided about a customer (VIP, watch, block), read by the automatic review.
 
     A customer is their Saleor user id when they have an account, else their e-mail lower-cased:
-    `customer_key` is "user:<id>" or "email:<address>" (see analytics.returners.customer_key).
+    `customer_key` is "user:<id>" or "email:<address>" (`key_for`). Blocking routes the customer's
+    requests to staff rather than refusing them: a silent refusal would hide a mistaken block.
     """
 
     class Status(models.TextChoices):
@@ -205,6 +206,18 @@ class CustomerStatus(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["installation", "customer_key"], name="customer_status_once_per_shop"),
         ]
+
+    @staticmethod
+    def key_for(*, customer_user_id: str, customer_email: str) -> str:
+        """The customer's key: their Saleor user id if they have an account, else their e-mail lower-cased."""
+        if customer_user_id:
+            return f"user:{customer_user_id}"
+        return f"email:{customer_email.strip().lower()}"
+
+    @classmethod
+    def of_request(cls, return_request) -> "CustomerStatus | None":
+        key = cls.key_for(customer_user_id=return_request.customer_user_id, customer_email=return_request.customer_email)
+        return cls.objects.filter(installation_id=return_request.installation_id, customer_key=key).first()
 
 
 class SpikeAlert(models.Model):

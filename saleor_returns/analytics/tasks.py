@@ -97,7 +97,6 @@ def report_spike_alerts_task() -> None:
     finding the week already reported does nothing.
     """
     for installation in Installation.objects.filter(is_active=True).order_by("pk"):
-        roll_up_returns(installation)
         for alert in record_spike_alerts(installation, week_start=last_full_week(installation)):
             logger.info(
                 "Return spike reported",

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from saleor_returns.analytics.days import day_bounds, shop_time_zone
+from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.models import (
     CLAIM_KINDS,
     CustomerStatus,
@@ -34,8 +36,11 @@ from saleor_returns.models import (
     SoldOrder,
 )
 from saleor_returns.money import quantize
+from saleor_returns.requestors import Actor
 from saleor_returns.states import ReturnStatus
 
+MAX_NOTE_LENGTH = 2000
+MAX_PERIOD_DAYS = 366 * 2
 MIN_REQUESTS = 2
 MIN_BOUGHT_UNITS = 3
 # Claims or refusals from this many on count in full.
@@ -231,3 +236,38 @@ def frequent_returners(
         )
         for row in rows
     ]
+
+
+def check_period(first: date, last: date) -> None:
+    if first > last:
+        raise invalid("to", "The period ends before it starts.", ReturnErrorCode.INVALID)
+    if (last - first).days > MAX_PERIOD_DAYS:
+        raise invalid("from", "The period is longer than two years.", ReturnErrorCode.INVALID)
+
+
+def set_customer_status(
+    *, installation: Installation, customer_key: str, status: str | None, note: str, actor: Actor
+) -> CustomerStatus | None:
+    """Set (or, with no status, clear) the shop's status of a customer; the automatic review reads it next.
+
+    `customer_key` is "user:<Saleor user id>" or "email:<address>", as the ranking names customers.
+    """
+    kind, _, value = customer_key.partition(":")
+    if kind not in ("user", "email") or not value.strip():
+        raise invalid("customer", 'Name the customer as "user:<id>" or "email:<address>".', ReturnErrorCode.INVALID)
+    if kind == "email" and "@" not in value:
+        raise invalid("customer", "This is not an e-mail address.", ReturnErrorCode.INVALID)
+    if len(note) > MAX_NOTE_LENGTH:
+        raise invalid("note", f"At most {MAX_NOTE_LENGTH} characters.", ReturnErrorCode.INVALID)
+    key = CustomerStatus.key_for(customer_user_id=value.strip() if kind == "user" else "",
+                                 customer_email=value if kind == "email" else "")
+    with transaction.atomic():
+        if status is None:
+            CustomerStatus.objects.filter(installation=installation, customer_key=key).delete()
+            return None
+        customer_status, _ = CustomerStatus.objects.update_or_create(
+            installation=installation, customer_key=key,
+            defaults={"status": status, "note": note.strip(), "set_by": actor.email or actor.id or actor.kind,
+                      "set_at": timezone.now()},
+        )
+    return customer_status

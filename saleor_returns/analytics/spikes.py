@@ -21,7 +21,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from saleor_returns.analytics.days import shop_time_zone
+from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.models import DailyReturns, DailySales, Installation, SpikeAlert
+from saleor_returns.requestors import Actor
 
 BASELINE_WEEKS = 8
 Z_95 = 1.959964
@@ -29,6 +31,7 @@ MIN_WEEK_SOLD = 20
 MIN_WEEK_RETURNED = 3
 MIN_BASELINE_SOLD = 50
 BOUND = Decimal("0.000001")
+MAX_NOTE_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -166,8 +169,14 @@ def record_spike_alerts(installation: Installation, *, week_start: date) -> list
     return fresh
 
 
-def note_spike_alert(*, alert: SpikeAlert, note: str, staff: str) -> SpikeAlert:
+def note_spike_alert(*, installation: Installation, alert_id, note: str, actor: Actor) -> SpikeAlert:
     """Record what staff did about an alert; the latest note replaces the one before."""
-    alert.note, alert.noted_by, alert.noted_at = note.strip(), staff, timezone.now()
-    alert.save(update_fields=["note", "noted_by", "noted_at"])
+    if len(note) > MAX_NOTE_LENGTH:
+        raise invalid("note", f"At most {MAX_NOTE_LENGTH} characters.", ReturnErrorCode.INVALID)
+    with transaction.atomic():
+        alert = SpikeAlert.objects.select_for_update().filter(installation=installation, pk=alert_id).first()
+        if alert is None:
+            raise invalid("id", "No spike alert has this id.", ReturnErrorCode.NOT_FOUND)
+        alert.note, alert.noted_by, alert.noted_at = note.strip(), actor.email or actor.id or actor.kind, timezone.now()
+        alert.save(update_fields=["note", "noted_by", "noted_at"])
     return alert

@@ -13,6 +13,7 @@ from saleor_returns.models import CustomerStatus, SoldOrder
 from saleor_returns.requestors import SYSTEM
 from saleor_returns.requests import review as request_review
 from tests.analytics.conftest import at
+from tests.api.conftest import as_staff, staff_user  # noqa: F401 - the API tests' staff member
 from tests.factories import ReturnLineFactory, ReturnRequestFactory, reason_for
 
 MARCH = {"first": date(2026, 3, 1), "last": date(2026, 3, 31)}
@@ -159,3 +160,65 @@ def test_a_vip_is_approved_beyond_the_rules_only_where_the_policy_says(shop, _ca
     assert return_request.status == expected
     notes = list(return_request.events.filter(type="note_added").values_list("note", flat=True))
     assert notes == (["Approved automatically: the shop marked this customer VIP."] if switch else [])
+
+
+# --------------------------------------------------------------------------- the API
+
+RANKING = """query($after: String) { returnFrequentReturners(from: "2026-03-01", to: "2026-03-31", first: 1, after: $after) {
+  edges { cursor node { customer requests returnedUnits returnedValue { amount currency } score
+    components { name weight points reason } status { status note } } }
+  pageInfo { hasNextPage endCursor } } }"""
+SET = """mutation($customer: String!, $status: ReturnCustomerStatusEnum, $note: String) {
+  returnCustomerStatusSet(customer: $customer, status: $status, note: $note) {
+    customerStatus { customer status note setBy } errors { field code message } } }"""
+
+
+def test_staff_page_through_the_ranking_and_set_a_customers_status(as_staff, shop):
+    # given: carol and dave each asked twice
+    for email in ("carol@example.com", "dave@example.com"):
+        for day in (6, 7):
+            asked(shop, f"2026-03-0{day}T10:00:00+00:00", email=email, lines=[("CHANGED_MIND", 1, 1, "10.00")])
+
+    # when
+    first = as_staff(RANKING, {"after": None})["data"]["returnFrequentReturners"]
+    second = as_staff(RANKING, {"after": first["pageInfo"]["endCursor"]})["data"]["returnFrequentReturners"]
+    marked = as_staff(SET, {"customer": "email:Dave@Example.com", "status": "BLOCK", "note": "Wears and returns"})
+
+    # then
+    assert [edge["node"]["customer"] for edge in first["edges"] + second["edges"]] == [
+        "email:carol@example.com", "email:dave@example.com"]
+    assert (first["pageInfo"]["hasNextPage"], second["pageInfo"]["hasNextPage"]) == (True, False)
+    assert first["edges"][0]["node"]["returnedValue"] == {"amount": "20.00", "currency": "USD"}
+    assert marked["data"]["returnCustomerStatusSet"] == {
+        "customerStatus": {"customer": "email:dave@example.com", "status": "BLOCK", "note": "Wears and returns",
+                           "setBy": marked["data"]["returnCustomerStatusSet"]["customerStatus"]["setBy"]},
+        "errors": [],
+    }
+    assert marked["data"]["returnCustomerStatusSet"]["customerStatus"]["setBy"]
+    again = as_staff(RANKING, {"after": first["pageInfo"]["endCursor"]})["data"]["returnFrequentReturners"]
+    assert again["edges"][0]["node"]["status"] == {"status": "BLOCK", "note": "Wears and returns"}
+
+
+@pytest.mark.parametrize("_case, customer, field, message", [
+    ("no kind", "dave@example.com", "customer", 'Name the customer as "user:<id>" or "email:<address>".'),
+    ("not an e-mail", "email:dave", "customer", "This is not an e-mail address."),
+])
+def test_a_status_for_a_customer_named_wrongly_is_refused(as_staff, shop, _case, customer, field, message):
+    # when
+    result = as_staff(SET, {"customer": customer, "status": "WATCH"})["data"]["returnCustomerStatusSet"]
+
+    # then
+    assert result == {"customerStatus": None, "errors": [{"field": field, "code": "INVALID", "message": message}]}
+    assert not CustomerStatus.objects.exists()
+
+
+def test_clearing_a_status_lets_the_rules_decide_again(as_staff, shop):
+    # given
+    set_status(shop, "block")
+
+    # when
+    result = as_staff(SET, {"customer": "email:alice@example.com", "status": None})["data"]["returnCustomerStatusSet"]
+
+    # then
+    assert result == {"customerStatus": None, "errors": []}
+    assert reviewed(shop, rules=AUTO).status == "approved"

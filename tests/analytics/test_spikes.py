@@ -8,7 +8,10 @@ import time_machine
 
 from saleor_returns.analytics.spikes import find_spikes, is_spike, record_spike_alerts, wilson_bounds
 from saleor_returns.analytics.tasks import report_spike_alerts_task
+from graphql_relay import to_global_id
+
 from saleor_returns.models import DailyReturns, DailySales, SpikeAlert
+from tests.api.conftest import as_staff, staff_user  # noqa: F401 - the API tests' staff member
 
 WEEK = date(2026, 3, 9)  # a Monday
 
@@ -89,3 +92,27 @@ def test_a_spike_is_reported_once_a_week_per_variant_even_when_the_task_runs_twi
     assert (alert.variant_id, alert.week_start, alert.reported_at) == ("SHOE", WEEK, first.reported_at)
     assert alert.reported_at is not None
     assert record_spike_alerts(shop, week_start=WEEK) == []
+
+
+def test_staff_list_the_alerts_and_note_what_they_did(as_staff, shop):
+    # given
+    series(shop, "SHOE", baseline=(800, 40), week=(100, 30), reasons={"TOO_SMALL": 18, "DEFECT": 12})
+    (alert,) = record_spike_alerts(shop, week_start=WEEK)
+    alert_id = to_global_id("ReturnSpikeAlert", str(alert.pk))
+
+    # when
+    noted = as_staff(
+        'mutation($id: ID!) { returnSpikeAlertNote(id: $id, note: " Size chart corrected ") '
+        "{ alert { id note } errors { field code } } }", {"id": alert_id},
+    )["data"]["returnSpikeAlertNote"]
+    listed = as_staff("{ returnSpikeAlerts { id variantId weekStart soldUnits returnedUnits baselineWeeks "
+                      "dominantReasonCode note notedBy } }")["data"]["returnSpikeAlerts"]
+
+    # then
+    assert noted == {"alert": {"id": alert_id, "note": "Size chart corrected"}, "errors": []}
+    assert listed == [{
+        "id": alert_id, "variantId": "SHOE", "weekStart": "2026-03-09", "soldUnits": 100, "returnedUnits": 30,
+        "baselineWeeks": 8, "dominantReasonCode": "TOO_SMALL", "note": "Size chart corrected",
+        "notedBy": listed[0]["notedBy"],
+    }]
+    assert listed[0]["notedBy"]

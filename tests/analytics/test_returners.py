@@ -1,6 +1,8 @@
 """Frequent returners: the score and its components against values computed by hand, minimum volumes,
 and the merchant's status read by the automatic review."""
 
+import csv
+import io
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -13,7 +15,7 @@ from saleor_returns.models import CustomerStatus, SoldOrder
 from saleor_returns.requestors import SYSTEM
 from saleor_returns.requests import review as request_review
 from tests.analytics.conftest import at
-from tests.api.conftest import as_staff, staff_user  # noqa: F401 - the API tests' staff member
+from tests.api.conftest import alice, as_alice, as_staff, as_viewer, staff_user, viewer_user  # noqa: F401 - callers
 from tests.factories import ReturnLineFactory, ReturnRequestFactory, reason_for
 
 MARCH = {"first": date(2026, 3, 1), "last": date(2026, 3, 31)}
@@ -222,3 +224,36 @@ def test_clearing_a_status_lets_the_rules_decide_again(as_staff, shop):
     # then
     assert result == {"customerStatus": None, "errors": []}
     assert reviewed(shop, rules=AUTO).status == "approved"
+
+
+def download(caller, query: str):
+    headers = {"Saleor-Api-Url": caller.api_url, "Authorization": f"Bearer {caller.token}"}
+    return caller.client.get(f"/api/exports/frequent-returners.csv?{query}", headers=headers)
+
+
+def test_staff_download_the_ranking_as_streamed_csv(as_staff, shop):
+    # given
+    for day in (6, 7):
+        asked(shop, f"2026-03-0{day}T10:00:00+00:00", email="carol@example.com", lines=[("CHANGED_MIND", 1, 1, "10.00")])
+    set_status(shop, "watch", email="carol@example.com")
+
+    # when
+    response = download(as_staff, "from=2026-03-01&to=2026-03-31")
+
+    # then
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Disposition"] == 'attachment; filename="frequent-returners-2026-03-01-2026-03-31.csv"'
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(row["customer"], row["score"], row["returned_value"], row["status"], row["rejected_reason"])
+            for row in rows] == [("email:carol@example.com", "15.00", "20.00", "watch", "0 requests refused")]
+
+
+@pytest.mark.parametrize("_case, caller, query, status", [
+    ("a customer", "as_alice", "from=2026-03-01&to=2026-03-31", 403),
+    ("staff without MANAGE_ORDERS", "as_viewer", "from=2026-03-01&to=2026-03-31", 403),
+    ("no period", "as_staff", "from=2026-03-01", 400),
+    ("a period ending before it starts", "as_staff", "from=2026-03-31&to=2026-03-01", 400),
+])
+def test_the_download_is_refused_to_others_and_without_a_period(request, shop, _case, caller, query, status):
+    assert download(request.getfixturevalue(caller), query).status_code == status

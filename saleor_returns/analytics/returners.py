@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from saleor_returns.analytics.days import day_bounds, shop_time_zone
+from saleor_returns.analytics.rollups import CLAIMS, NOT_RETURNED_STATUSES
 from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.models import (
-    CLAIM_KINDS,
     CustomerStatus,
     Installation,
     ReturnKind,
@@ -52,8 +52,6 @@ WEIGHTS = {
     "claims": Decimal(15),
     "rejected": Decimal(10),
 }
-NOT_RETURNED_STATUSES = (ReturnStatus.REJECTED.value, ReturnStatus.CANCELED.value)
-CLAIMS = tuple(sorted(kind.value for kind in CLAIM_KINDS))
 
 CUSTOMER_KEY_SQL = (
     "CASE WHEN {t}.customer_user_id <> '' THEN 'user:' || {t}.customer_user_id "
@@ -93,7 +91,7 @@ def _share(part, whole) -> str:
     return f"LEAST(COALESCE({part}::numeric / NULLIF({whole}, 0), 0), 1)"
 
 
-def _ranking_sql(where_rated: str) -> str:
+def _ranking_sql() -> str:
     requests = ReturnRequest._meta.db_table
     lines = ReturnLine._meta.db_table
     reasons = ReturnReason._meta.db_table
@@ -154,7 +152,6 @@ def _ranking_sql(where_rated: str) -> str:
     SELECT *, ROUND(return_rate_points + value_rate_points + not_shop_fault_points + claims_points
                     + rejected_points, 2) AS score
     FROM scored
-    {where_rated}
     ORDER BY score DESC, customer_key, currency
     LIMIT %(limit)s OFFSET %(offset)s
     """
@@ -201,20 +198,17 @@ def _components(row: dict) -> tuple[Component, ...]:
 
 
 def frequent_returners(
-    installation: Installation, *, first: date, last: date, limit: int = 50, offset: int = 0,
-    min_score: Decimal | None = None,
+    installation: Installation, *, first: date, last: date, limit: int = 50, offset: int = 0
 ) -> list[Returner]:
     """The shop's customers ranked by score over the shop's days `first` to `last` (both included)."""
     start, end = day_bounds(first, last, shop_time_zone(installation))
     params = {
         "shop": installation.pk, "start": start, "end": end, "first": first, "last": last,
         "not_returned": list(NOT_RETURNED_STATUSES), "claims": list(CLAIMS), "lost": ReturnKind.PARCEL_LOST.value,
-        "rejected": ReturnStatus.REJECTED.value, "limit": limit, "offset": offset, "min_score": min_score,
+        "rejected": ReturnStatus.REJECTED.value, "limit": limit, "offset": offset,
     }
-    where = "WHERE ROUND(return_rate_points + value_rate_points + not_shop_fault_points + claims_points " \
-        "+ rejected_points, 2) >= %(min_score)s" if min_score is not None else ""
     with connection.cursor() as cursor:
-        cursor.execute(_ranking_sql(where), params)
+        cursor.execute(_ranking_sql(), params)
         names = [column.name for column in cursor.description]
         rows = [dict(zip(names, values)) for values in cursor.fetchall()]
     statuses = {

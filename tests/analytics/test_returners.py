@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from graphql_relay import to_global_id
 
 from saleor_returns.analytics.returners import frequent_returners
 from saleor_returns.installations import actions as installation_actions
@@ -257,3 +258,17 @@ def test_staff_download_the_ranking_as_streamed_csv(as_staff, shop):
 ])
 def test_the_download_is_refused_to_others_and_without_a_period(request, shop, _case, caller, query, status):
     assert download(request.getfixturevalue(caller), query).status_code == status
+
+
+def test_staff_see_the_customers_status_on_the_return(as_staff, shop, alice):
+    # given: alice is watched
+    set_status(shop, "watch", email=alice["email"])
+    return_request = asked(shop, "2026-03-08T10:00:00+00:00", email=alice["email"], user_id="",
+                           lines=[("CHANGED_MIND", 1, 1, "10.00")])
+    query = "query($id: ID!) { returnRequest(id: $id) { customerStatus { status setBy } } }"
+
+    # when
+    seen = as_staff(query, {"id": to_global_id("ReturnRequest", str(return_request.pk))})
+
+    # then
+    assert seen["data"]["returnRequest"] == {"customerStatus": {"status": "WATCH", "setBy": "staff@example.com"}}

@@ -2,10 +2,13 @@
 
 import django.db.models.deletion
 import uuid
+from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # The ledger's indexes are built without locking out writes: orders keep arriving while a deployment migrates.
+    atomic = False
 
     dependencies = [
         ('saleor_returns', '0019_metrics_indexes'),
@@ -53,11 +56,11 @@ class Migration(migrations.Migration):
             name='customer_user_id',
             field=models.CharField(blank=True, help_text="Saleor's user id; empty for a guest.", max_length=255),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='soldorder',
             index=models.Index(fields=['installation', 'customer_user_id'], name='sold_order_customer_user'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='soldorder',
             index=models.Index(fields=['installation', 'customer_email'], name='sold_order_customer_email'),
         ),

@@ -25,6 +25,9 @@ NOTE_PARAMS = "note_params"
 # Stored events name these keys: never rename one.
 NOTES: dict[str, object] = {
     "auto_approved": gettext_lazy("Approved automatically."),
+    "customer_blocked": gettext_lazy("Left for staff: the shop blocked this customer."),
+    "customer_watched": gettext_lazy("Left for staff: the shop watches this customer."),
+    "customer_vip": gettext_lazy("Approved automatically: the shop marked this customer VIP."),
     "label_ready": gettext_lazy("Your return label is ready."),
     "in_transit": gettext_lazy("Your parcel is on its way back."),
     "delivered": gettext_lazy("Your parcel arrived; we will inspect it shortly."),

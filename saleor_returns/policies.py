@@ -260,5 +260,14 @@ def auto_approval_checks(
     return checks
 
 
-def auto_approves(rules: PolicyRules, checks: list[Check]) -> bool:
-    return rules.auto_approval.enabled and all(check.passed for check in checks)
+def auto_approves(rules: PolicyRules, checks: list[Check], *, customer_status: str = "") -> bool:
+    """Every check passed, or a VIP passed the risk check where the policy lets VIPs past the rest.
+
+    A customer the shop blocked or watches is never approved automatically: staff decide.
+    """
+    auto = rules.auto_approval
+    if not auto.enabled or customer_status in ("block", "watch"):
+        return False
+    if customer_status == "vip" and auto.approve_vip_beyond_rules:
+        return all(check.passed for check in checks if check.name == "risk_flags")
+    return all(check.passed for check in checks)

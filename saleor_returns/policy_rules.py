@@ -59,6 +59,9 @@ class AutoApproval:
     max_customer_return_rate: Decimal | None = None
     max_order_age_days: int | None = None
     require_no_risk_flag: bool = True
+    # A customer the shop marked VIP is approved even when value, reasons, return rate or order
+    # age would hold the request back (never past a risk flag, nor when auto-approval is off).
+    approve_vip_beyond_rules: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,9 @@ def _rules_from_json(data: Mapping) -> PolicyRules:
         ),
         max_order_age_days=_optional(raw_auto.get("max_order_age_days"), _int, "auto_approval.max_order_age_days"),
         require_no_risk_flag=_bool(raw_auto.get("require_no_risk_flag", True), "auto_approval.require_no_risk_flag"),
+        approve_vip_beyond_rules=_bool(
+            raw_auto.get("approve_vip_beyond_rules", False), "auto_approval.approve_vip_beyond_rules"
+        ),
     )
 
     keep_item = get("keep_item_max_value")

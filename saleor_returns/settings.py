@@ -357,6 +357,7 @@ CELERY_BEAT_SCHEDULE = {
     # Sales backfills made at install, retries that are due, and those a lost worker left (analytics/tasks.py).
     "resume-sales-backfills": {"task": "saleor_returns.resume_sales_backfills", "schedule": 60.0},
     "roll-up-returns": {"task": "saleor_returns.roll_up_returns", "schedule": 60.0},
+    "report-spike-alerts": {"task": "saleor_returns.report_spike_alerts", "schedule": 3600.0},
     # Reminders to ship and survey invitations, due by the policy's days (elapsed time).
     "send-ship-reminders": {"task": "saleor_returns.send_ship_reminders", "schedule": 3600.0},
     "send-survey-invitations": {"task": "saleor_returns.send_survey_invitations", "schedule": 3600.0},

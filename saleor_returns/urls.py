@@ -5,6 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from saleor_returns import evidence_urls, health, pages
 from saleor_returns.dashboard import views as desk_views
+from saleor_returns.api import exports
 from saleor_returns.api.analytics_export import analytics_csv
 from saleor_returns.api.views import ReturnsGraphQLView, graphiql_asset
 from saleor_returns.notifications import views as notification_views
@@ -24,6 +25,7 @@ urlpatterns = [
     path("webhooks/saleor/<slug:event_slug>/", saleor_webhook, name="saleor-webhook"),
     path("webhooks/carriers/<slug:provider>/<str:key>/", carrier_webhook, name="carrier-webhook"),
     path("graphql/assets/<path:path>", graphiql_asset, name="graphiql-asset"),
+    path("analytics/frequent-returners.csv", exports.frequent_returners_csv, name="export-frequent-returners"),
     path("analytics/<slug:table>.csv", analytics_csv, name="analytics-csv"),
     path("graphql/", csrf_exempt(ReturnsGraphQLView.as_view(graphiql=True)), name="graphql"),
     # The returns desk inside the Saleor Dashboard: every mount the manifest lists.

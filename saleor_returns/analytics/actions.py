@@ -82,6 +82,7 @@ def _record(installation: Installation, order: SoldOrderData) -> bool:
     header.number, header.channel_slug, header.currency = order.number, order.channel_slug, order.currency
     header.created_at, header.day, header.status = order.created_at, order.day, order.status
     header.is_counted, header.saleor_updated_at = order.is_counted, order.updated_at
+    header.customer_user_id, header.customer_email = order.customer_user_id, order.customer_email
     header.save()
     add_sales_deltas(installation.pk, deltas)
     note_variants(installation.pk, rows)

@@ -47,6 +47,8 @@ class SoldOrderData:
     status: str
     updated_at: datetime
     lines: tuple[SoldLineData, ...]
+    customer_user_id: str = ""
+    customer_email: str = ""
 
     @property
     def is_counted(self) -> bool:
@@ -109,4 +111,6 @@ def read_order(data: dict, zone: ZoneInfo) -> SoldOrderData:
         status=status,
         updated_at=_moment(data.get("updatedAt"), "updatedAt"),
         lines=tuple(_line(line, currency) for line in data["lines"]),
+        customer_user_id=str((data.get("user") or {}).get("id") or ""),
+        customer_email=str(data.get("userEmail") or "").strip().lower(),
     )

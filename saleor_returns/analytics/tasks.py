@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from saleor_returns.analytics import actions
 from saleor_returns.analytics.ledger import UnreadableOrder
 from saleor_returns.analytics.rollups import roll_up_returns
+from saleor_returns.analytics.spikes import last_full_week, record_spike_alerts
 from saleor_returns.models import Installation, SalesBackfill
 from saleor_returns.saleor.client import SaleorClient, SaleorError, SaleorUnavailable
 
@@ -86,3 +87,19 @@ def roll_up_returns_task() -> None:
     """Beat: DailyReturns follows the return requests that changed since the last sweep, shop by shop."""
     for installation in Installation.objects.filter(is_active=True).order_by("pk"):
         roll_up_returns(installation)
+
+
+@shared_task(name="saleor_returns.report_spike_alerts")
+def report_spike_alerts_task() -> None:
+    """Beat: each shop's spikes of its last complete week, reported once per variant and week.
+
+    It runs hourly rather than weekly so every shop's week closes at its own midnight; a run
+    finding the week already reported does nothing.
+    """
+    for installation in Installation.objects.filter(is_active=True).order_by("pk"):
+        for alert in record_spike_alerts(installation, week_start=last_full_week(installation)):
+            logger.info(
+                "Return spike reported",
+                extra={"saleor_api_url": installation.saleor_api_url, "variant_id": alert.variant_id,
+                       "week_start": alert.week_start.isoformat()},
+            )

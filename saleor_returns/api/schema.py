@@ -34,8 +34,10 @@ from saleor_returns.api.mutations.return_request_reject import ReturnRequestReje
 from saleor_returns.api.mutations.return_request_resolve import ReturnRequestResolve
 from saleor_returns.api.mutations.return_request_request_info import ReturnRequestRequestInfo
 from saleor_returns.api.mutations.return_request_tracking_add import ReturnRequestTrackingAdd
+from saleor_returns.api.mutations.return_spike_alert_note import ReturnSpikeAlertNote
 from saleor_returns.api.mutations.return_survey_follow_up import ReturnSurveyFollowUp
 from saleor_returns.api.mutations.return_survey_submit import ReturnSurveySubmit
+from saleor_returns.api.mutations.return_customer_status_set import ReturnCustomerStatusSet
 from saleor_returns.api.mutations.return_sales_backfill_cancel import ReturnSalesBackfillCancel
 from saleor_returns.api.mutations.return_sales_backfill_start import ReturnSalesBackfillStart
 from saleor_returns.api.mutations.return_sender_settings_update import ReturnSenderSettingsUpdate
@@ -47,6 +49,7 @@ from saleor_returns.api.notifications import NotificationsQuery
 from saleor_returns.api.overview import OverviewQuery
 from saleor_returns.api.portal_queries import PortalQuery
 from saleor_returns.api.queries import Query as ReturnsQuery
+from saleor_returns.api.returners import ReturnersQuery
 from saleor_returns.api.sales import SalesQuery
 from saleor_returns.api.surveys import SurveyQuery
 
@@ -101,7 +104,8 @@ class Viewer(graphene.ObjectType):
 
 
 class Query(
-    SurveyQuery, SalesQuery, AnalyticsQuery, ReturnsQuery, OverviewQuery, PortalQuery, NotificationsQuery, graphene.ObjectType
+    SurveyQuery, SalesQuery, AnalyticsQuery, ReturnersQuery, ReturnsQuery, OverviewQuery, PortalQuery, NotificationsQuery,
+    graphene.ObjectType,
 ):
     app_version = graphene.String(required=True, description="Version of the returns app.")
     viewer = graphene.Field(Viewer, required=True)
@@ -152,6 +156,8 @@ class Mutation(graphene.ObjectType):
     return_webhook_endpoint_test = ReturnWebhookEndpointTest.Field()
     return_sales_backfill_start = ReturnSalesBackfillStart.Field()
     return_sales_backfill_cancel = ReturnSalesBackfillCancel.Field()
+    return_customer_status_set = ReturnCustomerStatusSet.Field()
+    return_spike_alert_note = ReturnSpikeAlertNote.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -1,6 +1,7 @@
 """Database models, one module per capability; every model is importable from here."""
 
 from saleor_returns.models.analytics import (
+    CustomerStatus,
     DailyReturns,
     DailySales,
     ReturnsRollupMark,
@@ -8,6 +9,7 @@ from saleor_returns.models.analytics import (
     SoldLine,
     SoldOrder,
     SoldVariant,
+    SpikeAlert,
 )
 from saleor_returns.models.api_keys import ApiKey
 from saleor_returns.models.coordination import RateCounter, TaskSchedule
@@ -47,6 +49,7 @@ __all__ = [
     "CarrierClaim",
     "CarrierWebhookEvent",
     "Condition",
+    "CustomerStatus",
     "DailyReturns",
     "DailySales",
     "Disposition",
@@ -78,6 +81,7 @@ __all__ = [
     "SoldLine",
     "SoldOrder",
     "SoldVariant",
+    "SpikeAlert",
     "SurveyImprovement",
     "SurveyResponse",
     "TaskSchedule",

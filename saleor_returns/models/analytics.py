@@ -42,6 +42,8 @@ class SoldOrder(models.Model):
     created_at = models.DateTimeField(help_text="When Saleor created the order.")
     day = models.DateField(help_text="The shop's calendar day of created_at.")
     status = models.CharField(max_length=32, help_text="Saleor's OrderStatus, as last recorded.")
+    customer_user_id = models.CharField(max_length=255, blank=True, help_text="Saleor's user id; empty for a guest.")
+    customer_email = models.CharField(max_length=254, blank=True, help_text="The order's e-mail, lower-cased.")
     is_counted = models.BooleanField(help_text="Counts as sold: not a draft, canceled or expired.")
     saleor_updated_at = models.DateTimeField(help_text="Saleor's updatedAt of the version recorded.")
     recorded_at = models.DateTimeField(auto_now=True)
@@ -49,6 +51,10 @@ class SoldOrder(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["installation", "order_id"], name="sold_order_once_per_shop"),
+        ]
+        indexes = [
+            models.Index(fields=["installation", "customer_user_id"], name="sold_order_customer_user"),
+            models.Index(fields=["installation", "customer_email"], name="sold_order_customer_email"),
         ]
 
 
@@ -198,3 +204,73 @@ class SoldVariant(VariantPlacement):
             models.UniqueConstraint(fields=["installation", "variant_id"], name="sold_variant_once_per_shop"),
         ]
         indexes = [models.Index(fields=["installation", "product_id"], name="sold_variant_product")]
+
+
+class CustomerStatus(models.Model):
+    """What the merchant decided about a customer (VIP, watch, block), read by the automatic review.
+
+    A customer is their Saleor user id when they have an account, else their e-mail lower-cased:
+    `customer_key` is "user:<id>" or "email:<address>" (`key_for`). Blocking routes the customer's
+    requests to staff rather than refusing them: a silent refusal would hide a mistaken block.
+    """
+
+    class Status(models.TextChoices):
+        VIP = "vip"
+        WATCH = "watch"
+        BLOCK = "block"
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="customer_statuses"
+    )
+    customer_key = models.CharField(max_length=300)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    note = models.TextField(blank=True)
+    set_by = models.CharField(max_length=254, help_text="The staff member who set it.")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "customer_key"], name="customer_status_once_per_shop"),
+        ]
+
+    @staticmethod
+    def key_for(*, customer_user_id: str, customer_email: str) -> str:
+        """The customer's key: their Saleor user id if they have an account, else their e-mail lower-cased."""
+        if customer_user_id:
+            return f"user:{customer_user_id}"
+        return f"email:{customer_email.strip().lower()}"
+
+    @classmethod
+    def of_request(cls, return_request) -> "CustomerStatus | None":
+        key = cls.key_for(customer_user_id=return_request.customer_user_id, customer_email=return_request.customer_email)
+        return cls.objects.filter(installation_id=return_request.installation_id, customer_key=key).first()
+
+
+class SpikeAlert(models.Model):
+    """A variant whose return rate in an ISO week stood significantly above its own baseline; once per week."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="spike_alerts"
+    )
+    variant_id = models.CharField(max_length=255)
+    week_start = models.DateField(help_text="The Monday of the ISO week, in the shop's time zone.")
+    sold_units = models.BigIntegerField()
+    returned_units = models.BigIntegerField()
+    baseline_sold_units = models.BigIntegerField()
+    baseline_returned_units = models.BigIntegerField()
+    rate_lower_bound = models.DecimalField(max_digits=7, decimal_places=6)
+    baseline_upper_bound = models.DecimalField(max_digits=7, decimal_places=6)
+    dominant_reason_code = models.CharField(max_length=64, blank=True)
+    note = models.TextField(blank=True, help_text="What staff did about it.")
+    noted_by = models.CharField(max_length=254, blank=True)
+    noted_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True, help_text="When the shop was told.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "variant_id", "week_start"], name="spike_alert_once_per_variant_week"
+            ),
+        ]

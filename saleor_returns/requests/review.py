@@ -9,13 +9,17 @@ from django.utils import timezone
 
 from saleor_returns import events, policies
 from saleor_returns.lifecycle import transition
-from saleor_returns.models import CLAIM_KINDS, Evidence, ReturnRequest
+from saleor_returns.models import CLAIM_KINDS, CustomerStatus, Evidence, ReturnRequest
 from saleor_returns.money import quantize
 from saleor_returns.notifications import actions as message_actions
 from saleor_returns.notes import SystemNote
 from saleor_returns.requestors import SYSTEM
 from saleor_returns.shipping import actions as shipping_actions
 from saleor_returns.states import ReturnStatus
+
+# A blocked or watched customer's request goes to staff with a staff-only note saying why; it is never
+# refused outright, so a block set by mistake cannot turn customers away unseen.
+HELD_FOR_STAFF = {"block": "customer_blocked", "watch": "customer_watched"}
 
 
 def review_return_request(*, return_request_id, customer_return_rate=None, now: datetime | None = None) -> ReturnRequest | None:
@@ -41,23 +45,39 @@ def review_return_request(*, return_request_id, customer_return_rate=None, now: 
             order_age_days=order_age,
             risk_reasons=risk,
         )
-        approved = policies.auto_approves(rules, checks) and not return_request.policy_overridden
+        status = CustomerStatus.of_request(return_request)
+        customer_status = status.status if status else ""
+        approved = (
+            policies.auto_approves(rules, checks, customer_status=customer_status)
+            and not return_request.policy_overridden
+        )
         return_request.risk_reasons = risk
         return_request.is_auto_approved = approved
         return_request.save(update_fields=["risk_reasons", "is_auto_approved", "updated_at"])
         events.auto_reviewed_event(
             return_request=return_request,
             approved=approved,
-            checks=[{"name": c.name, "passed": c.passed, "detail": c.detail} for c in checks],
+            checks=[{"name": c.name, "passed": c.passed, "detail": c.detail} for c in checks]
+            + ([{"name": "customer_status", "passed": approved, "detail": customer_status}] if customer_status else []),
         )
         if approved:
             for line in lines:
                 line.approved_quantity = line.requested_quantity
                 line.save(update_fields=["approved_quantity"])
+            if customer_status == "vip" and not policies.auto_approves(rules, checks):
+                events.note_added_event(
+                    return_request=return_request, actor=SYSTEM, note=SystemNote("customer_vip"),
+                    is_visible_to_customer=False,
+                )
             transition(return_request, to=ReturnStatus.APPROVED, actor=SYSTEM, note=SystemNote("auto_approved"))
             shipping_actions.plan_shipping(return_request)
             message_actions.tell_decision(return_request)
         else:
+            if customer_status in HELD_FOR_STAFF:
+                events.note_added_event(
+                    return_request=return_request, actor=SYSTEM, note=SystemNote(HELD_FOR_STAFF[customer_status]),
+                    is_visible_to_customer=False,
+                )
             transition(return_request, to=ReturnStatus.PENDING_REVIEW, actor=SYSTEM)
     return return_request
 

@@ -6,6 +6,8 @@ A staff member needs the Saleor permissions of the work the app does for them (D
 §Permissions); a refusal names what is missing and changes nothing.
 """
 
+from datetime import date
+
 import pytest
 from django.utils import timezone
 
@@ -16,11 +18,13 @@ from saleor_returns.installations import api_keys
 from saleor_returns.models import (
     ApiKey,
     CarrierAccount,
+    CustomerStatus,
     PortalSettings,
     ReturnPolicy,
     ReturnReason,
     ReturnRequest,
     SalesBackfill,
+    SpikeAlert,
 )
 from saleor_returns.models.notifications import Message, MessageTemplate, SenderSettings, WebhookEndpoint
 from saleor_returns.notifications.webhooks import create_endpoint
@@ -113,7 +117,12 @@ def context(callers, alices_order, shop):
     message.save(update_fields=["status", "attempts"])
     endpoint, _ = create_endpoint(installation=shop, url=PUBLIC_HOOK)
     analytics_actions.start_install_backfill(installation=shop)
+    alert = SpikeAlert.objects.create(
+        installation=shop, variant_id="V1", week_start=date(2026, 3, 9), sold_units=100, returned_units=30,
+        baseline_sold_units=800, baseline_returned_units=40, rate_lower_bound="0.2", baseline_upper_bound="0.1",
+    )
     return {
+        "alert": to_global("ReturnSpikeAlert", alert.pk),
         "id": request_id,
         "order": alices_order,
         "reason": to_global("ReturnReason", reason.pk),
@@ -303,6 +312,17 @@ OPERATIONS = {
     "returnSalesBackfillStart": op(
         "staff", 'mutation { returnSalesBackfillStart(from: "2026-01-01", to: "2026-01-31") { errors { field code } } }',
         payload="returnSalesBackfillStart"),
+    "returnFrequentReturners": op(
+        "staff", '{ returnFrequentReturners(from: "2026-01-01", to: "2026-01-31") { edges { node { customer } } } }'),
+    "returnSpikeAlerts": op("staff", "{ returnSpikeAlerts { id note } }"),
+    "returnCustomerStatusSet": op(
+        "staff",
+        'mutation { returnCustomerStatusSet(customer: "email:x@example.com", status: WATCH, note: "n") '
+        "{ errors { field code } } }",
+        payload="returnCustomerStatusSet"),
+    "returnSpikeAlertNote": op(
+        "staff_on_request", 'mutation($a: ID!) { returnSpikeAlertNote(id: $a, note: "Size chart fixed") '
+        "{ errors { field code } } }", lambda ctx: {"a": ctx["alert"]}, payload="returnSpikeAlertNote"),
     "returnSalesBackfillCancel": op("staff", "mutation { returnSalesBackfillCancel { errors { field code } } }",
                                     payload="returnSalesBackfillCancel"),
     # return analytics (a shop's own figures: another shop's staff see theirs)
@@ -370,6 +390,8 @@ def state(shop) -> tuple:
         set(SenderSettings.objects.values_list("pk", "from_name")),
         set(WebhookEndpoint.objects.values_list("pk", "description", "updated_at")),
         set(SalesBackfill.objects.values_list("pk", "status", "updated_at")),
+        set(CustomerStatus.objects.values_list("pk", "status", "set_at")),
+        set(SpikeAlert.objects.values_list("pk", "note", "noted_at")),
     )
 
 

@@ -176,7 +176,7 @@ def test_every_message_exists_in_both_languages(dashboard):
     # when
     missing = frame.evaluate(
         """async () => {
-          for (const name of ["list", "overview", "settings", "create", "detail", "widget"]) {
+          for (const name of ["list", "overview", "returners", "settings", "create", "detail", "widget"]) {
             await import(`/dashboard/assets/pages/${name}.js`);
           }
           const i18n = await import("/dashboard/assets/i18n.js");

@@ -44,6 +44,7 @@ def test_every_page_fits_a_tablet_with_labelled_controls(dashboard, request_in_r
     pages = {
         "list": "/dashboard/",
         "overview": "/dashboard/overview/",
+        "returners": "/dashboard/returners/",
         "settings": "/dashboard/settings/",
         "create": f"/dashboard/returns/new/?orderId={order['id']}",
         "detail": f"/dashboard/returns/{request['id']}/",

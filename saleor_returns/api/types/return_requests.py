@@ -16,6 +16,7 @@ from saleor_returns.api.customer_messages import ReturnCustomerMessage, resolve_
 from saleor_returns.api.notifications import ReturnMessage, resolve_return_request_messages
 from saleor_returns.api.pagination import CountableConnection
 from saleor_returns.api.types.common import Money, global_id, is_staff, language, money
+from saleor_returns.api.types.customer_statuses import ReturnCustomerStatus
 from saleor_returns.api.types.resolutions import Refund, ReplacementOrder
 from saleor_returns.api.types.shipping import (
     CarrierClaim,
@@ -25,6 +26,7 @@ from saleor_returns.api.types.shipping import (
     resolve_return_shipping,
 )
 from saleor_returns.evidence_urls import evidence_url
+from saleor_returns.models import CustomerStatus as CustomerStatusModel
 from saleor_returns.models import Refund as RefundModel
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 from saleor_returns.notes import event_note
@@ -170,6 +172,9 @@ class ReturnRequest(graphene.ObjectType):
     policy_overridden = graphene.Boolean(description="Staff only.")
     override_justification = graphene.String(description="Staff only.")
     risk_reasons = graphene.List(graphene.NonNull(graphene.String), description="Staff only.")
+    customer_status = graphene.Field(
+        ReturnCustomerStatus, description="Staff only: what the shop decided about this customer (VIP, watch, block)."
+    )
     shipments = graphene.List(graphene.NonNull(lambda: ReturnShipment), required=True)
     refund = graphene.Field(lambda: Refund)
     replacement_order = graphene.Field(lambda: ReplacementOrder)
@@ -248,6 +253,9 @@ class ReturnRequest(graphene.ObjectType):
 
     def resolve_risk_reasons(request, info):
         return request.risk_reasons if is_staff(info) else None
+
+    def resolve_customer_status(request, info):
+        return CustomerStatusModel.of_request(request) if is_staff(info) else None
 
     # For the customer's own screens (the hosted portal, a storefront's).
     portal_url = graphene.String(

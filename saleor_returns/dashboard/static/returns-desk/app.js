@@ -13,6 +13,7 @@ const DASHBOARD_PARAMS = ["id", "saleorApiUrl", "theme", "locale", "domain"];
 const ROUTES = [
   { name: "list", pattern: /^$/, module: "list", nav: "returns" },
   { name: "overview", pattern: /^overview\/?$/, module: "overview", nav: "overview" },
+  { name: "returners", pattern: /^returners\/?$/, module: "returners", nav: "returners" },
   { name: "settings", pattern: /^settings\/?$/, module: "settings", nav: "settings" },
   { name: "create", pattern: /^returns\/new\/?$/, module: "create", nav: "returns" },
   { name: "detail", pattern: /^returns\/(?<id>[^/]+)\/?$/, module: "detail", nav: "returns" },
@@ -120,6 +121,7 @@ function chrome(route) {
   const links = [
     ["returns", "", t("nav.returns")],
     ["overview", "overview/", t("nav.overview")],
+    ["returners", "returners/", t("nav.returners")],
     ["settings", "settings/", t("nav.settings")],
   ];
   return h(

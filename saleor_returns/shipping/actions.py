@@ -1,10 +1,12 @@
 """Shipping's writes: the label planned at approval, the customer's own tracking, the carrier's answers,
 tracking events applied to shipments and returns, and the sweeps of stale and expired shipments."""
 
+import json
 import logging
+import uuid
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from saleor_returns import events, policies
@@ -155,31 +157,38 @@ def record_carrier_events(*, account: CarrierAccount, parsed: list) -> int:
 
     The stored rows are the queue: one task applies every pending event, and at
     most one such task is scheduled at a time, so a burst of webhooks costs one
-    task, not one per webhook (the intake stays fast).
+    task, not one per webhook (the intake stays fast). The rows go in with one
+    INSERT ... ON CONFLICT DO NOTHING (atomic by itself; outside a transaction it
+    commits at once), and only after commit is the task claimed: a task that
+    starts after the claim sees every new row.
     """
     rows = [
-        CarrierWebhookEvent(
-            carrier_account=account,
-            provider=event.provider,
-            event_id=event.event_id[:255],
-            tracking_number="".join(event.tracking_number.split()).upper()[:128],
-            tracking_status=event.status.value,
-            completed=event.completed,
-            occurred_at=event.occurred_at,
-            message=(event.message or "")[:2000],
-            location=str(event.location or "")[:255],
-            raw=event.raw if isinstance(event.raw, dict) else {},
+        (
+            uuid.uuid4(), account.pk, event.provider, event.event_id[:255],
+            "".join(event.tracking_number.split()).upper()[:128], event.status.value, event.completed,
+            event.occurred_at, (event.message or "")[:2000], str(event.location or "")[:255],
+            json.dumps(event.raw if isinstance(event.raw, dict) else {}),
         )
         for event in parsed
     ]
     if not rows:
         return 0
-    with transaction.atomic():
-        CarrierWebhookEvent.objects.bulk_create(rows, ignore_conflicts=True)
-        # Primary keys are made here, so rows skipped as duplicates are simply not found.
-        new = CarrierWebhookEvent.objects.filter(pk__in=[row.pk for row in rows]).count()
-        if new:
-            transaction.on_commit(schedule_carrier_events)
+    table = CarrierWebhookEvent._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, 'pending', now())"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (id, carrier_account_id, provider, event_id, tracking_number, tracking_status,
+                                 completed, occurred_at, message, location, raw, status, received_at)
+            VALUES {values}
+            ON CONFLICT (provider, event_id) DO NOTHING
+            RETURNING 1
+            """,
+            [value for row in rows for value in row],
+        )
+        new = len(cursor.fetchall())
+    if new:
+        transaction.on_commit(schedule_carrier_events)
     return new
 
 

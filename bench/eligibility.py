@@ -46,7 +46,7 @@ from saleor_returns.fakes.saleor import FakeSaleor  # noqa: E402
 from saleor_returns.installations import actions as installation_actions  # noqa: E402
 from saleor_returns.models import Installation  # noqa: E402
 
-QUERY = "query($o: ID!) { returnEligibility(orderId: $o) { orderId lines { orderLineId eligible } } }"
+QUERY = "query($o: ID!) { returnEligibility(orderId: $o) { orderId lines { orderLineId isReturnable returnableQuantity } } }"
 
 
 def missing_order_id() -> str:

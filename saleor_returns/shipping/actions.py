@@ -23,7 +23,7 @@ from saleor_returns.requestors import SYSTEM, Actor
 from saleor_returns.resolutions import actions as resolution_actions
 from saleor_returns.shipping import tasks
 from saleor_returns.states import ReturnStatus
-from saleor_returns.task_schedule import claim_task_schedule
+from saleor_returns.task_schedule import SCHEDULE_HOLD_SECONDS, claim_task_schedule_sql
 
 logger = logging.getLogger(__name__)
 
@@ -157,10 +157,9 @@ def record_carrier_events(*, account: CarrierAccount, parsed: list) -> int:
 
     The stored rows are the queue: one task applies every pending event, and at
     most one such task is scheduled at a time, so a burst of webhooks costs one
-    task, not one per webhook (the intake stays fast). The rows go in with one
-    INSERT ... ON CONFLICT DO NOTHING (atomic by itself; outside a transaction it
-    commits at once), and only after commit is the task claimed: a task that
-    starts after the claim sees every new row.
+    task, not one per webhook (the intake stays fast). One statement stores the
+    rows (INSERT ... ON CONFLICT DO NOTHING) and claims the task's schedule
+    (`claim_task_schedule_sql`); the task is queued after commit.
     """
     rows = [
         (
@@ -178,23 +177,25 @@ def record_carrier_events(*, account: CarrierAccount, parsed: list) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {table} (id, carrier_account_id, provider, event_id, tracking_number, tracking_status,
-                                 completed, occurred_at, message, location, raw, status, received_at)
-            VALUES {values}
-            ON CONFLICT (provider, event_id) DO NOTHING
-            RETURNING 1
+            WITH inserted AS (
+                INSERT INTO {table} (id, carrier_account_id, provider, event_id, tracking_number, tracking_status,
+                                     completed, occurred_at, message, location, raw, status, received_at)
+                VALUES {values}
+                ON CONFLICT (provider, event_id) DO NOTHING
+                RETURNING 1
+            ), claimed AS ({claim_task_schedule_sql("inserted")})
+            SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM claimed)
             """,
-            [value for row in rows for value in row],
+            [value for row in rows for value in row] + [APPLY_EVENTS_SCHEDULE, SCHEDULE_HOLD_SECONDS],
         )
-        new = len(cursor.fetchall())
-    if new:
-        transaction.on_commit(schedule_carrier_events)
+        new, claimed = cursor.fetchone()
+    if claimed:
+        transaction.on_commit(queue_carrier_events)
     return new
 
 
-def schedule_carrier_events() -> None:
-    if claim_task_schedule(APPLY_EVENTS_SCHEDULE):
-        tasks.apply_pending_carrier_events_task.apply_async(countdown=1)
+def queue_carrier_events() -> None:
+    tasks.apply_pending_carrier_events_task.apply_async(countdown=1)
 
 
 def apply_carrier_event(*, event_id) -> str:

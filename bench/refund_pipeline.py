@@ -26,6 +26,8 @@ os.environ.setdefault("DATA_DIR", str(ROOT / ".data" / "bench"))
 os.environ.setdefault("LOG_LEVEL", "ERROR")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
 os.environ.setdefault("SALEOR_HTTP_BACKOFF", "0")
+# The Saleor double listens on loopback.
+os.environ.setdefault("HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS", "1")
 
 import django  # noqa: E402
 

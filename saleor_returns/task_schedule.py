@@ -29,16 +29,25 @@ def claim_task_schedule(name: str, *, hold_seconds: int = SCHEDULE_HOLD_SECONDS)
     reads its work, so anything stored meanwhile queues the next run.
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {TaskSchedule._meta.db_table} (name, scheduled_at) VALUES (%s, now())
-            ON CONFLICT (name) DO UPDATE SET scheduled_at = now()
-            WHERE {TaskSchedule._meta.db_table}.scheduled_at < now() - make_interval(secs => %s)
-            RETURNING name
-            """,
-            [name, hold_seconds],
-        )
+        cursor.execute(f"WITH work AS (SELECT 1) {claim_task_schedule_sql('work')}", [name, hold_seconds])
         return cursor.fetchone() is not None
+
+
+def claim_task_schedule_sql(source: str) -> str:
+    """The claim of `claim_task_schedule`, as the body of a CTE in the statement that stores the work.
+
+    It claims when the CTE `source` returned rows; its parameters are the task's name and the hold
+    in seconds. Taken in the same statement as the write, the claim costs no round trip of its own
+    and stays correct: ON CONFLICT DO UPDATE locks the existing mark even when its WHERE keeps it,
+    so a task releasing the mark waits until the stored work is committed, and then reads it.
+    """
+    table = TaskSchedule._meta.db_table
+    return f"""
+        INSERT INTO {table} (name, scheduled_at) SELECT %s, now() WHERE EXISTS (SELECT 1 FROM {source})
+        ON CONFLICT (name) DO UPDATE SET scheduled_at = now()
+        WHERE {table}.scheduled_at < now() - make_interval(secs => %s)
+        RETURNING name
+    """
 
 
 def release_task_schedule(name: str) -> None:

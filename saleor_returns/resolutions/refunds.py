@@ -173,6 +173,8 @@ def _refund_original_payment(task, client: SaleorClient, refund) -> None:
         refund = record_refund_progress(
             refund_id=refund.pk, saleor_granted_refund_id=grant["id"], saleor_transaction_id=transaction_item["id"]
         )
+        # The order read before the grant does not show it.
+        order = None
     elif not refund.saleor_granted_refund_id:
         refund = record_refund_progress(
             refund_id=refund.pk, saleor_granted_refund_id=grant["id"],
@@ -184,16 +186,24 @@ def _refund_original_payment(task, client: SaleorClient, refund) -> None:
         return
     if status in ("NONE", GRANT_FAILED) and refund.refund_requested_at is None:
         try:
-            client.mutate(
+            answer = client.mutate(
                 "RequestGrantedRefund",
-                {"grantedRefundId": refund.saleor_granted_refund_id, "transactionId": refund.saleor_transaction_id},
-            )
+                {"grantedRefundId": refund.saleor_granted_refund_id, "transactionId": refund.saleor_transaction_id,
+                 "withOutcome": True},
+            )["transactionRequestRefundForGrantedRefund"]
         except SaleorMutationError as error:
             if not error.codes & {"REFUND_ALREADY_PROCESSED", "REFUND_IS_PENDING"}:
                 finish_refund(refund_id=refund.pk, succeeded=False, reason=str(error))
                 return
+            # Saleor refused the request because of the grant's state: read that state anew.
+            answer = {}
         refund = record_refund_progress(refund_id=refund.pk, refund_requested_at=timezone.now())
-    confirm_refund(refund)
+        # Saleor asks the payment app within the mutation: the transaction's order in the
+        # answer already shows the outcome, so it is confirmed without reading the order again.
+        confirm_refund(refund, order=(answer.get("transaction") or {}).get("order"))
+        return
+    # When read from Saleor at the start of this run, `order` is the state to confirm from.
+    confirm_refund(refund, order=order)
 
 
 def _refund_state(client: SaleorClient, refund) -> dict:
@@ -270,11 +280,13 @@ def _refund_legacy_payment(client: SaleorClient, refund, order: dict) -> None:
     finish_refund(refund_id=refund.pk, succeeded=True)
 
 
-def confirm_refund(refund) -> None:
-    """Read the outcome from Saleor. When the payment app has not answered yet, the refund stays
-    processing: ORDER_REFUNDED and the periodic reconciliation look again."""
-    client = SaleorClient.for_installation(refund.return_request.installation)
-    grant = _find_grant(_refund_state(client, refund), refund)
+def confirm_refund(refund, order: dict | None = None) -> None:
+    """Read the outcome from Saleor, or from `order` when the caller has just had it from Saleor.
+    When the payment app has not answered yet, the refund stays processing: ORDER_REFUNDED and
+    the periodic reconciliation look again."""
+    if order is None:
+        order = _refund_state(SaleorClient.for_installation(refund.return_request.installation), refund)
+    grant = _find_grant(order, refund)
     status = (grant or {}).get("status")
     if status == GRANT_DONE:
         finish_refund(refund_id=refund.pk, succeeded=True)

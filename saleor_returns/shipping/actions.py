@@ -1,10 +1,12 @@
 """Shipping's writes: the label planned at approval, the customer's own tracking, the carrier's answers,
 tracking events applied to shipments and returns, and the sweeps of stale and expired shipments."""
 
+import json
 import logging
+import uuid
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from saleor_returns import events, policies
@@ -21,7 +23,7 @@ from saleor_returns.requestors import SYSTEM, Actor
 from saleor_returns.resolutions import actions as resolution_actions
 from saleor_returns.shipping import tasks
 from saleor_returns.states import ReturnStatus
-from saleor_returns.task_schedule import claim_task_schedule
+from saleor_returns.task_schedule import SCHEDULE_HOLD_SECONDS, claim_task_schedule_sql
 
 logger = logging.getLogger(__name__)
 
@@ -155,37 +157,45 @@ def record_carrier_events(*, account: CarrierAccount, parsed: list) -> int:
 
     The stored rows are the queue: one task applies every pending event, and at
     most one such task is scheduled at a time, so a burst of webhooks costs one
-    task, not one per webhook (the intake stays fast).
+    task, not one per webhook (the intake stays fast). One statement stores the
+    rows (INSERT ... ON CONFLICT DO NOTHING) and claims the task's schedule
+    (`claim_task_schedule_sql`); the task is queued after commit.
     """
     rows = [
-        CarrierWebhookEvent(
-            carrier_account=account,
-            provider=event.provider,
-            event_id=event.event_id[:255],
-            tracking_number="".join(event.tracking_number.split()).upper()[:128],
-            tracking_status=event.status.value,
-            completed=event.completed,
-            occurred_at=event.occurred_at,
-            message=(event.message or "")[:2000],
-            location=str(event.location or "")[:255],
-            raw=event.raw if isinstance(event.raw, dict) else {},
+        (
+            uuid.uuid4(), account.pk, event.provider, event.event_id[:255],
+            "".join(event.tracking_number.split()).upper()[:128], event.status.value, event.completed,
+            event.occurred_at, (event.message or "")[:2000], str(event.location or "")[:255],
+            json.dumps(event.raw if isinstance(event.raw, dict) else {}),
         )
         for event in parsed
     ]
     if not rows:
         return 0
-    with transaction.atomic():
-        CarrierWebhookEvent.objects.bulk_create(rows, ignore_conflicts=True)
-        # Primary keys are made here, so rows skipped as duplicates are simply not found.
-        new = CarrierWebhookEvent.objects.filter(pk__in=[row.pk for row in rows]).count()
-        if new:
-            transaction.on_commit(schedule_carrier_events)
+    table = CarrierWebhookEvent._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, 'pending', now())"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH inserted AS (
+                INSERT INTO {table} (id, carrier_account_id, provider, event_id, tracking_number, tracking_status,
+                                     completed, occurred_at, message, location, raw, status, received_at)
+                VALUES {values}
+                ON CONFLICT (provider, event_id) DO NOTHING
+                RETURNING 1
+            ), claimed AS ({claim_task_schedule_sql("inserted")})
+            SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM claimed)
+            """,
+            [value for row in rows for value in row] + [APPLY_EVENTS_SCHEDULE, SCHEDULE_HOLD_SECONDS],
+        )
+        new, claimed = cursor.fetchone()
+    if claimed:
+        transaction.on_commit(queue_carrier_events)
     return new
 
 
-def schedule_carrier_events() -> None:
-    if claim_task_schedule(APPLY_EVENTS_SCHEDULE):
-        tasks.apply_pending_carrier_events_task.apply_async(countdown=1)
+def queue_carrier_events() -> None:
+    tasks.apply_pending_carrier_events_task.apply_async(countdown=1)
 
 
 def apply_carrier_event(*, event_id) -> str:

@@ -273,7 +273,7 @@ class FakeSaleor(
         ``productVariantStocksUpdate``, ``updateMetadata``,
         ``updatePrivateMetadata`` and ``orderNoteAdd``; queries ``giftCards``,
         ``productVariant`` and ``warehouses``; the guarded fields ``GiftCard.code``
-        and ``ProductVariant.stocks``.
+        and ``ProductVariant.stocks``; ``TransactionItem.order``.
         """
         # {mutation: (resolver, the deprecated field Saleor repeats the errors in)}
         mutations = {
@@ -303,6 +303,7 @@ class FakeSaleor(
         self.query("giftCards")(self._resolve_gift_cards)
         self.query("productVariant")(self._resolve_product_variant)
         self.field("GiftCard", "code")(self._resolve_gift_card_code)
+        self.field("TransactionItem", "order")(self._resolve_transaction_order)
         self.field("ProductVariant", "stocks")(self._resolve_variant_stocks)
         self.field("Product", "variants")(self._resolve_product_variants)
         self.field("ProductVariant", "channelListings")(self._resolve_variant_channel_listings)

@@ -289,6 +289,14 @@ class RefundsMixin:
         payment["actions"] = ["REFUND"] if captured else []
         payment["modified"] = _now_iso()
 
+    def _resolve_transaction_order(self, transaction: dict, info: Any) -> dict | None:
+        """``TransactionItem.order``: the order holding the transaction (None for a checkout's)."""
+        with self.lock:
+            return next(
+                (order for order in self.orders if any(t["id"] == transaction["id"] for t in order["transactions"])),
+                None,
+            )
+
     def _find_granted_refund(self, value: str) -> tuple[dict, dict] | None:
         for order in self.orders:
             for grant in order["grantedRefunds"]:

@@ -362,6 +362,9 @@ function templateEditor(ctx, template, { reload }) {
       form, submit: save, failed: t("settings.templates.failed"), mutation: UPDATE,
       variables: { event, language, input }, field: "returnMessageTemplateUpdate",
       saved: async () => {
+        // What was sent is what is stored now: choosing another template before the reload lands
+        // must not ask to discard it.
+        for (const part of PARTS) if (input[part] !== null) saved[part] = input[part];
         ctx.bridge.notify("success", t("settings.templates.saved", { event: eventName(event), language: languageName(language) }));
         await reload();
       },

@@ -31,6 +31,8 @@ BACKFILL_LEASE = timedelta(minutes=5)
 # Failed attempts in a row (Saleor unreachable) before a backfill gives up.
 BACKFILL_MAX_FAILURES = 8
 BACKFILL_MAX_RETRY_SECONDS = 3600
+# Saleor's first release is younger: no shop has orders before this day.
+EARLIEST_DAY = date(2000, 1, 1)
 LINE_FIELDS = (
     "order_id", "channel_slug", "currency", "created_at", "day", "variant_id", "sku", "product_id", "product_name",
     "product_type_id", "product_type_name", "category_id", "category_name", "quantity", "net_amount", "is_counted",
@@ -130,13 +132,17 @@ def start_sales_backfill(
 ) -> SalesBackfill:
     """Read the orders Saleor created on the shop's days `period_from` to `period_to` into the ledger.
 
-    One backfill runs at a time per shop. The first page is read right after the commit.
+    One backfill runs at a time per shop; a period ending after today is read up to today. The
+    first page is read right after the commit.
     """
     today = day_of(timezone.now(), shop_time_zone(installation))
     if period_from > period_to:
         raise invalid("to", "The period ends before it starts.", ReturnErrorCode.INVALID)
     if period_from > today:
         raise invalid("from", "The period starts in the future.", ReturnErrorCode.INVALID)
+    if period_from < EARLIEST_DAY:
+        raise invalid("from", f"Choose a day from {EARLIEST_DAY.isoformat()} on.", ReturnErrorCode.INVALID)
+    period_to = min(period_to, today)
     with transaction.atomic():
         Installation.objects.select_for_update().get(pk=installation.pk)
         backfill = _new_backfill(installation, period_from, period_to, actor.email or actor.id or actor.kind)

@@ -77,6 +77,8 @@ def to_global(pk) -> str:
          {"field": "to", "code": "INVALID", "message": "The period ends before it starts."}),
         ("starts in the future", ("tomorrow", "tomorrow"),
          {"field": "from", "code": "INVALID", "message": "The period starts in the future."}),
+        ("starts before any shop sold", ("0001-01-01", "2026-05-31"),
+         {"field": "from", "code": "INVALID", "message": "Choose a day from 2000-01-01 on."}),
     ],
 )
 def test_a_period_that_cannot_be_read_is_refused(as_staff, shop, _case, period, error, django_capture_on_commit_callbacks):
@@ -92,6 +94,16 @@ def test_a_period_that_cannot_be_read_is_refused(as_staff, shop, _case, period, 
     assert payload == {"backfill": None, "errors": [error]}
     assert SalesBackfill.objects.count() == 0
     assert callbacks == []
+
+
+def test_a_period_ending_after_today_is_read_up_to_today(as_staff, shop, django_capture_on_commit_callbacks):
+    # when
+    with django_capture_on_commit_callbacks(execute=False):
+        payload = data(as_staff, START, {"from": "2026-05-01", "to": "9999-12-31"})["returnSalesBackfillStart"]
+
+    # then
+    assert (payload["backfill"]["periodTo"], payload["errors"]) == (timezone.now().date().isoformat(), [])
+    assert SalesBackfill.objects.get().created_to < timezone.now() + timedelta(days=1)
 
 
 def test_a_second_backfill_waits_for_the_first(as_staff, shop, django_capture_on_commit_callbacks):

@@ -8,7 +8,8 @@ from saleor_returns.api.sales import ReturnSalesBackfill
 
 
 class ReturnSalesBackfillStart(ReturnMutation):
-    """One backfill runs at a time per shop (ALREADY_RUNNING); orders already recorded count once."""
+    """One backfill runs at a time per shop (ALREADY_RUNNING); orders already recorded count once. A period
+    ending after today is read up to today."""
 
     class Arguments:
         period_from = graphene.Date(required=True, name="from", description="The first day, in the shop's time zone.")

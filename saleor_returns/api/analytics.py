@@ -44,7 +44,7 @@ class ReturnRatePage(graphene.ObjectType):
     rows = graphene.List(graphene.NonNull(ReturnRateRow), required=True)
     total_count = graphene.Int(required=True, description="Rows of the whole table.")
     totals = graphene.List(
-        graphene.NonNull(ReturnRateRow), required=True, description="The whole period, one row per currency."
+        graphene.NonNull(ReturnRateRow), required=True, description="The whole period (of the drill-down's variants), one row per currency."
     )
 
 
@@ -150,6 +150,9 @@ class ReturnAnalytics(graphene.ObjectType):
         sort_by=graphene.Argument(ReturnRateSort, default_value="returned_units", description="Highest first."),
         first=graphene.Int(default_value=20, description=f"At most {MAX_PAGE}."),
         offset=graphene.Int(default_value=0),
+        category_id=graphene.ID(description="Drill-down: only this category's variants."),
+        product_type_id=graphene.ID(description="Drill-down: only this product type's variants."),
+        product_id=graphene.ID(description="Drill-down: only this product's variants."),
     )
     reasons = graphene.List(
         graphene.NonNull(ReturnReasonShare), product_id=graphene.ID(description="One product's returns only.")
@@ -167,11 +170,12 @@ class ReturnAnalytics(graphene.ObjectType):
         return root.scope.time_zone.key if root.scope else None
 
     @staticmethod
-    def resolve_return_rate(root, info, dimension, sort_by="returned_units", first=20, offset=0):
+    def resolve_return_rate(root, info, dimension, sort_by="returned_units", first=20, offset=0, **within):
         if root.scope is None:
             return None
         page = rates.return_rates(
-            root.scope, getattr(dimension, "value", dimension), sort=getattr(sort_by, "value", sort_by), first=min(max(first or 0, 0), MAX_PAGE), offset=max(offset or 0, 0)
+            root.scope, getattr(dimension, "value", dimension), sort=getattr(sort_by, "value", sort_by),
+            first=min(max(first or 0, 0), MAX_PAGE), offset=max(offset or 0, 0), within=within,
         )
         return ReturnRatePage(
             rows=[_rate_row(row) for row in page.rows], total_count=page.total_count,

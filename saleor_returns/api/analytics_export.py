@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from saleor_returns.access import MANAGE_ORDERS
 from saleor_returns.analytics.figures.exports import TABLES, csv_lines
-from saleor_returns.analytics.figures.rates import SORTS
+from saleor_returns.analytics.figures.rates import SORTS, WITHIN
 from saleor_returns.analytics.figures.scope import scope_for
 from saleor_returns.analytics.figures.stages import stage_targets
 from saleor_returns.api.authentication import AuthenticationFailed, authenticate
@@ -31,7 +31,8 @@ def _day(value: str | None):
 
 @require_GET
 def analytics_csv(request, table: str):
-    """GET /analytics/<table>.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&channel=][&sort=][&product_id=], streamed."""
+    """GET /analytics/<table>.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&channel=][&sort=][&product_id=][&category_id=]
+    [&product_type_id=], streamed: a return-rate table narrowed to those variants, reasons to the product's."""
     try:
         requestor = authenticate(request)
     except AuthenticationFailed as error:
@@ -57,6 +58,7 @@ def analytics_csv(request, table: str):
     options = {
         "sort": sort,
         "product_id": request.GET.get("product_id"),
+        "within": {column: request.GET.get(column) for column in WITHIN if request.GET.get(column)},
         "rules": stage_targets(requestor.installation, scope.channel_slug),
     }
     response = StreamingHttpResponse(csv_lines(table, scope, options), content_type="text/csv; charset=utf-8")

@@ -224,3 +224,20 @@ def test_targets_are_part_of_the_policy():
     with pytest.raises(Exception) as refused:
         PolicyRules.from_json({"target_hours_decision": 0})
     assert refused.value.message_dict == {"target_hours_decision": ["Must be between 1 and 8760."]}
+
+
+def test_return_rate_drills_down_category_to_product_to_variant(seeded):
+    scope = scope_for(seeded, *MARCH)
+
+    shoes = rates.return_rates(scope, "product", within={"category_id": "C-SHOES"})
+    assert rows_by_key(shoes) == {("P-SHOE", "USD"): (10, Decimal("500.00"), 4, Decimal("200.00"))}
+    assert [(row.currency, row.sold_units, row.returned_units) for row in shoes.totals] == [("USD", 10, 4)]
+    caps = rates.return_rates(scope, "variant", within={"product_id": "P-CAP"})
+    assert rows_by_key(caps) == {
+        ("V-CAP", "USD"): (10, Decimal("150.00"), 2, Decimal("30.00")),
+        ("V-CAP", "EUR"): (5, Decimal("100.00"), 1, Decimal("20.00")),
+    }
+    assert rates.return_rates(scope, "variant", within={"product_type_id": "T-HEADWEAR"}).total_count == 2
+    # an unknown category narrows to nothing; an empty one narrows nothing
+    assert rates.return_rates(scope, "product", within={"category_id": "C-NONE"}).total_count == 0
+    assert rates.return_rates(scope, "product", within={"category_id": ""}).total_count == 3

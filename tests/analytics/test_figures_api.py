@@ -109,6 +109,28 @@ def test_reasons_csv_for_one_product(as_staff, seeded):
     ]
 
 
+def test_drill_down_through_the_api_and_as_csv(as_staff, seeded):
+    result = as_staff(
+        """query($category: ID, $product: ID) {
+          returnAnalytics(period: {from: "2026-03-01", to: "2026-03-31"}) {
+            products: returnRate(dimension: PRODUCT, categoryId: $category) { totalCount rows { key returnedUnits } }
+            variants: returnRate(dimension: VARIANT, productId: $product) { totalCount rows { key currency } }
+          }
+        }""",
+        {"category": "C-SHOES", "product": "P-CAP"},
+    )
+
+    assert "errors" not in result, result
+    figures = result["data"]["returnAnalytics"]
+    assert figures["products"] == {"totalCount": 1, "rows": [{"key": "P-SHOE", "returnedUnits": 4}]}
+    assert figures["variants"] == {"totalCount": 2, "rows": [{"key": "V-CAP", "currency": "USD"},
+                                                              {"key": "V-CAP", "currency": "EUR"}]}
+    response = download(as_staff, "return_rate_variant", **{"from": "2026-03-01", "to": "2026-03-31",
+                                                             "category_id": "C-SHOES"})
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["V-BLUE", "V-RED"]
+
+
 @pytest.mark.parametrize(("who", "table", "params", "status"), [
     ("anonymous", "reasons", {"from": "2026-03-01", "to": "2026-03-31"}, 403),
     ("viewer", "reasons", {"from": "2026-03-01", "to": "2026-03-31"}, 403),

@@ -16,7 +16,9 @@ CHUNK_SIZE = 2000
 
 
 def _rates(dimension: str) -> Callable:
-    return lambda scope, options: rates.return_rate_sql(scope, dimension, options.get("sort") or "returned_units")
+    return lambda scope, options: rates.return_rate_sql(
+        scope, dimension, options.get("sort") or "returned_units", within=options.get("within")
+    )
 
 
 # table name -> (its columns, how to make its SQL from the scope and the options given)

@@ -31,6 +31,8 @@ SORTS = {
     "sold_units": "sold_units",
     "sold_value": "sold_value",
 }
+# A drill-down: only the variants of one category, product type or product (SoldVariant's column).
+WITHIN = ("category_id", "product_type_id", "product_id")
 RATE_COLUMNS = (
     "key", "label", "currency", "sold_units", "sold_value", "returned_units", "returned_value",
     "return_rate_units", "return_rate_value",
@@ -71,28 +73,41 @@ class ReasonRow:
     cumulative_share: Decimal | None
 
 
-def _buckets(table: str, scope: Scope, key: str, label: str) -> tuple[str, list]:
+def _within_sql(within: dict[str, str] | None) -> tuple[str, list]:
+    """`AND variant.<column> = %s` for each drill-down given (a column of WITHIN), and its parameters."""
+    given = sorted((column, value) for column, value in (within or {}).items() if value)
+    for column, _ in given:
+        if column not in WITHIN:
+            raise ValueError(f"No drill-down by {column}.")
+    return "".join(f" AND variant.{column} = %s" for column, _ in given), [value for _, value in given]
+
+
+def _buckets(table: str, scope: Scope, key: str, label: str, within: dict[str, str] | None = None) -> tuple[str, list]:
     channel, channel_params = scope.channel_sql("bucket.channel_slug")
+    narrowed, narrowed_params = _within_sql(within)
     sql = f"""
         SELECT {key} AS key, MAX({label}) AS label, bucket.currency, SUM(bucket.units) AS units,
                SUM(bucket.net_amount) AS value
         FROM {table} AS bucket
         LEFT JOIN {SoldVariant._meta.db_table} AS variant
                ON variant.installation_id = bucket.installation_id AND variant.variant_id = bucket.variant_id
-        WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
+        WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}{narrowed}
         GROUP BY 1, 3
     """
-    return sql, [scope.installation_id, scope.first, scope.last, *channel_params]
+    return sql, [scope.installation_id, scope.first, scope.last, *channel_params, *narrowed_params]
 
 
-def return_rate_sql(scope: Scope, dimension: str, sort: str = "returned_units", *, page: bool = False) -> tuple[str, list]:
+def return_rate_sql(
+    scope: Scope, dimension: str, sort: str = "returned_units", *, page: bool = False, within: dict[str, str] | None = None
+) -> tuple[str, list]:
     """The whole table of one dimension, sorted (highest first), as SQL and its parameters.
 
     With `page`, each row also has the table's row count, and the SQL takes a limit and an offset.
+    With `within` ({"category_id": …} or "product_type_id" / "product_id"), only those variants' rows.
     """
     key, label = DIMENSIONS[dimension]
-    sold, sold_params = _buckets(DailySales._meta.db_table, scope, key, label)
-    returned, returned_params = _buckets(DailyReturns._meta.db_table, scope, key, label)
+    sold, sold_params = _buckets(DailySales._meta.db_table, scope, key, label, within)
+    returned, returned_params = _buckets(DailyReturns._meta.db_table, scope, key, label, within)
     sql = f"""
         WITH sold AS ({sold}), returned AS ({returned}), joined AS (
             SELECT COALESCE(sold.key, returned.key) AS key,
@@ -121,9 +136,9 @@ def _row(key, label, currency, sold_units, sold_value, returned_units, returned_
     )
 
 
-def rate_totals(scope: Scope) -> list[RateRow]:
-    """Sold and returned over the whole scope, one row per currency."""
-    sql, params = return_rate_sql(scope, "channel")
+def rate_totals(scope: Scope, within: dict[str, str] | None = None) -> list[RateRow]:
+    """Sold and returned over the whole scope (or the drill-down's variants), one row per currency."""
+    sql, params = return_rate_sql(scope, "channel", within=within)
     return [
         _row("", "", currency, sold_units, sold_value, returned_units, returned_value)
         for currency, sold_units, sold_value, returned_units, returned_value in fetch(
@@ -136,17 +151,20 @@ def rate_totals(scope: Scope) -> list[RateRow]:
     ]
 
 
-def return_rates(scope: Scope, dimension: str, *, sort: str = "returned_units", first: int = 20, offset: int = 0) -> RatePage:
+def return_rates(
+    scope: Scope, dimension: str, *, sort: str = "returned_units", first: int = 20, offset: int = 0,
+    within: dict[str, str] | None = None,
+) -> RatePage:
     """One page (the top `first` after `offset`) of a dimension's rows, their count, and the totals per currency."""
-    sql, params = return_rate_sql(scope, dimension, sort, page=True)
+    sql, params = return_rate_sql(scope, dimension, sort, page=True, within=within)
     found = fetch(sql, [*params, first, offset])
     if found:
         total = found[0][-1]
     else:
-        whole, whole_params = return_rate_sql(scope, dimension, sort)
+        whole, whole_params = return_rate_sql(scope, dimension, sort, within=within)
         total = fetch(f"SELECT COUNT(*) FROM ({whole}) AS rows", whole_params)[0][0]
     rows = [_row(*row[:7]) for row in found]
-    return RatePage(rows=rows, total_count=total, totals=rate_totals(scope))
+    return RatePage(rows=rows, total_count=total, totals=rate_totals(scope, within))
 
 
 def reasons_sql(scope: Scope, product_id: str | None = None) -> tuple[str, list]:

@@ -1,0 +1,218 @@
+"""The Analytics page in the desk: a seeded March's figures, the drill-down category → product → variant
+and back, CSV downloads of the shown table, the channel filter, Chinese, the dark theme and a refused period."""
+
+import csv
+import io
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.analytics.test_figures import seeded  # noqa: F401 - March 2026's sales and returns
+from tests.browser import screenshot
+
+pytestmark = pytest.mark.browser
+
+MARCH = "/dashboard/analytics/?period=custom&from=2026-03-01&to=2026-03-31"
+AXE = Axe()
+
+
+def open_analytics(dashboard, path=MARCH, **kwargs):
+    frame = dashboard.open(path, **kwargs)
+    wait_for_figures(frame)
+    return frame
+
+
+def wait_for_figures(frame):
+    frame.wait_for_selector('[data-section="rates"] .section-body:not([aria-busy]) :is(table, .empty)')
+    frame.wait_for_selector('[data-section="satisfaction"] .section-body:not([aria-busy]) :is(table, .empty)')
+
+
+def table_rows(frame, key):
+    return frame.locator(f'table[data-table="{key}"] tbody tr').evaluate_all(
+        "rows => rows.map(row => [...row.cells].map(cell => cell.textContent.trim()))")
+
+
+def test_the_period_figures_by_category(dashboard, seeded):
+    # when
+    frame = open_analytics(dashboard)
+
+    # then: categories per currency, rate in units then value, sold beside returned
+    expect(frame.locator("h1")).to_have_text("Analytics")
+    expect(frame.locator('a[data-nav="analytics"]')).to_have_attribute("aria-current", "page")
+    assert table_rows(frame, "rates") == [
+        ["C-Shoes", "USD", "10", "4", "40%", "$500.00", "$200.00", "40%"],
+        ["C-Hats", "EUR", "5", "1", "20%", "€100.00", "€20.00", "20%"],
+        ["C-Hats", "USD", "10", "2", "20%", "$150.00", "$30.00", "20%"],
+    ]
+    totals = frame.locator('table[data-table="rates"] tfoot tr')
+    expect(totals.nth(0)).to_have_attribute("data-total", "EUR")
+    expect(frame.locator('tr[data-total="USD"]')).to_contain_text("$650.00")
+    expect(frame.locator('tr[data-total="USD"]')).to_contain_text("$230.00")
+    expect(frame.locator('tr[data-total="USD"]')).to_contain_text("35.4%")
+    bars = frame.locator('[data-section="rates"] svg[role="img"] rect.viz-bar')
+    expect(bars).to_have_count(3)
+    assert frame.locator('[data-section="rates"] svg title').first.text_content() == "Return rate in units"
+    # reasons ranked with the cumulative share; the rejected request's reason is not counted
+    reasons = frame.locator('table[data-table="reasons"] tbody tr')
+    expect(reasons.first).to_have_attribute("data-reason", "DEFECT")
+    expect(reasons.first).to_contain_text("71.4%")
+    expect(frame.locator('[data-section="reasons"] polyline.viz-line')).to_have_count(1)
+    # money per currency, never added
+    assert [row[0] for row in table_rows(frame, "refunds")] == ["EUR", "USD"]
+    expect(frame.locator('[data-figure="revenue-kept"]').last).to_have_text("€20.00 · $150.00")
+    expect(frame.locator('[data-section="stages"] .empty')).to_have_text("Nothing in this period.")
+    expect(frame.locator('tr[data-figure="requests"]')).to_contain_text("4")
+    expect(frame.locator('[data-section="satisfaction"] .empty')).to_have_text("No survey answers in this period.")
+    # the KPI review carries the period and channel
+    assert re.search(r"/dashboard/review/\?.*from=2026-03-01&to=2026-03-31",
+                     frame.locator('a[data-link="review"]').get_attribute("href"))
+    screenshot(dashboard.page, "analytics-light-en")
+    violations = AXE.run(frame).response["violations"]
+    serious = [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_drill_down_to_a_products_variants_and_back(dashboard, seeded):
+    # given
+    frame = open_analytics(dashboard)
+
+    # when: a category, then its product
+    frame.get_by_role("button", name="Open C-Shoes").click()
+    expect(frame.locator('table[data-table="rates"] tbody tr')).to_have_count(1)
+    assert table_rows(frame, "rates") == [["P-Shoe", "USD", "10", "4", "40%", "$500.00", "$200.00", "40%"]]
+    frame.get_by_role("button", name="Open P-Shoe").click()
+
+    # then: the product's variants, and its own reasons
+    expect(frame.locator('table[data-table="rates"] tbody tr')).to_have_count(2)
+    assert table_rows(frame, "rates") == [
+        ["P-Shoe / SKU-V-BLUE", "USD", "6", "3", "50%", "$300.00", "$150.00", "50%"],
+        ["P-Shoe / SKU-V-RED", "USD", "4", "1", "25%", "$200.00", "$50.00", "25%"],
+    ]
+    expect(frame.locator('[data-section="reasons"] tbody tr')).to_have_count(1)
+    assert table_rows(frame, "reasons")[0][1:] == ["4", "100%", "100%"]
+    crumbs = frame.locator(".breadcrumb li")
+    expect(crumbs).to_have_text(["All categories", "C-Shoes", "P-Shoe"])
+    assert "product=P-SHOE" in dashboard.route() and "category=C-SHOES" in dashboard.route()
+
+    # when: a reload keeps the drill-down
+    frame = open_analytics(dashboard, path="/dashboard" + dashboard.route())
+    expect(frame.locator(".breadcrumb li")).to_have_text(["All categories", "C-Shoes", "P-Shoe"])
+
+    # when: back up to the category, then to every category
+    frame.locator('.breadcrumb button[data-crumb="1"]').click()
+    expect(frame.locator('table[data-table="rates"] tbody tr')).to_have_count(1)
+    frame.locator('.breadcrumb button[data-crumb="0"]').click()
+
+    # then
+    expect(frame.locator('table[data-table="rates"] tbody tr')).to_have_count(3)
+    expect(frame.locator(".breadcrumb li")).to_have_text(["All categories"])
+
+
+def test_the_csv_link_downloads_the_shown_table(dashboard, seeded):
+    # given: a product's variants
+    frame = open_analytics(dashboard)
+    frame.get_by_role("button", name="Open C-Shoes").click()
+    frame.get_by_role("button", name="Open P-Shoe").click()
+    expect(frame.locator('table[data-table="rates"] tbody tr')).to_have_count(2)
+    link = frame.locator('[data-section="rates"] a[data-csv="return_rate_variant"]')
+    assert "product_id=P-SHOE" in link.get_attribute("href") and "sort=return_rate_units" in link.get_attribute("href")
+
+    # when
+    with dashboard.page.expect_download() as download:
+        link.click()
+
+    # then
+    with open(download.value.path(), encoding="utf-8") as handle:
+        rows = list(csv.reader(io.StringIO(handle.read())))
+    assert rows == [
+        ["key", "label", "currency", "sold_units", "sold_value", "returned_units", "returned_value",
+         "return_rate_units", "return_rate_value"],
+        ["V-BLUE", "P-Shoe / SKU-V-BLUE", "USD", "6", "300.00", "3", "150.00", "0.5000", "0.5000"],
+        ["V-RED", "P-Shoe / SKU-V-RED", "USD", "4", "200.00", "1", "50.00", "0.2500", "0.2500"],
+    ]
+    with dashboard.page.expect_download() as download:
+        frame.locator('a[data-csv="reasons"]').click()
+    with open(download.value.path(), encoding="utf-8") as handle:
+        assert handle.read().splitlines() == ["reason_code,units,share,cumulative_share", "DEFECT,4,1.0000,1.0000"]
+
+
+def test_one_channel(dashboard, seeded):
+    # given
+    frame = open_analytics(dashboard)
+
+    # when
+    frame.get_by_label("Channel").select_option("europe")
+
+    # then
+    expect(frame.locator('table[data-table="rates"] tbody tr')).to_have_count(1)
+    assert table_rows(frame, "rates") == [["C-Hats", "EUR", "5", "1", "20%", "€100.00", "€20.00", "20%"]]
+    assert "channel=europe" in dashboard.route()
+    assert "channel=europe" in frame.locator('a[data-csv="return_rate_category"]').get_attribute("href")
+    assert "channel=europe" in frame.locator('a[data-link="review"]').get_attribute("href")
+
+
+def test_the_page_speaks_chinese(dashboard, seeded):
+    frame = open_analytics(dashboard, locale="zh-Hans")
+
+    expect(frame.locator("h1")).to_have_text("数据分析")
+    expect(frame.locator('a[data-nav="analytics"]')).to_have_text("数据分析")
+    expect(frame.locator('[data-section="rates"] h2')).to_have_text("退货率")
+    assert table_rows(frame, "rates")[0][2:5] == ["10", "4", "40%"]
+    expect(frame.locator('a[data-csv="reasons"]')).to_have_text("下载 CSV")
+    screenshot(dashboard.page, "analytics-light-zh")
+
+
+def relative_luminance(rgb: str) -> float:
+    channels = [int(value) / 255 for value in re.findall(r"\d+", rgb)[:3]]
+    linear = [value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4 for value in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+COLOURS = """() => {
+  const bar = document.querySelector('[data-section="rates"] rect.viz-bar');
+  const label = document.querySelector('[data-section="rates"] text.viz-label');
+  return {bar: getComputedStyle(bar).fill, label: getComputedStyle(label).fill,
+          background: getComputedStyle(document.body).backgroundColor};
+}"""
+
+
+def test_the_charts_follow_the_dark_theme(dashboard, seeded):
+    # given
+    light = open_analytics(dashboard).evaluate(COLOURS)
+
+    # when
+    frame = open_analytics(dashboard, theme="dark")
+    dark = frame.evaluate(COLOURS)
+
+    # then
+    assert frame.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    assert dark["bar"] != light["bar"]
+    assert contrast(dark["label"], dark["background"]) >= 4.5
+    assert contrast(dark["bar"], dark["background"]) >= 3
+    assert contrast(light["bar"], light["background"]) >= 3
+    screenshot(dashboard.page, "analytics-dark-en")
+
+
+def test_a_bad_custom_period_shows_the_field_error(dashboard, seeded):
+    # given
+    frame = open_analytics(dashboard)
+
+    # when
+    frame.get_by_label("From", exact=True).fill("2026-03-31")
+    frame.get_by_label("To", exact=True).fill("2026-03-01")
+    frame.get_by_role("button", name="Show").click()
+
+    # then
+    error = frame.locator('[data-field="to"] .field-error')
+    expect(error).to_have_text("The period ends before it starts.")
+    expect(frame.get_by_label("To", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(frame.locator(".analytics-sections")).to_be_hidden()
+    expect(frame.get_by_label("Period")).to_have_value("custom")

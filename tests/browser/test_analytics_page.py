@@ -4,11 +4,19 @@ and back, CSV downloads of the shown table, the channel filter, Chinese, the dar
 import csv
 import io
 import re
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+import time_machine
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from saleor_returns.analytics.rollups import roll_up_returns
+from saleor_returns.models import CarrierClaim, Refund, ReturnEvent, ReturnShipment
+from saleor_returns.models.surveys import SurveyResponse
+from tests.analytics.conftest import at
+from tests.analytics.figures_shop import returned
 from tests.analytics.test_figures import seeded  # noqa: F401 - March 2026's sales and returns
 from tests.browser import screenshot
 
@@ -144,7 +152,7 @@ def test_one_channel(dashboard, seeded):
     frame = open_analytics(dashboard)
 
     # when
-    frame.get_by_label("Channel").select_option("europe")
+    frame.get_by_label("Channel", exact=True).select_option("europe")
 
     # then
     expect(frame.locator('table[data-table="rates"] tbody tr')).to_have_count(1)
@@ -152,6 +160,21 @@ def test_one_channel(dashboard, seeded):
     assert "channel=europe" in dashboard.route()
     assert "channel=europe" in frame.locator('a[data-csv="return_rate_category"]').get_attribute("href")
     assert "channel=europe" in frame.locator('a[data-link="review"]').get_attribute("href")
+
+    # when: every channel, grouped by channel and then by product type
+    frame.get_by_label("Channel", exact=True).select_option("")
+    frame.locator('button[data-dimension="CHANNEL"]').click()
+
+    # then
+    expect(frame.locator('table[data-table="rates"] tbody tr')).to_have_count(2)
+    assert [row[:2] for row in table_rows(frame, "rates")] == [["default-channel", "USD"], ["europe", "EUR"]]
+    expect(frame.locator('button[data-dimension="CHANNEL"]')).to_have_attribute("aria-pressed", "true")
+    assert frame.locator('a[data-csv="return_rate_channel"]').count() == 1
+    frame.locator('button[data-dimension="PRODUCT_TYPE"]').click()
+    frame.get_by_role("button", name="Open T-Headwear").first.click()
+    expect(frame.locator(".breadcrumb li")).to_have_text(["All product types", "T-Headwear"])
+    expect(frame.locator('table[data-table="rates"] tbody tr')).to_have_count(2)
+    assert "product_type_id=T-HEADWEAR" in frame.locator('a[data-csv="return_rate_variant"]').get_attribute("href")
 
 
 def test_the_page_speaks_chinese(dashboard, seeded):
@@ -216,3 +239,59 @@ def test_a_bad_custom_period_shows_the_field_error(dashboard, seeded):
     expect(frame.get_by_label("To", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(frame.locator(".analytics-sections")).to_be_hidden()
     expect(frame.get_by_label("Period")).to_have_value("custom")
+
+
+@pytest.fixture
+def served(shop):
+    """Three resolved returns of March 10th: decided after 1, 3 and 10 hours, scanned a day later, two paid
+    after 100 and 200 hours; one line restocked, a claim the carrier paid, two survey answers (5 and 4)."""
+    start = at("2026-03-10T00:00:00+00:00")
+    requests = []
+    for decided_after, paid_after in ((1, 100), (3, 200), (10, None)):
+        request = returned(shop, start, [("V-RED", "DEFECT", 1, "50.00")], status="resolved")
+        for hours, to_status in ((decided_after, "approved"), (decided_after + 50, "resolved")):
+            with time_machine.travel(start + timedelta(hours=hours), tick=False):
+                ReturnEvent.objects.create(return_request=request, type="status_changed", actor_kind="staff",
+                                           from_status="x", to_status=to_status)
+        ReturnShipment.objects.create(return_request=request, method="label",
+                                      first_scan_at=start + timedelta(hours=decided_after + 24))
+        if paid_after:
+            Refund.objects.create(return_request=request, kind="original_payment", status="succeeded", currency="USD",
+                                  amount=Decimal(50), preview={}, fingerprint="f",
+                                  succeeded_at=start + timedelta(hours=paid_after))
+        requests.append(request)
+    line = requests[0].lines.get()
+    line.disposition, line.accepted_quantity, line.received_quantity = "restock", 1, 1
+    line.save()
+    with time_machine.travel(at("2026-03-15T09:00:00+00:00"), tick=False):
+        CarrierClaim.objects.create(return_request=requests[0], carrier="dhl", currency="USD", amount=Decimal("80.00"),
+                                    status="paid")
+    for request, rating in zip(requests, (5, 4)):
+        SurveyResponse.objects.create(installation=shop, return_request=request, rating=rating,
+                                      submitted_at=start, updated_at=start)
+    roll_up_returns(shop)
+    return shop
+
+
+def test_stages_dispositions_claims_and_satisfaction(dashboard, served):
+    # when
+    frame = open_analytics(dashboard)
+
+    # then: medians and 90th percentiles against the policy's targets
+    decision = frame.locator('tr[data-stage="decision"]')
+    assert [cell.strip() for cell in decision.locator("th, td").all_text_contents()] == [
+        "Request → decision", "3", "3 h", "8.6 h", "2 days", "100%"]
+    money = frame.locator('tr[data-stage="request_to_money"]')
+    assert [cell.strip() for cell in money.locator("td").all_text_contents()] == ["2", "6.3 days", "7.9 days", "14 days", "100%"]
+    expect(frame.locator('[data-section="stages"] line.viz-target')).to_have_count(5)
+    expect(frame.locator('tr[data-disposition="restock"]')).to_contain_text("$50.00")
+    expect(frame.locator('[data-figure="value-recovered"]').last).to_have_text("$50.00")
+    assert table_rows(frame, "claims") == [["USD", "1", "$80.00", "1", "$80.00", "0"]]
+    expect(frame.locator('[data-figure="satisfaction"]')).to_have_text(
+        "Average 4.5 of 5 from 2 answers; response rate 66.7%.")
+    assert table_rows(frame, "satisfaction") == [["1 ★", "0"], ["2 ★", "0"], ["3 ★", "0"], ["4 ★", "1"], ["5 ★", "1"]]
+    with dashboard.page.expect_download() as download:
+        frame.locator('a[data-csv="satisfaction"]').click()
+    with open(download.value.path(), encoding="utf-8") as handle:
+        assert handle.read().splitlines() == ["rating,count", "1,0", "2,0", "3,0", "4,1", "5,1"]
+    screenshot(dashboard.page, "analytics-service-light-en")

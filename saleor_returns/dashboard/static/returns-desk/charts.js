@@ -112,7 +112,7 @@ export function paretoChart({ title, items, cumulativeLabel, width = 720 }) {
       node("rect", { class: "viz-bar", x: x + (step - barWidth) / 2, y: bottom - barHeight, width: barWidth, height: barHeight, rx: 2 },
         tip(`${item.label}: ${item.display}`)),
       node("text", { class: "viz-label viz-label-tilted", x: x + step / 2, y: bottom + 12,
-        transform: `rotate(30 ${x + step / 2} ${bottom + 12})` }, tip(item.label), shorten(item.label, 18)),
+        transform: `rotate(30 ${x + step / 2} ${bottom + 12})` }, tip(item.label), shorten(item.label, 24)),
     );
     points.push([x + step / 2, bottom - (item.cumulative ?? 0) * (bottom - top)]);
   });

@@ -4,12 +4,7 @@
 import { formatMoney, formatNumber, t } from "../../i18n.js";
 import { h } from "../../ui.js";
 
-// 0.3538 → "35.4 %" / "35.4%", in the reader's language; "—" when there is no rate.
-export function percent(rate) {
-  if (rate === null || rate === undefined) return "—";
-  return new Intl.NumberFormat(document.documentElement.lang === "zh-Hans" ? "zh-Hans-CN" : "en-US",
-    { style: "percent", maximumFractionDigits: 1 }).format(Number(rate));
-}
+export { formatPercent as percent } from "../../i18n.js";
 
 export function count(value) {
   return formatNumber(Number(value || 0));

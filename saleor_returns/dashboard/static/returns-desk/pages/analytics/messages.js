@@ -110,6 +110,7 @@ register({
     "analytics.satisfaction.none": "No survey answers in this period.",
     "analytics.satisfaction.summary": "Average {average} of 5 from {n} answers; response rate {rate}.",
     "analytics.col.rating": "Rating",
+    "analytics.col.answers": "Answers",
     "analytics.satisfaction.stars": "{rating} ★",
   },
   "zh-Hans": {
@@ -219,6 +220,7 @@ register({
     "analytics.satisfaction.none": "此时段内没有问卷回复。",
     "analytics.satisfaction.summary": "平均 {average} 分（满分 5 分），共 {n} 份回复；回复率 {rate}。",
     "analytics.col.rating": "评分",
+    "analytics.col.answers": "回复数",
     "analytics.satisfaction.stars": "{rating} ★",
   },
 });

@@ -84,7 +84,7 @@ export function paintSatisfaction(ctx, body, state, satisfaction) {
   }));
   const table = dataTable({
     key: "satisfaction", caption: t("analytics.satisfaction.title"),
-    columns: [{ label: t("analytics.col.rating") }, { label: t("analytics.col.count"), num: true }],
+    columns: [{ label: t("analytics.col.rating") }, { label: t("analytics.col.answers"), num: true }],
     rows: satisfaction.distribution.map((entry) => ({ attrs: { "data-rating": entry.rating },
       cells: [t("analytics.satisfaction.stars", { rating: entry.rating }), count(entry.count)] })),
   });

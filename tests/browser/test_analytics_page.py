@@ -223,6 +223,13 @@ def test_the_charts_follow_the_dark_theme(dashboard, seeded):
     assert contrast(light["bar"], light["background"]) >= 3
     screenshot(dashboard.page, "analytics-dark-en")
 
+    # when: the Dashboard turns light again while the page is open
+    dashboard.post("theme", {"theme": "light"})
+
+    # then: the same charts take the light colours, without drawing again
+    frame.wait_for_function("() => document.documentElement.dataset.theme === 'light'")
+    assert frame.evaluate(COLOURS)["bar"] == light["bar"]
+
 
 def test_a_bad_custom_period_shows_the_field_error(dashboard, seeded):
     # given
@@ -295,3 +302,27 @@ def test_stages_dispositions_claims_and_satisfaction(dashboard, served):
     with open(download.value.path(), encoding="utf-8") as handle:
         assert handle.read().splitlines() == ["rating,count", "1,0", "2,0", "3,0", "4,1", "5,1"]
     screenshot(dashboard.page, "analytics-service-light-en")
+
+
+def test_the_kpi_review_link_carries_the_period_and_the_way_back_keeps_it(dashboard, seeded):
+    # given
+    frame = open_analytics(dashboard, path="/dashboard/analytics/?period=custom&from=2026-03-01&to=2026-03-31&channel=europe")
+
+    # when
+    frame.locator('a[data-link="review"]').click()
+
+    # then
+    frame.wait_for_function("() => location.pathname === '/dashboard/review/'")
+    query = frame.evaluate("() => Object.fromEntries(new URLSearchParams(location.search))")
+    assert (query["from"], query["to"], query["channel"]) == ("2026-03-01", "2026-03-31", "europe")
+
+    # when: the browser's way back, through the Dashboard's entry and then the frame's
+    dashboard.page.go_back()
+    dashboard.page.go_back()
+    frame = dashboard.frame
+
+    # then
+    wait_for_figures(frame)
+    expect(frame.get_by_label("From", exact=True)).to_have_value("2026-03-01")
+    expect(frame.get_by_label("Channel", exact=True)).to_have_value("europe")
+    assert table_rows(frame, "rates") == [["C-Hats", "EUR", "5", "1", "20%", "€100.00", "€20.00", "20%"]]

@@ -435,6 +435,16 @@ export function barChart(items, { title, height = 120, formatValue = (v) => Stri
   return svg;
 }
 
+// The shop's reason labels by code, from returnReasons' groups and their children.
+export function reasonLabels(groups) {
+  const labels = {};
+  for (const group of groups || []) {
+    labels[group.code] = group.label;
+    for (const reason of group.children || []) labels[reason.code] = reason.label;
+  }
+  return labels;
+}
+
 // A page's own stylesheet (pages/<name>.css), loaded once.
 export function loadStyle(path) {
   const href = new URL(path, import.meta.url).href;

@@ -6,7 +6,7 @@
 // reload or the way back shows the same figures. Its parts live in ./analytics/.
 
 import { t } from "../i18n.js";
-import { banner, button, clear, clearErrors, h, loadStyle, showErrors, spinner } from "../ui.js";
+import { banner, button, clear, clearErrors, h, loadStyle, reasonLabels, showErrors, spinner } from "../ui.js";
 import "./analytics/messages.js";
 import { section } from "./analytics/common.js";
 import { paintClaims, paintDispositions, paintMix, paintRefunds } from "./analytics/outcomes.js";
@@ -35,15 +35,6 @@ query AnalyticsFigures($period: ReturnAnalyticsPeriodInput!, $channel: String) {
   }
 }`;
 
-function reasonLabels(groups) {
-  const labels = {};
-  for (const group of groups || []) {
-    labels[group.code] = group.label;
-    for (const reason of group.children || []) labels[reason.code] = reason.label;
-  }
-  return labels;
-}
-
 function stateFromQuery(query) {
   const state = {
     ...periodFromQuery(query),
@@ -69,8 +60,7 @@ export async function render(ctx) {
   }
   if (!ctx.isCurrent()) return undefined;
   const channels = !state.channel || options.channels.includes(state.channel) ? options.channels : [...options.channels, state.channel];
-  let figuresTicket = 0;
-  let ratesTicket = 0;
+  const tickets = { rates: 0, figures: 0 };
 
   const toolbar = periodToolbar({ state, channels, apply: (period) => {
     Object.assign(state, period, { offset: 0 });
@@ -148,42 +138,38 @@ export async function render(ctx) {
     return true;
   }
 
+  // The figures of one query for its sections; null when it failed, the period was refused or a
+  // later query of the same kind overtook it.
+  async function fetchFor(kind, query, extra, bodies) {
+    const ticket = ++tickets[kind];
+    busy(bodies, true);
+    let data = null;
+    let problem = null;
+    try {
+      data = (await ctx.api.query(query, { ...variables(), ...extra })).returnAnalytics;
+    } catch (error) {
+      problem = error;
+    }
+    if (ticket !== tickets[kind] || !ctx.isCurrent()) return null;
+    busy(bodies, false);
+    if (problem) {
+      failed(bodies, problem);
+      return null;
+    }
+    return refused(data.errors) ? null : data;
+  }
+
   async function loadRates() {
     remember();
-    const ticket = ++ratesTicket;
-    const bodies = [rates.body, parts.reasons.body];
-    busy(bodies, true);
-    let data;
-    try {
-      data = (await ctx.api.query(RATES_QUERY, { ...variables(), ...ratesVariables(state) })).returnAnalytics;
-    } catch (error) {
-      if (ticket !== ratesTicket || !ctx.isCurrent()) return;
-      busy(bodies, false);
-      failed(bodies, error);
-      return;
-    }
-    if (ticket !== ratesTicket || !ctx.isCurrent()) return;
-    busy(bodies, false);
-    if (refused(data.errors)) return;
+    const data = await fetchFor("rates", RATES_QUERY, ratesVariables(state), [rates.body, parts.reasons.body]);
+    if (!data) return;
     rates.paint(data.returnRate);
     paintReasons(ctx, parts.reasons.body, state, data.reasons, options.labels);
   }
 
   async function loadFigures() {
-    const ticket = ++figuresTicket;
-    busy(figureBodies, true);
-    let data;
-    try {
-      data = (await ctx.api.query(FIGURES_QUERY, variables())).returnAnalytics;
-    } catch (error) {
-      if (ticket !== figuresTicket || !ctx.isCurrent()) return;
-      busy(figureBodies, false);
-      failed(figureBodies, error);
-      return;
-    }
-    if (ticket !== figuresTicket || !ctx.isCurrent()) return;
-    busy(figureBodies, false);
-    if (refused(data.errors)) return;
+    const data = await fetchFor("figures", FIGURES_QUERY, {}, figureBodies);
+    if (!data) return;
     zone.textContent = t("analytics.timeZone", { zone: data.timeZone });
     paintRefunds(ctx, parts.refunds.body, state, data.refundsAgainstSales);
     paintMix(ctx, parts.mix.body, state, data.resolutionMix);
@@ -206,7 +192,7 @@ export async function render(ctx) {
     toolbar.element, status, sections, zone);
   await loadAll();
   return () => {
-    figuresTicket += 1;
-    ratesTicket += 1;
+    tickets.figures += 1;
+    tickets.rates += 1;
   };
 }

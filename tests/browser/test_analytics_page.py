@@ -19,6 +19,7 @@ from tests.analytics.conftest import at
 from tests.analytics.figures_shop import returned
 from tests.analytics.test_figures import seeded  # noqa: F401 - March 2026's sales and returns
 from tests.browser import screenshot
+from tests.browser.test_layout import BLANK_BELOW, OVERFLOW, TABLET, UNLABELLED
 
 pytestmark = pytest.mark.browser
 
@@ -100,6 +101,7 @@ def test_drill_down_to_a_products_variants_and_back(dashboard, seeded):
         ["P-Shoe / SKU-V-RED", "USD", "4", "1", "25%", "$200.00", "$50.00", "25%"],
     ]
     expect(frame.locator('[data-section="reasons"] tbody tr')).to_have_count(1)
+    expect(frame.locator('[data-section="reasons"] h2')).to_have_text("Reasons: P-Shoe")
     assert table_rows(frame, "reasons")[0][1:] == ["4", "100%", "100%"]
     crumbs = frame.locator(".breadcrumb li")
     expect(crumbs).to_have_text(["All categories", "C-Shoes", "P-Shoe"])
@@ -326,3 +328,18 @@ def test_the_kpi_review_link_carries_the_period_and_the_way_back_keeps_it(dashbo
     expect(frame.get_by_label("From", exact=True)).to_have_value("2026-03-01")
     expect(frame.get_by_label("Channel", exact=True)).to_have_value("europe")
     assert table_rows(frame, "rates") == [["C-Hats", "EUR", "5", "1", "20%", "€100.00", "€20.00", "20%"]]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_page_fits_a_tablet_with_labelled_controls(dashboard, seeded, theme):
+    # given
+    dashboard.page.set_viewport_size(TABLET)
+
+    # when
+    frame = open_analytics(dashboard, theme=theme)
+
+    # then
+    assert frame.evaluate(OVERFLOW) <= 0
+    assert frame.evaluate(BLANK_BELOW) <= 32
+    assert frame.evaluate(UNLABELLED) == []
+    screenshot(dashboard.page, f"tablet-analytics-{theme}")

@@ -88,7 +88,7 @@ export function barChart({ title, items, max = null, width = WIDTH }) {
 
 // items: [{label, value, display, cumulative (0 to 1), cumulativeDisplay}], ranked → vertical bars
 // and the running share as a line on a 0–100 % scale.
-export function paretoChart({ title, items, cumulativeLabel, width = 720 }) {
+export function paretoChart({ title, items, cumulativeLabel, width = 600 }) {
   const height = 220;
   const bottom = 150;
   const left = 48;

@@ -164,6 +164,8 @@ export async function render(ctx) {
     const data = await fetchFor("rates", RATES_QUERY, ratesVariables(state), [rates.body, parts.reasons.body]);
     if (!data) return;
     rates.paint(data.returnRate);
+    parts.reasons.heading.textContent = state.product
+      ? t("analytics.reasons.forProduct", { name: state.productName || state.product }) : t("analytics.reasons.title");
     paintReasons(ctx, parts.reasons.body, state, data.reasons, options.labels);
   }
 

@@ -133,7 +133,7 @@ export function ratesSection(ctx, state, change) {
       button(t("analytics.previous"), { disabled: state.offset === 0,
         onClick: () => change({ offset: Math.max(0, state.offset - PAGE_SIZE) }) }),
       button(t("analytics.next"), { disabled: last >= page.totalCount, onClick: () => change({ offset: state.offset + PAGE_SIZE }) }));
-    clear(part.body, breadcrumb(state, change), chartWithTable(barChart({ title, items, max: 1, width: 720 }), table), pages, csv);
+    clear(part.body, breadcrumb(state, change), chartWithTable(barChart({ title, items, max: 1, width: 560 }), table), pages, csv);
   }
 
   return { element: part.element, body: part.body, paint };

@@ -343,3 +343,15 @@ def test_the_page_fits_a_tablet_with_labelled_controls(dashboard, seeded, theme)
     assert frame.evaluate(BLANK_BELOW) <= 32
     assert frame.evaluate(UNLABELLED) == []
     screenshot(dashboard.page, f"tablet-analytics-{theme}")
+
+
+def test_a_shop_without_sales_or_returns(dashboard, shop):
+    # when
+    frame = open_analytics(dashboard)
+
+    # then: every section says so, and still offers its (empty) CSV
+    for key in ("rates", "reasons", "refunds", "mix", "stages", "dispositions", "claims", "auto-approval"):
+        expect(frame.locator(f'[data-section="{key}"] .empty')).to_have_text("Nothing in this period.")
+        expect(frame.locator(f'[data-section="{key}"] a[data-csv]')).to_have_count(1)
+    expect(frame.locator('[data-section="satisfaction"] .empty')).to_have_text("No survey answers in this period.")
+    expect(frame.locator(".breadcrumb li")).to_have_text(["All categories"])

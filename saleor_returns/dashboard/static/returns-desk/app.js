@@ -14,6 +14,7 @@ const ROUTES = [
   { name: "list", pattern: /^$/, module: "list", nav: "returns" },
   { name: "overview", pattern: /^overview\/?$/, module: "overview", nav: "overview" },
   { name: "returners", pattern: /^returners\/?$/, module: "returners", nav: "returners" },
+  { name: "analytics", pattern: /^analytics\/?$/, module: "analytics", nav: "analytics" },
   { name: "settings", pattern: /^settings\/?$/, module: "settings", nav: "settings" },
   { name: "create", pattern: /^returns\/new\/?$/, module: "create", nav: "returns" },
   { name: "detail", pattern: /^returns\/(?<id>[^/]+)\/?$/, module: "detail", nav: "returns" },
@@ -122,6 +123,7 @@ function chrome(route) {
     ["returns", "", t("nav.returns")],
     ["overview", "overview/", t("nav.overview")],
     ["returners", "returners/", t("nav.returners")],
+    ["analytics", "analytics/", t("nav.analytics")],
     ["settings", "settings/", t("nav.settings")],
   ];
   return h(

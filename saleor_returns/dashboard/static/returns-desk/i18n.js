@@ -61,6 +61,12 @@ export function formatNumber(value, digits = 0) {
   return new Intl.NumberFormat(intlLocale(), { maximumFractionDigits: digits }).format(value);
 }
 
+// A share of 0 to 1 as a percentage: 0.3538 → "35.4%"; "—" without one.
+export function formatPercent(value, digits = 1) {
+  if (value === null || value === undefined) return "—";
+  return new Intl.NumberFormat(intlLocale(), { style: "percent", maximumFractionDigits: digits }).format(Number(value));
+}
+
 export function formatDate(value, withTime = true) {
   if (!value) return "—";
   const options = withTime

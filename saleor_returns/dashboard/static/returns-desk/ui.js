@@ -29,6 +29,7 @@ register({
     "nav.returns": "Returns",
     "nav.overview": "Overview",
     "nav.returners": "Frequent returners",
+    "nav.analytics": "Analytics",
     "nav.settings": "Settings",
     "nav.newReturn": "Create return",
     "status.REQUESTED": "Requested",
@@ -95,6 +96,7 @@ register({
     "nav.returns": "退货",
     "nav.overview": "概览",
     "nav.returners": "频繁退货顾客",
+    "nav.analytics": "数据分析",
     "nav.settings": "设置",
     "nav.newReturn": "创建退货",
     "status.REQUESTED": "已申请",
@@ -431,6 +433,16 @@ export function barChart(items, { title, height = 120, formatValue = (v) => Stri
     svg.append(rect);
   });
   return svg;
+}
+
+// The shop's reason labels by code, from returnReasons' groups and their children.
+export function reasonLabels(groups) {
+  const labels = {};
+  for (const group of groups || []) {
+    labels[group.code] = group.label;
+    for (const reason of group.children || []) labels[reason.code] = reason.label;
+  }
+  return labels;
 }
 
 // A page's own stylesheet (pages/<name>.css), loaded once.

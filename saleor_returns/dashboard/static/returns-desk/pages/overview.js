@@ -3,7 +3,7 @@
 // One channel or all of them; the choice lives in the desk URL (?channel=).
 
 import { formatAge, formatDate, formatHours, formatMoney, formatNumber, register, t } from "../i18n.js";
-import { banner, barChart, button, clear, field, h, loadStyle, spinner } from "../ui.js";
+import { banner, barChart, button, clear, field, h, loadStyle, reasonLabels, spinner } from "../ui.js";
 
 register({
   en: {
@@ -139,15 +139,6 @@ function bucketLabel(label) {
   const key = `overview.bucket.${label}`;
   const text = t(key);
   return text === key ? label : text;
-}
-
-function reasonLabels(groups) {
-  const labels = {};
-  for (const group of groups || []) {
-    labels[group.code] = group.label;
-    for (const reason of group.children || []) labels[reason.code] = reason.label;
-  }
-  return labels;
 }
 
 let headingId = 0;

@@ -47,6 +47,7 @@ ESP_BACKENDS = {
     "sendgrid": "anymail.backends.sendgrid.EmailBackend",
 }
 MAILGUN_EU_API_URL = "https://api.eu.mailgun.net/v3/"
+NO_ALERTS_ADDRESS = "No alerts address is set in the e-mail sender settings."
 
 
 class TransportFailure(Exception):
@@ -81,8 +82,17 @@ def send_email(message: Message, attempt: MessageAttempt) -> None:
 
 
 def send_shop_email(message: Message, attempt: MessageAttempt) -> None:
-    """One attempt at an e-mail to the shop's staff (a spike alert), in the language of the sender settings."""
+    """One attempt at an e-mail to the shop's staff (a spike alert), in the language of the sender settings.
+
+    One recorded without an address (skipped) and sent again goes to the address set since, if any.
+    """
     sender = SenderSettings.objects.filter(installation=message.installation).first()
+    if not message.recipient:
+        message.recipient = sender.alerts_email if sender else ""
+        if not message.recipient:
+            attempts.finish_attempt(message, attempt, outcome=MessageAttempt.Outcome.SKIPPED, error=NO_ALERTS_ADDRESS)
+            return
+        Message.objects.filter(pk=message.pk).update(recipient=message.recipient)
     language = message.language or (sender.alerts_language if sender else "") or DEFAULT_LANGUAGE
     send_rendered(message, attempt, render_shop_email(message, language=language, sender=sender),
                   sender=sender, language=language)

@@ -14,9 +14,8 @@ from saleor_returns.models.notifications import (
 )
 from saleor_returns.notifications import catalog
 from saleor_returns.notifications.actions import queue_after_commit
+from saleor_returns.notifications.email import NO_ALERTS_ADDRESS
 from saleor_returns.notifications.events import plain
-
-NO_ALERTS_ADDRESS = "No alerts address is set in the e-mail sender settings."
 
 
 def record_spike_alert_messages(spike_alert, *, data: dict) -> list[Message]:

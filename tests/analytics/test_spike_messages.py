@@ -2,18 +2,21 @@
 endpoint, written with the alert, never twice, in the shop's language, and listed with the alert."""
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
 from graphql_relay import to_global_id
 from standardwebhooks import Webhook
 
-from saleor_returns.analytics.spikes import record_spike_alerts
+from saleor_returns.analytics.spikes import record_spike_alerts, spike_alert_data
 from saleor_returns.analytics.tasks import report_spike_alerts_task
 from saleor_returns.models import Message, SoldVariant, SpikeAlert
 from saleor_returns.notifications.sender import update_sender_settings
+from saleor_returns.notifications.shop_messages import record_spike_alert_messages
 from saleor_returns.notifications.webhooks import create_endpoint
 from tests.analytics.test_spikes import WEEK, series
 from tests.api.conftest import as_staff, staff_user  # noqa: F401 - the API tests' staff member
@@ -246,3 +249,65 @@ def test_templates_and_the_sender_settings_offer_the_alert(as_staff, spiking):
                      "errors": []}
     assert refused == {"errors": [{"field": "alertsEmail", "code": "INVALID",
                                    "message": "This is not an e-mail address."}]}
+
+
+def test_a_skipped_email_sent_again_goes_to_the_address_set_since(
+    as_staff, spiking, django_capture_on_commit_callbacks, smtp_server
+):
+    # given: an alert e-mailed to no one
+    (alert,) = report(django_capture_on_commit_callbacks, spiking)
+    email = Message.objects.get(spike_alert=alert, channel="email")
+    update_sender_settings(installation=spiking, alerts_email="returns-team@shop.example.com")
+
+    # when: staff send it again
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = as_staff('mutation($id: ID!) { returnMessageResend(id: $id) { errors { field code } } }',
+                          {"id": to_global_id("ReturnMessage", str(email.pk))})
+
+    # then
+    assert resent == {"data": {"returnMessageResend": {"errors": []}}}
+    email.refresh_from_db()
+    assert (email.status, email.recipient, email.attempts) == ("sent", "returns-team@shop.example.com", 1)
+    (mail,) = smtp_server.received
+    assert mail["To"] == "returns-team@shop.example.com"
+
+
+def test_messages_are_written_once_per_alert_whoever_writes_them(
+    spiking, alerts_address, endpoints, django_capture_on_commit_callbacks
+):
+    # given
+    (alert,) = report(django_capture_on_commit_callbacks, spiking)
+
+    # when: the alert's messages are written again (a second worker that got past the alert's lock)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        again = record_spike_alert_messages(alert, data=spike_alert_data(spiking, alert))
+
+    # then
+    assert again == [] and queued == []
+    assert Message.objects.filter(spike_alert=alert).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_time_tell_the_shop_once(spiking, alerts_address, endpoints, smtp_server, webhook_receiver):
+    # given: two workers starting the week's report together, each on its own connection
+    start = threading.Barrier(2)
+
+    def run() -> int:
+        try:
+            start.wait()
+            return len(record_spike_alerts(spiking, week_start=WEEK))
+        finally:
+            connection.close()
+
+    # when
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reported = sorted(pool.map(lambda _: run(), range(2)))
+
+    # then: one of them reported the alert, with one e-mail and one delivery per endpoint
+    assert reported == [0, 1]
+    alert = SpikeAlert.objects.get(installation=spiking)
+    assert sorted(Message.objects.filter(spike_alert=alert).values_list("channel", flat=True)) == [
+        "email", "webhook", "webhook"
+    ]
+    assert len(smtp_server.received) == 1
+    assert len(webhook_receiver.requests) == 2

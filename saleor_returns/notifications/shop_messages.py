@@ -1,7 +1,6 @@
 """The outbox's shop-level events (a spike in returns): an e-mail to the shop's staff and the webhooks,
 written in the transaction of what they tell and queued after commit."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from saleor_returns.models.notifications import (
@@ -10,10 +9,9 @@ from saleor_returns.models.notifications import (
     MessageStatus,
     SenderSettings,
     ShopEvent,
-    WebhookEndpoint,
 )
 from saleor_returns.notifications import catalog
-from saleor_returns.notifications.actions import queue_after_commit
+from saleor_returns.notifications.actions import webhook_messages, write_messages
 from saleor_returns.notifications.email import NO_ALERTS_ADDRESS
 from saleor_returns.notifications.events import plain
 
@@ -46,14 +44,4 @@ def record_spike_alert_messages(spike_alert, *, data: dict) -> list[Message]:
     else:
         rows = [Message(channel=MessageChannel.EMAIL, status=MessageStatus.SKIPPED, last_error=NO_ALERTS_ADDRESS,
                         **{**base, "next_attempt_at": None})]
-    endpoints = WebhookEndpoint.objects.filter(installation_id=installation_id, is_active=True)
-    rows.extend(
-        Message(channel=MessageChannel.WEBHOOK, endpoint=endpoint, **base)
-        for endpoint in endpoints
-        if endpoint.receives(event.value)
-    )
-    with transaction.atomic():
-        Message.objects.bulk_create(rows, ignore_conflicts=True)
-        pending = list(Message.objects.filter(spike_alert=spike_alert, status=MessageStatus.PENDING))
-    queue_after_commit([message.pk for message in pending])
-    return pending
+    return write_messages(rows + webhook_messages(**base), Message.objects.filter(spike_alert=spike_alert))

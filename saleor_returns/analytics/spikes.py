@@ -16,13 +16,16 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import quote, urlsplit
 
 from django.db import connection, transaction
 from django.utils import timezone
+from graphql_relay import to_global_id
 
 from saleor_returns.analytics.days import shop_time_zone
 from saleor_returns.error_codes import ReturnErrorCode, invalid
-from saleor_returns.models import DailyReturns, DailySales, Installation, SpikeAlert
+from saleor_returns.models import DailyReturns, DailySales, Installation, ReturnReason, SoldVariant, SpikeAlert
+from saleor_returns.notifications.shop_messages import record_spike_alert_messages
 from saleor_returns.requestors import Actor
 
 BASELINE_WEEKS = 8
@@ -31,6 +34,7 @@ MIN_WEEK_SOLD = 20
 MIN_WEEK_RETURNED = 3
 MIN_BASELINE_SOLD = 50
 BOUND = Decimal("0.000001")
+RATE = Decimal("0.0001")
 MAX_NOTE_LENGTH = 2000
 
 
@@ -149,8 +153,10 @@ def find_spikes(installation: Installation, *, week_start: date) -> list[Spike]:
 def record_spike_alerts(installation: Installation, *, week_start: date) -> list[SpikeAlert]:
     """Store the week's spikes and return those not reported before, now marked reported.
 
-    Idempotent per variant and week: a second run finds every alert of the week already stored
-    and reported, and returns nothing, so the shop hears of a variant at most once a week.
+    Reporting an alert writes its messages to the shop (an e-mail to its staff, its webhooks) in
+    the same transaction. Idempotent per variant and week: a second run, or one running at the
+    same time, finds every alert of the week already stored and reported, and returns nothing,
+    so the shop hears of a variant at most once a week.
     """
     spikes = find_spikes(installation, week_start=week_start)
     with transaction.atomic():
@@ -164,9 +170,58 @@ def record_spike_alerts(installation: Installation, *, week_start: date) -> list
         )
         now = timezone.now()
         SpikeAlert.objects.filter(pk__in=[alert.pk for alert in fresh]).update(reported_at=now)
+        for alert in fresh:
+            record_spike_alert_messages(alert, data=spike_alert_data(installation, alert))
     for alert in fresh:
         alert.reported_at = now
     return fresh
+
+
+def _rate(returned: int, sold: int) -> str:
+    return str((Decimal(min(returned, sold)) / Decimal(sold)).quantize(RATE)) if sold > 0 else "0"
+
+
+def _interval(returned: int, sold: int) -> dict:
+    low, high = wilson_bounds(returned, sold)
+    return {"lower": str(Decimal(low).quantize(RATE)), "upper": str(Decimal(high).quantize(RATE))}
+
+
+def desk_url(installation: Installation, path: str) -> str:
+    """A desk page inside the shop's Saleor Dashboard (served at /dashboard/ of the shop's domain)."""
+    domain = installation.saleor_domain or urlsplit(installation.saleor_api_url).netloc
+    return f"https://{domain}/dashboard/extensions/app/{quote(installation.app_id, safe='')}/{path}"
+
+
+def spike_alert_data(installation: Installation, alert: SpikeAlert) -> dict:
+    """What the shop is told of an alert (e-mail placeholders and the webhook's data): the variant by
+    name and SKU, the week's and the baseline's rates with their 95 % intervals, units, main reason."""
+    variant = SoldVariant.objects.filter(installation=installation, variant_id=alert.variant_id).first()
+    reason = (
+        ReturnReason.objects.filter(installation=installation, code=alert.dominant_reason_code).first()
+        if alert.dominant_reason_code else None
+    )
+    return {
+        "spike_alert_id": to_global_id("ReturnSpikeAlert", str(alert.pk)),
+        "variant_id": alert.variant_id,
+        "sku": variant.sku if variant else "",
+        "product_name": variant.product_name if variant else "",
+        "week_start": alert.week_start,
+        "week_end": alert.week_start + timedelta(days=6),
+        "sold_units": alert.sold_units,
+        "returned_units": alert.returned_units,
+        "return_rate": _rate(alert.returned_units, alert.sold_units),
+        "rate_interval": _interval(alert.returned_units, alert.sold_units),
+        "baseline_weeks": BASELINE_WEEKS,
+        "baseline_sold_units": alert.baseline_sold_units,
+        "baseline_returned_units": alert.baseline_returned_units,
+        "baseline_rate": _rate(alert.baseline_returned_units, alert.baseline_sold_units),
+        "baseline_interval": _interval(alert.baseline_returned_units, alert.baseline_sold_units),
+        "dominant_reason_code": alert.dominant_reason_code,
+        "dominant_reason_labels": (
+            {"en": reason.label_en, "zh-hans": reason.label_zh_hans or reason.label_en} if reason else {}
+        ),
+        "desk_url": desk_url(installation, "returners"),
+    }
 
 
 def note_spike_alert(*, installation: Installation, alert_id, note: str, actor: Actor) -> SpikeAlert:

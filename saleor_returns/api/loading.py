@@ -2,7 +2,15 @@
 
 from django.db.models import Prefetch
 
-from saleor_returns.models import CarrierWebhookEvent, Evidence, ReturnEvent, ReturnLine, ReturnRequest, ReturnShipment
+from saleor_returns.models import (
+    CarrierWebhookEvent,
+    CustomerStatus,
+    Evidence,
+    ReturnEvent,
+    ReturnLine,
+    ReturnRequest,
+    ReturnShipment,
+)
 
 
 def return_requests_queryset():
@@ -22,3 +30,31 @@ def return_requests_queryset():
             ),
         ),
     )
+
+
+class CustomerStatusLoader:
+    """The customer statuses of a page of returns, read in one query when the first one is asked for."""
+
+    def __init__(self, return_requests):
+        self.return_requests = list(return_requests)
+        self.statuses = None
+
+    def load(self, return_request) -> CustomerStatus | None:
+        if self.statuses is None:
+            self.statuses = CustomerStatus.of_requests(self.return_requests)
+        return self.statuses.get(return_request.pk)
+
+
+def batch_customer_statuses(connection):
+    """Let the returns of a connection's page read their customer statuses together (`customer_status_of`)."""
+    nodes = [edge.node for edge in connection.edges]
+    loader = CustomerStatusLoader(nodes)
+    for node in nodes:
+        node.customer_status_loader = loader
+    return connection
+
+
+def customer_status_of(return_request) -> CustomerStatus | None:
+    """The return's customer status, with those of its page when it came in one (`batch_customer_statuses`)."""
+    loader = getattr(return_request, "customer_status_loader", None) or CustomerStatusLoader([return_request])
+    return loader.load(return_request)

@@ -15,11 +15,11 @@ from saleor_returns.notifications import catalog
 from saleor_returns.notifications.defaults import FIELDS, LANGUAGES, default_template
 from saleor_returns.notifications.email import ESP_BACKENDS, shop_name, support_email
 from saleor_returns.models.notifications import (
+    EVENTS,
     TEST_EVENT,
     Message,
     MessageAttempt,
     MessageChannel,
-    MessageEvent,
     MessageStatus,
     MessageTemplate,
     SenderSettings,
@@ -32,7 +32,9 @@ def _enum(name: str, values, description: str):
     return graphene.Enum(name, [(value.upper().replace("-", "_"), value) for value in values], description=description)
 
 
-ReturnMessageEventEnum = _enum("ReturnMessageEventEnum", MessageEvent.values, "A step of a return that is told.")
+ReturnMessageEventEnum = _enum(
+    "ReturnMessageEventEnum", EVENTS, "A step of a return that is told, or an event of the shop (spike_alert)."
+)
 ReturnMessageChannelEnum = _enum("ReturnMessageChannelEnum", MessageChannel.values, "E-mail or outbound webhook.")
 ReturnMessageStatusEnum = _enum(
     "ReturnMessageStatusEnum", MessageStatus.values,
@@ -100,14 +102,15 @@ class ReturnMessageEndpoint(graphene.ObjectType):
 
 
 class ReturnMessage(graphene.ObjectType):
-    """One e-mail or one webhook delivery about a return (or a webhook endpoint's test event)."""
+    """One e-mail or one webhook delivery about a return, a shop-level event (a spike alert), or a
+    webhook endpoint's test event."""
 
     id = graphene.ID(required=True)
     event = graphene.Field(ReturnMessageEventEnum, description="Null for a webhook endpoint's test event.")
     type = graphene.String(required=True, description="The webhook type, e.g. return.approved or webhook.test.")
     channel = graphene.Field(ReturnMessageChannelEnum, required=True)
     status = graphene.Field(ReturnMessageStatusEnum, required=True)
-    recipient = graphene.String(description="E-mail: the customer's address.")
+    recipient = graphene.String(description="E-mail: the customer's address (the shop's alerts address for alerts).")
     endpoint = graphene.Field(ReturnMessageEndpoint, description="Webhook: where it goes.")
     language = graphene.String(description="E-mail: the language it was written in (en or zh-hans).")
     subject = graphene.String(description="E-mail: its subject, as last sent.")
@@ -209,6 +212,10 @@ class ReturnSenderSettings(graphene.ObjectType):
     from_email = graphene.String(required=True, description="Empty: the app's default sender address.")
     default_from_email = graphene.String(required=True)
     reply_to = graphene.String(required=True)
+    alerts_email = graphene.String(
+        required=True, description="Where alerts to the shop's staff (a spike in returns) go; empty: not e-mailed."
+    )
+    alerts_language = graphene.Field(ReturnMessageLanguageEnum, required=True, description="The alerts' language.")
     transport = graphene.Field(ReturnMailTransportEnum, required=True)
     smtp_host = graphene.String(required=True)
     smtp_port = graphene.Int()
@@ -232,7 +239,8 @@ class ReturnSenderSettings(graphene.ObjectType):
         options = stored.esp_options or {}
         return ReturnSenderSettings(
             from_name=stored.from_name, from_email=stored.from_email, default_from_email=settings.DEFAULT_FROM_EMAIL,
-            reply_to=stored.reply_to, transport=_value(stored.transport), smtp_host=stored.smtp_host,
+            reply_to=stored.reply_to, alerts_email=stored.alerts_email, alerts_language=_value(stored.alerts_language),
+            transport=_value(stored.transport), smtp_host=stored.smtp_host,
             smtp_port=stored.smtp_port, smtp_username=stored.smtp_username, smtp_security=_value(stored.smtp_security),
             has_smtp_password=bool(secrets.get("password")), esp=stored.esp or None,
             has_api_key=bool(secrets.get("api_key")), has_secret_key=bool(secrets.get("secret_key")),
@@ -301,7 +309,7 @@ class NotificationsQuery(graphene.ObjectType):
 
     def resolve_return_message_templates(root, info, event=None, language=None):
         requestor = require_integrations(info)
-        events = [_value(event)] if event is not None else MessageEvent.values
+        events = [_value(event)] if event is not None else EVENTS
         languages = [_value(language)] if language is not None else list(LANGUAGES)
         own = {
             (template.event, template.language): template

@@ -19,7 +19,7 @@ from saleor_returns.access import (
 )
 from saleor_returns.api.enums import ResolutionEnum, ReturnKindEnum, ReturnRequestSortField, ReturnStatusEnum, SortDirection
 from saleor_returns.api.errors import PermissionDenied, errors_from_validation
-from saleor_returns.api.loading import return_requests_queryset
+from saleor_returns.api.loading import batch_customer_statuses, return_requests_queryset
 from saleor_returns.api.mutations.base import enum_value
 from saleor_returns.api.pagination import paginate
 from saleor_returns.api.types.eligibility import ReturnEligibility, line_eligibility
@@ -261,7 +261,7 @@ class Query(graphene.ObjectType):
         requestor = require_staff(info)
         queryset = visible_return_requests(requestor, return_requests_queryset())
         queryset = sort_return_requests(filter_return_requests(queryset, filter), sort_by)
-        return paginate(ReturnRequestConnection, queryset, first=first, after=after)
+        return batch_customer_statuses(paginate(ReturnRequestConnection, queryset, first=first, after=after))
 
     def resolve_return_policy(root, info, channel_slug=None):
         requestor = require_staff(info)

@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import graphene
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from graphene import relay
 from graphql import GraphQLError
 
 from saleor_returns.analytics.returners import check_period, frequent_returners
 from saleor_returns.analytics.spikes import BASELINE_WEEKS
+from saleor_returns.api.notifications import ReturnMessage, messages_queryset
 from saleor_returns.api.pagination import MAX_PAGE_SIZE, InvalidCursor, decode_cursor, encode_cursor
 from saleor_returns.api.queries import require_staff
 from saleor_returns.api.types.common import Money, money
@@ -82,9 +84,16 @@ class ReturnSpikeAlert(graphene.ObjectType):
     noted_by = graphene.String(required=True)
     noted_at = graphene.DateTime()
     reported_at = graphene.DateTime()
+    messages = graphene.List(
+        graphene.NonNull(ReturnMessage), required=True,
+        description="How the shop was told: the e-mail to its alerts address and each webhook delivery.",
+    )
 
     def resolve_id(alert, info):
         return relay.Node.to_global_id("ReturnSpikeAlert", str(alert.pk))
+
+    def resolve_messages(alert, info):
+        return list(alert.messages.all())
 
     def resolve_baseline_weeks(alert, info):
         return BASELINE_WEEKS
@@ -134,4 +143,8 @@ class ReturnersQuery(graphene.ObjectType):
         if latest is None:
             return []
         since = latest - timedelta(weeks=ALERT_WEEKS - 1)
-        return list(alerts.filter(week_start__gte=since).order_by("-week_start", "-rate_lower_bound", "variant_id"))
+        return list(
+            alerts.filter(week_start__gte=since)
+            .order_by("-week_start", "-rate_lower_bound", "variant_id")
+            .prefetch_related(Prefetch("messages", queryset=messages_queryset().order_by("created_at", "id")))
+        )

@@ -241,9 +241,24 @@ class CustomerStatus(models.Model):
         return f"email:{customer_email.strip().lower()}"
 
     @classmethod
+    def key_of(cls, return_request) -> str:
+        return cls.key_for(customer_user_id=return_request.customer_user_id, customer_email=return_request.customer_email)
+
+    @classmethod
     def of_request(cls, return_request) -> "CustomerStatus | None":
-        key = cls.key_for(customer_user_id=return_request.customer_user_id, customer_email=return_request.customer_email)
-        return cls.objects.filter(installation_id=return_request.installation_id, customer_key=key).first()
+        return cls.of_requests([return_request]).get(return_request.pk)
+
+    @classmethod
+    def of_requests(cls, return_requests) -> dict:
+        """Each return's customer status (by the return's pk; none when unset), in one query."""
+        keys = {request.pk: (request.installation_id, cls.key_of(request)) for request in return_requests}
+        if not keys:
+            return {}
+        statuses = cls.objects.filter(
+            installation_id__in={pair[0] for pair in keys.values()}, customer_key__in={pair[1] for pair in keys.values()}
+        )
+        found = {(status.installation_id, status.customer_key): status for status in statuses}
+        return {pk: found[pair] for pk, pair in keys.items() if pair in found}
 
 
 class SpikeAlert(models.Model):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from saleor_returns import crypto
 
 __all__ = [
+    "EVENTS",
     "EmailOptOut",
     "Message",
     "MessageAttempt",
@@ -38,6 +39,18 @@ class MessageEvent(models.TextChoices):
     SURVEY_INVITATION = "survey_invitation"
 
 
+class ShopEvent(models.TextChoices):
+    """An event of the shop rather than of one return: told to its staff (e-mail) and its systems (webhooks)."""
+
+    # A variant's return rate in a week stood significantly above its own baseline.
+    SPIKE_ALERT = "spike_alert"
+
+
+# Every event that has messages and templates, in the order lists show them: a return's steps, then the shop's.
+EVENTS = (*MessageEvent.values, *ShopEvent.values)
+EVENT_CHOICES = MessageEvent.choices + ShopEvent.choices
+
+
 # A webhook endpoint's "send test event": a message of no return and no step.
 TEST_EVENT = "test"
 
@@ -59,6 +72,9 @@ class MessageStatus(models.TextChoices):
 class Message(models.Model):
     """One row of the outbox: one return × event × channel (× endpoint for webhooks), sent once.
 
+    A shop-level event has no return: a spike alert's messages hang on the alert instead,
+    once per alert × channel (× endpoint), and its e-mail goes to the shop's alerts address.
+
     Webhooks get one row per subscribed endpoint, so each endpoint has its own status,
     retries and delivery log, and a failing endpoint never holds up another one.
     `occurrence` tells apart repeats of an event that may happen more than once
@@ -71,6 +87,9 @@ class Message(models.Model):
     installation = models.ForeignKey("saleor_returns.Installation", on_delete=models.CASCADE, related_name="messages")
     return_request = models.ForeignKey(
         "saleor_returns.ReturnRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    spike_alert = models.ForeignKey(
+        "saleor_returns.SpikeAlert", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
     event = models.CharField(max_length=32)
     channel = models.CharField(max_length=16, choices=MessageChannel.choices)
@@ -112,6 +131,16 @@ class Message(models.Model):
                 fields=["return_request", "event", "endpoint", "occurrence"],
                 condition=models.Q(channel="webhook"),
                 name="message_webhook_once",
+            ),
+            models.UniqueConstraint(
+                fields=["spike_alert"],
+                condition=models.Q(channel="email", spike_alert__isnull=False),
+                name="message_spike_alert_email_once",
+            ),
+            models.UniqueConstraint(
+                fields=["spike_alert", "endpoint"],
+                condition=models.Q(channel="webhook", spike_alert__isnull=False),
+                name="message_spike_alert_webhook_once",
             ),
         ]
 
@@ -156,7 +185,7 @@ class MessageTemplate(models.Model):
     installation = models.ForeignKey(
         "saleor_returns.Installation", on_delete=models.CASCADE, related_name="message_templates"
     )
-    event = models.CharField(max_length=32, choices=MessageEvent.choices)
+    event = models.CharField(max_length=32, choices=EVENT_CHOICES)
     language = models.CharField(max_length=16)
     subject = models.CharField(max_length=500, blank=True)
     text = models.TextField(blank=True)
@@ -168,6 +197,13 @@ class MessageTemplate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["installation", "event", "language"], name="message_template_unique")
         ]
+
+
+class AlertsLanguage(models.TextChoices):
+    """The languages messages are written in (`notifications.defaults.LANGUAGES`)."""
+
+    EN = "en"
+    ZH_HANS = "zh-hans"
 
 
 class SenderSettings(models.Model):
@@ -190,6 +226,9 @@ class SenderSettings(models.Model):
     from_name = models.CharField(max_length=100, blank=True)
     from_email = models.EmailField(max_length=254, blank=True)
     reply_to = models.EmailField(max_length=254, blank=True)
+    # The shop's staff: where alerts (a spike in returns) are e-mailed, and in which language.
+    alerts_email = models.EmailField(max_length=254, blank=True)
+    alerts_language = models.CharField(max_length=16, choices=AlertsLanguage.choices, default=AlertsLanguage.EN)
     transport = models.CharField(max_length=16, choices=Transport.choices, default=Transport.DEFAULT)
     smtp_host = models.CharField(max_length=255, blank=True)
     smtp_port = models.PositiveIntegerField(null=True, blank=True)

@@ -60,19 +60,28 @@ def record_message(return_request, event: str, *, context: dict, occurrence: str
     rows = []
     if return_request.customer_email:
         rows.append(Message(channel=MessageChannel.EMAIL, recipient=return_request.customer_email, **base))
-    endpoints = WebhookEndpoint.objects.filter(installation_id=return_request.installation_id, is_active=True)
-    rows.extend(
-        Message(channel=MessageChannel.WEBHOOK, endpoint=endpoint, **base)
-        for endpoint in endpoints
-        if endpoint.receives(event.value)
+    return write_messages(
+        rows + webhook_messages(**base),
+        Message.objects.filter(return_request=return_request, event=event.value, occurrence=occurrence),
     )
+
+
+def webhook_messages(**fields) -> list[Message]:
+    """Unsaved webhook messages of `fields` (installation_id, event, …), one per active endpoint that takes the event."""
+    endpoints = WebhookEndpoint.objects.filter(installation_id=fields["installation_id"], is_active=True)
+    return [
+        Message(channel=MessageChannel.WEBHOOK, endpoint=endpoint, **fields)
+        for endpoint in endpoints
+        if endpoint.receives(fields["event"])
+    ]
+
+
+def write_messages(rows: list[Message], same_event) -> list[Message]:
+    """Save the rows that do not exist yet (a unique constraint says which do) and queue sending after commit
+    what `same_event`, the queryset of the event's messages, still has pending; returns those."""
     with transaction.atomic():
         Message.objects.bulk_create(rows, ignore_conflicts=True)
-        pending = list(
-            Message.objects.filter(
-                return_request=return_request, event=event.value, occurrence=occurrence, status=MessageStatus.PENDING
-            )
-        )
+        pending = list(same_event.filter(status=MessageStatus.PENDING))
     queue_after_commit([message.pk for message in pending])
     return pending
 

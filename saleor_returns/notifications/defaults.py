@@ -8,7 +8,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from saleor_returns.models.notifications import MessageEvent
+from saleor_returns.models.notifications import EVENTS
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "default_templates"
 LANGUAGES = ("en", "zh-hans")
@@ -32,7 +32,9 @@ def _defaults(language: str) -> dict:
 
 
 def default_template(event: str, language: str) -> dict[str, str]:
-    table = _defaults(language)[MessageEvent(event).value]
+    if event not in EVENTS:
+        raise ValueError(f"{event!r} is not an event with messages.")
+    table = _defaults(language)[str(event)]
     return {field: table[field] for field in FIELDS}
 
 

@@ -1,4 +1,4 @@
-"""E-mail to the customer through Django's e-mail backends: the shop's sender and transport, one send per attempt.
+"""E-mail to the customer (and to the shop's staff for alerts) through Django's e-mail backends: the shop's sender and transport, one send per attempt.
 
 A shop sends through the deployment's mail settings (EMAIL_BACKEND, EMAIL_HOST, …) unless
 it set its own SMTP server or a mail service reached through django-anymail (Postmark,
@@ -24,7 +24,7 @@ from django.utils import timezone
 from saleor_returns.models import Installation
 from saleor_returns.notifications import attempts, catalog
 from saleor_returns.notifications.contacts import contact_for
-from saleor_returns.notifications.defaults import labels, language_for
+from saleor_returns.notifications.defaults import DEFAULT_LANGUAGE, labels, language_for
 from saleor_returns.models.notifications import Message, MessageAttempt, MessageEvent, SenderSettings
 from saleor_returns.notifications.templates import RenderedMessage, render, template_for
 from saleor_returns.notifications.unsubscribe import is_opted_out, unsubscribe_url
@@ -47,6 +47,7 @@ ESP_BACKENDS = {
     "sendgrid": "anymail.backends.sendgrid.EmailBackend",
 }
 MAILGUN_EU_API_URL = "https://api.eu.mailgun.net/v3/"
+NO_ALERTS_ADDRESS = "No alerts address is set in the e-mail sender settings."
 
 
 class TransportFailure(Exception):
@@ -60,6 +61,9 @@ class TransportFailure(Exception):
 def send_email(message: Message, attempt: MessageAttempt) -> None:
     """One attempt at a claimed e-mail message; records its outcome."""
     installation = message.installation
+    if catalog.is_shop_event(message.event):
+        send_shop_email(message, attempt)
+        return
     if not catalog.is_transactional(message.event) and is_opted_out(installation, message.recipient):
         attempts.finish_attempt(
             message, attempt, outcome=MessageAttempt.Outcome.SKIPPED,
@@ -74,6 +78,28 @@ def send_email(message: Message, attempt: MessageAttempt) -> None:
     language = language_for(contact.language_code)
     sender = SenderSettings.objects.filter(installation=installation).first()
     rendered = render_email(message, language=language, customer_name=contact.customer_name, sender=sender)
+    send_rendered(message, attempt, rendered, sender=sender, language=language)
+
+
+def send_shop_email(message: Message, attempt: MessageAttempt) -> None:
+    """One attempt at an e-mail to the shop's staff (a spike alert), in the language of the sender settings.
+
+    One recorded without an address (skipped) and sent again goes to the address set since, if any.
+    """
+    sender = SenderSettings.objects.filter(installation=message.installation).first()
+    if not message.recipient:
+        message.recipient = sender.alerts_email if sender else ""
+        if not message.recipient:
+            attempts.finish_attempt(message, attempt, outcome=MessageAttempt.Outcome.SKIPPED, error=NO_ALERTS_ADDRESS)
+            return
+        Message.objects.filter(pk=message.pk).update(recipient=message.recipient)
+    language = message.language or (sender.alerts_language if sender else "") or DEFAULT_LANGUAGE
+    send_rendered(message, attempt, render_shop_email(message, language=language, sender=sender),
+                  sender=sender, language=language)
+
+
+def send_rendered(message: Message, attempt: MessageAttempt, rendered: RenderedMessage, *, sender, language: str) -> None:
+    """Deliver the rendered e-mail through the shop's connection and record the attempt's outcome."""
     try:
         deliver(build_email(message, rendered, sender), sender)
     except TransportFailure as failure:
@@ -82,6 +108,12 @@ def send_email(message: Message, attempt: MessageAttempt) -> None:
     attempts.finish_attempt(
         message, attempt, outcome=MessageAttempt.Outcome.SENT, subject=rendered.subject[:255], language=language
     )
+
+
+def render_shop_email(message: Message, *, language: str, sender) -> RenderedMessage:
+    recipient = Recipient(shop_name=shop_name(message.installation, sender), support_email=support_email(sender))
+    values = placeholder_values(message.event, message.data, language=language, recipient=recipient)
+    return render(template_for(message.installation, message.event, language), values, language=language)
 
 
 def fail(message: Message, attempt: MessageAttempt, failure: TransportFailure, **rendered) -> None:

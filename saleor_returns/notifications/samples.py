@@ -37,15 +37,28 @@ SAMPLE_FACTS = {
     "amount_to_pay": {"amount": "10.00", "currency": "USD"},
     "decision": "approved",
 }
+SAMPLE_SPIKE_ALERT = {
+    "spike_alert_id": "UmV0dXJuU3Bpa2VBbGVydDpzYW1wbGU=", "variant_id": "UHJvZHVjdFZhcmlhbnQ6NDI=",
+    "sku": "SNEAKER-42", "product_name": "Trail Sneaker", "sold_units": 100, "returned_units": 30,
+    "return_rate": "0.3", "rate_interval": {"lower": "0.219", "upper": "0.396"}, "baseline_weeks": 8,
+    "baseline_sold_units": 800, "baseline_returned_units": 40, "baseline_rate": "0.05",
+    "baseline_interval": {"lower": "0.037", "upper": "0.067"}, "dominant_reason_code": "TOO_SMALL",
+    "dominant_reason_labels": {"en": "Too small", "zh-hans": "太小"},
+}
 
 
 def sample_data(event: str) -> dict:
+    today = timezone.now().date()
+    last_monday = today - timedelta(days=today.weekday() + 7)
     data = {
         "return_request_id": "UmV0dXJuUmVxdWVzdDpzYW1wbGU=", "rma_number": "RMA-000123",
         "order_id": "T3JkZXI6c2FtcGxl", "order_number": "1042", "status": "approved", "kind": "return",
         "resolution": "refund", "lines": SAMPLE_LINES,
         "ship_by": (timezone.now() + timedelta(days=14)).date().isoformat(),
         **SAMPLE_FACTS,
+        **SAMPLE_SPIKE_ALERT,
+        "week_start": last_monday.isoformat(), "week_end": (last_monday + timedelta(days=6)).isoformat(),
+        "desk_url": f"{settings.APP_PUBLIC_URL}/dashboard/returners",
     }
     return {key: data.get(key) for key in catalog.data_keys(event)}
 

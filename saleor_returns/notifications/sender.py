@@ -15,13 +15,13 @@ from django.db import transaction
 
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.notifications.email import ESP_BACKENDS
-from saleor_returns.models.notifications import SenderSettings
+from saleor_returns.models.notifications import AlertsLanguage, SenderSettings
 from saleor_returns.outbound import ForbiddenAddress, checked_addresses
 
 logger = logging.getLogger(__name__)
 
-PLAIN_FIELDS = ("from_name", "from_email", "reply_to", "transport", "smtp_host", "smtp_port", "smtp_username",
-                "smtp_security", "esp")
+PLAIN_FIELDS = ("from_name", "from_email", "reply_to", "alerts_email", "alerts_language", "transport", "smtp_host",
+                "smtp_port", "smtp_username", "smtp_security", "esp")
 SECRET_FIELDS = {"smtp_password": "password", "api_key": "api_key", "secret_key": "secret_key"}
 OPTION_FIELDS = ("region", "sender_domain", "message_stream")
 DEFAULT_PORTS = {SenderSettings.Security.NONE: 25, SenderSettings.Security.STARTTLS: 587, SenderSettings.Security.SSL: 465}
@@ -75,7 +75,9 @@ def problems(sender: SenderSettings, secrets: dict, *, esp_changed: bool, api_ke
     if "\n" in sender.from_name or "\r" in sender.from_name:
         found.append(_error("from_name", "At most 100 characters on one line."))
     found.extend(_shape_problems(sender))
-    for field in ("from_email", "reply_to"):
+    if sender.alerts_language not in AlertsLanguage.values:
+        found.append(_error("alerts_language", f"Choose {' or '.join(AlertsLanguage.values)}."))
+    for field in ("from_email", "reply_to", "alerts_email"):
         value = getattr(sender, field)
         if value:
             try:

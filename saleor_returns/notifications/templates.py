@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.notifications import catalog
 from saleor_returns.notifications.defaults import FIELDS, LANGUAGES, default_template
-from saleor_returns.models.notifications import MessageEvent, MessageTemplate
+from saleor_returns.models.notifications import EVENTS, MessageTemplate
 from saleor_returns.notifications.samples import sample_data, sample_recipient
 from saleor_returns.notifications.values import placeholder_values
 
@@ -171,7 +171,7 @@ def update_message_template(
 
 
 def check_event_and_language(event: str, language: str) -> None:
-    if event not in MessageEvent.values:
+    if event not in EVENTS:
         raise ValidationError({"event": ValidationError("Unknown event.", code=ReturnErrorCode.INVALID.value)})
     if language not in LANGUAGES:
         raise ValidationError(

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.dates import format_date, format_interval
+from babel.numbers import format_currency, format_percent
 
 from saleor_returns.notifications import catalog
 from saleor_returns.models.notifications import MessageEvent
@@ -45,6 +45,9 @@ class Recipient:
 
 def placeholder_values(event: str, data: dict, *, language: str, recipient: Recipient) -> dict[str, str]:
     """Every placeholder of `event` (`catalog.placeholders`) as text in `language`."""
+    if catalog.is_shop_event(event):
+        values = {"shop_name": recipient.shop_name, **spike_alert_values(data, language=language)}
+        return {name: values[name] for name in catalog.placeholders(event)}
     words = labels(language)
     locale = BABEL_LOCALES[language]
     ship_by = data.get("ship_by")
@@ -81,6 +84,39 @@ def placeholder_values(event: str, data: dict, *, language: str, recipient: Reci
         "decision": words.get(f"decision_{data.get('decision')}", "") if data.get("decision") else "",
     }
     return {name: values[name] for name in catalog.placeholders(event)}
+
+
+def spike_alert_values(data: dict, *, language: str) -> dict[str, str]:
+    """The placeholders of a spike alert: its variant, week, rates and intervals, units and main reason."""
+    words = labels(language)
+    locale = BABEL_LOCALES[language]
+
+    def percent(value) -> str:
+        return format_percent(Decimal(value or "0"), format="#,##0.0%", locale=locale)
+
+    def interval(bounds: dict | None) -> str:
+        bounds = bounds or {}
+        return words["interval"].format(lower=percent(bounds.get("lower")), upper=percent(bounds.get("upper")))
+
+    start, end = data.get("week_start"), data.get("week_end")
+    reason_labels = data.get("dominant_reason_labels") or {}
+    return {
+        "product": data.get("product_name") or data.get("sku") or data.get("variant_id") or "",
+        "sku": data.get("sku") or "",
+        "week": format_interval(date.fromisoformat(start), date.fromisoformat(end), "yMMMd", locale=locale)
+        if start and end else "",
+        "return_rate": percent(data.get("return_rate")),
+        "rate_interval": interval(data.get("rate_interval")),
+        "baseline_rate": percent(data.get("baseline_rate")),
+        "baseline_interval": interval(data.get("baseline_interval")),
+        "baseline_weeks": str(data.get("baseline_weeks") or ""),
+        "units": words["units"].format(returned=data.get("returned_units") or 0, sold=data.get("sold_units") or 0),
+        "baseline_units": words["units"].format(
+            returned=data.get("baseline_returned_units") or 0, sold=data.get("baseline_sold_units") or 0
+        ),
+        "dominant_reason": reason_labels.get(language) or reason_labels.get("en") or data.get("dominant_reason_code") or "",
+        "desk_link": data.get("desk_url") or "",
+    }
 
 
 def _money(value: dict | None, locale: str) -> str:

@@ -38,7 +38,7 @@ from standardwebhooks import Webhook
 from saleor_returns import __version__
 from saleor_returns.error_codes import ReturnErrorCode
 from saleor_returns.notifications import attempts, catalog
-from saleor_returns.models.notifications import TEST_EVENT, Message, MessageAttempt, MessageEvent, WebhookEndpoint
+from saleor_returns.models.notifications import EVENTS, TEST_EVENT, Message, MessageAttempt, WebhookEndpoint
 from saleor_returns.outbound import ForbiddenAddress, checked_addresses, outbound_client
 
 logger = logging.getLogger(__name__)
@@ -85,10 +85,10 @@ def check_url(url: str) -> str:
 
 
 def check_event_types(event_types) -> list[str]:
-    unknown = [value for value in event_types if value not in MessageEvent.values]
+    unknown = [value for value in event_types if value not in EVENTS]
     if unknown:
         raise _invalid("eventTypes", f"Unknown event types: {', '.join(unknown)}.")
-    return sorted(set(event_types), key=MessageEvent.values.index)
+    return sorted(set(event_types), key=EVENTS.index)
 
 
 def create_endpoint(*, installation, url: str, event_types=(), description: str = "") -> tuple[WebhookEndpoint, str]:

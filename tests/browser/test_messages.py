@@ -332,6 +332,38 @@ def test_the_sender_is_saved_by_field_and_its_password_is_never_shown(dashboard,
     assert len(bodies) > 3 and not any("s3cret-pass" in body for body in bodies)
 
 
+def test_the_alerts_address_and_language_are_set_with_the_sender(dashboard, shop):
+    # given
+    app = open_tab(dashboard, "sender")
+    form = app.locator("form.sender-form")
+    expect(form.locator('[data-field="alertsLanguage"] select')).to_have_value("EN")
+
+    # when: a wrong address
+    form.locator('[data-field="alertsEmail"] input').fill("the returns team")
+    form.locator('[data-action="save-sender"]').click()
+
+    # then
+    expect(form.locator('[data-field="alertsEmail"] .field-error')).to_have_text("This is not an e-mail address.")
+    assert not SenderSettings.objects.exists()
+
+    # when: corrected, alerts in Chinese
+    form.locator('[data-field="alertsEmail"] input').fill("returns-team@sneakers.example.com")
+    form.locator('[data-field="alertsLanguage"] select').select_option("ZH_HANS")
+    form.locator('[data-action="save-sender"]').click()
+
+    # then
+    expect_notification(dashboard, "success", "E-mail sender saved")
+    sender = SenderSettings.objects.get(installation=shop)
+    assert (sender.alerts_email, sender.alerts_language) == ("returns-team@sneakers.example.com", "zh-hans")
+
+    # when: the tab is opened again
+    form = open_tab(dashboard, "sender").locator("form.sender-form")
+
+    # then
+    expect(form.locator('[data-field="alertsEmail"] input')).to_have_value("returns-team@sneakers.example.com")
+    expect(form.locator('[data-field="alertsLanguage"] select')).to_have_value("ZH_HANS")
+
+
 # --------------------------------------------------------------------------- settings: webhooks
 
 

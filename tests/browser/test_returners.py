@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from saleor_returns.models import CustomerStatus, ReturnRequest, SpikeAlert
+from saleor_returns.models import CustomerStatus, Message, ReturnRequest, SpikeAlert
+from saleor_returns.models.notifications import WebhookEndpoint
 from tests.browser import screenshot
 from tests.factories import ReturnLineFactory, ReturnRequestFactory, reason_for
 
@@ -64,6 +65,28 @@ def test_staff_see_why_a_customer_ranks_and_block_them(dashboard, seeded):
     status = CustomerStatus.objects.get(installation=seeded)
     assert (status.customer_key, status.status, status.note) == ("email:carol@example.com", "block", "Wears and returns")
     assert SpikeAlert.objects.get().note == "Size chart corrected"
+
+
+def test_each_alert_says_how_the_shop_was_told(dashboard, seeded):
+    # given: the alert's e-mail skipped for want of an address, its webhook delivered
+    alert = SpikeAlert.objects.get()
+    endpoint = WebhookEndpoint(installation=seeded, url="https://erp.example.com/hooks", event_types=["spike_alert"])
+    endpoint.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    endpoint.save()
+    Message.objects.create(installation=seeded, spike_alert=alert, event="spike_alert", channel="email",
+                           status="skipped", last_error="No alerts address is set in the e-mail sender settings.")
+    Message.objects.create(installation=seeded, spike_alert=alert, event="spike_alert", channel="webhook",
+                           endpoint=endpoint, status="sent", attempts=1)
+
+    # when
+    frame = open_returners(dashboard)
+
+    # then
+    told = frame.locator('tr[data-alert="SHOE-42"] ul.told li')
+    expect(told).to_have_text([
+        "E-mail: Skipped — No alerts address is set in the e-mail sender settings.",
+        "Webhook: Sent",
+    ])
 
 
 def test_the_page_speaks_chinese(dashboard, seeded):

@@ -1,6 +1,8 @@
-"""returnMessageResend: staff send a return's e-mail again, or redeliver its webhook, as a new recorded attempt."""
+"""returnMessageResend: staff send a return's or a spike alert's e-mail again, or redeliver its webhook, as a new
+recorded attempt."""
 
 import graphene
+from django.db.models import Q
 
 from saleor_returns.access import MESSAGE_RESEND_PERMISSIONS
 from saleor_returns.ids import is_uuid
@@ -12,12 +14,12 @@ from saleor_returns.notifications.actions import resend_message
 
 
 def load_return_message(requestor, global_id: str) -> Message:
-    """A message about one of the shop's returns (a webhook endpoint's test event is not one)."""
+    """A message about one of the shop's returns or spike alerts (a webhook endpoint's test event is neither)."""
     pk = decode_id(global_id, "ReturnMessage")
     message = None
     if is_uuid(pk):
         message = Message.objects.filter(
-            pk=pk, installation=requestor.installation, return_request__isnull=False
+            Q(return_request__isnull=False) | Q(spike_alert__isnull=False), pk=pk, installation=requestor.installation
         ).first()
     if message is None:
         raise InputError("id", ReturnErrorCode.NOT_FOUND, "No ReturnMessage has this id.")
@@ -30,7 +32,9 @@ class ReturnMessageResend(ReturnMutation):
     permissions = MESSAGE_RESEND_PERMISSIONS
 
     class Arguments:
-        id = graphene.ID(required=True, description="A ReturnMessage of ReturnRequest.messages.")
+        id = graphene.ID(
+            required=True, description="A ReturnMessage of ReturnRequest.messages or ReturnSpikeAlert.messages."
+        )
 
     message = graphene.Field(ReturnMessage)
 

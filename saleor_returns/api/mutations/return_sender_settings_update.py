@@ -7,6 +7,7 @@ from saleor_returns.api.mutations.base import ReturnMutation, enum_value
 from saleor_returns.api.notifications import (
     ReturnMailServiceEnum,
     ReturnMailTransportEnum,
+    ReturnMessageLanguageEnum,
     ReturnSenderSettings,
     ReturnSmtpSecurityEnum,
 )
@@ -17,6 +18,8 @@ class ReturnSenderSettingsInput(graphene.InputObjectType):
     from_name = graphene.String()
     from_email = graphene.String()
     reply_to = graphene.String()
+    alerts_email = graphene.String(description="Where alerts to the shop's staff go; empty: not e-mailed.")
+    alerts_language = ReturnMessageLanguageEnum()
     transport = ReturnMailTransportEnum()
     smtp_host = graphene.String()
     smtp_port = graphene.Int()

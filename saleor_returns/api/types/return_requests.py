@@ -14,6 +14,7 @@ from saleor_returns.api.enums import (
 )
 from saleor_returns.api.customer_messages import ReturnCustomerMessage, resolve_customer_messages
 from saleor_returns.api.notifications import ReturnMessage, resolve_return_request_messages
+from saleor_returns.api.loading import customer_status_of
 from saleor_returns.api.pagination import CountableConnection
 from saleor_returns.api.types.common import Money, global_id, is_staff, language, money
 from saleor_returns.api.types.customer_statuses import ReturnCustomerStatus
@@ -26,7 +27,6 @@ from saleor_returns.api.types.shipping import (
     resolve_return_shipping,
 )
 from saleor_returns.evidence_urls import evidence_url
-from saleor_returns.models import CustomerStatus as CustomerStatusModel
 from saleor_returns.models import Refund as RefundModel
 from saleor_returns.models import ReplacementOrder as ReplacementOrderModel
 from saleor_returns.notes import event_note
@@ -255,7 +255,7 @@ class ReturnRequest(graphene.ObjectType):
         return request.risk_reasons if is_staff(info) else None
 
     def resolve_customer_status(request, info):
-        return CustomerStatusModel.of_request(request) if is_staff(info) else None
+        return customer_status_of(request) if is_staff(info) else None
 
     # For the customer's own screens (the hosted portal, a storefront's).
     portal_url = graphene.String(

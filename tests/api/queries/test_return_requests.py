@@ -7,7 +7,7 @@ from django.db import connection
 from graphene import relay
 from django.test.utils import CaptureQueriesContext
 
-from saleor_returns.models import ReturnEvent, ReturnShipment
+from saleor_returns.models import CustomerStatus, ReturnEvent, ReturnRequest, ReturnShipment
 from tests.factories import InstallationFactory, ReturnLineFactory, ReturnRequestFactory, reason_for
 
 LIST = """
@@ -53,6 +53,37 @@ def test_the_list_runs_a_constant_number_of_queries(as_staff, shop, rows):
     # installation, count, page (with policy and refund), lines (with reasons), evidence, events,
     # carrier claims, shipments, tracking events
     assert len(queries) == 9, [q["sql"] for q in queries]
+
+
+STATUSES = "{ returnRequests(first: 100) { edges { node { number customerStatus { customer status } } } } }"
+
+
+def count_status_queries(as_staff, shop, rows):
+    for index in range(rows):
+        ReturnRequestFactory(installation=shop, number=index + 1, customer_user_id=f"user-{index}",
+                             customer_email=f"buyer{index}@example.com")
+    for index in range(0, rows, 2):
+        CustomerStatus.objects.create(installation=shop, customer_key=f"user:user-{index}", status="watch",
+                                      set_by="staff@example.com", set_at=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    with CaptureQueriesContext(connection) as queries:
+        result = as_staff(STATUSES)
+    statuses = {edge["node"]["number"]: edge["node"]["customerStatus"] for edge in result["data"]["returnRequests"]["edges"]}
+    return len(queries), statuses
+
+
+def test_customer_statuses_are_read_in_one_query_for_the_whole_page(as_staff, shop):
+    # given / when: 2 returns, then 10 more in another run of the same list
+    two, statuses_of_two = count_status_queries(as_staff, shop, 2)
+    ReturnRequest.objects.filter(installation=shop).delete()
+    CustomerStatus.objects.filter(installation=shop).delete()
+    ten, statuses_of_ten = count_status_queries(as_staff, shop, 10)
+
+    # then: the same number of queries, and each return shows its own customer's status
+    assert two == ten
+    assert statuses_of_two == {"RMA-000001": {"customer": "user:user-0", "status": "WATCH"}, "RMA-000002": None}
+    assert len(statuses_of_ten) == 10
+    assert statuses_of_ten["RMA-000009"] == {"customer": "user:user-8", "status": "WATCH"}
+    assert statuses_of_ten["RMA-000010"] is None
 
 
 def test_filters(as_staff, shop):

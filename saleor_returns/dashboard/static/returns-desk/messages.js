@@ -21,6 +21,7 @@ register({
     "messages.event.CANCELED": "Canceled",
     "messages.event.EXPIRED": "Expired",
     "messages.event.SURVEY_INVITATION": "Survey invitation",
+    "messages.event.SPIKE_ALERT": "Return spike alert (to staff)",
     "messages.event.test": "Test event",
     "messages.channel.EMAIL": "E-mail",
     "messages.channel.WEBHOOK": "Webhook",
@@ -71,6 +72,7 @@ register({
     "messages.event.CANCELED": "已取消",
     "messages.event.EXPIRED": "已过期",
     "messages.event.SURVEY_INVITATION": "满意度调查邀请",
+    "messages.event.SPIKE_ALERT": "退货激增提醒（发给员工）",
     "messages.event.test": "测试事件",
     "messages.channel.EMAIL": "电子邮件",
     "messages.channel.WEBHOOK": "Webhook",
@@ -108,10 +110,12 @@ register({
   },
 });
 
-// The steps of a return that are told, in the order they happen (ReturnMessageEventEnum).
+// The steps of a return that are told, in the order they happen, then the shop's own events
+// (ReturnMessageEventEnum).
 export const EVENTS = [
   "REQUEST_RECEIVED", "APPROVED", "INFO_REQUESTED", "REJECTED", "SHIP_REMINDER", "PARCEL_RECEIVED", "INSPECTED",
   "REFUNDED", "STORE_CREDIT_ISSUED", "REPLACEMENT_PLACED", "CLAIM_DECIDED", "CANCELED", "EXPIRED", "SURVEY_INVITATION",
+  "SPIKE_ALERT",
 ];
 
 export const MESSAGE_FIELDS = `id event type channel status recipient endpoint { id url } language subject attempts

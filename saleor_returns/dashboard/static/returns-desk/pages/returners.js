@@ -1,10 +1,12 @@
 // Frequent returners: customers ranked by a score whose every part is shown with its weight and
 // its reason in words; staff set a customer's status (VIP, watch, block) that the automatic review
 // reads. Below, the spike alerts: variants returned far more this week than in the weeks before,
-// each with a note of what was done about it. The ranking downloads as CSV.
+// each with how the shop was told (e-mail, webhooks) and a note of what was done about it. The
+// ranking downloads as CSV.
 
 import { formatNumber, register, t } from "../i18n.js";
 import { banner, button, card, clear, h, runMutation, spinner } from "../ui.js";
+import "../messages.js";
 
 register({
   en: {
@@ -41,6 +43,8 @@ register({
     "spikes.figures": "{returned} of {sold} returned; before: {baselineReturned} of {baselineSold} in {weeks} weeks",
     "spikes.reason": "Main reason",
     "spikes.note": "What was done",
+    "spikes.told": "Shop told",
+    "spikes.toldNone": "Not told",
     "spikes.saved": "Note saved",
     "spikes.saveFailed": "The note was not saved",
   },
@@ -78,6 +82,8 @@ register({
     "spikes.figures": "售出 {sold} 件，退回 {returned} 件；此前 {weeks} 周：售出 {baselineSold} 件，退回 {baselineReturned} 件",
     "spikes.reason": "主要原因",
     "spikes.note": "处理措施",
+    "spikes.told": "通知店铺",
+    "spikes.toldNone": "未通知",
     "spikes.saved": "备注已保存",
     "spikes.saveFailed": "备注未能保存",
   },
@@ -97,7 +103,8 @@ mutation CustomerStatusSet($customer: String!, $status: ReturnCustomerStatusEnum
   }
 }`;
 const ALERTS = `query SpikeAlerts { returnSpikeAlerts { id variantId weekStart soldUnits returnedUnits baselineWeeks
-  baselineSoldUnits baselineReturnedUnits dominantReasonCode note } }`;
+  baselineSoldUnits baselineReturnedUnits dominantReasonCode note
+  messages { id channel status lastError endpoint { url } } } }`;
 const NOTE = `
 mutation SpikeAlertNote($id: ID!, $note: String!) {
   returnSpikeAlertNote(id: $id, note: $note) { alert { id note } errors { field code message } }
@@ -137,6 +144,15 @@ function returnerRow(ctx, row) {
     h("td", {}, statusEditor(ctx, row)));
 }
 
+// How the shop heard of an alert: each message's channel and status, and why one was skipped or failed.
+function toldList(alert) {
+  if (!alert.messages.length) return t("spikes.toldNone");
+  return h("ul", { class: "told" }, alert.messages.map((message) => h("li", {
+    "data-channel": message.channel, "data-status": message.status, title: message.endpoint ? message.endpoint.url : null,
+  }, `${t(`messages.channel.${message.channel}`)}: ${t(`messages.status.${message.status}`)}`,
+  message.lastError && message.status !== "SENT" ? ` — ${message.lastError}` : "")));
+}
+
 function alertRow(ctx, alert) {
   const note = h("input", { type: "text", name: "note", value: alert.note, "aria-label": t("spikes.note") });
   const slot = h("span", { class: "field-error", role: "alert" });
@@ -154,6 +170,7 @@ function alertRow(ctx, alert) {
       baselineSold: alert.baselineSoldUnits, weeks: alert.baselineWeeks,
     })),
     h("td", {}, alert.dominantReasonCode),
+    h("td", {}, toldList(alert)),
     h("td", {}, note, save, slot));
 }
 
@@ -219,7 +236,7 @@ export async function render(ctx) {
     const data = await ctx.api.query(ALERTS);
     clear(alerts, data.returnSpikeAlerts.length
       ? h("table", { class: "table spikes" }, h("thead", {}, h("tr", {},
-        [t("spikes.variant"), t("spikes.week"), "", t("spikes.reason"), t("spikes.note")].map((label) => h("th", {}, label)))),
+        [t("spikes.variant"), t("spikes.week"), "", t("spikes.reason"), t("spikes.told"), t("spikes.note")].map((label) => h("th", {}, label)))),
         h("tbody", {}, data.returnSpikeAlerts.map((alert) => alertRow(ctx, alert))))
       : h("p", { class: "empty" }, t("spikes.none")));
   } catch (error) {

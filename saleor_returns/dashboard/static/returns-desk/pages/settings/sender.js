@@ -1,5 +1,5 @@
-// The e-mail sender tab: who the shop's e-mail comes from (name, address, reply-to) and
-// how it leaves: the app's own mail settings, the shop's SMTP server, or a mail service
+// The e-mail sender tab: who the shop's e-mail comes from (name, address, reply-to), where
+// alerts to the shop's staff go and in which language, and how it leaves: the app's own mail settings, the shop's SMTP server, or a mail service
 // through django-anymail. Passwords and keys are write-only: the API says only whether
 // one is stored, and a field left empty keeps it.
 
@@ -18,6 +18,11 @@ register({
     "settings.sender.replyTo": "Reply-to address",
     "settings.sender.replyToHint": "Where customers' answers go; messages also give it for questions.",
     "settings.sender.naming": "Messages are signed {name}; questions go to {email}.",
+    "settings.sender.alertsEmail": "Alerts address",
+    "settings.sender.alertsEmailHint": "Your staff's address for alerts such as a spike in returns; empty: alerts are not e-mailed.",
+    "settings.sender.alertsLanguage": "Alerts language",
+    "settings.sender.language.EN": "English",
+    "settings.sender.language.ZH_HANS": "Simplified Chinese",
     "settings.sender.transport": "How e-mail is sent",
     "settings.sender.transport.DEFAULT": "The app's mail settings",
     "settings.sender.transport.SMTP": "The shop's SMTP server",
@@ -63,6 +68,11 @@ register({
     "settings.sender.replyTo": "回复地址",
     "settings.sender.replyToHint": "顾客回复发往此地址；消息中也以此作为咨询地址。",
     "settings.sender.naming": "消息署名为 {name}；咨询请发往 {email}。",
+    "settings.sender.alertsEmail": "提醒接收地址",
+    "settings.sender.alertsEmailHint": "员工接收提醒（如退货激增）的地址；留空则不以邮件发送提醒。",
+    "settings.sender.alertsLanguage": "提醒语言",
+    "settings.sender.language.EN": "英语",
+    "settings.sender.language.ZH_HANS": "简体中文",
     "settings.sender.transport": "发送方式",
     "settings.sender.transport.DEFAULT": "应用的邮件设置",
     "settings.sender.transport.SMTP": "店铺的 SMTP 服务器",
@@ -100,12 +110,13 @@ register({
   },
 });
 
-const SENDER = `fromName fromEmail defaultFromEmail replyTo transport smtpHost smtpPort smtpUsername smtpSecurity
+const SENDER = `fromName fromEmail defaultFromEmail replyTo alertsEmail alertsLanguage transport smtpHost smtpPort smtpUsername smtpSecurity
   hasSmtpPassword esp hasApiKey hasSecretKey region senderDomain messageStream shopName supportEmail updatedAt`;
 const SETTINGS = `query SenderSettings { returnSenderSettings { ${SENDER} } }`;
 const UPDATE = `mutation SenderSettingsUpdate($input: ReturnSenderSettingsInput!) {
   returnSenderSettingsUpdate(input: $input) { senderSettings { ${SENDER} } errors { field code message } } }`;
 const TRANSPORTS = ["DEFAULT", "SMTP", "ESP"];
+const LANGUAGES = ["EN", "ZH_HANS"];
 const SECURITIES = ["STARTTLS", "SSL", "NONE"];
 const SERVICES = [["POSTMARK", "Postmark"], ["MAILGUN", "Mailgun"], ["AMAZON_SES", "Amazon SES"], ["SENDGRID", "SendGrid"]];
 // The settings each mail service takes besides its API key.
@@ -123,6 +134,8 @@ export async function senderPanel(ctx, panel) {
     fromName: field({ label: t("settings.sender.fromName"), name: "fromName", hint: t("settings.sender.fromNameHint"), attrs: { maxlength: "100" } }),
     fromEmail: field({ label: t("settings.sender.fromEmail"), name: "fromEmail", type: "email", hint: t("settings.sender.fromEmailHint", { address: settings.defaultFromEmail }) }),
     replyTo: field({ label: t("settings.sender.replyTo"), name: "replyTo", type: "email", hint: t("settings.sender.replyToHint") }),
+    alertsEmail: field({ label: t("settings.sender.alertsEmail"), name: "alertsEmail", type: "email", hint: t("settings.sender.alertsEmailHint") }),
+    alertsLanguage: field({ label: t("settings.sender.alertsLanguage"), name: "alertsLanguage", type: "select", options: LANGUAGES.map((code) => [code, t(`settings.sender.language.${code}`)]) }),
     transport: field({ label: t("settings.sender.transport"), name: "transport", type: "select", options: TRANSPORTS.map((code) => [code, t(`settings.sender.transport.${code}`)]) }),
     smtpHost: field({ label: t("settings.sender.smtpHost"), name: "smtpHost", attrs: { spellcheck: "false", autocomplete: "off" } }),
     smtpPort: field({ label: t("settings.sender.smtpPort"), name: "smtpPort", hint: t("settings.sender.smtpPortHint"), attrs: { inputmode: "numeric", size: "6" } }),
@@ -160,9 +173,10 @@ export async function senderPanel(ctx, panel) {
   );
 
   function fill(current) {
-    for (const name of ["fromName", "fromEmail", "replyTo", "smtpHost", "smtpUsername", "region", "senderDomain", "messageStream"]) {
+    for (const name of ["fromName", "fromEmail", "replyTo", "alertsEmail", "smtpHost", "smtpUsername", "region", "senderDomain", "messageStream"]) {
       controlOf(fields[name]).value = current[name] || "";
     }
+    controlOf(fields.alertsLanguage).value = current.alertsLanguage;
     controlOf(fields.transport).value = current.transport;
     controlOf(fields.smtpPort).value = current.smtpPort === null ? "" : String(current.smtpPort);
     controlOf(fields.smtpSecurity).value = current.smtpSecurity;
@@ -193,7 +207,10 @@ export async function senderPanel(ctx, panel) {
   // What the form sends: the visible settings; hidden ones and empty secrets stay as stored.
   function read(problems) {
     const transport = controlOf(fields.transport).value;
-    const input = { fromName: textValue(fields.fromName), fromEmail: textValue(fields.fromEmail), replyTo: textValue(fields.replyTo), transport };
+    const input = {
+      fromName: textValue(fields.fromName), fromEmail: textValue(fields.fromEmail), replyTo: textValue(fields.replyTo),
+      alertsEmail: textValue(fields.alertsEmail), alertsLanguage: controlOf(fields.alertsLanguage).value, transport,
+    };
     if (transport === "SMTP") {
       const port = textValue(fields.smtpPort);
       if (port && !/^\d+$/.test(port)) problems.push({ field: "smtpPort", code: "INVALID", message: t("settings.sender.invalidPort") });
@@ -220,6 +237,7 @@ export async function senderPanel(ctx, panel) {
     formErrors(),
     h("div", { class: "row" }, fields.fromName, fields.fromEmail, fields.replyTo),
     naming,
+    h("div", { class: "row" }, fields.alertsEmail, fields.alertsLanguage),
     fields.transport,
     smtp,
     service,

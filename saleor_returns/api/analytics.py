@@ -279,14 +279,19 @@ class ReturnAnalytics(graphene.ObjectType):
         return satisfaction_type(scope_satisfaction(root.scope))
 
 
+def period_errors(refused: ValidationError) -> list[ReturnError]:
+    """A refused period's errors, their fields under the `period` argument."""
+    errors = errors_from_validation(refused)
+    for error in errors:
+        error.field = f"period.{error.field}" if error.field else "period"
+    return errors
+
+
 def analytics_root(installation: Installation, first, last, channel_slug) -> ReturnAnalytics:
     try:
         scope = scope_for(installation, first, last, channel_slug)
     except ValidationError as refused:
-        errors = errors_from_validation(refused)
-        for error in errors:
-            error.field = f"period.{error.field}" if error.field else "period"
-        root = ReturnAnalytics(errors=errors)
+        root = ReturnAnalytics(errors=period_errors(refused))
         root.scope, root.installation = None, installation
         return root
     root = ReturnAnalytics(errors=[])

@@ -5,6 +5,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from saleor_returns.models import SpikeAlert
+
 from tests.analytics.test_figures import seeded  # noqa: F401 - the seeded shop
 from tests.analytics.test_review import reviewed  # noqa: F401 - the seeded shop with February
 from tests.api.conftest import as_staff, as_viewer, staff_user, viewer_user  # noqa: F401 - the API tests' callers
@@ -106,3 +108,84 @@ def test_a_viewer_is_refused(as_viewer, shop):
 
     assert result["data"] is None
     assert result["errors"][0]["extensions"]["code"] == "PermissionDenied"
+
+
+def download(caller, extension: str, **params):
+    headers = {"Saleor-Api-Url": caller.api_url}
+    if caller.token:
+        headers["Authorization"] = f"Bearer {caller.token}"
+    return caller.client.get(f"/analytics/review.{extension}", params, headers=headers)
+
+
+def test_the_printable_page(as_staff, reviewed):
+    response = download(as_staff, "html", **MARCH)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    page = response.content.decode()
+    assert '<html lang="en">' in page and "Return KPI review" in page
+    assert "Mar 1, 2026 – Mar 31, 2026" in page
+    assert "Compared with Feb 1, 2026 – Feb 28, 2026 (the period before)" in page
+    assert "size: A4" in page and "counter(pages)" in page and "<svg" in page
+    # the return rate in USD: 45.0 % against 10.0 %, up 35 points; the refund rate up 2.31 points
+    assert "45.0 %" in page and "+35.00 pp" in page and "+2.31 pp" in page
+    assert "$650.00" in page and "€100.00" in page
+    # time to refund: the median 264 hours against 312; the staff's note on the alert
+    assert "264.0" in page and "312.0" in page and "Size chart fixed" in page and "ann@example.com" in page
+
+
+def test_the_page_speaks_chinese_and_escapes_what_staff_wrote(as_staff, reviewed):
+    SpikeAlert.objects.filter(variant_id="V-BLUE").update(note='<script>alert("x")</script> 尺码表已更正')
+
+    page = download(as_staff, "html", lang="zh-Hans", **MARCH).content.decode()
+
+    assert '<html lang="zh-Hans">' in page and "退货 KPI 回顾" in page
+    assert "&lt;script&gt;" in page and "<script>" not in page and "尺码表已更正" in page
+
+
+def test_the_pdf_holds_the_kpis(as_staff, reviewed):
+    response = download(as_staff, "pdf", **MARCH)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"] == 'attachment; filename="return-kpi-review-2026-03-01-2026-03-31.pdf"'
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = "\n".join(page.extract_text() for page in pages)
+    for expected in ("Return KPI review", "Return rate (units)", "45.0 %", "+35.00 pp", "Refund rate", "Time to refund",
+                     "Size chart fixed", "Page 1 of"):
+        assert expected in text, expected
+
+
+def test_the_chinese_pdf(as_staff, reviewed):
+    response = download(as_staff, "pdf", lang="zh-Hans", **MARCH)
+
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "退货 KPI 回顾" in text
+
+
+@pytest.mark.parametrize(("who", "params", "status"), [
+    ("anonymous", MARCH, 403),
+    ("viewer", MARCH, 403),
+    ("staff", {"from": "2026-03-31", "to": "2026-03-01"}, 400),
+    ("staff", {"from": "March", "to": "2026-03-01"}, 400),
+    ("staff", {**MARCH, "compare": "last_decade"}, 400),
+])
+@pytest.mark.parametrize("extension", ["html", "pdf"])
+def test_the_page_is_refused_to_whom_and_for_what_it_must(client, as_staff, as_viewer, shop, who, params, status,
+                                                          extension):
+    caller = {"staff": as_staff, "viewer": as_viewer}.get(who)
+    if caller is None:
+        response = client.get(f"/analytics/review.{extension}", params, headers={"Saleor-Api-Url": shop.saleor_api_url})
+    else:
+        response = download(caller, extension, **params)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+
+
+def test_a_bad_token_is_unauthenticated(client, shop):
+    response = client.get("/analytics/review.pdf", MARCH,
+                          headers={"Saleor-Api-Url": shop.saleor_api_url, "Authorization": "Bearer nonsense"})
+
+    assert response.status_code == 401

@@ -108,18 +108,28 @@ def _bars(change: Change) -> tuple[float | None, float | None]:
 
 
 def _row(label: str, change: Change, current: str, previous: str, change_text: str,
-         higher_is_better: bool | None, bars: bool = True) -> Row:
-    bar_current, bar_previous = _bars(change) if bars else (None, None)
+         higher_is_better: bool | None) -> Row:
+    bar_current, bar_previous = _bars(change)
     return Row(label=label, current=current, previous=previous, change=change_text, direction=change.direction,
                tone=_tone(change, higher_is_better), bar_current=bar_current, bar_previous=bar_previous)
 
 
-def count_row(words: Words, label: str, change: Change, higher_is_better: bool | None = None, places: int = 0) -> Row:
+def _difference(words: Words, change: Change, write) -> str:
+    """The change written by `write`, signed, with its share of the previous figure when there is one."""
     difference = change.difference
-    text = "—" if difference is None else words.signed(words.number(difference, places), difference)
+    if difference is None:
+        return "—"
+    text = words.signed(write(difference), difference)
     if change.relative is not None:
         text += f" ({words.signed(words.percent(change.relative), change.relative)})"
-    return _row(label, change, words.number(change.current, places), words.number(change.previous, places), text,
+    return text
+
+
+def count_row(words: Words, label: str, change: Change, higher_is_better: bool | None = None, places: int = 0) -> Row:
+    def write(value):
+        return words.number(value, places)
+
+    return _row(label, change, write(change.current), write(change.previous), _difference(words, change, write),
                 higher_is_better)
 
 
@@ -131,11 +141,10 @@ def rate_row(words: Words, label: str, change: Change, higher_is_better: bool | 
 
 
 def money_row(words: Words, label: str, change: Change, currency: str, higher_is_better: bool | None = None) -> Row:
-    difference = change.difference
-    text = "—" if difference is None else words.signed(words.money(difference, currency), difference)
-    if change.relative is not None:
-        text += f" ({words.signed(words.percent(change.relative), change.relative)})"
-    return _row(label, change, words.money(change.current, currency), words.money(change.previous, currency), text,
+    def write(value):
+        return words.money(value, currency)
+
+    return _row(label, change, write(change.current), write(change.previous), _difference(words, change, write),
                 higher_is_better)
 
 

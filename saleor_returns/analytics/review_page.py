@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from weasyprint import HTML
 
 from saleor_returns.analytics.review import PREVIOUS_YEAR, Change, KpiReview
+from saleor_returns.models import ReturnReason
 from saleor_returns.translations import language_code
 
 BABEL_LOCALES = {"en": "en", "zh-hans": "zh_Hans_CN"}
@@ -203,8 +204,15 @@ def _currency_rows(words: Words, review: KpiReview) -> list[dict]:
     ]
 
 
-def review_context(review: KpiReview, *, shop: str, now: datetime, words: Words) -> dict:
-    """What the template shows, every text in the active language."""
+def reason_labels(review: KpiReview, language: str) -> dict[str, str]:
+    """The shop's label, in `language`, of each reason code the review names."""
+    codes = {row.reason_code for row in review.reasons} | {alert.dominant_reason_code for alert in review.alerts}
+    reasons = ReturnReason.objects.filter(installation_id=review.scope.installation_id, code__in=codes)
+    return {reason.code: reason.label(language) for reason in reasons}
+
+
+def review_context(review: KpiReview, *, shop: str, now: datetime, words: Words, reasons: dict[str, str]) -> dict:
+    """What the template shows, every text in the active language; `reasons` names the reason codes."""
     scope, previous = review.scope, review.previous_scope
     time, satisfaction = review.time_to_refund, review.satisfaction
     period = gettext("{first} – {last}").format(first=words.day(scope.first), last=words.day(scope.last))
@@ -239,7 +247,8 @@ def review_context(review: KpiReview, *, shop: str, now: datetime, words: Words)
             count_row(words, gettext("Answers"), satisfaction.responses),
         ],
         "reasons": [
-            {"code": row.reason_code, "units": count_row(words, row.reason_code, row.units, LOWER_IS_BETTER),
+            {"code": row.reason_code, "label": reasons.get(row.reason_code, row.reason_code),
+             "units": count_row(words, row.reason_code, row.units, LOWER_IS_BETTER),
              "share": rate_row(words, row.reason_code, row.share, LOWER_IS_BETTER)}
             for row in review.reasons
         ],
@@ -258,7 +267,7 @@ def review_context(review: KpiReview, *, shop: str, now: datetime, words: Words)
                     returned=words.number(alert.returned_units), sold=words.number(alert.sold_units),
                     baseline_returned=words.number(alert.baseline_returned_units),
                     baseline_sold=words.number(alert.baseline_sold_units)),
-                "reason": alert.dominant_reason_code,
+                "reason": reasons.get(alert.dominant_reason_code, alert.dominant_reason_code),
                 "note": alert.note,
                 "noted_by": alert.noted_by,
                 "noted_at": words.moment(alert.noted_at.astimezone(scope.time_zone)) if alert.noted_at else "",
@@ -272,7 +281,7 @@ def review_html(review: KpiReview, *, shop: str, language: str, now: datetime) -
     """The review's page in `language` (a language tag; the app's default when it is not one of its own)."""
     code = language_code(language)
     with translation.override(code):
-        context = review_context(review, shop=shop, now=now, words=Words(code))
+        context = review_context(review, shop=shop, now=now, words=Words(code), reasons=reason_labels(review, code))
         return render_to_string("saleor_returns/kpi_review.html", {**context, "html_lang": HTML_LANGUAGES[code]})
 
 

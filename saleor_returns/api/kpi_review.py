@@ -171,7 +171,8 @@ class ReturnKpiReview(graphene.ObjectType):
         graphene.NonNull(ReturnKpiVariant), description=f"By units returned, at most {kpi.TOP_VARIANTS}."
     )
     alerts = graphene.List(
-        graphene.NonNull(ReturnKpiAlert), description="Spike alerts of the weeks overlapping the period (every channel)."
+        graphene.NonNull(ReturnKpiAlert),
+        description="Spike alerts of the weeks overlapping the period (every channel).",
     )
     alert_count = graphene.Field(ReturnKpiChange)
 
@@ -222,7 +223,9 @@ class KpiReviewQuery(graphene.ObjectType):
         period=ReturnAnalyticsPeriodInput(required=True),
         channel=graphene.String(description="A channel's slug; none for every channel."),
         compare_to=graphene.Argument(ReturnKpiComparison, default_value=kpi.PREVIOUS_PERIOD),
-        description="Staff: the KPI review of a period of the shop's days against the period before or the year before.",
+        description=(
+            "Staff: the KPI review of a period of the shop's days against the period before or the year before."
+        ),
     )
 
     def resolve_return_kpi_review(root, info, period, channel=None, compare_to=kpi.PREVIOUS_PERIOD):

@@ -60,7 +60,8 @@ def test_staff_read_the_review(as_staff, reviewed):
     }
     assert eur["refundRate"] == {"current": 0.0, "previous": None, "changePoints": None, "direction": None}
     assert review["timeToRefund"] == {
-        "requests": {"current": 2, "previous": 1}, "medianHours": {"current": 264.0, "previous": 312.0, "change": -48.0},
+        "requests": {"current": 2, "previous": 1},
+        "medianHours": {"current": 264.0, "previous": 312.0, "change": -48.0},
         "p90Hours": {"current": 360.0},
         "withinTargetShare": {"current": 0.5, "previous": 1.0, "changePoints": -50.0, "direction": "DOWN"},
         "targetHours": 336,
@@ -132,6 +133,8 @@ def test_the_printable_page(as_staff, reviewed):
     assert "$650.00" in page and "€100.00" in page
     # time to refund: the median 264 hours against 312; the staff's note on the alert
     assert "264.0" in page and "312.0" in page and "Size chart fixed" in page and "ann@example.com" in page
+    # reasons by the shop's labels
+    assert '<tr data-reason="DEFECT">\n        <td>Defective or faulty</td>' in page
 
 
 def test_the_page_speaks_chinese_and_escapes_what_staff_wrote(as_staff, reviewed):

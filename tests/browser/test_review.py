@@ -34,7 +34,8 @@ def test_staff_read_print_and_download_the_review(dashboard, reviewed):
     # then: the printable page in its frame, the period kept in the controls
     review = frame.frame_locator("iframe[data-review]")
     expect(review.locator("h1")).to_have_text("Return KPI review")
-    expect(review.locator("[data-compared]")).to_have_text("Compared with Feb 1, 2026 – Feb 28, 2026 (the period before)")
+    expect(review.locator("[data-compared]")).to_have_text(
+        "Compared with Feb 1, 2026 – Feb 28, 2026 (the period before)")
     expect(review.locator('h3[data-currency="USD"] + table tr').nth(3)).to_contain_text("45.0 %")
     expect(frame.get_by_label("From")).to_have_value("2026-03-01")
     expect(frame.get_by_label("Period")).to_have_value("custom")

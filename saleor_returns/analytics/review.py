@@ -286,7 +286,11 @@ def kpi_review(
     """The review of `first` to `last` (the shop's days) against the period compared with; raises a field
     error for a period refused as the analytics refuse it."""
     scope = scope_for(installation, first, last, channel_slug)
-    previous = scope_for(installation, *compared_period(first, last, comparison), channel_slug)
+    try:
+        previous_days = compared_period(first, last, comparison)
+    except (OverflowError, ValueError):
+        raise invalid("from", "The period compared with would start before year 1.", ReturnErrorCode.INVALID) from None
+    previous = scope_for(installation, *previous_days, channel_slug)
     alerts = list(alerts_in(scope))
     return KpiReview(
         scope=scope, previous_scope=previous, comparison=comparison,

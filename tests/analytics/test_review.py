@@ -180,6 +180,8 @@ def test_the_previous_period_ends_at_the_shops_midnight(shop):
     (date(2026, 3, 2), date(2026, 3, 1), "previous_period", "to", "The period ends before it starts."),
     (date(2023, 1, 1), date(2026, 3, 1), "previous_period", "to", "A period covers at most three years."),
     (date(2026, 3, 1), date(2026, 3, 31), "last_decade", "compare", "Choose from previous_period, previous_year."),
+    (date(1, 1, 1), date(1, 3, 31), "previous_period", "from", "The period compared with would start before year 1."),
+    (date(1, 1, 1), date(1, 3, 31), "previous_year", "from", "The period compared with would start before year 1."),
 ])
 def test_a_bad_period_is_refused(shop, first, last, comparison, field, message):
     with pytest.raises(Exception) as refused:

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from tests.analytics.test_figures import seeded  # noqa: F401 - the seeded shop
 from tests.analytics.test_review import reviewed  # noqa: F401 - the seeded shop with February
 from tests.browser import screenshot
+from tests.browser.test_layout import OVERFLOW, TABLET, UNLABELLED
 
 pytestmark = pytest.mark.browser
 
@@ -102,3 +103,14 @@ def test_the_page_speaks_chinese(dashboard, reviewed):
     }""")
     assert missing == []
     screenshot(dashboard.page, "review-dark-zh")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_page_fits_a_tablet_with_labelled_controls(dashboard, reviewed, theme):
+    dashboard.page.set_viewport_size(TABLET)
+
+    frame = open_review(dashboard, theme=theme)
+
+    assert frame.evaluate(OVERFLOW) <= 0
+    assert frame.evaluate(UNLABELLED) == []
+    screenshot(dashboard.page, f"tablet-review-{theme}")

@@ -7,6 +7,7 @@ from saleor_returns import evidence_urls, health, pages
 from saleor_returns.dashboard import views as desk_views
 from saleor_returns.api import exports
 from saleor_returns.api.analytics_export import analytics_csv
+from saleor_returns.api.analytics_review import kpi_review_page
 from saleor_returns.api.views import ReturnsGraphQLView, graphiql_asset
 from saleor_returns.notifications import views as notification_views
 from saleor_returns.observability import views as observability_views
@@ -27,6 +28,7 @@ urlpatterns = [
     path("graphql/assets/<path:path>", graphiql_asset, name="graphiql-asset"),
     path("analytics/frequent-returners.csv", exports.frequent_returners_csv, name="export-frequent-returners"),
     path("analytics/<slug:table>.csv", analytics_csv, name="analytics-csv"),
+    re_path(r"^analytics/review\.(?P<extension>html|pdf)$", kpi_review_page, name="analytics-kpi-review"),
     path("graphql/", csrf_exempt(ReturnsGraphQLView.as_view(graphiql=True)), name="graphql"),
     # The returns desk inside the Saleor Dashboard: every mount the manifest lists.
     # (with or without the trailing slash the Dashboard's url-join drops; never redirected)

@@ -6,14 +6,13 @@ import graphene
 from django.core.exceptions import ValidationError
 
 from saleor_returns.analytics.figures import outcomes, rates, stages
+from saleor_returns.analytics.figures.satisfaction import scope_satisfaction
 from saleor_returns.analytics.figures.scope import scope_for
 from saleor_returns.api.errors import ReturnError, errors_from_validation
 from saleor_returns.api.queries import require_staff
 from saleor_returns.api.surveys import ReturnSatisfaction, satisfaction_type
 from saleor_returns.api.types.common import Money, money
 from saleor_returns.models import Disposition, Installation
-from saleor_returns.models import ReturnRequest as ReturnRequestModel
-from saleor_returns.surveys.figures import satisfaction
 
 MAX_PAGE = 500
 
@@ -277,23 +276,22 @@ class ReturnAnalytics(graphene.ObjectType):
     def resolve_satisfaction(root, info):
         if root.scope is None:
             return None
-        scope = root.scope
-        requests = ReturnRequestModel.objects.filter(
-            installation_id=scope.installation_id, created_at__range=(scope.start, scope.end)
-        )
-        if scope.channel_slug:
-            requests = requests.filter(channel_slug=scope.channel_slug)
-        return satisfaction_type(satisfaction(requests))
+        return satisfaction_type(scope_satisfaction(root.scope))
+
+
+def period_errors(refused: ValidationError) -> list[ReturnError]:
+    """A refused period's errors, their fields under the `period` argument."""
+    errors = errors_from_validation(refused)
+    for error in errors:
+        error.field = f"period.{error.field}" if error.field else "period"
+    return errors
 
 
 def analytics_root(installation: Installation, first, last, channel_slug) -> ReturnAnalytics:
     try:
         scope = scope_for(installation, first, last, channel_slug)
     except ValidationError as refused:
-        errors = errors_from_validation(refused)
-        for error in errors:
-            error.field = f"period.{error.field}" if error.field else "period"
-        root = ReturnAnalytics(errors=errors)
+        root = ReturnAnalytics(errors=period_errors(refused))
         root.scope, root.installation = None, installation
         return root
     root = ReturnAnalytics(errors=[])

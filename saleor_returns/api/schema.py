@@ -5,6 +5,7 @@ import graphene
 from saleor_returns import __version__
 from saleor_returns.access import STAFF_ACTIONS, missing_permissions
 from saleor_returns.api.analytics import AnalyticsQuery
+from saleor_returns.api.kpi_review import KpiReviewQuery
 from saleor_returns.api.mutations.return_address_set import ReturnAddressSet
 from saleor_returns.api.mutations.return_api_key_create import ReturnApiKeyCreate
 from saleor_returns.api.mutations.return_api_key_revoke import ReturnApiKeyRevoke
@@ -104,7 +105,8 @@ class Viewer(graphene.ObjectType):
 
 
 class Query(
-    SurveyQuery, SalesQuery, AnalyticsQuery, ReturnersQuery, ReturnsQuery, OverviewQuery, PortalQuery, NotificationsQuery,
+    SurveyQuery, SalesQuery, AnalyticsQuery, KpiReviewQuery, ReturnersQuery, ReturnsQuery, OverviewQuery, PortalQuery,
+    NotificationsQuery,
     graphene.ObjectType,
 ):
     app_version = graphene.String(required=True, description="Version of the returns app.")

@@ -43,9 +43,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# The blank page the desk writes an e-mail's preview into (a same-origin frame sandboxed
-# without scripts): its own policy lets the e-mail's inline styles apply, which the desk's
-# policy refuses, and lets nothing else run or load but images.
+# The blank page the desk writes an e-mail's preview, or the KPI review's printable page, into
+# (a same-origin frame sandboxed without scripts): its own policy lets their inline styles
+# apply, which the desk's policy refuses, and lets nothing else run or load but images.
 MESSAGE_PREVIEW_PAGE = '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title></title></head><body></body></html>\n'
 MESSAGE_PREVIEW_POLICY = "; ".join(
     [
@@ -130,7 +130,7 @@ def asset(request, path: str):
 @xframe_options_exempt
 @require_GET
 def message_preview_frame(request):
-    """An empty page for the message templates tab's HTML preview (see MESSAGE_PREVIEW_POLICY)."""
+    """An empty page for the desk's HTML previews: message templates, the KPI review (see MESSAGE_PREVIEW_POLICY)."""
     response = HttpResponse(MESSAGE_PREVIEW_PAGE)
     response["Content-Security-Policy"] = MESSAGE_PREVIEW_POLICY
     response["Referrer-Policy"] = "no-referrer"

@@ -329,6 +329,9 @@ OPERATIONS = {
     "returnAnalytics": op(
         "staff", '{ returnAnalytics(period: {from: "2026-01-01", to: "2026-01-31"}) { errors { field } '
         "returnRate(dimension: PRODUCT) { totalCount } reasons { units } stageTimes { stage } autoApproval { requests } } }"),
+    "returnKpiReview": op(
+        "staff", '{ returnKpiReview(period: {from: "2026-01-01", to: "2026-03-31"}) { errors { field } '
+        "currencies { currency } timeToRefund { targetHours } topReasons { reasonCode } alerts { note } } }"),
 }
 
 

@@ -117,7 +117,7 @@ def test_scripts_are_served_as_javascript_modules(client, name):
 def test_every_page_module_the_router_names_exists(client):
     router = (ASSETS_DIR / "app.js").read_text()
     modules = set(re.findall(r'module: "(\w+)"', router))
-    assert modules == {"list", "overview", "returners", "analytics", "settings", "create", "detail", "widget"}
+    assert modules == {"list", "overview", "returners", "analytics", "review", "settings", "create", "detail", "widget"}
     for module in modules:
         assert client.get(f"/dashboard/assets/pages/{module}.js").status_code == 200, module
 

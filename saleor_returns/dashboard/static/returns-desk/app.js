@@ -15,6 +15,8 @@ const ROUTES = [
   { name: "overview", pattern: /^overview\/?$/, module: "overview", nav: "overview" },
   { name: "returners", pattern: /^returners\/?$/, module: "returners", nav: "returners" },
   { name: "analytics", pattern: /^analytics\/?$/, module: "analytics", nav: "analytics" },
+  // The KPI review: outside the nav, Analytics links to it (?from=&to=&channel=).
+  { name: "review", pattern: /^review\/?$/, module: "review", nav: "analytics" },
   { name: "settings", pattern: /^settings\/?$/, module: "settings", nav: "settings" },
   { name: "create", pattern: /^returns\/new\/?$/, module: "create", nav: "returns" },
   { name: "detail", pattern: /^returns\/(?<id>[^/]+)\/?$/, module: "detail", nav: "returns" },

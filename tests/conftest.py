@@ -34,6 +34,18 @@ def require_shared(path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def pango():
+    """WeasyPrint with the system's Pango, for the PDF tests: missing in CI is a failure, locally a skip."""
+    try:
+        import weasyprint  # noqa: F401, PLC0415 - loads the system's Pango
+    except (ImportError, OSError) as missing:
+        message = f"WeasyPrint cannot load ({missing}): install libpango-1.0-0 and libpangoft2-1.0-0."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def capture(*parts: str) -> Path:
     return require_shared(CAPTURES_DIR.joinpath(*parts))
 

@@ -147,7 +147,7 @@ def test_the_page_speaks_chinese_and_escapes_what_staff_wrote(as_staff, reviewed
     assert "&lt;script&gt;" in page and "<script>" not in page and "尺码表已更正" in page
 
 
-def test_the_pdf_holds_the_kpis(as_staff, reviewed):
+def test_the_pdf_holds_the_kpis(as_staff, reviewed, pango):
     response = download(as_staff, "pdf", **MARCH)
 
     assert response.status_code == 200
@@ -172,7 +172,7 @@ def test_without_pango_the_pdf_is_unavailable_and_the_page_still_works(as_staff,
     assert download(as_staff, "html", **MARCH).status_code == 200
 
 
-def test_the_chinese_pdf(as_staff, reviewed):
+def test_the_chinese_pdf(as_staff, reviewed, pango):
     response = download(as_staff, "pdf", lang="zh-Hans", **MARCH)
 
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()

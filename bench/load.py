@@ -193,19 +193,10 @@ def order_updated_deliveries(saleor, app: dict, orders: list[dict], count: int) 
 
 def prepare_shop(saleor, *, users: int, seconds: float) -> dict:
     """A shop installed from the double, its customers' orders and tokens, staff, a carrier account."""
-    from django.utils import timezone as dj_timezone
-
     from saleor_returns.installations import actions as installation_actions
-    from saleor_returns.models import Installation
+    from shops import install_in_double
 
-    app = saleor.add_app(permissions=["MANAGE_ORDERS", "HANDLE_PAYMENTS"])
-    installation = Installation.objects.create(
-        saleor_api_url=saleor.api_url, app_id=app["id"], encrypted_app_token="", installed_at=dj_timezone.now()
-    )
-    installation.app_token = app["token"]
-    installation.save()
-    installation_actions.seed_default_reasons(installation=installation)
-    installation_actions.current_policy(installation=installation, channel_slug="")
+    app, installation = install_in_double(saleor)
     account = installation_actions.set_carrier_account(
         installation=installation, provider="generic", name="Bench", credentials={"webhook_secret": CARRIER_SECRET},
         is_default=False,

@@ -39,12 +39,10 @@ django.setup()
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from saleor_returns.api.views import ReturnsGraphQLView  # noqa: E402
 from saleor_returns.fakes.saleor import FakeSaleor  # noqa: E402
-from saleor_returns.installations import actions as installation_actions  # noqa: E402
-from saleor_returns.models import Installation  # noqa: E402
+from shops import install_in_double  # noqa: E402
 
 QUERY = "query($o: ID!) { returnEligibility(orderId: $o) { orderId lines { orderLineId isReturnable returnableQuantity } } }"
 
@@ -61,14 +59,7 @@ def main() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
     with FakeSaleor() as saleor:
-        app = saleor.add_app(permissions=["MANAGE_ORDERS", "HANDLE_PAYMENTS"])
-        installation = Installation.objects.create(
-            saleor_api_url=saleor.api_url, app_id=app["id"], encrypted_app_token="", installed_at=timezone.now()
-        )
-        installation.app_token = app["token"]
-        installation.save()
-        installation_actions.seed_default_reasons(installation=installation)
-        installation_actions.current_policy(installation=installation, channel_slug="")
+        _, installation = install_in_double(saleor)
         customer = saleor.add_customer("bench@example.com")
         token = saleor.issue_customer_token(customer)
         found = []

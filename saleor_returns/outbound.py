@@ -28,8 +28,11 @@ the check sees the real target; a deployment that must go through an egress prox
 do this filtering in the proxy instead.
 """
 
+import functools
 import ipaddress
+import os
 import socket
+import ssl
 from typing import Any
 
 import httpcore
@@ -145,16 +148,26 @@ class CheckedAddressBackend(httpcore.SyncBackend):
         raise failure or httpcore.ConnectError("The host has no address.")
 
 
+@functools.lru_cache(maxsize=4)
+def _ssl_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    return httpx.create_ssl_context()  # reads SSL_CERT_FILE / SSL_CERT_DIR, the cache's key
+
+
+def ssl_context() -> ssl.SSLContext:
+    """The TLS settings of outbound calls, made once per process (and CA bundle): loading the CA
+    certificates takes longer than a whole call to Saleor."""
+    return _ssl_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
 class CheckedTransport(httpx.HTTPTransport):
     """httpx's transport over `CheckedAddressBackend`, never through a proxy."""
 
     def __init__(self):
-        super().__init__()
+        context = ssl_context()
+        super().__init__(verify=context)
         # httpx (0.28) takes no network backend, so its connection pool is made again
         # around ours; tests/test_outbound.py fails if this stops taking effect.
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(), network_backend=CheckedAddressBackend()
-        )
+        self._pool = httpcore.ConnectionPool(ssl_context=context, network_backend=CheckedAddressBackend())
 
 
 class OutboundClient(httpx.Client):

@@ -22,6 +22,7 @@ from saleor_returns.api.errors import PermissionDenied, errors_from_validation
 from saleor_returns.api.loading import batch_customer_statuses, return_requests_queryset
 from saleor_returns.api.mutations.base import enum_value
 from saleor_returns.api.pagination import paginate
+from saleor_returns.api.selections import selected_fields
 from saleor_returns.api.types.eligibility import ReturnEligibility, line_eligibility
 from saleor_returns.api.types.resolutions import ResolutionPreview, replacement_preview_type, resolution_preview_type
 from saleor_returns.api.types.return_requests import ReturnReason, ReturnRequest, ReturnRequestConnection
@@ -248,18 +249,19 @@ class Query(graphene.ObjectType):
             found = access_return_request(requestor, pk)
         except NotFound:
             return None
-        return return_requests_queryset().get(pk=found.pk)
+        return return_requests_queryset(selected_fields(info)).get(pk=found.pk)
 
     def resolve_my_return_requests(root, info, first=None, after=None):
         requestor = require_shop(info)
         if requestor.kind not in (RequestorKind.CUSTOMER, RequestorKind.GUEST):
             raise PermissionDenied("Only customers have their own return requests.")
-        queryset = visible_return_requests(requestor, return_requests_queryset()).order_by("-created_at", "-number")
+        queryset = visible_return_requests(requestor, return_requests_queryset(selected_fields(info, "edges", "node")))
+        queryset = queryset.order_by("-created_at", "-number")
         return paginate(ReturnRequestConnection, queryset, first=first, after=after)
 
     def resolve_return_requests(root, info, filter=None, sort_by=None, first=None, after=None):
         requestor = require_staff(info)
-        queryset = visible_return_requests(requestor, return_requests_queryset())
+        queryset = visible_return_requests(requestor, return_requests_queryset(selected_fields(info, "edges", "node")))
         queryset = sort_return_requests(filter_return_requests(queryset, filter), sort_by)
         return batch_customer_statuses(paginate(ReturnRequestConnection, queryset, first=first, after=after))
 

@@ -5,13 +5,16 @@ from pathlib import Path
 
 import graphene_django_graphiql_static
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.static import serve
+from graphene_django.settings import graphene_settings
 from graphene_django.views import GraphQLView, HttpError
+from graphql import ExecutionResult, OperationType, execute, get_operation_ast
 
 from saleor_returns.api.authentication import AuthenticationFailed, authenticate
+from saleor_returns.api.documents import SyncExecutionContext, checked_document
 from saleor_returns.api.errors import format_error
 from saleor_returns.api.limits import VALIDATION_RULES
 from saleor_returns.api.text_input import RefuseUnstorableTextMiddleware
@@ -89,6 +92,7 @@ def graphiql_asset(request, path: str):
 
 class ReturnsGraphQLView(GraphQLView):
     validation_rules = VALIDATION_RULES
+    execution_context_class = SyncExecutionContext
     graphiql_template = "saleor_returns/graphiql.html"
 
     def render_graphiql(self, request, **data):
@@ -131,3 +135,34 @@ class ReturnsGraphQLView(GraphQLView):
             except MultipartError as error:
                 raise HttpError(HttpResponseBadRequest(), str(error)) from None
         return super().parse_body(request)
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+        """graphene-django's, with the parsed and validated document kept per query text."""
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseBadRequest("Must provide query string."))
+        schema = self.schema.graphql_schema
+        try:
+            document, validation_errors = checked_document(
+                schema, query, tuple(self.validation_rules), graphene_settings.MAX_VALIDATION_ERRORS
+            )
+        except Exception as error:  # noqa: BLE001 - a syntax error, told as graphene-django tells it
+            return ExecutionResult(errors=[error])
+        operation = get_operation_ast(document, operation_name)
+        if request.method.lower() == "get" and operation is not None and operation.operation != OperationType.QUERY:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseNotAllowed(
+                ["POST"], f"Can only perform a {operation.operation.value} operation from a POST request."
+            ))
+        if validation_errors:
+            return ExecutionResult(data=None, errors=list(validation_errors))
+        try:
+            return execute(
+                schema, document, root_value=self.get_root_value(request), context_value=self.get_context(request),
+                variable_values=variables, operation_name=operation_name, middleware=self.get_middleware(request),
+                execution_context_class=self.execution_context_class,
+            )
+        except Exception as error:  # noqa: BLE001 - as graphene-django: told as an error of the request
+            return ExecutionResult(errors=[error])

@@ -13,6 +13,7 @@ from saleor_returns.api.enums import (
     ReturnStatusEnum,
 )
 from saleor_returns.api.customer_messages import ReturnCustomerMessage, resolve_customer_messages
+from saleor_returns.api.loading import prefetched
 from saleor_returns.api.notifications import ReturnMessage, resolve_return_request_messages
 from saleor_returns.api.loading import customer_status_of
 from saleor_returns.api.pagination import CountableConnection
@@ -107,7 +108,7 @@ class ReturnLine(graphene.ObjectType):
         return money(line.unit_price_gross_amount, line.currency)
 
     def resolve_evidence(line, info):
-        return list(line.evidence.all())
+        return prefetched(line, "evidence")
 
 
 class Actor(graphene.ObjectType):
@@ -193,7 +194,7 @@ class ReturnRequest(graphene.ObjectType):
     carrier_claims = graphene.List(graphene.NonNull(lambda: CarrierClaim), description="Staff only.")
 
     def resolve_carrier_claims(request, info):
-        return list(request.carrier_claims.all()) if is_staff(info) else None
+        return prefetched(request, "carrier_claims") if is_staff(info) else None
 
     # Messages (saleor_returns/notifications): the return's e-mails and webhook deliveries.
     messages = graphene.List(
@@ -217,7 +218,7 @@ class ReturnRequest(graphene.ObjectType):
         return global_id("ReturnRequest", request.pk)
 
     def resolve_shipments(request, info):
-        return list(request.shipments.all())
+        return prefetched(request, "shipments")
 
     def resolve_number(request, info):
         return request.rma_number
@@ -226,14 +227,14 @@ class ReturnRequest(graphene.ObjectType):
         return request.exchange_variant_id or None
 
     def resolve_lines(request, info):
-        return list(request.lines.all())
+        return prefetched(request, "lines")
 
     def resolve_timeline(request, info):
         staff = is_staff(info)
-        return [event for event in request.events.all() if staff or event.is_visible_to_customer]
+        return [event for event in prefetched(request, "events") if staff or event.is_visible_to_customer]
 
     def resolve_requested_value(request, info):
-        total = sum((line.unit_price_gross_amount * line.requested_quantity for line in request.lines.all()), Decimal(0))
+        total = sum((line.unit_price_gross_amount * line.requested_quantity for line in prefetched(request, "lines")), Decimal(0))
         return money(total, request.currency)
 
     def resolve_rejection_message(request, info):

@@ -2,6 +2,7 @@
 
 import graphene
 
+from saleor_returns.api.loading import prefetched
 from saleor_returns.api.types.common import Money, global_id, is_staff, money
 from saleor_returns.models import CarrierAccount, Resolution
 from saleor_returns.models import ReturnAddress as ReturnAddressModel
@@ -56,7 +57,7 @@ class ReturnShipment(graphene.ObjectType):
         return (shipment.flagged_reason or None) if is_staff(info) else None
 
     def resolve_events(shipment, info):
-        return list(shipment.events.all())
+        return prefetched(shipment, "events")
 
 
 class TrackingEventType(graphene.ObjectType):

@@ -50,8 +50,40 @@ def test_the_list_runs_a_constant_number_of_queries(as_staff, shop, rows):
 
     # then: the same count for 10 and 100 rows
     assert len(numbers(result)) == rows
-    # installation, count, page (with policy and refund), lines (with reasons), evidence, events,
-    # carrier claims, shipments, tracking events
+    # installation, count, page, lines (with reasons), events, shipments, tracking events:
+    # nothing for what the query does not ask (evidence, carrier claims)
+    assert len(queries) == 7, [q["sql"] for q in queries]
+
+
+EVERYTHING = """
+fragment Line on ReturnLine { sku reason { code } evidence { filename } }
+query($first: Int) {
+  returnRequests(first: $first) {
+    edges { node { number policyVersion refund { status } replacementOrder { status } carrierClaims { reference }
+                   ... on ReturnRequest { lines { ...Line } timeline { type } }
+                   shipments { events { status } } requestedValue { amount } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_asking_for_every_relation_still_runs_a_constant_number_of_queries(as_staff, shop, rows):
+    # given
+    seed(shop, rows)
+
+    # when: every prefetched relation asked, some through fragments
+    with CaptureQueriesContext(connection) as queries:
+        result = as_staff(EVERYTHING, {"first": 100})
+
+    # then
+    nodes = [edge["node"] for edge in result["data"]["returnRequests"]["edges"]]
+    assert len(nodes) == rows
+    assert all(len(node["lines"]) == 2 and node["lines"][0]["evidence"] == [] for node in nodes)
+    assert all(node["timeline"] == [{"type": "CREATED"}] and node["carrierClaims"] == [] for node in nodes)
+    assert all(node["policyVersion"] >= 1 and node["refund"] is None for node in nodes)
+    # installation, count, page (with policy, refund and replacement order), lines (with reasons),
+    # evidence, events, carrier claims, shipments, tracking events
     assert len(queries) == 9, [q["sql"] for q in queries]
 
 
@@ -84,6 +116,19 @@ def test_customer_statuses_are_read_in_one_query_for_the_whole_page(as_staff, sh
     assert len(statuses_of_ten) == 10
     assert statuses_of_ten["RMA-000009"] == {"customer": "user:user-8", "status": "WATCH"}
     assert statuses_of_ten["RMA-000010"] is None
+
+
+def test_a_list_of_plain_fields_reads_only_the_page(as_staff, shop):
+    # given
+    seed(shop, 3)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        result = as_staff("{ returnRequests(first: 10) { totalCount edges { node { number status createdAt } } } }")
+
+    # then: installation, count, page
+    assert result["data"]["returnRequests"]["totalCount"] == 3
+    assert len(queries) == 3, [q["sql"] for q in queries]
 
 
 def test_filters(as_staff, shop):

@@ -23,7 +23,7 @@ from saleor_returns.requestors import SYSTEM, Actor
 from saleor_returns.resolutions import actions as resolution_actions
 from saleor_returns.shipping import tasks
 from saleor_returns.states import ReturnStatus
-from saleor_returns.task_schedule import SCHEDULE_HOLD_SECONDS, claim_task_schedule_sql
+from saleor_returns.task_schedule import claim_task_schedule_params, claim_task_schedule_sql
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ def record_carrier_events(*, account: CarrierAccount, parsed: list) -> int:
             SELECT (SELECT unchanged FROM account), (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM claimed)
             """,
             [account.pk, account.encrypted_credentials, *(value for row in rows for value in row),
-             APPLY_EVENTS_SCHEDULE, SCHEDULE_HOLD_SECONDS],
+             *claim_task_schedule_params(APPLY_EVENTS_SCHEDULE)],
         )
         unchanged, new, claimed = cursor.fetchone()
     if not unchanged:

@@ -210,3 +210,29 @@ def test_an_account_is_kept_for_its_time(account, _case, ttl, kept):
     # then
     assert loaded.account.pk == account.pk
     assert (accounts.get("generic", account.webhook_key) is loaded) is kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_webhooks_stored_meanwhile_do_not_wait_for_one_another(account):
+    # given: a task is queued, and one webhook's events are stored but not committed yet
+    assert in_another_connection(lambda: task_schedule.claim_task_schedule(APPLY_EVENTS_SCHEDULE)) is True
+    sender = GenericWebhookSender(SECRET)
+    carrier = GenericCarrier({"webhook_secret": SECRET})
+
+    def parsed(event_id):
+        return carrier.parse_webhook(sender.signed_webhook(
+            sender.event("1Z999", status="in_transit", occurred_at=datetime.now(UTC), event_id=event_id))[1])
+
+    def store_another():
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '300ms'")
+        return shipping_actions.record_carrier_events(account=account, parsed=parsed("evt_second"))
+
+    with transaction.atomic():
+        assert shipping_actions.record_carrier_events(account=account, parsed=parsed("evt_first")) == 1
+        # when: another webhook is stored meanwhile
+        second = in_another_connection(store_another)
+
+    # then: it did not wait for the first one's transaction
+    assert second == 1
+    assert CarrierWebhookEvent.objects.count() == 2

@@ -35,6 +35,10 @@ DEFAULT_SERVICE_NAME = "saleor-returns"
 OTLP_PROTOCOL = "http/protobuf"
 EXPORTERS = {"otlp": OTLPSpanExporter, "console": ConsoleSpanExporter}
 
+# Where a request's (trace id, span id) wait in its WSGI environ for the access log line,
+# which gunicorn writes after the request's span has ended.
+TRACE_IDS_ENVIRON_KEY = "saleor_returns.trace_ids"
+
 # A proxy: spans go to whichever provider is installed, now or later.
 tracer = trace.get_tracer("saleor_returns")
 

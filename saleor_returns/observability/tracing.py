@@ -29,7 +29,7 @@ from opentelemetry.propagate import extract, inject
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
-from opentelemetry.trace import Span, SpanKind
+from opentelemetry.trace import Span, SpanKind, StatusCode
 
 DEFAULT_SERVICE_NAME = "saleor-returns"
 OTLP_PROTOCOL = "http/protobuf"
@@ -123,3 +123,23 @@ def client_span(name: str, headers, attributes: dict) -> Iterator[Span]:
     with tracer.start_as_current_span(name, kind=SpanKind.CLIENT, attributes=attributes) as span:
         inject(headers)
         yield span
+
+
+@contextmanager
+def http_client_span(method: str, url, headers, attributes: dict | None = None) -> Iterator[Span]:
+    """`client_span` of one HTTP request to `url` (an httpx.URL): it names the host, never the
+    path or query, which may hold secrets. Record the answer with `record_http_status`."""
+    attributes = {
+        "http.request.method": method,
+        "server.address": url.host,
+        "server.port": url.port or (443 if url.scheme == "https" else 80),
+        **(attributes or {}),
+    }
+    with client_span(method, headers, attributes) as span:
+        yield span
+
+
+def record_http_status(span: Span, status_code: int) -> None:
+    span.set_attribute("http.response.status_code", status_code)
+    if status_code >= 400:
+        span.set_status(StatusCode.ERROR)

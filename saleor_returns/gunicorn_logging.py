@@ -4,7 +4,8 @@ With LOG_FORMAT=json every line gunicorn writes is one JSON object, like the
 app's own. The access log names method, path, status, size and duration, never
 the query string or the referrer, which may carry tokens (webhook keys, lookup
 tokens), and the request's `trace_id` and `span_id` when it had a trace (tracing
-on, or a `traceparent` sent by the caller).
+on, or a `traceparent` sent by the caller), else its `request_id`, like the lines
+the app logged meanwhile.
 """
 
 import logging
@@ -12,7 +13,7 @@ import logging.config
 
 from gunicorn.glogging import Logger
 
-from saleor_returns.observability.tracing import TRACE_IDS_ENVIRON_KEY
+from saleor_returns.observability.tracing import LOG_IDS_ENVIRON_KEY
 
 
 class AppLogger(Logger):
@@ -41,7 +42,5 @@ class AppLogger(Logger):
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
         }
         # Left by the request's middleware: the span has ended by now.
-        trace_ids = environ.get(TRACE_IDS_ENVIRON_KEY)
-        if trace_ids:
-            extra["trace_id"], extra["span_id"] = trace_ids
+        extra.update(environ.get(LOG_IDS_ENVIRON_KEY) or {})
         self.access_log.info("%s %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), status, extra=extra)

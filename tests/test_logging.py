@@ -3,8 +3,12 @@
 import json
 import logging
 import os
+import re
+
+import pytest
 
 from saleor_returns.logging import JsonFormatter, RedactSecretsFilter
+from saleor_returns.observability.tracing import request_log_ids
 
 
 def format_record(**extra) -> dict:
@@ -194,3 +198,40 @@ def test_an_access_log_line_names_the_callers_trace_when_tracing_is_off(tmp_path
     # then: the line names the caller's trace and span
     assert (line["path"], line["status"]) == ("/healthz", 200)
     assert (line["trace_id"], line["span_id"]) == (TRACE_ID, PARENT_ID)
+
+
+@pytest.mark.parametrize(("_case", "headers", "expected"), [
+    ("a proxy's X-Request-ID", {"X-Request-ID": "lb-7f3a2c91"}, "lb-7f3a2c91"),
+    ("none sent: one made up", {}, None),
+])
+def test_an_access_log_line_without_a_trace_names_the_request_id(tmp_path, _case, headers, expected):
+    # given: tracing off, and no traceparent sent
+
+    # when
+    line = gunicorn_access_lines(tmp_path, {}, headers)[-1]
+
+    # then
+    assert (line["path"], line["status"]) == ("/healthz", 200)
+    assert "trace_id" not in line and "span_id" not in line
+    assert line["request_id"] == expected if expected else re.fullmatch(r"[0-9a-f]{32}", line["request_id"])
+
+
+@pytest.mark.parametrize(("_case", "sent", "kept"), [
+    ("a proxy's id", "lb-7f3a2c91", True),
+    ("too short", "x", False),
+    ("not an id", "a b c d e f g h", False),
+])
+def test_lines_logged_during_a_request_without_a_trace_name_its_request_id(_case, sent, kept):
+    # given
+    record = logging.LogRecord("saleor_returns.test", logging.INFO, __file__, 1, "Return request approved", (), None)
+
+    # when
+    with request_log_ids({"X-Request-ID": sent}) as ids:
+        inside = json.loads(JsonFormatter().format(record))
+    outside = json.loads(JsonFormatter().format(record))
+
+    # then
+    assert inside["request_id"] == ids["request_id"]
+    assert (ids["request_id"] == sent) is kept
+    assert re.fullmatch(r"[A-Za-z0-9._-]{8,64}", ids["request_id"])
+    assert "request_id" not in outside

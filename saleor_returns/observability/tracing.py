@@ -19,8 +19,11 @@ Configuration (read once per process, in `SaleorReturnsConfig.ready`):
 """
 
 import os
+import re
+import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ImproperlyConfigured
 from opentelemetry import trace
@@ -35,9 +38,13 @@ DEFAULT_SERVICE_NAME = "saleor-returns"
 OTLP_PROTOCOL = "http/protobuf"
 EXPORTERS = {"otlp": OTLPSpanExporter, "console": ConsoleSpanExporter}
 
-# Where a request's (trace id, span id) wait in its WSGI environ for the access log line,
-# which gunicorn writes after the request's span has ended.
-TRACE_IDS_ENVIRON_KEY = "saleor_returns.trace_ids"
+# Where a request's `log_ids()` wait in its WSGI environ for the access log line, which
+# gunicorn writes after the request's span has ended.
+LOG_IDS_ENVIRON_KEY = "saleor_returns.log_ids"
+# Names a request that has no trace (tracing off and no `traceparent` sent) in its log lines.
+_request_id: ContextVar[str | None] = ContextVar("saleor_returns_request_id", default=None)
+# An X-Request-ID sent by a proxy is kept when it looks like one; anything else is replaced.
+_SENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 # A proxy: spans go to whichever provider is installed, now or later.
 tracer = trace.get_tracer("saleor_returns")
@@ -106,6 +113,30 @@ def current_trace_ids() -> tuple[str, str] | None:
     if not context.is_valid:
         return None
     return trace.format_trace_id(context.trace_id), trace.format_span_id(context.span_id)
+
+
+def log_ids() -> dict[str, str]:
+    """What ties a log line to its request or task run: the trace and span ids, else the request id."""
+    trace_ids = current_trace_ids()
+    if trace_ids is not None:
+        return {"trace_id": trace_ids[0], "span_id": trace_ids[1]}
+    request_id = _request_id.get()
+    return {"request_id": request_id} if request_id else {}
+
+
+@contextmanager
+def request_log_ids(headers: Mapping[str, str]) -> Iterator[dict[str, str]]:
+    """Inside a request's span: yields its `log_ids()`. A request with no trace is given a request id
+    (the proxy's `X-Request-ID` when it looks like one) for the lines logged meanwhile."""
+    token = None
+    if current_trace_ids() is None:
+        sent = headers.get("X-Request-ID", "")
+        token = _request_id.set(sent if _SENT_REQUEST_ID.fullmatch(sent) else secrets.token_hex(16))
+    try:
+        yield log_ids()
+    finally:
+        if token is not None:
+            _request_id.reset(token)
 
 
 @contextmanager

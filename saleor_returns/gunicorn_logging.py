@@ -3,13 +3,17 @@
 With LOG_FORMAT=json every line gunicorn writes is one JSON object, like the
 app's own. The access log names method, path, status, size and duration, never
 the query string or the referrer, which may carry tokens (webhook keys, lookup
-tokens).
+tokens), and the request's `trace_id` and `span_id` when it had a trace (tracing
+on, or a `traceparent` sent by the caller), else its `request_id`, like the lines
+the app logged meanwhile.
 """
 
 import logging
 import logging.config
 
 from gunicorn.glogging import Logger
+
+from saleor_returns.observability.tracing import LOG_IDS_ENVIRON_KEY
 
 
 class AppLogger(Logger):
@@ -30,16 +34,13 @@ class AppLogger(Logger):
         if not self.cfg.accesslog:
             return
         status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
-        self.access_log.info(
-            "%s %s %s",
-            environ.get("REQUEST_METHOD"),
-            environ.get("PATH_INFO"),
-            status,
-            extra={
-                "method": environ.get("REQUEST_METHOD"),
-                "path": environ.get("PATH_INFO"),
-                "status": int(status),
-                "bytes": getattr(resp, "sent", None),
-                "duration_ms": round(request_time.total_seconds() * 1000, 1),
-            },
-        )
+        extra = {
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "status": int(status),
+            "bytes": getattr(resp, "sent", None),
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+        }
+        # Left by the request's middleware: the span has ended by now.
+        extra.update(environ.get(LOG_IDS_ENVIRON_KEY) or {})
+        self.access_log.info("%s %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), status, extra=extra)

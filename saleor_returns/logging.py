@@ -4,7 +4,7 @@ import json
 import logging
 from datetime import datetime, timezone
 
-from saleor_returns.observability.tracing import current_trace_ids
+from saleor_returns.observability.tracing import log_ids
 
 # Attributes every LogRecord has; anything else came in through `extra`.
 _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
@@ -51,10 +51,9 @@ class JsonFormatter(logging.Formatter):
             if name not in _STANDARD_ATTRS and not name.startswith("_"):
                 entry[name] = value
         # The span in progress when the line was logged (a request, a task run): the line
-        # can be found from the trace, and the trace from the line.
-        trace_ids = current_trace_ids()
-        if trace_ids is not None:
-            entry["trace_id"], entry["span_id"] = trace_ids
+        # can be found from the trace, and the trace from the line. A request without a
+        # trace is named by its request id instead.
+        entry.update(log_ids())
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)

@@ -38,9 +38,8 @@ from typing import Any
 import httpcore
 import httpx
 from django.conf import settings
-from opentelemetry.trace import StatusCode
 
-from saleor_returns.observability.tracing import client_span
+from saleor_returns.observability.tracing import http_client_span, record_http_status
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -185,16 +184,9 @@ class OutboundClient(httpx.Client):
 
     def send(self, request, **options):
         options["follow_redirects"] = False
-        attributes = {
-            "http.request.method": request.method,
-            "server.address": request.url.host,
-            "server.port": request.url.port or (443 if request.url.scheme == "https" else 80),
-        }
-        with client_span(request.method, request.headers, attributes) as span:
+        with http_client_span(request.method, request.url, request.headers) as span:
             response = super().send(request, **options)
-            span.set_attribute("http.response.status_code", response.status_code)
-            if response.status_code >= 400:
-                span.set_status(StatusCode.ERROR)
+            record_http_status(span, response.status_code)
             return response
 
 

@@ -29,25 +29,39 @@ def claim_task_schedule(name: str, *, hold_seconds: int = SCHEDULE_HOLD_SECONDS)
     reads its work, so anything stored meanwhile queues the next run.
     """
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH work AS (SELECT 1) {claim_task_schedule_sql('work')}", [name, hold_seconds])
+        cursor.execute(f"WITH work AS (SELECT 1) {claim_task_schedule_sql('work')}",
+                       claim_task_schedule_params(name, hold_seconds))
         return cursor.fetchone() is not None
 
 
 def claim_task_schedule_sql(source: str) -> str:
     """The claim of `claim_task_schedule`, as the body of a CTE in the statement that stores the work.
 
-    It claims when the CTE `source` returned rows; its parameters are the task's name and the hold
-    in seconds. Taken in the same statement as the write, the claim costs no round trip of its own
-    and stays correct: ON CONFLICT DO UPDATE locks the existing mark even when its WHERE keeps it,
-    so a task releasing the mark waits until the stored work is committed, and then reads it.
+    It claims when the CTE `source` returned rows; its parameters are `claim_task_schedule_params`.
+    Taken in the same statement as the write, the claim costs no round trip of its own and stays
+    correct: a mark still held is locked FOR KEY SHARE, so a task releasing it (a DELETE) waits
+    until the stored work is committed, and then reads it; the shared lock does not make
+    concurrent writers wait for one another, as the upsert's exclusive lock would. Only an absent
+    or expired mark goes to the upsert, whose ON CONFLICT DO UPDATE locks it even when its WHERE
+    keeps it (another writer took it meanwhile).
     """
     table = TaskSchedule._meta.db_table
     return f"""
-        INSERT INTO {table} (name, scheduled_at) SELECT %s, now() WHERE EXISTS (SELECT 1 FROM {source})
+        INSERT INTO {table} (name, scheduled_at)
+        SELECT mark.name, now() FROM (SELECT %s::varchar AS name, make_interval(secs => %s) AS hold) AS mark
+        WHERE EXISTS (SELECT 1 FROM {source}) AND NOT EXISTS (
+            SELECT 1 FROM {table} held WHERE held.name = mark.name AND held.scheduled_at >= now() - mark.hold
+            FOR KEY SHARE
+        )
         ON CONFLICT (name) DO UPDATE SET scheduled_at = now()
         WHERE {table}.scheduled_at < now() - make_interval(secs => %s)
         RETURNING name
     """
+
+
+def claim_task_schedule_params(name: str, hold_seconds: int = SCHEDULE_HOLD_SECONDS) -> list:
+    """The parameters of `claim_task_schedule_sql`, in order."""
+    return [name, hold_seconds, hold_seconds]
 
 
 def release_task_schedule(name: str) -> None:

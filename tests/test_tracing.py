@@ -14,6 +14,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
+from saleor_returns.carriers.registry import get_carrier
+from saleor_returns.fakes.carriers.easypost import FakeEasyPost
 from saleor_returns.fakes.otlp import FakeOtlpCollector
 from saleor_returns.logging import JsonFormatter
 from saleor_returns.models import ApiKey, SaleorWebhookDelivery
@@ -193,6 +195,27 @@ def test_a_saleor_webhook_run_in_place_keeps_one_trace_into_saleor(client, insta
     assert run.kind == SpanKind.CONSUMER
     (request,) = [r for r in fake_saleor.requests if r["operation_name"] == "StaffUser"]
     assert traceparent_ids(request["traceparent"]) == (TRACE_ID, hex_ids(call)[1], True)
+
+
+def test_a_call_to_a_carrier_is_a_client_span_whose_traceparent_the_carrier_receives(spans):
+    # given
+    with FakeEasyPost() as easypost:
+        carrier = get_carrier("easypost", {"api_key": easypost.api_key, "base_url": easypost.base_url})
+
+        # when: a tracker is registered within a task's span
+        with trace.get_tracer("tests").start_as_current_span("run saleor_returns.register_tracker") as run:
+            carrier.register_tracker(tracking_number="EZ1000000001", carrier="USPS")
+
+    # then
+    call = finished(spans, "POST")
+    assert call.kind == SpanKind.CLIENT
+    assert call.parent.span_id == run.get_span_context().span_id
+    assert call.attributes["carrier.provider"] == "easypost"
+    assert call.attributes["server.address"] == "127.0.0.1"
+    assert call.attributes["http.response.status_code"] == 201
+    (request,) = easypost.requests
+    assert request.path == "/v2/trackers"
+    assert traceparent_ids(request.headers["traceparent"]) == (*hex_ids(call)[:2], True)
 
 
 # --------------------------------------------------------------------------- through a real worker

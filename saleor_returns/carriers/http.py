@@ -1,5 +1,6 @@
 """JSON over HTTP to a provider's API, with explicit timeouts and typed errors.
 
+Each call is a client span of the trace in progress and carries it on (`traceparent`).
 One request per call and no retries here: a purchase that timed out may have
 gone through, so only the calling task, which can reconcile first, decides
 whether to try again. Status mapping: 408, 429 and 5xx (and timeouts and
@@ -18,6 +19,7 @@ import httpx
 from saleor_returns import __version__
 from saleor_returns.carriers.base import Credentials
 from saleor_returns.carriers.errors import CarrierError, CarrierRejected, CarrierUnavailable
+from saleor_returns.observability.tracing import http_client_span, record_http_status
 
 logger = logging.getLogger(__name__)
 
@@ -64,14 +66,18 @@ class JsonApi:
         payload: Mapping[str, Any] | None = None,
         params: Mapping[str, str] | None = None,
     ) -> Any:
-        url = f"{self.base_url}{path}"
-        try:
-            with httpx.Client(timeout=self.timeout, auth=self.auth, headers=self.headers) as client:
-                response = client.request(method, url, json=payload, params=params)
-        except httpx.TimeoutException as error:
-            raise self._unavailable(path, f"{self.name} did not answer in time.") from error
-        except httpx.TransportError as error:
-            raise self._unavailable(path, f"Cannot reach {self.name}.") from error
+        url = httpx.URL(f"{self.base_url}{path}")
+        # A client span of the trace in progress, whose traceparent the provider receives.
+        headers = dict(self.headers)
+        with http_client_span(method, url, headers, {"carrier.provider": self.provider}) as span:
+            try:
+                with httpx.Client(timeout=self.timeout, auth=self.auth, headers=headers) as client:
+                    response = client.request(method, url, json=payload, params=params)
+            except httpx.TimeoutException as error:
+                raise self._unavailable(path, f"{self.name} did not answer in time.") from error
+            except httpx.TransportError as error:
+                raise self._unavailable(path, f"Cannot reach {self.name}.") from error
+            record_http_status(span, response.status_code)
         return self._result(path, response)
 
     def _result(self, path: str, response: httpx.Response) -> Any:

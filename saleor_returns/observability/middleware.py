@@ -5,7 +5,7 @@ import time
 from opentelemetry.trace import StatusCode
 
 from saleor_returns.observability.metrics import UNMATCHED_ROUTE, observe_request
-from saleor_returns.observability.tracing import server_span
+from saleor_returns.observability.tracing import LOG_IDS_ENVIRON_KEY, request_log_ids, server_span
 
 
 def route_name(request) -> str:
@@ -23,7 +23,10 @@ class RequestObservationMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         method = request.method
-        with server_span(request.headers, method, {"http.request.method": method}) as span:
+        with server_span(request.headers, method, {"http.request.method": method}) as span, \
+                request_log_ids(request.headers) as ids:
+            # META is the WSGI environ gunicorn hands to its access log.
+            request.META[LOG_IDS_ENVIRON_KEY] = ids
             response = self.get_response(request)
             route = route_name(request)
             span.update_name(f"{method} {route}")

@@ -19,8 +19,11 @@ Configuration (read once per process, in `SaleorReturnsConfig.ready`):
 """
 
 import os
+import re
+import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ImproperlyConfigured
 from opentelemetry import trace
@@ -29,11 +32,19 @@ from opentelemetry.propagate import extract, inject
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
-from opentelemetry.trace import Span, SpanKind
+from opentelemetry.trace import Span, SpanKind, StatusCode
 
 DEFAULT_SERVICE_NAME = "saleor-returns"
 OTLP_PROTOCOL = "http/protobuf"
 EXPORTERS = {"otlp": OTLPSpanExporter, "console": ConsoleSpanExporter}
+
+# Where a request's `log_ids()` wait in its WSGI environ for the access log line, which
+# gunicorn writes after the request's span has ended.
+LOG_IDS_ENVIRON_KEY = "saleor_returns.log_ids"
+# Names a request that has no trace (tracing off and no `traceparent` sent) in its log lines.
+_request_id: ContextVar[str | None] = ContextVar("saleor_returns_request_id", default=None)
+# An X-Request-ID sent by a proxy is kept when it looks like one; anything else is replaced.
+_SENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 # A proxy: spans go to whichever provider is installed, now or later.
 tracer = trace.get_tracer("saleor_returns")
@@ -104,6 +115,30 @@ def current_trace_ids() -> tuple[str, str] | None:
     return trace.format_trace_id(context.trace_id), trace.format_span_id(context.span_id)
 
 
+def log_ids() -> dict[str, str]:
+    """What ties a log line to its request or task run: the trace and span ids, else the request id."""
+    trace_ids = current_trace_ids()
+    if trace_ids is not None:
+        return {"trace_id": trace_ids[0], "span_id": trace_ids[1]}
+    request_id = _request_id.get()
+    return {"request_id": request_id} if request_id else {}
+
+
+@contextmanager
+def request_log_ids(headers: Mapping[str, str]) -> Iterator[dict[str, str]]:
+    """Inside a request's span: yields its `log_ids()`. A request with no trace is given a request id
+    (the proxy's `X-Request-ID` when it looks like one) for the lines logged meanwhile."""
+    token = None
+    if current_trace_ids() is None:
+        sent = headers.get("X-Request-ID", "")
+        token = _request_id.set(sent if _SENT_REQUEST_ID.fullmatch(sent) else secrets.token_hex(16))
+    try:
+        yield log_ids()
+    finally:
+        if token is not None:
+            _request_id.reset(token)
+
+
 @contextmanager
 def server_span(headers: Mapping[str, str], name: str, attributes: dict) -> Iterator[Span]:
     """The span of one incoming request, continuing the caller's `traceparent` if it sent one."""
@@ -119,3 +154,23 @@ def client_span(name: str, headers, attributes: dict) -> Iterator[Span]:
     with tracer.start_as_current_span(name, kind=SpanKind.CLIENT, attributes=attributes) as span:
         inject(headers)
         yield span
+
+
+@contextmanager
+def http_client_span(method: str, url, headers, attributes: dict | None = None) -> Iterator[Span]:
+    """`client_span` of one HTTP request to `url` (an httpx.URL): it names the host, never the
+    path or query, which may hold secrets. Record the answer with `record_http_status`."""
+    attributes = {
+        "http.request.method": method,
+        "server.address": url.host,
+        "server.port": url.port or (443 if url.scheme == "https" else 80),
+        **(attributes or {}),
+    }
+    with client_span(method, headers, attributes) as span:
+        yield span
+
+
+def record_http_status(span: Span, status_code: int) -> None:
+    span.set_attribute("http.response.status_code", status_code)
+    if status_code >= 400:
+        span.set_status(StatusCode.ERROR)

@@ -14,7 +14,7 @@ from saleor_returns.carriers.tracking import TrackingEvent, TrackingStatus, next
 from saleor_returns.error_codes import ReturnErrorCode, invalid
 from saleor_returns.lifecycle import is_returnless, transition
 from saleor_returns.locks import lock_return_request
-from saleor_returns.models import CarrierAccount, CarrierWebhookEvent, ReturnRequest, ReturnShipment
+from saleor_returns.models import CarrierAccount, CarrierWebhookEvent, Installation, ReturnRequest, ReturnShipment
 from saleor_returns.models.notifications import MessageEvent
 from saleor_returns.notes import SystemNote
 from saleor_returns.notifications import actions as message_actions
@@ -23,7 +23,7 @@ from saleor_returns.requestors import SYSTEM, Actor
 from saleor_returns.resolutions import actions as resolution_actions
 from saleor_returns.shipping import tasks
 from saleor_returns.states import ReturnStatus
-from saleor_returns.task_schedule import SCHEDULE_HOLD_SECONDS, claim_task_schedule_sql
+from saleor_returns.task_schedule import claim_task_schedule_params, claim_task_schedule_sql
 
 logger = logging.getLogger(__name__)
 
@@ -152,14 +152,23 @@ def record_label_voided(*, shipment_id) -> None:
 APPLY_EVENTS_SCHEDULE = "apply-carrier-events"
 
 
+class CarrierAccountChanged(Exception):
+    """The carrier account a webhook was verified with is no longer the stored one (rotated, disabled, gone)."""
+
+
 def record_carrier_events(*, account: CarrierAccount, parsed: list) -> int:
     """Store verified tracking events once per (provider, event id); returns how many were new.
 
     The stored rows are the queue: one task applies every pending event, and at
     most one such task is scheduled at a time, so a burst of webhooks costs one
-    task, not one per webhook (the intake stays fast). One statement stores the
-    rows (INSERT ... ON CONFLICT DO NOTHING) and claims the task's schedule
-    (`claim_task_schedule_sql`); the task is queued after commit.
+    task, not one per webhook (the intake stays fast). One statement checks the
+    account, stores the rows (INSERT ... ON CONFLICT DO NOTHING) and claims the
+    task's schedule (`claim_task_schedule_sql`); the task is queued after commit.
+
+    The rows are stored only while `account` is still active, in an active
+    installation, with the very credentials the events were verified with: a
+    caller may verify with an account it read earlier, and a secret rotated (or
+    an account disabled) since then raises `CarrierAccountChanged`, nothing stored.
     """
     rows = [
         (
@@ -173,22 +182,35 @@ def record_carrier_events(*, account: CarrierAccount, parsed: list) -> int:
     if not rows:
         return 0
     table = CarrierWebhookEvent._meta.db_table
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, 'pending', now())"] * len(rows))
+    accounts = CarrierAccount._meta.db_table
+    installations = Installation._meta.db_table
+    values = ", ".join(
+        ["(%s::uuid, %s::uuid, %s, %s, %s, %s, %s::boolean, %s::timestamptz, %s, %s, %s::jsonb)"] * len(rows)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH inserted AS (
+            WITH account AS (
+                SELECT EXISTS (
+                    SELECT 1 FROM {accounts} a JOIN {installations} i ON i.id = a.installation_id
+                    WHERE a.id = %s AND a.is_active AND i.is_active AND a.encrypted_credentials = %s
+                ) AS unchanged
+            ), inserted AS (
                 INSERT INTO {table} (id, carrier_account_id, provider, event_id, tracking_number, tracking_status,
                                      completed, occurred_at, message, location, raw, status, received_at)
-                VALUES {values}
+                SELECT v.*, 'pending', now() FROM (VALUES {values}) AS v
+                WHERE (SELECT unchanged FROM account)
                 ON CONFLICT (provider, event_id) DO NOTHING
                 RETURNING 1
             ), claimed AS ({claim_task_schedule_sql("inserted")})
-            SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM claimed)
+            SELECT (SELECT unchanged FROM account), (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM claimed)
             """,
-            [value for row in rows for value in row] + [APPLY_EVENTS_SCHEDULE, SCHEDULE_HOLD_SECONDS],
+            [account.pk, account.encrypted_credentials, *(value for row in rows for value in row),
+             *claim_task_schedule_params(APPLY_EVENTS_SCHEDULE)],
         )
-        new, claimed = cursor.fetchone()
+        unchanged, new, claimed = cursor.fetchone()
+    if not unchanged:
+        raise CarrierAccountChanged
     if claimed:
         transaction.on_commit(queue_carrier_events)
     return new

@@ -11,7 +11,9 @@
 // window.open(to) from the Dashboard's own, unsandboxed window (saleor-dashboard
 // src/extensions/views/ViewManifestExtension/components/AppFrame/appActionsHandler.ts,
 // useHandleRedirectAction → handleExternalHostChange; app-sdk's actions.createRedirect). The page
-// opened so prints itself once loaded.
+// opened so prints itself once loaded. The link is asked for on the click: the click's activation
+// reaches the Dashboard's window too (HTML's activation notification marks every ancestor), which
+// lets its window.open through a popup blocker for a few seconds.
 
 import { locale, register, t } from "../i18n.js";
 import { banner, button, clear, field, h, loadStyle, spinner } from "../ui.js";

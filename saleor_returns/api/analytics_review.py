@@ -8,6 +8,7 @@ The page also opens without the API's headers from a link `returnKpiReviewLinkCr
 see kpi_review_links); with `print=1` it prints itself once loaded, by the one script its policy lets run.
 """
 
+import logging
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,8 @@ from saleor_returns.models import Installation
 from saleor_returns.models.notifications import SenderSettings
 from saleor_returns.notifications.email import shop_name
 from saleor_returns.translations import language_code
+
+logger = logging.getLogger(__name__)
 
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
@@ -56,6 +59,7 @@ def _linked_page(request):
         with translation.override(language_code(request.GET.get("lang"))):
             link = read_review_link(request.GET)
     except InvalidReviewLink as refused:
+        logger.warning("KPI review link refused", extra={"reason": refused.args[0]})
         raise Refused(refusal(403, "link", str(refused), "PERMISSION_DENIED")) from None
     installation = Installation.objects.filter(pk=link.installation_id, is_active=True).first()
     if installation is None:

@@ -180,3 +180,12 @@ def test_a_bad_period_makes_no_link(as_staff, shop):
 
     assert link == {"url": None, "expiresAt": None, "errors": [
         {"field": "period.to", "code": "INVALID", "message": "The period ends before it starts."}]}
+
+
+def test_a_refusal_speaks_the_links_language(client, as_staff, reviewed):
+    query = query_of(make_link(as_staff, language="zh-Hans")["url"])
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        response = open_page(client, query)
+
+    assert response.json()["errors"][0]["message"] == "此 KPI 回顾链接已过期：请在工作台重新打印。"

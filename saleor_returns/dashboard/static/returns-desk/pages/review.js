@@ -10,10 +10,11 @@
 // open it: a redirect action with newContext and an absolute URL on another host is answered by
 // window.open(to) from the Dashboard's own, unsandboxed window (saleor-dashboard
 // src/extensions/views/ViewManifestExtension/components/AppFrame/appActionsHandler.ts,
-// useHandleRedirectAction → handleExternalHostChange; app-sdk's actions.createRedirect). The page
-// opened so prints itself once loaded. The link is asked for on the click: the click's activation
-// reaches the Dashboard's window too (HTML's activation notification marks every ancestor), which
-// lets its window.open through a popup blocker for a few seconds.
+// useHandleRedirectAction → handleExternalHostChange; app-sdk's actions.Redirect in
+// src/app-bridge/actions.ts). The page opened so prints itself once loaded. The link is asked
+// for on the click: the click's activation reaches the Dashboard's window too (HTML's activation
+// notification marks every ancestor), which lets its window.open past a popup blocker for a few
+// seconds.
 
 import { locale, register, t } from "../i18n.js";
 import { banner, button, clear, field, h, loadStyle, spinner } from "../ui.js";

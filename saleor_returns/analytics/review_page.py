@@ -276,12 +276,16 @@ def review_context(review: KpiReview, *, shop: str, now: datetime, words: Words,
     }
 
 
-def review_html(review: KpiReview, *, shop: str, language: str, now: datetime) -> str:
-    """The review's page in `language` (a language tag; the app's default when it is not one of its own)."""
+def review_html(review: KpiReview, *, shop: str, language: str, now: datetime, print_nonce: str | None = None) -> str:
+    """The review's page in `language` (a language tag; the app's default when it is not one of its own).
+
+    With `print_nonce`, the page opens the browser's print dialog once loaded, by a script carrying that nonce.
+    """
     code = language_code(language)
     with translation.override(code):
         context = review_context(review, shop=shop, now=now, words=Words(code), reasons=reason_labels(review, code))
-        return render_to_string("saleor_returns/kpi_review.html", {**context, "html_lang": HTML_LANGUAGES[code]})
+        return render_to_string("saleor_returns/kpi_review.html",
+                                {**context, "html_lang": HTML_LANGUAGES[code], "print_nonce": print_nonce})
 
 
 def _refuse_fetch(url: str, *args, **kwargs):

@@ -12,6 +12,7 @@ from saleor_returns.api.mutations.return_api_key_revoke import ReturnApiKeyRevok
 from saleor_returns.api.mutations.return_carrier_account_set import ReturnCarrierAccountSet
 from saleor_returns.api.mutations.return_carrier_claim_set import ReturnCarrierClaimSet
 from saleor_returns.api.mutations.return_evidence_upload import ReturnEvidenceUpload
+from saleor_returns.api.mutations.return_kpi_review_link_create import ReturnKpiReviewLinkCreate
 from saleor_returns.api.mutations.return_lookup_token_create import ReturnLookupTokenCreate
 from saleor_returns.api.mutations.return_message_resend import ReturnMessageResend
 from saleor_returns.api.mutations.return_message_template_update import ReturnMessageTemplateUpdate
@@ -160,6 +161,7 @@ class Mutation(graphene.ObjectType):
     return_sales_backfill_cancel = ReturnSalesBackfillCancel.Field()
     return_customer_status_set = ReturnCustomerStatusSet.Field()
     return_spike_alert_note = ReturnSpikeAlertNote.Field()
+    return_kpi_review_link_create = ReturnKpiReviewLinkCreate.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -15,6 +15,7 @@ from saleor_returns.analytics.figures.scope import Scope, scope_for
 from saleor_returns.api.authentication import AuthenticationFailed, authenticate
 from saleor_returns.api.errors import errors_from_validation
 from saleor_returns.api.views import unauthenticated
+from saleor_returns.models import Installation
 from saleor_returns.requestors import Requestor
 
 
@@ -53,12 +54,17 @@ def _day(value: str | None) -> date | None:
 
 def period_scope(request: HttpRequest, requestor: Requestor) -> Scope:
     """The scope of ?from=YYYY-MM-DD&to=YYYY-MM-DD[&channel=], validated as the API validates a period."""
+    return shop_period_scope(request, requestor.installation)
+
+
+def shop_period_scope(request: HttpRequest, installation: Installation) -> Scope:
+    """`period_scope` in a shop named otherwise than by the API's headers (a signed link)."""
     first, last = _day(request.GET.get("from")), _day(request.GET.get("to"))
     for field, value in (("from", first), ("to", last)):
         if value is None:
             raise Refused(refusal(400, field, "Give a day as YYYY-MM-DD."))
     try:
-        return scope_for(requestor.installation, first, last, request.GET.get("channel"))
+        return scope_for(installation, first, last, request.GET.get("channel"))
     except ValidationError as refused:
         error = errors_from_validation(refused)[0]
         raise Refused(refusal(400, error.field, error.message, error.code.upper())) from None

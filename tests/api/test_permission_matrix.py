@@ -332,6 +332,9 @@ OPERATIONS = {
     "returnKpiReview": op(
         "staff", '{ returnKpiReview(period: {from: "2026-01-01", to: "2026-03-31"}) { errors { field } '
         "currencies { currency } timeToRefund { targetHours } topReasons { reasonCode } alerts { note } } }"),
+    "returnKpiReviewLinkCreate": op(
+        "staff", 'mutation { returnKpiReviewLinkCreate(period: {from: "2026-01-01", to: "2026-03-31"}) '
+        "{ errors { field code } url expiresAt } }", payload="returnKpiReviewLinkCreate"),
 }
 
 

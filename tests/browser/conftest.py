@@ -207,10 +207,14 @@ class Dashboard:
         assert parts.path.startswith(prefix), parts.path
         return (parts.path[len(prefix):] or "/") + (f"?{parts.query}" if parts.query else "")
 
+    def redirect_requests(self) -> list[dict]:
+        """Every redirect the app asked for in this tab, oldest first: {"to", "newContext"}."""
+        log = self.page.evaluate("() => sessionStorage.getItem('dashboard-double.redirects')")
+        return json.loads(log or "[]")
+
     def redirects(self) -> list[str]:
         """The `to` of every redirect the app asked for in this tab, oldest first."""
-        log = self.page.evaluate("() => sessionStorage.getItem('dashboard-double.redirects')")
-        return [entry["to"] for entry in json.loads(log or "[]")]
+        return [entry["to"] for entry in self.redirect_requests()]
 
     def wait_for_url(self, route: str, timeout: float = 5000) -> None:
         """Waits until the Dashboard has gone to `route` (a Dashboard route, query included)."""

@@ -1,6 +1,8 @@
 """The desk's KPI review page: the printable page in its frame, Print, Download PDF, quarter presets, Chinese."""
 
+import urllib.request
 from datetime import date
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -42,15 +44,32 @@ def test_staff_read_print_and_download_the_review(dashboard, reviewed):
     expect(frame.get_by_label("Period")).to_have_value("custom")
     screenshot(dashboard.page, "review-light-en")
 
-    # when: Print
-    frame.evaluate("""() => {
-      const page = document.querySelector("iframe[data-review]").contentWindow;
-      page.print = () => { window.printed = (window.printed || 0) + 1; };
-    }""")
-    frame.get_by_role("button", name="Print").click()
+    # when: Print (the Dashboard's sandbox ignores print() in the desk: the desk has the Dashboard open a link)
+    dashboard.page.context.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; };")
+    with dashboard.page.expect_popup() as opening:
+        frame.get_by_role("button", name="Print").click()
+    printable = opening.value
+    printable.wait_for_load_state("load")
 
-    # then: the frame's page is printed
-    assert frame.evaluate("() => window.printed") == 1
+    # then: the desk asked for a new tab on a short-lived link to the printable page of March
+    [asked] = dashboard.redirect_requests()
+    assert asked["newContext"] is True
+    link = urlsplit(asked["to"])
+    assert f"{link.scheme}://{link.netloc}{link.path}" == f"{dashboard.app_base_url}/analytics/review.html"
+    query = dict(parse_qsl(link.query))
+    assert (query["from"], query["to"], query["compare"], query["lang"], query["print"]) == (
+        "2026-03-01", "2026-03-31", "previous_period", "en", "1")
+    assert query["link"]
+    # and: the Dashboard's window opened it, the page showed without credentials and printed itself
+    assert printable.url == asked["to"]
+    assert printable.opener() == dashboard.page
+    expect(printable.locator("h1")).to_have_text("Return KPI review")
+    expect(printable.locator("[data-compared]")).to_have_text(
+        "Compared with Feb 1, 2026 – Feb 28, 2026 (the period before)")
+    printable.wait_for_function("() => window.printed === 1")
+    with urllib.request.urlopen(asked["to"], timeout=5) as response:  # noqa: S310 - the live server on loopback
+        assert response.status == 200
+    printable.close()
 
     # when: Download PDF
     with dashboard.page.expect_download() as downloading:

@@ -269,6 +269,8 @@ _JS = r"""
     var external;
     try { external = new URL(to).host !== location.host; } catch (error) { return false; }
     if (external) {
+      // appActionsHandler.ts handleExternalHostChange: newContext is window.open(to) from the Dashboard's own
+      // window, outside the app frame's sandbox; without it, a confirm() and then the whole tab leaves.
       if (payload.newContext) { window.open(to); return true; }
       if (window.confirm("You are about to leave the Dashboard. Do you want to continue?")) {
         location.href = to; return true;

@@ -1,6 +1,20 @@
 // The KPI review: a quarter (or any days) against the period before or the same days a year
 // before, as the app's printable page (/analytics/review.html) shown in a sandboxed frame, with
 // Print and Download PDF. Analytics links here with ?from=&to=&channel=; the choice stays in the URL.
+//
+// Print cannot call print() here: the Dashboard frames the desk with the sandbox
+// "allow-same-origin allow-forms allow-scripts allow-downloads allow-popups" (saleor-dashboard
+// AppIFrame.tsx), without allow-modals, so browsers ignore print() in the desk, in any frame
+// inside it and in any popup it opens (a popup inherits the sandbox). Print asks the app for a
+// short-lived signed link to the page instead (returnKpiReviewLinkCreate) and has the Dashboard
+// open it: a redirect action with newContext and an absolute URL on another host is answered by
+// window.open(to) from the Dashboard's own, unsandboxed window (saleor-dashboard
+// src/extensions/views/ViewManifestExtension/components/AppFrame/appActionsHandler.ts,
+// useHandleRedirectAction → handleExternalHostChange; app-sdk's actions.Redirect in
+// src/app-bridge/actions.ts). The page opened so prints itself once loaded. The link is asked
+// for on the click: the click's activation reaches the Dashboard's window too (HTML's activation
+// notification marks every ancestor), which lets its window.open past a popup blocker for a few
+// seconds.
 
 import { locale, register, t } from "../i18n.js";
 import { banner, button, clear, field, h, loadStyle, spinner } from "../ui.js";
@@ -23,6 +37,7 @@ register({
     "review.print": "Print",
     "review.pdf": "Download PDF",
     "review.pdfFailed": "The PDF was not downloaded",
+    "review.printFailed": "The review was not opened for printing",
     "review.frame": "KPI review, printable page",
     "review.refused": "The review could not be made",
   },
@@ -43,12 +58,20 @@ register({
     "review.print": "打印",
     "review.pdf": "下载 PDF",
     "review.pdfFailed": "PDF 未能下载",
+    "review.printFailed": "未能打开回顾以供打印",
     "review.frame": "KPI 回顾，可打印页面",
     "review.refused": "无法生成回顾",
   },
 });
 
 const COMPARISONS = ["previous_period", "previous_year"];
+const PRINT_LINK = `
+mutation ($period: ReturnAnalyticsPeriodInput!, $channel: String, $compareTo: ReturnKpiComparison, $language: String) {
+  returnKpiReviewLinkCreate(period: $period, channel: $channel, compareTo: $compareTo, language: $language) {
+    url
+    errors { field code message }
+  }
+}`;
 
 function isoDay(date) {
   const month = String(date.getMonth() + 1).padStart(2, "0");
@@ -85,6 +108,20 @@ async function refusal(response) {
     return body.errors.map((error) => error.message).join(" ");
   } catch (error) {
     return String(response.status);
+  }
+}
+
+// Opens the printable page in a new tab of the Dashboard's window, where print() is allowed.
+async function printReview(ctx, choice) {
+  try {
+    const payload = await ctx.api.mutate(PRINT_LINK, {
+      period: { from: choice.from, to: choice.to }, channel: choice.channel || null,
+      compareTo: choice.compare.toUpperCase(), language: locale(),
+    }, "returnKpiReviewLinkCreate");
+    if (payload.errors.length) throw new Error(payload.errors.map((error) => error.message).join(" "));
+    if (!(await ctx.bridge.redirect(payload.url, true))) throw new Error(t("review.printFailed"));
+  } catch (error) {
+    ctx.bridge.notify("error", t("review.printFailed"), ctx.describeError(error));
   }
 }
 
@@ -126,7 +163,7 @@ export async function render(ctx) {
   // The page's HTML is written into a blank page of the app whose own policy lets its inline
   // styles apply; the sandbox lets it run no script, submit no form and open nothing.
   const frame = h("iframe", {
-    class: "review-frame", src: `${ctx.config.basePath}frames/message-preview`, sandbox: "allow-same-origin allow-modals",
+    class: "review-frame", src: `${ctx.config.basePath}frames/message-preview`, sandbox: "allow-same-origin",
     referrerpolicy: "no-referrer", title: t("review.frame"), "data-review": "page",
   });
   const frameReady = new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
@@ -178,13 +215,7 @@ export async function render(ctx) {
     input.addEventListener("change", () => { presetSelect.value = presetOf(fromInput.value, toInput.value); });
   }
 
-  const print = button(t("review.print"), {
-    "data-action": "print",
-    onClick: () => {
-      frame.contentWindow.focus();
-      frame.contentWindow.print();
-    },
-  });
+  const print = button(t("review.print"), { "data-action": "print", onClick: () => printReview(ctx, choice()) });
   const pdf = button(t("review.pdf"), { "data-action": "pdf", onClick: () => downloadPdf(ctx, choice()) });
   const form = h("form", {
     class: "review-toolbar",

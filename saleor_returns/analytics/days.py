@@ -30,3 +30,8 @@ def day_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datet
     start = datetime.combine(first, time.min, tzinfo=zone)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone) - timedelta(microseconds=1)
     return start, end
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)

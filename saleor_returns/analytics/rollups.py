@@ -1,10 +1,13 @@
-"""Daily rollups of what was sold and what came back, kept in PostgreSQL.
+"""Daily and monthly rollups of what was sold and what came back, kept in PostgreSQL.
 
 `DailySales` follows the ledger incrementally: every ledger write adds its difference to its
-day's bucket in the same transaction (an upsert adding the delta), so a bucket always equals
-the sum of its counted ledger lines. `DailyReturns` is computed from return lines by SQL, one
-shop day at a time: a sweep recomputes the days of the return requests that changed since it
-last ran. `rebuild_rollups()` recomputes both from their source rows (`python -m saleor_returns
+day's bucket and to its month's `MonthlySales` bucket in the same transaction (an upsert adding
+the delta), so a bucket always equals the sum of its counted ledger lines. `DailyReturns` is
+computed from return lines by SQL, one shop day at a time: a sweep recomputes the days of the
+return requests that changed since it last ran, then their months (`MonthlyReturns`) from those
+days, and the stage times of the requests that changed (`stage_rollup`). Figures over long
+periods read whole months from the monthly tables and the days at the ends from the daily ones.
+`rebuild_rollups()` recomputes them all from their source rows (`python -m saleor_returns
 rebuild-rollups`), after re-reading each ledger row's day in the shop's current time zone.
 """
 
@@ -20,13 +23,16 @@ from django.db import connection, transaction
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from saleor_returns.analytics.days import day_bounds, shop_time_zone
+from saleor_returns.analytics.days import day_bounds, next_month, shop_time_zone
+from saleor_returns.analytics.stage_rollup import refresh_stage_times
 from saleor_returns.locks import advisory_lock
 from saleor_returns.models import (
     CLAIM_KINDS,
     DailyReturns,
     DailySales,
     Installation,
+    MonthlyReturns,
+    MonthlySales,
     ReturnLine,
     ReturnRequest,
     ReturnsRollupMark,
@@ -48,15 +54,24 @@ RETURNS_SWEEP_OVERLAP = timedelta(minutes=10)
 
 
 def add_sales_deltas(installation_id, deltas: SalesDeltas) -> None:
-    """Add each bucket's (units, net amount) to DailySales; the caller is inside the ledger write's transaction.
+    """Add each bucket's (units, net amount) to DailySales and its month's MonthlySales; the caller is inside
+    the ledger write's transaction.
 
-    Buckets are written in key order, so concurrent writers meet them in the same order, and a
-    bucket that comes back to nothing is removed (as a rebuild would not make it).
+    Buckets are written in key order, daily ones before monthly ones, so concurrent writers meet them
+    in the same order, and a bucket that comes back to nothing is removed (as a rebuild would not make it).
     """
+    monthly: dict = defaultdict(lambda: (0, Decimal(0)))
+    for (channel_slug, currency, day, variant_id), (units, net_amount) in deltas.items():
+        key = (channel_slug, currency, day.replace(day=1), variant_id)
+        monthly[key] = (monthly[key][0] + units, monthly[key][1] + net_amount)
+    _add_to_buckets(DailySales._meta.db_table, "day", installation_id, deltas)
+    _add_to_buckets(MonthlySales._meta.db_table, "month", installation_id, monthly)
+
+
+def _add_to_buckets(table: str, period: str, installation_id, deltas: SalesDeltas) -> None:
     rows = [(key, change) for key, change in sorted(deltas.items()) if change[0] or change[1]]
     if not rows:
         return
-    table = DailySales._meta.db_table
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     params = []
     for (channel_slug, currency, day, variant_id), (units, net_amount) in rows:
@@ -64,9 +79,9 @@ def add_sales_deltas(installation_id, deltas: SalesDeltas) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {table} AS bucket (installation_id, channel_slug, currency, day, variant_id, units, net_amount)
+            INSERT INTO {table} AS bucket (installation_id, channel_slug, currency, {period}, variant_id, units, net_amount)
             VALUES {values}
-            ON CONFLICT (installation_id, channel_slug, currency, day, variant_id) DO UPDATE
+            ON CONFLICT (installation_id, channel_slug, currency, {period}, variant_id) DO UPDATE
             SET units = bucket.units + EXCLUDED.units, net_amount = bucket.net_amount + EXCLUDED.net_amount
             RETURNING id, units, net_amount
             """,
@@ -149,6 +164,7 @@ def _refresh_return_days(installation: Installation, zone: ZoneInfo, days: set[d
             """,
             [*params, list(NOT_RETURNED_STATUSES), list(CLAIMS)],
         )
+        _refresh_return_months(cursor, installation, None if days is None else {day.replace(day=1) for day in days})
         # Returned variants the ledger never sold still get their product, type and category.
         cursor.execute(
             f"""
@@ -164,6 +180,30 @@ def _refresh_return_days(installation: Installation, zone: ZoneInfo, days: set[d
             """,
             params[1:],
         )
+
+
+def _refresh_return_months(cursor, installation: Installation, months: set[date] | None) -> None:
+    """Recompute MonthlyReturns of `months` (every month when None) from DailyReturns."""
+    table = MonthlyReturns._meta.db_table
+    where, params = "installation_id = %s", [installation.pk]
+    if months is not None:
+        where += " AND day >= %s AND day < %s AND date_trunc('month', day)::date = ANY(%s)"
+        params += [min(months), next_month(max(months)), sorted(months)]
+        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s AND month = ANY(%s)",
+                       [installation.pk, sorted(months)])
+    else:
+        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
+    cursor.execute(
+        f"""
+        INSERT INTO {table} (installation_id, channel_slug, currency, month, variant_id, reason_code, units, net_amount)
+        SELECT installation_id, channel_slug, currency, date_trunc('month', day)::date, variant_id, reason_code,
+               SUM(units), SUM(net_amount)
+        FROM {DailyReturns._meta.db_table}
+        WHERE {where}
+        GROUP BY 1, 2, 3, 4, 5, 6
+        """,
+        params,
+    )
 
 
 def roll_up_returns(installation: Installation) -> None:
@@ -187,6 +227,7 @@ def roll_up_returns(installation: Installation) -> None:
                 changed.annotate(day=TruncDate("created_at", tzinfo=zone)).order_by().values_list("day", flat=True)
             )
             _refresh_return_days(installation, zone, days)
+        refresh_stage_times(installation, zone, None if mark is None else mark.rolled_up_until - RETURNS_SWEEP_OVERLAP)
         ReturnsRollupMark.objects.update_or_create(installation=installation, defaults={"rolled_up_until": now})
 
 
@@ -218,10 +259,26 @@ def _rebuild_sales(installation: Installation, zone: ZoneInfo) -> None:
             """,
             [installation.pk],
         )
+        monthly = MonthlySales._meta.db_table
+        cursor.execute(f"LOCK TABLE {monthly} IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {monthly} WHERE installation_id = %s", [installation.pk])
+        cursor.execute(
+            f"""
+            INSERT INTO {monthly} (installation_id, channel_slug, currency, month, variant_id, units, net_amount)
+            SELECT installation_id, channel_slug, currency, date_trunc('month', day)::date, variant_id, SUM(units),
+                   SUM(net_amount)
+            FROM {table}
+            WHERE installation_id = %s
+            GROUP BY 1, 2, 3, 4, 5
+            HAVING SUM(units) <> 0 OR SUM(net_amount) <> 0
+            """,
+            [installation.pk],
+        )
 
 
 def rebuild_rollups(installations: Iterable[Installation] | None = None) -> int:
-    """Recompute DailySales from the ledger and DailyReturns from return lines; returns the shops done."""
+    """Recompute the sales rollups from the ledger and the returns rollups (stage times included) from the
+    return rows; returns the shops done."""
     done = 0
     for installation in installations if installations is not None else Installation.objects.order_by("pk"):
         zone = shop_time_zone(installation)
@@ -230,6 +287,7 @@ def rebuild_rollups(installations: Iterable[Installation] | None = None) -> int:
         with transaction.atomic():
             advisory_lock(f"returns-rollup:{installation.pk}")
             _refresh_return_days(installation, zone, None)
+            refresh_stage_times(installation, zone, None)
             ReturnsRollupMark.objects.update_or_create(
                 installation=installation, defaults={"rolled_up_until": timezone.now()}
             )

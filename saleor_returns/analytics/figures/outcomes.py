@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from saleor_returns.analytics.figures.scope import Scope, fetch, ratio
 from saleor_returns.analytics.rollups import CLAIMS, NOT_RETURNED_STATUSES
-from saleor_returns.models import CarrierClaim, DailySales, Disposition, Refund, Resolution, ReturnLine, ReturnRequest
+from saleor_returns.models import CarrierClaim, DailySales, Disposition, MonthlySales, Refund, Resolution, ReturnLine, ReturnRequest
 from saleor_returns.money import quantize
 
 REQUESTS = ReturnRequest._meta.db_table
@@ -74,10 +74,13 @@ def requests_sql(scope: Scope) -> tuple[str, list]:
 def refunds_against_sales_sql(scope: Scope) -> tuple[str, list]:
     channel, channel_params = scope.channel_sql("bucket.channel_slug")
     request_channel, request_channel_params = scope.channel_sql("request.channel_slug")
+    sold, sold_params = scope.rollup_sql(
+        DailySales._meta.db_table, MonthlySales._meta.db_table, "rows.channel_slug, rows.currency, rows.net_amount"
+    )
     sql = f"""
         WITH sold AS (
-            SELECT bucket.currency, SUM(bucket.net_amount) AS value FROM {DailySales._meta.db_table} AS bucket
-            WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
+            SELECT bucket.currency, SUM(bucket.net_amount) AS value FROM {sold} AS bucket
+            WHERE true{channel}
             GROUP BY 1
         ), refunded AS (
             SELECT refund.currency,
@@ -96,7 +99,7 @@ def refunds_against_sales_sql(scope: Scope) -> tuple[str, list]:
     """
     store_credit = Refund.Kind.STORE_CREDIT.value
     return sql, [
-        scope.installation_id, scope.first, scope.last, *channel_params,
+        *sold_params, *channel_params,
         store_credit, store_credit, scope.installation_id, Refund.Status.SUCCEEDED.value, scope.start, scope.end,
         *request_channel_params,
     ]

@@ -1,7 +1,8 @@
 """Return rates beside what was sold, by variant, product, product type, category or channel, and reasons ranked.
 
-Both come from the daily rollups (DailySales, DailyReturns) of the scope's days, joined to SoldVariant
-for a variant's product, type and category. A return counts on the day it was requested, a sale on
+Both come from the rollups of the scope's days, whole months from the monthly ones (MonthlySales,
+MonthlyReturns) and the days at either end from the daily ones (DailySales, DailyReturns), joined to
+SoldVariant for a variant's product, type and category. A return counts on the day it was requested, a sale on
 the day its order was created (DailyReturns and the ledger define them). Rows are per currency:
 values of different currencies are never added together.
 """
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from saleor_returns.analytics.figures.scope import Scope, fetch, ratio
-from saleor_returns.models import DailyReturns, DailySales, SoldVariant
+from saleor_returns.models import DailyReturns, DailySales, MonthlyReturns, MonthlySales, SoldVariant
 from saleor_returns.money import quantize
 
 # A dimension: (the key, its label), as SQL over the rollup `bucket` and SoldVariant `variant`.
@@ -82,19 +83,24 @@ def _within_sql(within: dict[str, str] | None) -> tuple[str, list]:
     return "".join(f" AND variant.{column} = %s" for column, _ in given), [value for _, value in given]
 
 
-def _buckets(table: str, scope: Scope, key: str, label: str, within: dict[str, str] | None = None) -> tuple[str, list]:
+def _buckets(
+    daily: str, monthly: str, scope: Scope, key: str, label: str, within: dict[str, str] | None = None
+) -> tuple[str, list]:
+    source, source_params = scope.rollup_sql(
+        daily, monthly, "rows.installation_id, rows.channel_slug, rows.currency, rows.variant_id, rows.units, rows.net_amount"
+    )
     channel, channel_params = scope.channel_sql("bucket.channel_slug")
     narrowed, narrowed_params = _within_sql(within)
     sql = f"""
         SELECT {key} AS key, MAX({label}) AS label, bucket.currency, SUM(bucket.units) AS units,
                SUM(bucket.net_amount) AS value
-        FROM {table} AS bucket
+        FROM {source} AS bucket
         LEFT JOIN {SoldVariant._meta.db_table} AS variant
                ON variant.installation_id = bucket.installation_id AND variant.variant_id = bucket.variant_id
-        WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}{narrowed}
+        WHERE true{channel}{narrowed}
         GROUP BY 1, 3
     """
-    return sql, [scope.installation_id, scope.first, scope.last, *channel_params, *narrowed_params]
+    return sql, [*source_params, *channel_params, *narrowed_params]
 
 
 def return_rate_sql(
@@ -106,8 +112,10 @@ def return_rate_sql(
     With `within` ({"category_id": …} or "product_type_id" / "product_id"), only those variants' rows.
     """
     key, label = DIMENSIONS[dimension]
-    sold, sold_params = _buckets(DailySales._meta.db_table, scope, key, label, within)
-    returned, returned_params = _buckets(DailyReturns._meta.db_table, scope, key, label, within)
+    sold, sold_params = _buckets(DailySales._meta.db_table, MonthlySales._meta.db_table, scope, key, label, within)
+    returned, returned_params = _buckets(
+        DailyReturns._meta.db_table, MonthlyReturns._meta.db_table, scope, key, label, within
+    )
     sql = f"""
         WITH sold AS ({sold}), returned AS ({returned}), joined AS (
             SELECT COALESCE(sold.key, returned.key) AS key,
@@ -177,11 +185,15 @@ def reasons_sql(scope: Scope, product_id: str | None = None) -> tuple[str, list]
             " WHERE installation_id = %s AND product_id = %s)"
         )
         product_params = [scope.installation_id, product_id]
+    source, source_params = scope.rollup_sql(
+        DailyReturns._meta.db_table, MonthlyReturns._meta.db_table,
+        "rows.channel_slug, rows.variant_id, rows.reason_code, rows.units",
+    )
     sql = f"""
         WITH reasons AS (
             SELECT bucket.reason_code, SUM(bucket.units) AS units
-            FROM {DailyReturns._meta.db_table} AS bucket
-            WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}{product}
+            FROM {source} AS bucket
+            WHERE true{channel}{product}
             GROUP BY 1
         )
         SELECT reason_code, units,
@@ -191,7 +203,7 @@ def reasons_sql(scope: Scope, product_id: str | None = None) -> tuple[str, list]
         FROM reasons
         ORDER BY units DESC, reason_code
     """
-    return sql, [scope.installation_id, scope.first, scope.last, *channel_params, *product_params]
+    return sql, [*source_params, *channel_params, *product_params]
 
 
 def reasons(scope: Scope, product_id: str | None = None) -> list[ReasonRow]:

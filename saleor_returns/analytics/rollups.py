@@ -195,12 +195,12 @@ def _refresh_return_months(cursor, installation: Installation, months: set[date]
         cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
     cursor.execute(
         f"""
-        INSERT INTO {table} (installation_id, channel_slug, currency, month, variant_id, reason_code, units, net_amount)
-        SELECT installation_id, channel_slug, currency, date_trunc('month', day)::date, variant_id, reason_code,
-               SUM(units), SUM(net_amount)
+        INSERT INTO {table} (installation_id, channel_slug, currency, month, variant_id, units, net_amount)
+        SELECT installation_id, channel_slug, currency, date_trunc('month', day)::date, variant_id, SUM(units),
+               SUM(net_amount)
         FROM {DailyReturns._meta.db_table}
         WHERE {where}
-        GROUP BY 1, 2, 3, 4, 5, 6
+        GROUP BY 1, 2, 3, 4, 5
         """,
         params,
     )

@@ -159,7 +159,8 @@ class MonthlySales(models.Model):
 
 
 class MonthlyReturns(models.Model):
-    """DailyReturns summed per calendar month (`month` is its first day), so long periods read few rows."""
+    """DailyReturns summed per calendar month (`month` is its first day) over every reason, for return rates
+    over long periods."""
 
     installation = models.ForeignKey(
         "saleor_returns.Installation", on_delete=models.CASCADE, related_name="monthly_returns"
@@ -168,14 +169,13 @@ class MonthlyReturns(models.Model):
     currency = models.CharField(max_length=3)
     month = models.DateField(help_text="The first day of the shop's calendar month.")
     variant_id = models.CharField(max_length=255, blank=True)
-    reason_code = models.CharField(max_length=64)
     units = models.BigIntegerField(default=0)
     net_amount = money_field(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["installation", "channel_slug", "currency", "month", "variant_id", "reason_code"],
+                fields=["installation", "channel_slug", "currency", "month", "variant_id"],
                 name="monthly_returns_bucket",
             ),
         ]

@@ -1,8 +1,9 @@
 """Return rates beside what was sold, by variant, product, product type, category or channel, and reasons ranked.
 
-Both come from the rollups of the scope's days, whole months from the monthly ones (MonthlySales,
-MonthlyReturns) and the days at either end from the daily ones (DailySales, DailyReturns), joined to
-SoldVariant for a variant's product, type and category. A return counts on the day it was requested, a sale on
+Rates come from the rollups of the scope's days, whole months from the monthly ones (MonthlySales,
+MonthlyReturns) and the days at either end from the daily ones (DailySales, DailyReturns), summed
+per variant and joined to SoldVariant for a variant's product, type and category; reasons from
+DailyReturns. A return counts on the day it was requested, a sale on
 the day its order was created (DailyReturns and the ledger define them). Rows are per currency:
 values of different currencies are never added together.
 """
@@ -74,33 +75,48 @@ class ReasonRow:
     cumulative_share: Decimal | None
 
 
-def _within_sql(within: dict[str, str] | None) -> tuple[str, list]:
-    """`AND variant.<column> = %s` for each drill-down given (a column of WITHIN), and its parameters."""
+def _within_sql(scope: Scope, within: dict[str, str] | None) -> tuple[str, list]:
+    """`AND rows.variant_id IN (…)` keeping the variants of each drill-down given (a column of WITHIN), and its
+    parameters; nothing without one."""
     given = sorted((column, value) for column, value in (within or {}).items() if value)
     for column, _ in given:
         if column not in WITHIN:
             raise ValueError(f"No drill-down by {column}.")
-    return "".join(f" AND variant.{column} = %s" for column, _ in given), [value for _, value in given]
+    if not given:
+        return "", []
+    conditions = "".join(f" AND {column} = %s" for column, _ in given)
+    return (
+        f" AND rows.variant_id IN (SELECT variant_id FROM {SoldVariant._meta.db_table}"
+        f" WHERE installation_id = %s{conditions})",
+        [scope.installation_id, *(value for _, value in given)],
+    )
 
 
 def _buckets(
     daily: str, monthly: str, scope: Scope, key: str, label: str, within: dict[str, str] | None = None
 ) -> tuple[str, list]:
+    """Units and value per dimension key and currency: the rollup's rows summed per variant first, then
+    joined to SoldVariant (a few thousand rows rather than every day's or month's)."""
     source, source_params = scope.rollup_sql(
-        daily, monthly, "rows.installation_id, rows.channel_slug, rows.currency, rows.variant_id, rows.units, rows.net_amount"
+        daily, monthly, "rows.channel_slug, rows.currency, rows.variant_id, rows.units, rows.net_amount"
     )
-    channel, channel_params = scope.channel_sql("bucket.channel_slug")
-    narrowed, narrowed_params = _within_sql(within)
+    channel, channel_params = scope.channel_sql("rows.channel_slug")
+    narrowed, narrowed_params = _within_sql(scope, within)
     sql = f"""
         SELECT {key} AS key, MAX({label}) AS label, bucket.currency, SUM(bucket.units) AS units,
                SUM(bucket.net_amount) AS value
-        FROM {source} AS bucket
+        FROM (
+            SELECT rows.channel_slug, rows.currency, rows.variant_id, SUM(rows.units) AS units,
+                   SUM(rows.net_amount) AS net_amount
+            FROM {source} AS rows
+            WHERE true{channel}{narrowed}
+            GROUP BY 1, 2, 3
+        ) AS bucket
         LEFT JOIN {SoldVariant._meta.db_table} AS variant
-               ON variant.installation_id = bucket.installation_id AND variant.variant_id = bucket.variant_id
-        WHERE true{channel}{narrowed}
+               ON variant.installation_id = %s AND variant.variant_id = bucket.variant_id
         GROUP BY 1, 3
     """
-    return sql, [*source_params, *channel_params, *narrowed_params]
+    return sql, [*source_params, *channel_params, *narrowed_params, scope.installation_id]
 
 
 def return_rate_sql(
@@ -185,15 +201,11 @@ def reasons_sql(scope: Scope, product_id: str | None = None) -> tuple[str, list]
             " WHERE installation_id = %s AND product_id = %s)"
         )
         product_params = [scope.installation_id, product_id]
-    source, source_params = scope.rollup_sql(
-        DailyReturns._meta.db_table, MonthlyReturns._meta.db_table,
-        "rows.channel_slug, rows.variant_id, rows.reason_code, rows.units",
-    )
     sql = f"""
         WITH reasons AS (
             SELECT bucket.reason_code, SUM(bucket.units) AS units
-            FROM {source} AS bucket
-            WHERE true{channel}{product}
+            FROM {DailyReturns._meta.db_table} AS bucket
+            WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}{product}
             GROUP BY 1
         )
         SELECT reason_code, units,
@@ -203,7 +215,7 @@ def reasons_sql(scope: Scope, product_id: str | None = None) -> tuple[str, list]
         FROM reasons
         ORDER BY units DESC, reason_code
     """
-    return sql, [*source_params, *channel_params, *product_params]
+    return sql, [scope.installation_id, scope.first, scope.last, *channel_params, *product_params]
 
 
 def reasons(scope: Scope, product_id: str | None = None) -> list[ReasonRow]:

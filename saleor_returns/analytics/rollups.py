@@ -24,7 +24,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from saleor_returns.analytics.days import day_bounds, next_month, shop_time_zone
-from saleor_returns.analytics.stage_rollup import refresh_stage_times
+from saleor_returns.analytics.outcome_rollup import refresh_outcome_days, stale_days
+from saleor_returns.analytics.stage_rollup import refresh_stage_days, refresh_stage_times
 from saleor_returns.locks import advisory_lock
 from saleor_returns.models import (
     CLAIM_KINDS,
@@ -165,6 +166,10 @@ def _refresh_return_days(installation: Installation, zone: ZoneInfo, days: set[d
             [*params, list(NOT_RETURNED_STATUSES), list(CLAIMS)],
         )
         _refresh_return_months(cursor, installation, None if days is None else {day.replace(day=1) for day in days})
+        refresh_outcome_days(cursor, installation, zone, " AND ".join(where), params[1:], days,
+                             (list(NOT_RETURNED_STATUSES), list(CLAIMS)))
+        if days is not None:
+            refresh_stage_days(cursor, installation, zone, days)
         # Returned variants the ledger never sold still get their product, type and category.
         cursor.execute(
             f"""
@@ -204,6 +209,19 @@ def _refresh_return_months(cursor, installation: Installation, months: set[date]
         """,
         params,
     )
+
+
+def refresh_stale_days(installation_id, zone: ZoneInfo, first: date, last: date) -> None:
+    """Roll up the shop's days from `first` to `last` whose requests changed in number since the sweep saw them
+    (a request made or removed since), so figures read from the rollups count it at once."""
+    start, end = day_bounds(first, last, zone)
+    with connection.cursor() as cursor:
+        days = stale_days(cursor, installation_id, zone, first, last, start, end)
+    if not days:
+        return
+    with transaction.atomic():
+        advisory_lock(f"returns-rollup:{installation_id}")
+        _refresh_return_days(Installation.objects.get(pk=installation_id), zone, days)
 
 
 def roll_up_returns(installation: Installation) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
-from saleor_returns.analytics.days import next_month
+from saleor_returns.analytics.days import day_bounds, next_month
 from saleor_returns.models import (
     Installation,
     MonthlyStageTimes,
@@ -56,13 +56,16 @@ def durations_sql(where: str) -> str:
     """
 
 
-def _insert_stage_times(cursor, installation: Installation, zone: ZoneInfo, request_ids: list | None) -> set[date]:
-    """Compute the stage times of the shop's requests (only `request_ids` unless None); returns their days."""
-    only, only_params = ("", []) if request_ids is None else (" AND request.id = ANY(%s)", [request_ids])
+def _insert_stage_times(cursor, installation: Installation, zone: ZoneInfo, only: str, only_params: list) -> set[date]:
+    """Compute the stage times of the shop's requests (those matching `only`, a condition on `request`); returns
+    their days."""
     hours = ", ".join(
         f"EXTRACT(EPOCH FROM marks.{end} - marks.{start}) / 3600" for _stage, start, end in STAGE_SPANS
     )
     columns = ", ".join(f"{stage}_hours" for stage, _start, _end in STAGE_SPANS)
+    updates = ", ".join(
+        f"{column} = EXCLUDED.{column}" for column in ("channel_slug", "day", *columns.split(", "))
+    )
     approved, rejected, resolved = (ReturnStatus.APPROVED.value, ReturnStatus.REJECTED.value,
                                     ReturnStatus.RESOLVED.value)
     cursor.execute(
@@ -102,6 +105,7 @@ def _insert_stage_times(cursor, installation: Installation, zone: ZoneInfo, requ
         INSERT INTO {STAGE_TIMES} (return_request_id, installation_id, channel_slug, day, {columns})
         SELECT marks.id, marks.installation_id, marks.channel_slug, (marks.created_at AT TIME ZONE %s)::date, {hours}
         FROM marks
+        ON CONFLICT (return_request_id) DO UPDATE SET {updates}
         RETURNING day
         """,
         [
@@ -161,7 +165,7 @@ def refresh_stage_times(installation: Installation, zone: ZoneInfo, since: datet
     with connection.cursor() as cursor:
         if since is None:
             cursor.execute(f"DELETE FROM {STAGE_TIMES} WHERE installation_id = %s", [installation.pk])
-            _insert_stage_times(cursor, installation, zone, None)
+            _insert_stage_times(cursor, installation, zone, "", [])
             _refresh_months(cursor, installation, None)
             return
         changed = _changed_requests(cursor, installation, since)
@@ -169,5 +173,20 @@ def refresh_stage_times(installation: Installation, zone: ZoneInfo, since: datet
             return
         cursor.execute(f"DELETE FROM {STAGE_TIMES} WHERE return_request_id = ANY(%s) RETURNING day", [changed])
         days = {day for (day,) in cursor.fetchall()}
-        days |= _insert_stage_times(cursor, installation, zone, changed)
+        days |= _insert_stage_times(cursor, installation, zone, " AND request.id = ANY(%s)", [changed])
         _refresh_months(cursor, installation, {day.replace(day=1) for day in days})
+
+
+def refresh_stage_days(cursor, installation: Installation, zone: ZoneInfo, days: set[date]) -> None:
+    """Recompute the stage times of the requests of the shop's `days`, and their months' histograms."""
+    if not days:
+        return
+    start, end = day_bounds(min(days), max(days), zone)
+    cursor.execute(f"DELETE FROM {STAGE_TIMES} WHERE installation_id = %s AND day = ANY(%s)",
+                   [installation.pk, sorted(days)])
+    _insert_stage_times(
+        cursor, installation, zone,
+        " AND request.created_at BETWEEN %s AND %s AND (request.created_at AT TIME ZONE %s)::date = ANY(%s)",
+        [start, end, zone.key, sorted(days)],
+    )
+    _refresh_months(cursor, installation, {day.replace(day=1) for day in days})

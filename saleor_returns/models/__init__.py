@@ -2,6 +2,9 @@
 
 from saleor_returns.models.analytics import (
     CustomerStatus,
+    DailyDispositions,
+    DailyRequests,
+    DailyResolutions,
     DailyReturns,
     DailySales,
     MonthlyReturns,
@@ -54,6 +57,9 @@ __all__ = [
     "CarrierWebhookEvent",
     "Condition",
     "CustomerStatus",
+    "DailyDispositions",
+    "DailyRequests",
+    "DailyResolutions",
     "DailyReturns",
     "DailySales",
     "Disposition",

@@ -182,6 +182,76 @@ class MonthlyReturns(models.Model):
         indexes = [models.Index(fields=["installation", "month"], name="monthly_returns_month")]
 
 
+class DailyResolutions(models.Model):
+    """Return requests, units and net value per shop, channel, currency, day and resolution (the resolution mix).
+
+    Counted as DailyReturns counts: on the day requested, approved quantities once decided, neither
+    rejected, canceled nor claims; `requests` are those with a line in the currency.
+    """
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="daily_resolutions"
+    )
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    resolution = models.CharField(max_length=32)
+    requests = models.BigIntegerField(default=0)
+    units = models.BigIntegerField(default=0)
+    net_amount = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "currency", "day", "resolution"], name="daily_resolutions_bucket"
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "day"], name="daily_resolutions_day")]
+
+
+class DailyDispositions(models.Model):
+    """Units and net value per shop, channel, currency, day requested and disposition of the lines inspected."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="daily_dispositions"
+    )
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    disposition = models.CharField(max_length=32)
+    units = models.BigIntegerField(default=0)
+    net_amount = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "currency", "day", "disposition"],
+                name="daily_dispositions_bucket",
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "day"], name="daily_dispositions_day")]
+
+
+class DailyRequests(models.Model):
+    """Every return request per shop, channel and day requested: those approved automatically and those of
+    them staff overturned. Its counts also tell a figure which days the sweep has not seen yet."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="daily_requests"
+    )
+    channel_slug = models.CharField(max_length=255)
+    day = models.DateField()
+    requests = models.BigIntegerField(default=0)
+    auto_approved = models.BigIntegerField(default=0)
+    overturned = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "channel_slug", "day"], name="daily_requests_bucket"),
+        ]
+        indexes = [models.Index(fields=["installation", "day"], name="daily_requests_day")]
+
+
 class ReturnStageTimes(models.Model):
     """How long each stage of one return request took, in elapsed hours (null while it has not gone through it).
 

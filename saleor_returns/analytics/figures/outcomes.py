@@ -11,8 +11,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from saleor_returns.analytics.figures.scope import Scope, fetch, ratio
-from saleor_returns.analytics.rollups import CLAIMS, NOT_RETURNED_STATUSES
-from saleor_returns.models import CarrierClaim, DailySales, Disposition, MonthlySales, Refund, Resolution, ReturnLine, ReturnRequest
+from saleor_returns.analytics.rollups import refresh_stale_days
+from saleor_returns.models import (
+    CarrierClaim,
+    DailyDispositions,
+    DailyResolutions,
+    DailySales,
+    Disposition,
+    MonthlySales,
+    Refund,
+    Resolution,
+    ReturnLine,
+    ReturnRequest,
+)
 from saleor_returns.money import quantize
 
 REQUESTS = ReturnRequest._meta.db_table
@@ -60,6 +71,11 @@ class ClaimsRow:
     recovered: int
     recovered_value: Decimal
     rejected: int
+
+
+def up_to_date(scope: Scope) -> None:
+    """Roll up the scope's days the returns sweep has not seen as they are (requests made or removed since)."""
+    refresh_stale_days(scope.installation_id, scope.time_zone, scope.first, scope.last)
 
 
 def requests_sql(scope: Scope) -> tuple[str, list]:
@@ -117,21 +133,21 @@ def refunds_against_sales(scope: Scope) -> list[RefundsAgainstSales]:
 
 
 def resolution_mix_sql(scope: Scope) -> tuple[str, list]:
-    where, params = requests_sql(scope)
-    units = "COALESCE(line.approved_quantity, line.requested_quantity)"
+    channel, channel_params = scope.channel_sql("bucket.channel_slug")
     sql = f"""
-        SELECT request.resolution, line.currency, COUNT(DISTINCT request.id) AS requests, SUM({units}) AS units,
-               SUM({units} * line.unit_price_net_amount) AS value
-        FROM {LINES} AS line JOIN {REQUESTS} AS request ON request.id = line.return_request_id
-        WHERE {where} AND request.status <> ALL(%s) AND request.kind <> ALL(%s)
+        SELECT bucket.resolution, bucket.currency, SUM(bucket.requests)::bigint AS requests,
+               SUM(bucket.units)::bigint AS units, SUM(bucket.net_amount) AS value
+        FROM {DailyResolutions._meta.db_table} AS bucket
+        WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
         GROUP BY 1, 2
-        HAVING SUM({units}) > 0
+        HAVING SUM(bucket.units) > 0
         ORDER BY 2, 5 DESC, 1
     """
-    return sql, [*params, list(NOT_RETURNED_STATUSES), list(CLAIMS)]
+    return sql, [scope.installation_id, scope.first, scope.last, *channel_params]
 
 
 def resolution_mix(scope: Scope) -> list[ResolutionRow]:
+    up_to_date(scope)
     sql, params = resolution_mix_sql(scope)
     return [
         ResolutionRow(resolution=resolution, currency=currency, requests=requests, units=int(units),
@@ -149,19 +165,19 @@ def revenue_kept(rows: list[ResolutionRow]) -> dict[str, Decimal]:
 
 
 def dispositions_sql(scope: Scope) -> tuple[str, list]:
-    where, params = requests_sql(scope)
-    units = "COALESCE(line.accepted_quantity, line.received_quantity)"
+    channel, channel_params = scope.channel_sql("bucket.channel_slug")
     sql = f"""
-        SELECT line.disposition, line.currency, SUM({units}) AS units, SUM({units} * line.unit_price_net_amount) AS value
-        FROM {LINES} AS line JOIN {REQUESTS} AS request ON request.id = line.return_request_id
-        WHERE {where} AND line.disposition <> ''
+        SELECT bucket.disposition, bucket.currency, SUM(bucket.units)::bigint AS units, SUM(bucket.net_amount) AS value
+        FROM {DailyDispositions._meta.db_table} AS bucket
+        WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
         GROUP BY 1, 2
         ORDER BY 2, 1
     """
-    return sql, params
+    return sql, [scope.installation_id, scope.first, scope.last, *channel_params]
 
 
 def dispositions(scope: Scope) -> list[DispositionRow]:
+    up_to_date(scope)
     sql, params = dispositions_sql(scope)
     return [
         DispositionRow(disposition=disposition, currency=currency, units=int(units), value=quantize(value, currency))

@@ -20,16 +20,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from saleor_returns.analytics.figures.outcomes import REQUESTS, requests_sql
+from saleor_returns.analytics.figures.outcomes import up_to_date
 from saleor_returns.analytics.figures.scope import Scope, fetch, ratio
-from saleor_returns.analytics.rollups import roll_up_returns
 from saleor_returns.analytics.stage_rollup import STAGE_SPANS, bucket_sql, durations_sql
-from saleor_returns.events import EventType
-from saleor_returns.models import Installation, MonthlyStageTimes, ReturnEvent, ReturnPolicy, ReturnsRollupMark
+from saleor_returns.models import DailyRequests, Installation, MonthlyStageTimes, ReturnPolicy
 from saleor_returns.policy_rules import PolicyRules
-from saleor_returns.states import ReturnStatus
 
-EVENTS = ReturnEvent._meta.db_table
 # The policy's target field of each stage.
 TARGETS = {
     "decision": "target_hours_decision",
@@ -40,8 +36,6 @@ TARGETS = {
 }
 # Each stage: (its name, the policy's target field, the marks it starts and ends at).
 STAGES = tuple((stage, TARGETS[stage], start, end) for stage, start, end in STAGE_SPANS)
-# Who overturns an automatic approval: a person, or an integration acting for one.
-STAFF_ACTORS = ("staff", "app")
 
 
 @dataclass(frozen=True)
@@ -140,9 +134,7 @@ def stage_times_sql(scope: Scope, rules: PolicyRules) -> tuple[str, list]:
 
 
 def stage_times(scope: Scope, rules: PolicyRules) -> list[StageTime]:
-    """The stage times of the scope; a shop whose returns were never rolled up is rolled up first."""
-    if not ReturnsRollupMark.objects.filter(installation_id=scope.installation_id).exists():
-        roll_up_returns(Installation.objects.get(pk=scope.installation_id))
+    up_to_date(scope)
     sql, params = stage_times_sql(scope, rules)
     return [
         StageTime(
@@ -154,22 +146,19 @@ def stage_times(scope: Scope, rules: PolicyRules) -> list[StageTime]:
 
 
 def auto_approval_sql(scope: Scope) -> tuple[str, list]:
-    where, params = requests_sql(scope)
+    channel, channel_params = scope.channel_sql("bucket.channel_slug")
     sql = f"""
-        SELECT COUNT(*), COUNT(*) FILTER (WHERE request.is_auto_approved),
-               COUNT(*) FILTER (WHERE request.is_auto_approved AND EXISTS (
-                   SELECT 1 FROM {EVENTS} AS event
-                   WHERE event.return_request_id = request.id AND event.actor_kind = ANY(%s)
-                     AND (event.to_status = ANY(%s) OR event.type = %s)))
-        FROM {REQUESTS} AS request
-        WHERE {where}
+        SELECT COALESCE(SUM(bucket.requests), 0)::bigint, COALESCE(SUM(bucket.auto_approved), 0)::bigint,
+               COALESCE(SUM(bucket.overturned), 0)::bigint
+        FROM {DailyRequests._meta.db_table} AS bucket
+        WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
     """
-    overturning = [ReturnStatus.REJECTED.value, ReturnStatus.CANCELED.value]
-    return sql, [list(STAFF_ACTORS), overturning, EventType.LINES_APPROVED.value, *params]
+    return sql, [scope.installation_id, scope.first, scope.last, *channel_params]
 
 
 def auto_approval(scope: Scope) -> AutoApproval:
     """Requests, those approved automatically, and those of them staff rejected, canceled or changed the quantities of."""
+    up_to_date(scope)
     sql, params = auto_approval_sql(scope)
     requests, auto, overturned = fetch(sql, params)[0]
     return AutoApproval(requests=requests, auto_approved=auto, overturned=overturned)

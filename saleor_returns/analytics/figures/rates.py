@@ -119,14 +119,8 @@ def _buckets(
     return sql, [*source_params, *channel_params, *narrowed_params, scope.installation_id]
 
 
-def return_rate_sql(
-    scope: Scope, dimension: str, sort: str = "returned_units", *, page: bool = False, within: dict[str, str] | None = None
-) -> tuple[str, list]:
-    """The whole table of one dimension, sorted (highest first), as SQL and its parameters.
-
-    With `page`, each row also has the table's row count, and the SQL takes a limit and an offset.
-    With `within` ({"category_id": …} or "product_type_id" / "product_id"), only those variants' rows.
-    """
+def _rated_sql(scope: Scope, dimension: str, within: dict[str, str] | None) -> tuple[str, list]:
+    """The whole table of one dimension, unsorted, with its rates."""
     key, label = DIMENSIONS[dimension]
     sold, sold_params = _buckets(DailySales._meta.db_table, MonthlySales._meta.db_table, scope, key, label, within)
     returned, returned_params = _buckets(
@@ -144,12 +138,28 @@ def return_rate_sql(
         SELECT key, label, currency, sold_units, sold_value, returned_units, returned_value,
                ROUND(returned_units::numeric / NULLIF(sold_units, 0), 4) AS return_rate_units,
                ROUND(returned_value / NULLIF(sold_value, 0), 4) AS return_rate_value
-               {", COUNT(*) OVER () AS total_count" if page else ""}
         FROM joined
+    """
+    return sql, [*sold_params, *returned_params]
+
+
+def return_rate_sql(
+    scope: Scope, dimension: str, sort: str = "returned_units", *, page: bool = False, within: dict[str, str] | None = None
+) -> tuple[str, list]:
+    """The whole table of one dimension, sorted (highest first), as SQL and its parameters.
+
+    With `page`, each row also has the table's row count, and the SQL takes a limit and an offset.
+    With `within` ({"category_id": …} or "product_type_id" / "product_id"), only those variants' rows.
+    """
+    rated, params = _rated_sql(scope, dimension, within)
+    sql = f"""
+        SELECT key, label, currency, sold_units, sold_value, returned_units, returned_value, return_rate_units,
+               return_rate_value{", COUNT(*) OVER () AS total_count" if page else ""}
+        FROM ({rated}) AS rated
         ORDER BY {SORTS[sort]} DESC NULLS LAST, key, currency
         {"LIMIT %s OFFSET %s" if page else ""}
     """
-    return sql, [*sold_params, *returned_params]
+    return sql, params
 
 
 def _row(key, label, currency, sold_units, sold_value, returned_units, returned_value) -> RateRow:
@@ -179,16 +189,36 @@ def return_rates(
     scope: Scope, dimension: str, *, sort: str = "returned_units", first: int = 20, offset: int = 0,
     within: dict[str, str] | None = None,
 ) -> RatePage:
-    """One page (the top `first` after `offset`) of a dimension's rows, their count, and the totals per currency."""
-    sql, params = return_rate_sql(scope, dimension, sort, page=True, within=within)
-    found = fetch(sql, [*params, first, offset])
-    if found:
-        total = found[0][-1]
-    else:
-        whole, whole_params = return_rate_sql(scope, dimension, sort, within=within)
-        total = fetch(f"SELECT COUNT(*) FROM ({whole}) AS rows", whole_params)[0][0]
-    rows = [_row(*row[:7]) for row in found]
-    return RatePage(rows=rows, total_count=total, totals=rate_totals(scope, within))
+    """One page (the top `first` after `offset`) of a dimension's rows, their count, and the totals per currency.
+
+    One statement: the table is computed once, for the page and for the totals.
+    """
+    rated, params = _rated_sql(scope, dimension, within)
+    found = fetch(
+        f"""
+        WITH rated AS MATERIALIZED ({rated}), page AS (
+            SELECT rated.*, ROW_NUMBER() OVER (ORDER BY {SORTS[sort]} DESC NULLS LAST, key, currency) AS position
+            FROM rated
+            ORDER BY position
+            LIMIT %s OFFSET %s
+        ), totals AS (
+            SELECT currency, SUM(sold_units) AS sold_units, SUM(sold_value) AS sold_value,
+                   SUM(returned_units) AS returned_units, SUM(returned_value) AS returned_value
+            FROM rated GROUP BY currency
+        )
+        SELECT 1 AS part, position, key, label, currency, sold_units, sold_value, returned_units, returned_value
+        FROM page
+        UNION ALL
+        SELECT 2, (SELECT COUNT(*) FROM rated), '', '', currency, sold_units, sold_value, returned_units, returned_value
+        FROM totals
+        ORDER BY 1, 2, 5
+        """,
+        [*params, first, offset],
+    )
+    rows = [_row(*row[2:]) for row in found if row[0] == 1]
+    totals = [_row(*row[2:]) for row in found if row[0] == 2]
+    total = next((row[1] for row in found if row[0] == 2), 0)
+    return RatePage(rows=rows, total_count=total, totals=totals)
 
 
 def reasons_sql(scope: Scope, product_id: str | None = None) -> tuple[str, list]:

@@ -198,14 +198,20 @@ def _refresh_return_months(cursor, installation: Installation, months: set[date]
                        [installation.pk, sorted(months)])
     else:
         cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
+    _sum_into_months(cursor, DailyReturns._meta.db_table, table, where, params)
+
+
+def _sum_into_months(cursor, daily: str, monthly: str, where: str, params: list) -> None:
+    """Insert the `daily` rollup's rows matching `where`, summed per month, into `monthly` (its twin by month)."""
     cursor.execute(
         f"""
-        INSERT INTO {table} (installation_id, channel_slug, currency, month, variant_id, units, net_amount)
+        INSERT INTO {monthly} (installation_id, channel_slug, currency, month, variant_id, units, net_amount)
         SELECT installation_id, channel_slug, currency, date_trunc('month', day)::date, variant_id, SUM(units),
                SUM(net_amount)
-        FROM {DailyReturns._meta.db_table}
+        FROM {daily}
         WHERE {where}
         GROUP BY 1, 2, 3, 4, 5
+        HAVING SUM(units) <> 0 OR SUM(net_amount) <> 0
         """,
         params,
     )
@@ -280,18 +286,7 @@ def _rebuild_sales(installation: Installation, zone: ZoneInfo) -> None:
         monthly = MonthlySales._meta.db_table
         cursor.execute(f"LOCK TABLE {monthly} IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {monthly} WHERE installation_id = %s", [installation.pk])
-        cursor.execute(
-            f"""
-            INSERT INTO {monthly} (installation_id, channel_slug, currency, month, variant_id, units, net_amount)
-            SELECT installation_id, channel_slug, currency, date_trunc('month', day)::date, variant_id, SUM(units),
-                   SUM(net_amount)
-            FROM {table}
-            WHERE installation_id = %s
-            GROUP BY 1, 2, 3, 4, 5
-            HAVING SUM(units) <> 0 OR SUM(net_amount) <> 0
-            """,
-            [installation.pk],
-        )
+        _sum_into_months(cursor, table, monthly, "installation_id = %s", [installation.pk])
 
 
 def rebuild_rollups(installations: Iterable[Installation] | None = None) -> int:

@@ -52,6 +52,8 @@ CLAIMS = tuple(sorted(kind.value for kind in CLAIM_KINDS))
 # Return requests are rolled up from this long before the last sweep: a transaction that saved a
 # request before the sweep began but committed after it is still seen by the next one.
 RETURNS_SWEEP_OVERLAP = timedelta(minutes=10)
+# How many of a period's last days a figure checks for requests the sweep has not seen yet.
+STALE_CHECK_DAYS = 92
 
 
 def add_sales_deltas(installation_id, deltas: SalesDeltas) -> None:
@@ -219,7 +221,12 @@ def _sum_into_months(cursor, daily: str, monthly: str, where: str, params: list)
 
 def refresh_stale_days(installation_id, zone: ZoneInfo, first: date, last: date) -> None:
     """Roll up the shop's days from `first` to `last` whose requests changed in number since the sweep saw them
-    (a request made or removed since), so figures read from the rollups count it at once."""
+    (a request made or removed since), so figures read from the rollups count it at once.
+
+    Only the period's last STALE_CHECK_DAYS are counted: requests are made today, and counting a long
+    period's requests would cost what the rollups save; older days wait for the sweep.
+    """
+    first = max(first, last - timedelta(days=STALE_CHECK_DAYS - 1))
     start, end = day_bounds(first, last, zone)
     with connection.cursor() as cursor:
         days = stale_days(cursor, installation_id, zone, first, last, start, end)

@@ -105,3 +105,17 @@ def test_a_figure_counts_a_request_made_since_the_sweep_at_once(shop):
     auto = stages.auto_approval(scope)
     assert (auto.requests, auto.auto_approved) == (3, 1)
     assert sum(1 for _ in DailyRequests.objects.filter(installation=shop)) == 2
+
+
+def test_a_long_periods_older_days_wait_for_the_sweep(shop):
+    # given: a sweep, then requests of 2 January (saved since the sweep) and of 30 June, without one
+    roll_up_returns(shop)
+    january = returned(shop, at("2026-01-02T09:00:00+00:00"), [("V-RED", "DEFECT", 1, "50.00")])
+    january.save(update_fields=["updated_at"])
+    returned(shop, at("2026-06-30T09:00:00+00:00"), [("V-RED", "DEFECT", 1, "50.00")])
+    scope = scope_for(shop, date(2026, 1, 1), date(2026, 6, 30))
+
+    # when / then: only the period's last 92 days are checked; the sweep brings the rest
+    assert stages.auto_approval(scope).requests == 1
+    roll_up_returns(shop)
+    assert stages.auto_approval(scope).requests == 2

@@ -1,21 +1,26 @@
-"""Daily rollups of what came of returns: the resolution mix, dispositions, and requests with auto-approval.
+"""Daily rollups of what came of returns: the resolution mix, dispositions, requests with auto-approval, and
+the money confirmed.
 
-Recomputed by SQL one shop day at a time, with DailyReturns (the returns sweep, a rebuild), and
-for the days whose request count a figure finds changed since (`stale_days`), so a request made
-since the last sweep counts at once. Callers hold the shop's returns-rollup lock.
+Recomputed by SQL one shop day at a time: the first three with DailyReturns (the returns sweep, a
+rebuild) and for the days whose request count a figure finds changed since (`stale_days`), so a
+request made since the last sweep counts at once; DailyRefunds for the days of the refunds changed
+since the sweep last ran (`refunded_days`). Callers hold the shop's returns-rollup lock.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from saleor_returns.analytics.days import day_bounds
 from saleor_returns.events import EventType
 from saleor_returns.models import (
     DailyDispositions,
+    DailyRefunds,
     DailyRequests,
     DailyResolutions,
     Installation,
+    Refund,
     ReturnEvent,
     ReturnLine,
     ReturnRequest,
@@ -107,3 +112,47 @@ def stale_days(cursor, installation_id, zone: ZoneInfo, first: date, last: date,
         [zone.key, installation_id, start, end, installation_id, first, last],
     )
     return {day for (day,) in cursor.fetchall()}
+
+
+def refunded_days(cursor, installation: Installation, zone: ZoneInfo, since: datetime | None) -> set[date]:
+    """The shop's days (of `succeeded_at`) of the confirmed refunds changed at `since` or after (all when None)."""
+    changed, params = ("", []) if since is None else (" AND refund.updated_at >= %s", [since])
+    cursor.execute(
+        f"""
+        SELECT DISTINCT (refund.succeeded_at AT TIME ZONE %s)::date
+        FROM {Refund._meta.db_table} AS refund JOIN {REQUESTS} AS request ON request.id = refund.return_request_id
+        WHERE request.installation_id = %s AND refund.status = %s AND refund.succeeded_at IS NOT NULL{changed}
+        """,
+        [zone.key, installation.pk, Refund.Status.SUCCEEDED.value, *params],
+    )
+    return {day for (day,) in cursor.fetchall()}
+
+
+def refresh_refund_days(cursor, installation: Installation, zone: ZoneInfo, days: set[date] | None) -> None:
+    """Recompute DailyRefunds of `days` (every day when None) from the confirmed refunds."""
+    table = DailyRefunds._meta.db_table
+    where, params = "", []
+    if days is None:
+        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
+    else:
+        if not days:
+            return
+        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s AND day = ANY(%s)",
+                       [installation.pk, sorted(days)])
+        start, end = day_bounds(min(days), max(days), zone)
+        where = " AND refund.succeeded_at BETWEEN %s AND %s AND (refund.succeeded_at AT TIME ZONE %s)::date = ANY(%s)"
+        params = [start, end, zone.key, sorted(days)]
+    credit = Refund.Kind.STORE_CREDIT.value
+    cursor.execute(
+        f"""
+        INSERT INTO {table} (installation_id, channel_slug, currency, day, refunded_amount, store_credit_amount)
+        SELECT request.installation_id, request.channel_slug, refund.currency,
+               (refund.succeeded_at AT TIME ZONE %s)::date,
+               COALESCE(SUM(refund.amount) FILTER (WHERE refund.kind <> %s), 0),
+               COALESCE(SUM(refund.amount) FILTER (WHERE refund.kind = %s), 0)
+        FROM {Refund._meta.db_table} AS refund JOIN {REQUESTS} AS request ON request.id = refund.return_request_id
+        WHERE request.installation_id = %s AND refund.status = %s AND refund.succeeded_at IS NOT NULL{where}
+        GROUP BY 1, 2, 3, 4
+        """,
+        [zone.key, credit, credit, installation.pk, Refund.Status.SUCCEEDED.value, *params],
+    )

@@ -5,8 +5,10 @@ day's bucket and to its month's `MonthlySales` bucket in the same transaction (a
 the delta), so a bucket always equals the sum of its counted ledger lines. `DailyReturns` is
 computed from return lines by SQL, one shop day at a time: a sweep recomputes the days of the
 return requests that changed since it last ran, then their months (`MonthlyReturns`) from those
-days, and the stage times of the requests that changed (`stage_rollup`). Figures over long
-periods read whole months from the monthly tables and the days at the ends from the daily ones.
+days, their outcomes (`outcome_rollup`), and the stage times of their requests and of the requests
+that changed (`stage_rollup`). A figure first rolls up the recent days whose requests changed in
+number since (`refresh_stale_days`). Figures over long periods read whole months from the monthly
+tables and the days at the ends from the daily ones.
 `rebuild_rollups()` recomputes them all from their source rows (`python -m saleor_returns
 rebuild-rollups`), after re-reading each ledger row's day in the shop's current time zone.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -24,7 +26,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from saleor_returns.analytics.days import day_bounds, next_month, shop_time_zone
-from saleor_returns.analytics.outcome_rollup import refresh_outcome_days, stale_days
+from saleor_returns.analytics.outcome_rollup import refresh_outcome_days, refresh_refund_days, refunded_days, stale_days
 from saleor_returns.analytics.stage_rollup import refresh_stage_days, refresh_stage_times
 from saleor_returns.locks import advisory_lock
 from saleor_returns.models import (
@@ -237,6 +239,25 @@ def refresh_stale_days(installation_id, zone: ZoneInfo, first: date, last: date)
         _refresh_return_days(Installation.objects.get(pk=installation_id), zone, days)
 
 
+def _roll_up_refunds(installation: Installation, zone: ZoneInfo, since: datetime | None) -> None:
+    """Recompute DailyRefunds of the days of the refunds changed at `since` or after (every day when None)."""
+    with connection.cursor() as cursor:
+        if since is None:
+            refresh_refund_days(cursor, installation, zone, None)
+        else:
+            refresh_refund_days(cursor, installation, zone, refunded_days(cursor, installation, zone, since))
+
+
+def refresh_recent_refunds(installation_id, zone: ZoneInfo) -> None:
+    """Roll up the days of the refunds changed since the sweep last ran (all of them before its first run), so
+    figures read from DailyRefunds count a refund confirmed since at once."""
+    mark = ReturnsRollupMark.objects.filter(installation_id=installation_id).first()
+    installation = Installation.objects.get(pk=installation_id)
+    with transaction.atomic():
+        advisory_lock(f"returns-rollup:{installation_id}")
+        _roll_up_refunds(installation, zone, None if mark is None else mark.rolled_up_until - RETURNS_SWEEP_OVERLAP)
+
+
 def roll_up_returns(installation: Installation) -> None:
     """Bring DailyReturns up to date with the shop's return requests.
 
@@ -258,7 +279,9 @@ def roll_up_returns(installation: Installation) -> None:
                 changed.annotate(day=TruncDate("created_at", tzinfo=zone)).order_by().values_list("day", flat=True)
             )
             _refresh_return_days(installation, zone, days)
-        refresh_stage_times(installation, zone, None if mark is None else mark.rolled_up_until - RETURNS_SWEEP_OVERLAP)
+        since = None if mark is None else mark.rolled_up_until - RETURNS_SWEEP_OVERLAP
+        refresh_stage_times(installation, zone, since)
+        _roll_up_refunds(installation, zone, since)
         ReturnsRollupMark.objects.update_or_create(installation=installation, defaults={"rolled_up_until": now})
 
 
@@ -308,6 +331,7 @@ def rebuild_rollups(installations: Iterable[Installation] | None = None) -> int:
             advisory_lock(f"returns-rollup:{installation.pk}")
             _refresh_return_days(installation, zone, None)
             refresh_stage_times(installation, zone, None)
+            _roll_up_refunds(installation, zone, None)
             ReturnsRollupMark.objects.update_or_create(
                 installation=installation, defaults={"rolled_up_until": timezone.now()}
             )

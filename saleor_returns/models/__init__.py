@@ -3,6 +3,7 @@
 from saleor_returns.models.analytics import (
     CustomerStatus,
     DailyDispositions,
+    DailyRefunds,
     DailyRequests,
     DailyResolutions,
     DailyReturns,
@@ -58,6 +59,7 @@ __all__ = [
     "Condition",
     "CustomerStatus",
     "DailyDispositions",
+    "DailyRefunds",
     "DailyRequests",
     "DailyResolutions",
     "DailyReturns",

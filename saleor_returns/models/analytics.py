@@ -252,6 +252,26 @@ class DailyRequests(models.Model):
         indexes = [models.Index(fields=["installation", "day"], name="daily_requests_day")]
 
 
+class DailyRefunds(models.Model):
+    """Money confirmed to customers per shop, channel, currency and day (the shop's day of `succeeded_at`):
+    refunds to the original payment and store credit apart."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="daily_refunds"
+    )
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    refunded_amount = money_field(default=0)
+    store_credit_amount = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "channel_slug", "currency", "day"], name="daily_refunds_bucket"),
+        ]
+        indexes = [models.Index(fields=["installation", "day"], name="daily_refunds_day")]
+
+
 class ReturnStageTimes(models.Model):
     """How long each stage of one return request took, in elapsed hours (null while it has not gone through it).
 

@@ -2,7 +2,7 @@
 
 Money is per currency, never added across currencies. Returns are those requested in the scope's
 days (the shop's time zone); refunds count on the day their money was confirmed; claims on the day
-they were filed.
+they were filed. Sales, refunds, the resolution mix and dispositions are read from their rollups.
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from saleor_returns.analytics.figures.scope import Scope, fetch, ratio
-from saleor_returns.analytics.rollups import refresh_stale_days
+from saleor_returns.analytics.rollups import refresh_recent_refunds, refresh_stale_days
 from saleor_returns.models import (
     CarrierClaim,
     DailyDispositions,
+    DailyRefunds,
     DailyResolutions,
     DailySales,
     Disposition,
     MonthlySales,
-    Refund,
     Resolution,
     ReturnLine,
     ReturnRequest,
@@ -78,6 +78,11 @@ def up_to_date(scope: Scope) -> None:
     refresh_stale_days(scope.installation_id, scope.time_zone, scope.first, scope.last)
 
 
+def refunds_up_to_date(scope: Scope) -> None:
+    """Roll up the days of the refunds confirmed or changed since the returns sweep last ran."""
+    refresh_recent_refunds(scope.installation_id, scope.time_zone)
+
+
 def requests_sql(scope: Scope) -> tuple[str, list]:
     """The scope's return requests (requested on its days, in its channel), as a WHERE on `request`."""
     channel, channel_params = scope.channel_sql("request.channel_slug")
@@ -89,7 +94,6 @@ def requests_sql(scope: Scope) -> tuple[str, list]:
 
 def refunds_against_sales_sql(scope: Scope) -> tuple[str, list]:
     channel, channel_params = scope.channel_sql("bucket.channel_slug")
-    request_channel, request_channel_params = scope.channel_sql("request.channel_slug")
     sold, sold_params = scope.rollup_sql(
         DailySales._meta.db_table, MonthlySales._meta.db_table, "rows.channel_slug, rows.currency, rows.net_amount"
     )
@@ -99,12 +103,9 @@ def refunds_against_sales_sql(scope: Scope) -> tuple[str, list]:
             WHERE true{channel}
             GROUP BY 1
         ), refunded AS (
-            SELECT refund.currency,
-                   COALESCE(SUM(refund.amount) FILTER (WHERE refund.kind <> %s), 0) AS refunded,
-                   COALESCE(SUM(refund.amount) FILTER (WHERE refund.kind = %s), 0) AS credited
-            FROM {Refund._meta.db_table} AS refund JOIN {REQUESTS} AS request ON request.id = refund.return_request_id
-            WHERE request.installation_id = %s AND refund.status = %s
-              AND refund.succeeded_at BETWEEN %s AND %s{request_channel}
+            SELECT bucket.currency, SUM(bucket.refunded_amount) AS refunded, SUM(bucket.store_credit_amount) AS credited
+            FROM {DailyRefunds._meta.db_table} AS bucket
+            WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
             GROUP BY 1
         )
         SELECT COALESCE(sold.currency, refunded.currency) AS currency, COALESCE(sold.value, 0) AS sold_value,
@@ -113,15 +114,13 @@ def refunds_against_sales_sql(scope: Scope) -> tuple[str, list]:
         FROM sold FULL JOIN refunded ON refunded.currency = sold.currency
         ORDER BY 1
     """
-    store_credit = Refund.Kind.STORE_CREDIT.value
     return sql, [
-        *sold_params, *channel_params,
-        store_credit, store_credit, scope.installation_id, Refund.Status.SUCCEEDED.value, scope.start, scope.end,
-        *request_channel_params,
+        *sold_params, *channel_params, scope.installation_id, scope.first, scope.last, *channel_params,
     ]
 
 
 def refunds_against_sales(scope: Scope) -> list[RefundsAgainstSales]:
+    refunds_up_to_date(scope)
     sql, params = refunds_against_sales_sql(scope)
     return [
         RefundsAgainstSales(

@@ -9,7 +9,7 @@ import time_machine
 from saleor_returns.analytics.figures import outcomes, stages
 from saleor_returns.analytics.figures.scope import scope_for
 from saleor_returns.analytics.rollups import rebuild_rollups, roll_up_returns
-from saleor_returns.models import DailyDispositions, DailyRequests, DailyResolutions, ReturnEvent
+from saleor_returns.models import DailyDispositions, DailyRefunds, DailyRequests, DailyResolutions, Refund, ReturnEvent
 from tests.analytics.conftest import at, set_time_zone
 from tests.analytics.figures_shop import returned
 
@@ -119,3 +119,40 @@ def test_a_long_periods_older_days_wait_for_the_sweep(shop):
     assert stages.auto_approval(scope).requests == 1
     roll_up_returns(shop)
     assert stages.auto_approval(scope).requests == 2
+
+
+def refunds(shop) -> dict:
+    return {
+        (row.channel_slug, row.currency, row.day): (row.refunded_amount, row.store_credit_amount)
+        for row in DailyRefunds.objects.filter(installation=shop)
+    }
+
+
+def test_refunds_count_on_the_shops_day_confirmed_once_swept_or_read(shop):
+    # given: a Shanghai shop, swept; a refund confirmed at 17:00 UTC on 31 March (1 April there), a store credit
+    # at 15:00 UTC, and a refund still pending
+    set_time_zone(shop, "Asia/Shanghai")
+    roll_up_returns(shop)
+    for kind, status, amount, when in (
+        (Refund.Kind.ORIGINAL_PAYMENT, Refund.Status.SUCCEEDED, "65.00", "2026-03-31T17:00:00+00:00"),
+        (Refund.Kind.STORE_CREDIT, Refund.Status.SUCCEEDED, "20.00", "2026-03-31T15:00:00+00:00"),
+        (Refund.Kind.ORIGINAL_PAYMENT, Refund.Status.PENDING, "10.00", None),
+    ):
+        request = returned(shop, at("2026-03-20T09:00:00+00:00"), [("V-RED", "DEFECT", 2, "50.00")])
+        Refund.objects.create(return_request=request, kind=kind, status=status, currency="USD", amount=Decimal(amount),
+                              preview={}, fingerprint="f", succeeded_at=at(when) if when else None)
+
+    # when: the figure reads March, before any sweep
+    (march,) = outcomes.refunds_against_sales(scope_for(shop, *MARCH))
+
+    # then: the refunds changed since the sweep were rolled up by their day; the sweep keeps them so
+    assert (march.refunded_value, march.store_credit_value) == (Decimal("0.00"), Decimal("20.00"))
+    expected = {
+        ("default-channel", "USD", date(2026, 4, 1)): (Decimal("65.000"), Decimal("0.000")),
+        ("default-channel", "USD", date(2026, 3, 31)): (Decimal("0.000"), Decimal("20.000")),
+    }
+    assert refunds(shop) == expected
+    roll_up_returns(shop)
+    swept = refunds(shop)
+    rebuild_rollups([shop])
+    assert swept == refunds(shop) == expected

@@ -8,7 +8,8 @@ return requests that changed since it last ran, then their months (`MonthlyRetur
 days, their outcomes (`outcome_rollup`), and the stage times of their requests and of the requests
 that changed (`stage_rollup`). A figure first rolls up the recent days whose requests changed in
 number since (`refresh_stale_days`). Figures over long periods read whole months from the monthly
-tables and the days at the ends from the daily ones.
+tables and the days at the ends from the daily ones; rows are written in day order, so a period's
+rows lie together on disk.
 `rebuild_rollups()` recomputes them all from their source rows (`python -m saleor_returns
 rebuild-rollups`), after re-reading each ledger row's day in the shop's current time zone.
 """
@@ -166,6 +167,7 @@ def _refresh_return_days(installation: Installation, zone: ZoneInfo, days: set[d
               AND request.status <> ALL(%s) AND request.kind <> ALL(%s)
             GROUP BY 1, 2, 3, 4, 5, 6
             HAVING SUM({units}) > 0
+            ORDER BY 4
             """,
             [*params, list(NOT_RETURNED_STATUSES), list(CLAIMS)],
         )
@@ -216,6 +218,7 @@ def _sum_into_months(cursor, daily: str, monthly: str, where: str, params: list)
         WHERE {where}
         GROUP BY 1, 2, 3, 4, 5
         HAVING SUM(units) <> 0 OR SUM(net_amount) <> 0
+        ORDER BY 4
         """,
         params,
     )
@@ -310,6 +313,7 @@ def _rebuild_sales(installation: Installation, zone: ZoneInfo) -> None:
             WHERE installation_id = %s AND is_counted
             GROUP BY 1, 2, 3, 4, 5
             HAVING SUM(quantity) <> 0 OR SUM(net_amount) <> 0
+            ORDER BY 4
             """,
             [installation.pk],
         )

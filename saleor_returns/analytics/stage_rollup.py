@@ -105,6 +105,7 @@ def _insert_stage_times(cursor, installation: Installation, zone: ZoneInfo, only
         INSERT INTO {STAGE_TIMES} (return_request_id, installation_id, channel_slug, day, {columns})
         SELECT marks.id, marks.installation_id, marks.channel_slug, (marks.created_at AT TIME ZONE %s)::date, {hours}
         FROM marks
+        ORDER BY 4
         ON CONFLICT (return_request_id) DO UPDATE SET {updates}
         RETURNING day
         """,

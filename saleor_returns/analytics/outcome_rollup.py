@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from saleor_returns.analytics.days import day_bounds
+from saleor_returns.analytics.days import day_bounds, delete_periods
 from saleor_returns.events import EventType
 from saleor_returns.models import (
     DailyDispositions,
@@ -41,11 +41,7 @@ def refresh_outcome_days(
     """Recompute the outcome rollups of `days` (every day when None) from the requests matching `where` (on
     `request`, with `params`); `counted` are the statuses and kinds that are not returns of goods."""
     for model in (DailyResolutions, DailyDispositions, DailyRequests):
-        if days is None:
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE installation_id = %s", [installation.pk])
-        else:
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE installation_id = %s AND day = ANY(%s)",
-                           [installation.pk, sorted(days)])
+        delete_periods(cursor, model._meta.db_table, installation.pk, "day", days)
     day = "(request.created_at AT TIME ZONE %s)::date"
     units = "COALESCE(line.approved_quantity, line.requested_quantity)"
     cursor.execute(
@@ -132,16 +128,13 @@ def refresh_refund_days(cursor, installation: Installation, zone: ZoneInfo, days
     """Recompute DailyRefunds of `days` (every day when None) from the confirmed refunds."""
     table = DailyRefunds._meta.db_table
     where, params = "", []
-    if days is None:
-        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
-    else:
+    if days is not None:
         if not days:
             return
-        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s AND day = ANY(%s)",
-                       [installation.pk, sorted(days)])
         start, end = day_bounds(min(days), max(days), zone)
         where = " AND refund.succeeded_at BETWEEN %s AND %s AND (refund.succeeded_at AT TIME ZONE %s)::date = ANY(%s)"
         params = [start, end, zone.key, sorted(days)]
+    delete_periods(cursor, table, installation.pk, "day", days)
     credit = Refund.Kind.STORE_CREDIT.value
     cursor.execute(
         f"""

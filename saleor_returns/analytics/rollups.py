@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from saleor_returns.analytics.days import day_bounds, next_month, shop_time_zone
+from saleor_returns.analytics.days import day_bounds, delete_periods, next_month, shop_time_zone
 from saleor_returns.analytics.outcome_rollup import refresh_outcome_days, refresh_refund_days, refunded_days, stale_days
 from saleor_returns.analytics.stage_rollup import refresh_stage_days, refresh_stage_times
 from saleor_returns.locks import advisory_lock
@@ -197,13 +197,10 @@ def _refresh_return_months(cursor, installation: Installation, months: set[date]
     """Recompute MonthlyReturns of `months` (every month when None) from DailyReturns."""
     table = MonthlyReturns._meta.db_table
     where, params = "installation_id = %s", [installation.pk]
+    delete_periods(cursor, table, installation.pk, "month", months)
     if months is not None:
         where += " AND day >= %s AND day < %s AND date_trunc('month', day)::date = ANY(%s)"
         params += [min(months), next_month(max(months)), sorted(months)]
-        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s AND month = ANY(%s)",
-                       [installation.pk, sorted(months)])
-    else:
-        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
     _sum_into_months(cursor, DailyReturns._meta.db_table, table, where, params)
 
 
@@ -319,7 +316,7 @@ def _rebuild_sales(installation: Installation, zone: ZoneInfo) -> None:
         )
         monthly = MonthlySales._meta.db_table
         cursor.execute(f"LOCK TABLE {monthly} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {monthly} WHERE installation_id = %s", [installation.pk])
+        delete_periods(cursor, monthly, installation.pk, "month", None)
         _sum_into_months(cursor, table, monthly, "installation_id = %s", [installation.pk])
 
 

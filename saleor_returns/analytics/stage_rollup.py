@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
-from saleor_returns.analytics.days import day_bounds, next_month
+from saleor_returns.analytics.days import day_bounds, delete_periods, next_month
 from saleor_returns.models import (
     Installation,
     MonthlyStageTimes,
@@ -140,13 +140,10 @@ def _refresh_months(cursor, installation: Installation, months: set[date] | None
     """Sum the stage times of `months` (every month when None) into MonthlyStageTimes again."""
     table = MonthlyStageTimes._meta.db_table
     where, params = "times.installation_id = %s", [installation.pk]
-    if months is None:
-        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation.pk])
-    else:
-        if not months:
-            return
-        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s AND month = ANY(%s)",
-                       [installation.pk, sorted(months)])
+    if months is not None and not months:
+        return
+    delete_periods(cursor, table, installation.pk, "month", months)
+    if months is not None:
         where += " AND times.day >= %s AND times.day < %s AND date_trunc('month', times.day)::date = ANY(%s)"
         params += [min(months), next_month(max(months)), sorted(months)]
     cursor.execute(
@@ -165,7 +162,7 @@ def refresh_stage_times(installation: Installation, zone: ZoneInfo, since: datet
     and the histograms of their months; the caller holds the shop's returns-rollup lock. Idempotent."""
     with connection.cursor() as cursor:
         if since is None:
-            cursor.execute(f"DELETE FROM {STAGE_TIMES} WHERE installation_id = %s", [installation.pk])
+            delete_periods(cursor, STAGE_TIMES, installation.pk, "day", None)
             _insert_stage_times(cursor, installation, zone, "", [])
             _refresh_months(cursor, installation, None)
             return
@@ -183,8 +180,7 @@ def refresh_stage_days(cursor, installation: Installation, zone: ZoneInfo, days:
     if not days:
         return
     start, end = day_bounds(min(days), max(days), zone)
-    cursor.execute(f"DELETE FROM {STAGE_TIMES} WHERE installation_id = %s AND day = ANY(%s)",
-                   [installation.pk, sorted(days)])
+    delete_periods(cursor, STAGE_TIMES, installation.pk, "day", days)
     _insert_stage_times(
         cursor, installation, zone,
         " AND request.created_at BETWEEN %s AND %s AND (request.created_at AT TIME ZONE %s)::date = ANY(%s)",

@@ -253,9 +253,16 @@ def refresh_recent_refunds(installation_id, zone: ZoneInfo) -> None:
     figures read from DailyRefunds count a refund confirmed since at once."""
     mark = ReturnsRollupMark.objects.filter(installation_id=installation_id).first()
     installation = Installation.objects.get(pk=installation_id)
+    days = None
+    if mark is not None:
+        with connection.cursor() as cursor:
+            days = refunded_days(cursor, installation, zone, mark.rolled_up_until - RETURNS_SWEEP_OVERLAP)
+        if not days:
+            return
     with transaction.atomic():
         advisory_lock(f"returns-rollup:{installation_id}")
-        _roll_up_refunds(installation, zone, None if mark is None else mark.rolled_up_until - RETURNS_SWEEP_OVERLAP)
+        with connection.cursor() as cursor:
+            refresh_refund_days(cursor, installation, zone, days)
 
 
 def roll_up_returns(installation: Installation) -> None:

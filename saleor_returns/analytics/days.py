@@ -30,3 +30,17 @@ def day_bounds(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datet
     start = datetime.combine(first, time.min, tzinfo=zone)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone) - timedelta(microseconds=1)
     return start, end
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def delete_periods(cursor, table: str, installation_id, column: str, periods: set[date] | None) -> None:
+    """Delete a rollup's rows of the shop whose `column` (its day or month) is one of `periods`, or all when None."""
+    if periods is None:
+        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s", [installation_id])
+    else:
+        cursor.execute(f"DELETE FROM {table} WHERE installation_id = %s AND {column} = ANY(%s)",
+                       [installation_id, sorted(periods)])

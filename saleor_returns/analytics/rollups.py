@@ -1,10 +1,16 @@
-"""Daily rollups of what was sold and what came back, kept in PostgreSQL.
+"""Daily and monthly rollups of what was sold and what came back, kept in PostgreSQL.
 
 `DailySales` follows the ledger incrementally: every ledger write adds its difference to its
-day's bucket in the same transaction (an upsert adding the delta), so a bucket always equals
-the sum of its counted ledger lines. `DailyReturns` is computed from return lines by SQL, one
-shop day at a time: a sweep recomputes the days of the return requests that changed since it
-last ran. `rebuild_rollups()` recomputes both from their source rows (`python -m saleor_returns
+day's bucket and to its month's `MonthlySales` bucket in the same transaction (an upsert adding
+the delta), so a bucket always equals the sum of its counted ledger lines. `DailyReturns` is
+computed from return lines by SQL, one shop day at a time: a sweep recomputes the days of the
+return requests that changed since it last ran, then their months (`MonthlyReturns`) from those
+days, their outcomes (`outcome_rollup`), and the stage times of their requests and of the requests
+that changed (`stage_rollup`). A figure first rolls up the recent days whose requests changed in
+number since (`refresh_stale_days`). Figures over long periods read whole months from the monthly
+tables and the days at the ends from the daily ones; rows are written in day order, so a period's
+rows lie together on disk.
+`rebuild_rollups()` recomputes them all from their source rows (`python -m saleor_returns
 rebuild-rollups`), after re-reading each ledger row's day in the shop's current time zone.
 """
 
@@ -12,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -20,13 +26,17 @@ from django.db import connection, transaction
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from saleor_returns.analytics.days import day_bounds, shop_time_zone
+from saleor_returns.analytics.days import day_bounds, delete_periods, next_month, shop_time_zone
+from saleor_returns.analytics.outcome_rollup import refresh_outcome_days, refresh_refund_days, refunded_days, stale_days
+from saleor_returns.analytics.stage_rollup import refresh_stage_days, refresh_stage_times
 from saleor_returns.locks import advisory_lock
 from saleor_returns.models import (
     CLAIM_KINDS,
     DailyReturns,
     DailySales,
     Installation,
+    MonthlyReturns,
+    MonthlySales,
     ReturnLine,
     ReturnRequest,
     ReturnsRollupMark,
@@ -45,18 +55,29 @@ CLAIMS = tuple(sorted(kind.value for kind in CLAIM_KINDS))
 # Return requests are rolled up from this long before the last sweep: a transaction that saved a
 # request before the sweep began but committed after it is still seen by the next one.
 RETURNS_SWEEP_OVERLAP = timedelta(minutes=10)
+# How many of a period's last days a figure checks for requests the sweep has not seen yet.
+STALE_CHECK_DAYS = 92
 
 
 def add_sales_deltas(installation_id, deltas: SalesDeltas) -> None:
-    """Add each bucket's (units, net amount) to DailySales; the caller is inside the ledger write's transaction.
+    """Add each bucket's (units, net amount) to DailySales and its month's MonthlySales; the caller is inside
+    the ledger write's transaction.
 
-    Buckets are written in key order, so concurrent writers meet them in the same order, and a
-    bucket that comes back to nothing is removed (as a rebuild would not make it).
+    Buckets are written in key order, daily ones before monthly ones, so concurrent writers meet them
+    in the same order, and a bucket that comes back to nothing is removed (as a rebuild would not make it).
     """
+    monthly: dict = defaultdict(lambda: (0, Decimal(0)))
+    for (channel_slug, currency, day, variant_id), (units, net_amount) in deltas.items():
+        key = (channel_slug, currency, day.replace(day=1), variant_id)
+        monthly[key] = (monthly[key][0] + units, monthly[key][1] + net_amount)
+    _add_to_buckets(DailySales._meta.db_table, "day", installation_id, deltas)
+    _add_to_buckets(MonthlySales._meta.db_table, "month", installation_id, monthly)
+
+
+def _add_to_buckets(table: str, period: str, installation_id, deltas: SalesDeltas) -> None:
     rows = [(key, change) for key, change in sorted(deltas.items()) if change[0] or change[1]]
     if not rows:
         return
-    table = DailySales._meta.db_table
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     params = []
     for (channel_slug, currency, day, variant_id), (units, net_amount) in rows:
@@ -64,9 +85,9 @@ def add_sales_deltas(installation_id, deltas: SalesDeltas) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {table} AS bucket (installation_id, channel_slug, currency, day, variant_id, units, net_amount)
+            INSERT INTO {table} AS bucket (installation_id, channel_slug, currency, {period}, variant_id, units, net_amount)
             VALUES {values}
-            ON CONFLICT (installation_id, channel_slug, currency, day, variant_id) DO UPDATE
+            ON CONFLICT (installation_id, channel_slug, currency, {period}, variant_id) DO UPDATE
             SET units = bucket.units + EXCLUDED.units, net_amount = bucket.net_amount + EXCLUDED.net_amount
             RETURNING id, units, net_amount
             """,
@@ -146,9 +167,15 @@ def _refresh_return_days(installation: Installation, zone: ZoneInfo, days: set[d
               AND request.status <> ALL(%s) AND request.kind <> ALL(%s)
             GROUP BY 1, 2, 3, 4, 5, 6
             HAVING SUM({units}) > 0
+            ORDER BY 4
             """,
             [*params, list(NOT_RETURNED_STATUSES), list(CLAIMS)],
         )
+        _refresh_return_months(cursor, installation, None if days is None else {day.replace(day=1) for day in days})
+        refresh_outcome_days(cursor, installation, zone, " AND ".join(where), params[1:], days,
+                             (list(NOT_RETURNED_STATUSES), list(CLAIMS)))
+        if days is not None:
+            refresh_stage_days(cursor, installation, zone, days)
         # Returned variants the ledger never sold still get their product, type and category.
         cursor.execute(
             f"""
@@ -164,6 +191,78 @@ def _refresh_return_days(installation: Installation, zone: ZoneInfo, days: set[d
             """,
             params[1:],
         )
+
+
+def _refresh_return_months(cursor, installation: Installation, months: set[date] | None) -> None:
+    """Recompute MonthlyReturns of `months` (every month when None) from DailyReturns."""
+    table = MonthlyReturns._meta.db_table
+    where, params = "installation_id = %s", [installation.pk]
+    delete_periods(cursor, table, installation.pk, "month", months)
+    if months is not None:
+        where += " AND day >= %s AND day < %s AND date_trunc('month', day)::date = ANY(%s)"
+        params += [min(months), next_month(max(months)), sorted(months)]
+    _sum_into_months(cursor, DailyReturns._meta.db_table, table, where, params)
+
+
+def _sum_into_months(cursor, daily: str, monthly: str, where: str, params: list) -> None:
+    """Insert the `daily` rollup's rows matching `where`, summed per month, into `monthly` (its twin by month)."""
+    cursor.execute(
+        f"""
+        INSERT INTO {monthly} (installation_id, channel_slug, currency, month, variant_id, units, net_amount)
+        SELECT installation_id, channel_slug, currency, date_trunc('month', day)::date, variant_id, SUM(units),
+               SUM(net_amount)
+        FROM {daily}
+        WHERE {where}
+        GROUP BY 1, 2, 3, 4, 5
+        HAVING SUM(units) <> 0 OR SUM(net_amount) <> 0
+        ORDER BY 4
+        """,
+        params,
+    )
+
+
+def refresh_stale_days(installation_id, zone: ZoneInfo, first: date, last: date) -> None:
+    """Roll up the shop's days from `first` to `last` whose requests changed in number since the sweep saw them
+    (a request made or removed since), so figures read from the rollups count it at once.
+
+    Only the period's last STALE_CHECK_DAYS are counted: requests are made today, and counting a long
+    period's requests would cost what the rollups save; older days wait for the sweep.
+    """
+    first = max(first, last - timedelta(days=STALE_CHECK_DAYS - 1))
+    start, end = day_bounds(first, last, zone)
+    with connection.cursor() as cursor:
+        days = stale_days(cursor, installation_id, zone, first, last, start, end)
+    if not days:
+        return
+    with transaction.atomic():
+        advisory_lock(f"returns-rollup:{installation_id}")
+        _refresh_return_days(Installation.objects.get(pk=installation_id), zone, days)
+
+
+def _roll_up_refunds(installation: Installation, zone: ZoneInfo, since: datetime | None) -> None:
+    """Recompute DailyRefunds of the days of the refunds changed at `since` or after (every day when None)."""
+    with connection.cursor() as cursor:
+        if since is None:
+            refresh_refund_days(cursor, installation, zone, None)
+        else:
+            refresh_refund_days(cursor, installation, zone, refunded_days(cursor, installation, zone, since))
+
+
+def refresh_recent_refunds(installation_id, zone: ZoneInfo) -> None:
+    """Roll up the days of the refunds changed since the sweep last ran (all of them before its first run), so
+    figures read from DailyRefunds count a refund confirmed since at once."""
+    mark = ReturnsRollupMark.objects.filter(installation_id=installation_id).first()
+    installation = Installation.objects.get(pk=installation_id)
+    days = None
+    if mark is not None:
+        with connection.cursor() as cursor:
+            days = refunded_days(cursor, installation, zone, mark.rolled_up_until - RETURNS_SWEEP_OVERLAP)
+        if not days:
+            return
+    with transaction.atomic():
+        advisory_lock(f"returns-rollup:{installation_id}")
+        with connection.cursor() as cursor:
+            refresh_refund_days(cursor, installation, zone, days)
 
 
 def roll_up_returns(installation: Installation) -> None:
@@ -187,6 +286,9 @@ def roll_up_returns(installation: Installation) -> None:
                 changed.annotate(day=TruncDate("created_at", tzinfo=zone)).order_by().values_list("day", flat=True)
             )
             _refresh_return_days(installation, zone, days)
+        since = None if mark is None else mark.rolled_up_until - RETURNS_SWEEP_OVERLAP
+        refresh_stage_times(installation, zone, since)
+        _roll_up_refunds(installation, zone, since)
         ReturnsRollupMark.objects.update_or_create(installation=installation, defaults={"rolled_up_until": now})
 
 
@@ -215,13 +317,19 @@ def _rebuild_sales(installation: Installation, zone: ZoneInfo) -> None:
             WHERE installation_id = %s AND is_counted
             GROUP BY 1, 2, 3, 4, 5
             HAVING SUM(quantity) <> 0 OR SUM(net_amount) <> 0
+            ORDER BY 4
             """,
             [installation.pk],
         )
+        monthly = MonthlySales._meta.db_table
+        cursor.execute(f"LOCK TABLE {monthly} IN SHARE ROW EXCLUSIVE MODE")
+        delete_periods(cursor, monthly, installation.pk, "month", None)
+        _sum_into_months(cursor, table, monthly, "installation_id = %s", [installation.pk])
 
 
 def rebuild_rollups(installations: Iterable[Installation] | None = None) -> int:
-    """Recompute DailySales from the ledger and DailyReturns from return lines; returns the shops done."""
+    """Recompute the sales rollups from the ledger and the returns rollups (stage times included) from the
+    return rows; returns the shops done."""
     done = 0
     for installation in installations if installations is not None else Installation.objects.order_by("pk"):
         zone = shop_time_zone(installation)
@@ -230,6 +338,8 @@ def rebuild_rollups(installations: Iterable[Installation] | None = None) -> int:
         with transaction.atomic():
             advisory_lock(f"returns-rollup:{installation.pk}")
             _refresh_return_days(installation, zone, None)
+            refresh_stage_times(installation, zone, None)
+            _roll_up_refunds(installation, zone, None)
             ReturnsRollupMark.objects.update_or_create(
                 installation=installation, defaults={"rolled_up_until": timezone.now()}
             )

@@ -82,10 +82,15 @@ class ReturnStageTime(graphene.ObjectType):
         description="decision, approval_to_first_scan, scan_to_received, received_to_resolved or request_to_money.",
     )
     count = graphene.Int(required=True, description="Requests that went through the stage.")
-    median_hours = graphene.Float()
-    p90_hours = graphene.Float(description="The 90th percentile.")
+    median_hours = graphene.Float(
+        description=(
+            "The median, from durations counted to the tenth of an hour up to a day and to the hour beyond "
+            "(rounded up), interpolated as percentile_cont does."
+        )
+    )
+    p90_hours = graphene.Float(description="The 90th percentile, to the same precision as the median.")
     target_hours = graphene.Int(required=True, description="The policy's target.")
-    within_target = graphene.Int(required=True)
+    within_target = graphene.Int(required=True, description="Requests that went through the stage within the target (exact).")
     within_target_share = graphene.Float()
 
 

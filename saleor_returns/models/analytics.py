@@ -136,6 +136,192 @@ class DailyReturns(models.Model):
         indexes = [models.Index(fields=["installation", "day"], name="daily_returns_day")]
 
 
+class MonthlySales(models.Model):
+    """DailySales summed per calendar month (`month` is its first day), so long periods read few rows."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="monthly_sales"
+    )
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    month = models.DateField(help_text="The first day of the shop's calendar month.")
+    variant_id = models.CharField(max_length=255, blank=True)
+    units = models.BigIntegerField(default=0)
+    net_amount = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "currency", "month", "variant_id"], name="monthly_sales_bucket"
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "month"], name="monthly_sales_month")]
+
+
+class MonthlyReturns(models.Model):
+    """DailyReturns summed per calendar month (`month` is its first day) over every reason, for return rates
+    over long periods."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="monthly_returns"
+    )
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    month = models.DateField(help_text="The first day of the shop's calendar month.")
+    variant_id = models.CharField(max_length=255, blank=True)
+    units = models.BigIntegerField(default=0)
+    net_amount = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "currency", "month", "variant_id"],
+                name="monthly_returns_bucket",
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "month"], name="monthly_returns_month")]
+
+
+class DailyResolutions(models.Model):
+    """Return requests, units and net value per shop, channel, currency, day and resolution (the resolution mix).
+
+    Counted as DailyReturns counts: on the day requested, approved quantities once decided, neither
+    rejected, canceled nor claims; `requests` are those with a line in the currency.
+    """
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="daily_resolutions"
+    )
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    resolution = models.CharField(max_length=32)
+    requests = models.BigIntegerField(default=0)
+    units = models.BigIntegerField(default=0)
+    net_amount = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "currency", "day", "resolution"], name="daily_resolutions_bucket"
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "day"], name="daily_resolutions_day")]
+
+
+class DailyDispositions(models.Model):
+    """Units and net value per shop, channel, currency, day requested and disposition of the lines inspected."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="daily_dispositions"
+    )
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    disposition = models.CharField(max_length=32)
+    units = models.BigIntegerField(default=0)
+    net_amount = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "currency", "day", "disposition"],
+                name="daily_dispositions_bucket",
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "day"], name="daily_dispositions_day")]
+
+
+class DailyRequests(models.Model):
+    """Every return request per shop, channel and day requested: those approved automatically and those of
+    them staff overturned. Its counts also tell a figure which days the sweep has not seen yet."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="daily_requests"
+    )
+    channel_slug = models.CharField(max_length=255)
+    day = models.DateField()
+    requests = models.BigIntegerField(default=0)
+    auto_approved = models.BigIntegerField(default=0)
+    overturned = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "channel_slug", "day"], name="daily_requests_bucket"),
+        ]
+        indexes = [models.Index(fields=["installation", "day"], name="daily_requests_day")]
+
+
+class DailyRefunds(models.Model):
+    """Money confirmed to customers per shop, channel, currency and day (the shop's day of `succeeded_at`):
+    refunds to the original payment and store credit apart."""
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="daily_refunds"
+    )
+    channel_slug = models.CharField(max_length=255)
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    refunded_amount = money_field(default=0)
+    store_credit_amount = money_field(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["installation", "channel_slug", "currency", "day"], name="daily_refunds_bucket"),
+        ]
+        indexes = [models.Index(fields=["installation", "day"], name="daily_refunds_day")]
+
+
+class ReturnStageTimes(models.Model):
+    """How long each stage of one return request took, in elapsed hours (null while it has not gone through it).
+
+    Kept by the returns rollup from the request's events, shipments, lines and refunds; `day` is
+    the shop's day of the request.
+    """
+
+    return_request = models.OneToOneField(
+        "saleor_returns.ReturnRequest", on_delete=models.CASCADE, primary_key=True, related_name="stage_times"
+    )
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="return_stage_times"
+    )
+    channel_slug = models.CharField(max_length=255)
+    day = models.DateField()
+    decision_hours = models.FloatField(null=True)
+    approval_to_first_scan_hours = models.FloatField(null=True)
+    scan_to_received_hours = models.FloatField(null=True)
+    received_to_resolved_hours = models.FloatField(null=True)
+    request_to_money_hours = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["installation", "day"], name="return_stage_times_day")]
+
+
+class MonthlyStageTimes(models.Model):
+    """A histogram of stage durations per shop, channel, calendar month and stage: requests per duration bucket.
+
+    A bucket is named by its upper bound `up_to_hours`: durations up to a day in tenths of an
+    hour, longer ones in whole hours, each rounded up (so "within a target of N hours" is exact).
+    """
+
+    installation = models.ForeignKey(
+        "saleor_returns.Installation", on_delete=models.CASCADE, related_name="monthly_stage_times"
+    )
+    channel_slug = models.CharField(max_length=255)
+    month = models.DateField(help_text="The first day of the shop's calendar month.")
+    stage = models.CharField(max_length=32)
+    up_to_hours = models.DecimalField(max_digits=12, decimal_places=1)
+    requests = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installation", "channel_slug", "month", "stage", "up_to_hours"], name="monthly_stage_times_bucket"
+            ),
+        ]
+        indexes = [models.Index(fields=["installation", "month"], name="monthly_stage_times_month")]
+
+
 class ReturnsRollupMark(models.Model):
     """How far return requests' changes have been rolled up into DailyReturns, per shop."""
 

@@ -71,6 +71,9 @@ class _Line:
 def csv_lines(table: str, scope: Scope, options: dict) -> Iterator[str]:
     """The table's header and rows as CSV lines, streamed from a server-side cursor."""
     columns, make_sql = TABLES[table]
+    outcomes.up_to_date(scope)
+    if table == "refunds_against_sales":
+        outcomes.refunds_up_to_date(scope)
     sql, params = make_sql(scope, options)
     writer = csv.writer(_Line())
     yield writer.writerow(columns)

@@ -2,7 +2,7 @@
 
 Money is per currency, never added across currencies. Returns are those requested in the scope's
 days (the shop's time zone); refunds count on the day their money was confirmed; claims on the day
-they were filed.
+they were filed. Sales, refunds, the resolution mix and dispositions are read from their rollups.
 """
 
 from __future__ import annotations
@@ -11,8 +11,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from saleor_returns.analytics.figures.scope import Scope, fetch, ratio
-from saleor_returns.analytics.rollups import CLAIMS, NOT_RETURNED_STATUSES
-from saleor_returns.models import CarrierClaim, DailySales, Disposition, Refund, Resolution, ReturnLine, ReturnRequest
+from saleor_returns.analytics.rollups import refresh_recent_refunds, refresh_stale_days
+from saleor_returns.models import (
+    CarrierClaim,
+    DailyDispositions,
+    DailyRefunds,
+    DailyResolutions,
+    DailySales,
+    Disposition,
+    MonthlySales,
+    Resolution,
+    ReturnLine,
+    ReturnRequest,
+)
 from saleor_returns.money import quantize
 
 REQUESTS = ReturnRequest._meta.db_table
@@ -62,6 +73,16 @@ class ClaimsRow:
     rejected: int
 
 
+def up_to_date(scope: Scope) -> None:
+    """Roll up the scope's days the returns sweep has not seen as they are (requests made or removed since)."""
+    refresh_stale_days(scope.installation_id, scope.time_zone, scope.first, scope.last)
+
+
+def refunds_up_to_date(scope: Scope) -> None:
+    """Roll up the days of the refunds confirmed or changed since the returns sweep last ran."""
+    refresh_recent_refunds(scope.installation_id, scope.time_zone)
+
+
 def requests_sql(scope: Scope) -> tuple[str, list]:
     """The scope's return requests (requested on its days, in its channel), as a WHERE on `request`."""
     channel, channel_params = scope.channel_sql("request.channel_slug")
@@ -73,19 +94,18 @@ def requests_sql(scope: Scope) -> tuple[str, list]:
 
 def refunds_against_sales_sql(scope: Scope) -> tuple[str, list]:
     channel, channel_params = scope.channel_sql("bucket.channel_slug")
-    request_channel, request_channel_params = scope.channel_sql("request.channel_slug")
+    sold, sold_params = scope.rollup_sql(
+        DailySales._meta.db_table, MonthlySales._meta.db_table, "rows.channel_slug, rows.currency, rows.net_amount"
+    )
     sql = f"""
         WITH sold AS (
-            SELECT bucket.currency, SUM(bucket.net_amount) AS value FROM {DailySales._meta.db_table} AS bucket
-            WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
+            SELECT bucket.currency, SUM(bucket.net_amount) AS value FROM {sold} AS bucket
+            WHERE true{channel}
             GROUP BY 1
         ), refunded AS (
-            SELECT refund.currency,
-                   COALESCE(SUM(refund.amount) FILTER (WHERE refund.kind <> %s), 0) AS refunded,
-                   COALESCE(SUM(refund.amount) FILTER (WHERE refund.kind = %s), 0) AS credited
-            FROM {Refund._meta.db_table} AS refund JOIN {REQUESTS} AS request ON request.id = refund.return_request_id
-            WHERE request.installation_id = %s AND refund.status = %s
-              AND refund.succeeded_at BETWEEN %s AND %s{request_channel}
+            SELECT bucket.currency, SUM(bucket.refunded_amount) AS refunded, SUM(bucket.store_credit_amount) AS credited
+            FROM {DailyRefunds._meta.db_table} AS bucket
+            WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
             GROUP BY 1
         )
         SELECT COALESCE(sold.currency, refunded.currency) AS currency, COALESCE(sold.value, 0) AS sold_value,
@@ -94,15 +114,13 @@ def refunds_against_sales_sql(scope: Scope) -> tuple[str, list]:
         FROM sold FULL JOIN refunded ON refunded.currency = sold.currency
         ORDER BY 1
     """
-    store_credit = Refund.Kind.STORE_CREDIT.value
     return sql, [
-        scope.installation_id, scope.first, scope.last, *channel_params,
-        store_credit, store_credit, scope.installation_id, Refund.Status.SUCCEEDED.value, scope.start, scope.end,
-        *request_channel_params,
+        *sold_params, *channel_params, scope.installation_id, scope.first, scope.last, *channel_params,
     ]
 
 
 def refunds_against_sales(scope: Scope) -> list[RefundsAgainstSales]:
+    refunds_up_to_date(scope)
     sql, params = refunds_against_sales_sql(scope)
     return [
         RefundsAgainstSales(
@@ -114,21 +132,21 @@ def refunds_against_sales(scope: Scope) -> list[RefundsAgainstSales]:
 
 
 def resolution_mix_sql(scope: Scope) -> tuple[str, list]:
-    where, params = requests_sql(scope)
-    units = "COALESCE(line.approved_quantity, line.requested_quantity)"
+    channel, channel_params = scope.channel_sql("bucket.channel_slug")
     sql = f"""
-        SELECT request.resolution, line.currency, COUNT(DISTINCT request.id) AS requests, SUM({units}) AS units,
-               SUM({units} * line.unit_price_net_amount) AS value
-        FROM {LINES} AS line JOIN {REQUESTS} AS request ON request.id = line.return_request_id
-        WHERE {where} AND request.status <> ALL(%s) AND request.kind <> ALL(%s)
+        SELECT bucket.resolution, bucket.currency, SUM(bucket.requests)::bigint AS requests,
+               SUM(bucket.units)::bigint AS units, SUM(bucket.net_amount) AS value
+        FROM {DailyResolutions._meta.db_table} AS bucket
+        WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
         GROUP BY 1, 2
-        HAVING SUM({units}) > 0
+        HAVING SUM(bucket.units) > 0
         ORDER BY 2, 5 DESC, 1
     """
-    return sql, [*params, list(NOT_RETURNED_STATUSES), list(CLAIMS)]
+    return sql, [scope.installation_id, scope.first, scope.last, *channel_params]
 
 
 def resolution_mix(scope: Scope) -> list[ResolutionRow]:
+    up_to_date(scope)
     sql, params = resolution_mix_sql(scope)
     return [
         ResolutionRow(resolution=resolution, currency=currency, requests=requests, units=int(units),
@@ -146,19 +164,19 @@ def revenue_kept(rows: list[ResolutionRow]) -> dict[str, Decimal]:
 
 
 def dispositions_sql(scope: Scope) -> tuple[str, list]:
-    where, params = requests_sql(scope)
-    units = "COALESCE(line.accepted_quantity, line.received_quantity)"
+    channel, channel_params = scope.channel_sql("bucket.channel_slug")
     sql = f"""
-        SELECT line.disposition, line.currency, SUM({units}) AS units, SUM({units} * line.unit_price_net_amount) AS value
-        FROM {LINES} AS line JOIN {REQUESTS} AS request ON request.id = line.return_request_id
-        WHERE {where} AND line.disposition <> ''
+        SELECT bucket.disposition, bucket.currency, SUM(bucket.units)::bigint AS units, SUM(bucket.net_amount) AS value
+        FROM {DailyDispositions._meta.db_table} AS bucket
+        WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
         GROUP BY 1, 2
         ORDER BY 2, 1
     """
-    return sql, params
+    return sql, [scope.installation_id, scope.first, scope.last, *channel_params]
 
 
 def dispositions(scope: Scope) -> list[DispositionRow]:
+    up_to_date(scope)
     sql, params = dispositions_sql(scope)
     return [
         DispositionRow(disposition=disposition, currency=currency, units=int(units), value=quantize(value, currency))

@@ -1,7 +1,10 @@
 """How long each stage of a return takes against the policy's targets, and how auto-approval fared.
 
 Over the return requests of the scope (requested on its days, in its channel). A stage counts for
-the requests that went through it; its times are elapsed hours:
+the requests that went through it; its times are elapsed hours, read from histograms kept by the
+returns rollup (`stage_rollup`): a duration counts as its bucket's upper bound, in tenths of an hour
+up to a day and whole hours beyond, rounded up, so the median and the 90th percentile are within a
+tenth of an hour (an hour past a day) and the share within a target of whole hours is exact:
 
 - decision: from the request to its first approval or rejection;
 - approval to first scan: from the first approval to the first carrier scan of a parcel;
@@ -17,24 +20,22 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
-from saleor_returns.analytics.figures.outcomes import LINES, REQUESTS, requests_sql
+from saleor_returns.analytics.figures.outcomes import up_to_date
 from saleor_returns.analytics.figures.scope import Scope, fetch, ratio
-from saleor_returns.events import EventType
-from saleor_returns.models import Installation, Refund, ReturnEvent, ReturnPolicy, ReturnShipment
+from saleor_returns.analytics.stage_rollup import STAGE_SPANS, bucket_sql, durations_sql
+from saleor_returns.models import DailyRequests, Installation, MonthlyStageTimes, ReturnPolicy
 from saleor_returns.policy_rules import PolicyRules
-from saleor_returns.states import ReturnStatus
 
-EVENTS = ReturnEvent._meta.db_table
-# Each stage: (its name, the policy's target field, its start and end columns of the `marks` below).
-STAGES = (
-    ("decision", "target_hours_decision", "created_at", "decided_at"),
-    ("approval_to_first_scan", "target_hours_approval_to_scan", "approved_at", "scanned_at"),
-    ("scan_to_received", "target_hours_scan_to_received", "scanned_at", "received_at"),
-    ("received_to_resolved", "target_hours_received_to_resolved", "received_at", "resolved_at"),
-    ("request_to_money", "target_hours_request_to_money", "created_at", "paid_at"),
-)
-# Who overturns an automatic approval: a person, or an integration acting for one.
-STAFF_ACTORS = ("staff", "app")
+# The policy's target field of each stage.
+TARGETS = {
+    "decision": "target_hours_decision",
+    "approval_to_first_scan": "target_hours_approval_to_scan",
+    "scan_to_received": "target_hours_scan_to_received",
+    "received_to_resolved": "target_hours_received_to_resolved",
+    "request_to_money": "target_hours_request_to_money",
+}
+# Each stage: (its name, the policy's target field, the marks it starts and ends at).
+STAGES = tuple((stage, TARGETS[stage], start, end) for stage, start, end in STAGE_SPANS)
 
 
 @dataclass(frozen=True)
@@ -77,64 +78,63 @@ def stage_targets(installation: Installation, channel_slug: str) -> PolicyRules:
 
 
 def stage_times_sql(scope: Scope, rules: PolicyRules) -> tuple[str, list]:
-    where, params = requests_sql(scope)
-    durations = " UNION ALL ".join(
-        f"SELECT '{stage}' AS stage, EXTRACT(EPOCH FROM {end} - {start}) / 3600 AS hours FROM marks"
-        f" WHERE {end} IS NOT NULL AND {start} IS NOT NULL"
-        for stage, _target, start, end in STAGES
+    """Per stage: requests through it, median and 90th percentile hours, the target, and those within it.
+
+    Read from the stage-time histograms (whole months from MonthlyStageTimes, the days at either end
+    bucketed from ReturnStageTimes); the percentiles interpolate between buckets' upper bounds as
+    percentile_cont does between values.
+    """
+    edges = (
+        f"(SELECT installation_id, channel_slug, day, stage, {bucket_sql('hours')} AS up_to_hours, 1 AS requests"
+        f" FROM ({durations_sql('true')}) AS durations)"
     )
+    source, source_params = scope.rollup_sql(
+        edges, MonthlyStageTimes._meta.db_table, "rows.channel_slug, rows.stage, rows.up_to_hours, rows.requests"
+    )
+    channel, channel_params = scope.channel_sql("bucket.channel_slug")
     targets = ", ".join(["(%s, %s, %s)"] * len(STAGES))
     target_params = []
     for order, (stage, target, _start, _end) in enumerate(STAGES):
         target_params += [stage, getattr(rules, target), order]
-    approved, rejected, resolved = (ReturnStatus.APPROVED.value, ReturnStatus.REJECTED.value,
-                                    ReturnStatus.RESOLVED.value)
     sql = f"""
-        WITH requested AS (
-            SELECT request.id, request.created_at FROM {REQUESTS} AS request WHERE {where}
-        ), moves AS (
-            SELECT event.return_request_id AS id,
-                   MIN(event.created_at) FILTER (WHERE event.to_status IN (%s, %s)) AS decided_at,
-                   MIN(event.created_at) FILTER (WHERE event.to_status = %s) AS approved_at,
-                   MIN(event.created_at) FILTER (WHERE event.to_status = %s) AS resolved_at
-            FROM {EVENTS} AS event JOIN requested ON requested.id = event.return_request_id
-            WHERE event.to_status IN (%s, %s, %s)
-            GROUP BY 1
-        ), scans AS (
-            SELECT shipment.return_request_id AS id, MIN(shipment.first_scan_at) AS scanned_at
-            FROM {ReturnShipment._meta.db_table} AS shipment JOIN requested ON requested.id = shipment.return_request_id
-            GROUP BY 1
-        ), receipts AS (
-            SELECT line.return_request_id AS id, MIN(line.received_at) AS received_at
-            FROM {LINES} AS line JOIN requested ON requested.id = line.return_request_id
-            GROUP BY 1
-        ), payments AS (
-            SELECT refund.return_request_id AS id, refund.succeeded_at AS paid_at
-            FROM {Refund._meta.db_table} AS refund JOIN requested ON requested.id = refund.return_request_id
-            WHERE refund.status = %s
-        ), marks AS (
-            SELECT requested.created_at, moves.decided_at, moves.approved_at, scans.scanned_at, receipts.received_at,
-                   moves.resolved_at, payments.paid_at
-            FROM requested
-            LEFT JOIN moves USING (id) LEFT JOIN scans USING (id) LEFT JOIN receipts USING (id)
-            LEFT JOIN payments USING (id)
-        ), durations AS ({durations})
-        SELECT target.stage, COUNT(durations.hours),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY durations.hours),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY durations.hours),
-               target.hours, COUNT(durations.hours) FILTER (WHERE durations.hours <= target.hours)
+        WITH histogram AS (
+            SELECT bucket.stage, bucket.up_to_hours, SUM(bucket.requests) AS requests
+            FROM {source} AS bucket
+            WHERE true{channel}
+            GROUP BY 1, 2
+        ), ranked AS (
+            SELECT stage, up_to_hours, requests,
+                   SUM(requests) OVER (PARTITION BY stage ORDER BY up_to_hours) - requests AS before,
+                   SUM(requests) OVER (PARTITION BY stage) AS total
+            FROM histogram
+        ), points AS (
+            SELECT DISTINCT ranked.stage, fraction.p, fraction.p * (ranked.total - 1) AS position
+            FROM ranked CROSS JOIN (VALUES (0.5), (0.9)) AS fraction (p)
+        ), percentiles AS (
+            SELECT points.stage, points.p,
+                   low.up_to_hours + (points.position - FLOOR(points.position)) * (high.up_to_hours - low.up_to_hours)
+                   AS hours
+            FROM points
+            JOIN ranked AS low ON low.stage = points.stage
+                 AND low.before <= FLOOR(points.position) AND FLOOR(points.position) < low.before + low.requests
+            JOIN ranked AS high ON high.stage = points.stage
+                 AND high.before <= CEIL(points.position) AND CEIL(points.position) < high.before + high.requests
+        )
+        SELECT target.stage,
+               COALESCE((SELECT SUM(requests) FROM histogram WHERE histogram.stage = target.stage), 0)::bigint,
+               median.hours, p90.hours, target.hours,
+               COALESCE((SELECT SUM(requests) FROM histogram
+                         WHERE histogram.stage = target.stage AND histogram.up_to_hours <= target.hours), 0)::bigint
         FROM (VALUES {targets}) AS target (stage, hours, position)
-        LEFT JOIN durations ON durations.stage = target.stage
-        GROUP BY target.stage, target.hours, target.position
+        LEFT JOIN percentiles AS median ON median.stage = target.stage AND median.p = 0.5
+        LEFT JOIN percentiles AS p90 ON p90.stage = target.stage AND p90.p = 0.9
         ORDER BY target.position
     """
-    return sql, [
-        *params, approved, rejected, approved, resolved, approved, rejected, resolved, Refund.Status.SUCCEEDED.value,
-        *target_params,
-    ]
+    return sql, [*source_params, *channel_params, *target_params]
 
 
 def stage_times(scope: Scope, rules: PolicyRules) -> list[StageTime]:
+    up_to_date(scope)
     sql, params = stage_times_sql(scope, rules)
     return [
         StageTime(
@@ -146,22 +146,19 @@ def stage_times(scope: Scope, rules: PolicyRules) -> list[StageTime]:
 
 
 def auto_approval_sql(scope: Scope) -> tuple[str, list]:
-    where, params = requests_sql(scope)
+    channel, channel_params = scope.channel_sql("bucket.channel_slug")
     sql = f"""
-        SELECT COUNT(*), COUNT(*) FILTER (WHERE request.is_auto_approved),
-               COUNT(*) FILTER (WHERE request.is_auto_approved AND EXISTS (
-                   SELECT 1 FROM {EVENTS} AS event
-                   WHERE event.return_request_id = request.id AND event.actor_kind = ANY(%s)
-                     AND (event.to_status = ANY(%s) OR event.type = %s)))
-        FROM {REQUESTS} AS request
-        WHERE {where}
+        SELECT COALESCE(SUM(bucket.requests), 0)::bigint, COALESCE(SUM(bucket.auto_approved), 0)::bigint,
+               COALESCE(SUM(bucket.overturned), 0)::bigint
+        FROM {DailyRequests._meta.db_table} AS bucket
+        WHERE bucket.installation_id = %s AND bucket.day BETWEEN %s AND %s{channel}
     """
-    overturning = [ReturnStatus.REJECTED.value, ReturnStatus.CANCELED.value]
-    return sql, [list(STAFF_ACTORS), overturning, EventType.LINES_APPROVED.value, *params]
+    return sql, [scope.installation_id, scope.first, scope.last, *channel_params]
 
 
 def auto_approval(scope: Scope) -> AutoApproval:
     """Requests, those approved automatically, and those of them staff rejected, canceled or changed the quantities of."""
+    up_to_date(scope)
     sql, params = auto_approval_sql(scope)
     requests, auto, overturned = fetch(sql, params)[0]
     return AutoApproval(requests=requests, auto_approved=auto, overturned=overturned)

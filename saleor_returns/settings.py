@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from saleor_returns import broker
 from saleor_returns.paths import LOCALE_DIR, data_dir
 
 
@@ -173,9 +174,10 @@ def _broker_url() -> str:
     if os.environ.get("REDIS_URL"):
         return os.environ["REDIS_URL"]
     # Default broker: the app's own PostgreSQL through kombu's SQLAlchemy
-    # transport, so no extra service is needed. Production uses Redis.
+    # transport (saleor_returns.broker), so no extra service is needed.
+    # Production uses Redis.
     scheme, rest = DATABASE_URL.split("://", 1)
-    return f"sqla+postgresql+psycopg://{rest}"
+    return f"{broker.ALIAS}+postgresql+psycopg://{rest}"
 
 
 CELERY_BROKER_URL = _broker_url()

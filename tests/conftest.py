@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from saleor_returns.analytics.review_page import PdfUnavailable, load_weasyprint
 from saleor_returns.paths import BASE_DIR
 
 SHARED_DIR = BASE_DIR.parent / "shared"
@@ -38,8 +39,8 @@ def require_shared(path: Path) -> Path:
 def pango():
     """WeasyPrint with the system's Pango, for the PDF tests: missing in CI is a failure, locally a skip."""
     try:
-        import weasyprint  # noqa: F401, PLC0415 - loads the system's Pango
-    except (ImportError, OSError) as missing:
+        load_weasyprint()
+    except PdfUnavailable as missing:
         message = f"WeasyPrint cannot load ({missing}): install libpango-1.0-0 and libpangoft2-1.0-0."
         if os.environ.get("CI"):
             pytest.fail(message)

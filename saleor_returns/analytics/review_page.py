@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from PIL import ImageFile
 
 from saleor_returns.analytics.review import PREVIOUS_YEAR, Change, KpiReview
 from saleor_returns.models import ReturnReason
@@ -296,14 +297,24 @@ class PdfUnavailable(RuntimeError):
     """WeasyPrint cannot run here: the system's Pango libraries are missing."""
 
 
-def review_pdf(html: str) -> bytes:
-    """The page as a PDF (A4, page numbers in the margin); nothing outside the page is fetched.
+def load_weasyprint():
+    """WeasyPrint's module, loaded on first use, not at start-up: it needs the system's Pango (Debian's
+    libpango-1.0-0 and libpangoft2-1.0-0), and the app runs without them — only the PDF is then unavailable.
 
-    WeasyPrint is loaded here, not at start-up: it needs the system's Pango (Debian's libpango-1.0-0 and
-    libpangoft2-1.0-0), and the app runs without them — only the PDF is then unavailable.
+    Importing WeasyPrint sets Pillow's process-wide `ImageFile.LOAD_TRUNCATED_IMAGES` (weasyprint/images.py),
+    which would make the evidence upload accept a cut-short photo: the flag is put back as it was (the
+    review's page holds no raster image).
     """
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
-        from weasyprint import HTML  # noqa: PLC0415 - loads the system's Pango, see above
+        import weasyprint  # noqa: PLC0415 - loads the system's Pango, see above
     except (ImportError, OSError) as missing:
         raise PdfUnavailable(str(missing)) from None
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
+    return weasyprint
+
+
+def review_pdf(html: str) -> bytes:
+    """The page as a PDF (A4, page numbers in the margin); nothing outside the page is fetched."""
+    return load_weasyprint().HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()

@@ -4,6 +4,7 @@ import io
 import sys
 
 import pytest
+from PIL import Image, ImageFile
 from pypdf import PdfReader
 
 from saleor_returns.models import SpikeAlert
@@ -204,3 +205,18 @@ def test_a_bad_token_is_unauthenticated(client, shop):
                           headers={"Saleor-Api-Url": shop.saleor_api_url, "Authorization": "Bearer nonsense"})
 
     assert response.status_code == 401
+
+
+def test_a_pdf_leaves_pillow_refusing_cut_short_images(as_staff, reviewed, pango):
+    # given: a PNG cut short, as the evidence upload must refuse it
+    image = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(image, format="PNG")
+    cut = image.getvalue()[:-40]
+
+    # when: a PDF is made in this process (WeasyPrint sets Pillow's flag when it is imported)
+    assert download(as_staff, "pdf", **MARCH).status_code == 200
+
+    # then
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    with pytest.raises(OSError):
+        Image.open(io.BytesIO(cut)).load()

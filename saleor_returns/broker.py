@@ -1,4 +1,4 @@
-"""The default broker: kombu's SQLAlchemy transport over the app's own PostgreSQL, polling every 0.2 s.
+"""The default broker: kombu's SQLAlchemy transport over the app's own PostgreSQL, polling every 0.05 s.
 
 kombu's virtual transports sleep their polling interval (1 s by default) whenever the worker could take
 no message — its queues empty, or every worker process busy — before looking again. A second is long
@@ -18,7 +18,7 @@ ALIAS = "returns-sql"
 
 
 class Transport(kombu_sql.Transport):
-    polling_interval = float(os.environ.get("BROKER_POLLING_INTERVAL", "0.2"))
+    polling_interval = float(os.environ.get("BROKER_POLLING_INTERVAL", "0.05"))
 
 
 TRANSPORT_ALIASES[ALIAS] = f"{__name__}:Transport"

@@ -1,4 +1,4 @@
-"""The default broker: the app's PostgreSQL through kombu's SQLAlchemy transport, polling every 0.2 s."""
+"""The default broker: the app's PostgreSQL through kombu's SQLAlchemy transport, polling every 0.05 s."""
 
 import uuid
 
@@ -11,7 +11,7 @@ from saleor_returns.celery import app as celery_app
 def test_the_default_broker_is_the_apps_postgresql_with_a_short_polling_interval():
     assert settings.CELERY_BROKER_URL.startswith("returns-sql+postgresql+psycopg://")
     with celery_app.connection_for_read() as broker:
-        assert broker.transport.polling_interval == 0.2
+        assert broker.transport.polling_interval == 0.05
 
 
 def test_messages_go_through_the_transport():

@@ -14,19 +14,13 @@ its rollups first, as after a change to what they keep.
 """
 
 import argparse
-import os
-import sys
 import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
-os.environ.setdefault("SALEOR_RETURNS_DEV", "1")
-os.environ.setdefault("DATA_DIR", str(ROOT / ".data" / "bench-analytics"))
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from _setup import prepare  # bench/ is on the path: run as a script
+
+ROOT = prepare("bench-analytics", "WARNING")
 
 import django  # noqa: E402
 

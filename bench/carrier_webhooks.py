@@ -26,12 +26,9 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
-os.environ.setdefault("SALEOR_RETURNS_DEV", "1")
-os.environ.setdefault("DATA_DIR", str(ROOT / ".data" / "bench"))
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+from _setup import prepare  # bench/ is on the path: run as a script
+
+ROOT = prepare("bench", "WARNING")
 
 SECRET = "bench-generic-secret"
 

@@ -17,18 +17,13 @@ import base64
 import json
 import os
 import statistics
-import sys
 import time
 import uuid
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
-os.environ.setdefault("SALEOR_RETURNS_DEV", "1")
-os.environ.setdefault("DATA_DIR", str(ROOT / ".data" / "bench"))
-os.environ.setdefault("LOG_LEVEL", "ERROR")
+from _setup import prepare  # bench/ is on the path: run as a script
+
+ROOT = prepare("bench", "ERROR")
 # The Saleor double listens on loopback.
 os.environ.setdefault("HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS", "1")
 

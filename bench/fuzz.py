@@ -22,12 +22,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
-os.environ.setdefault("SALEOR_RETURNS_DEV", "1")
-os.environ.setdefault("DATA_DIR", str(ROOT / ".data" / "bench"))
-os.environ.setdefault("LOG_LEVEL", "ERROR")
+from _setup import prepare  # bench/ is on the path: run as a script
+
+ROOT = prepare("bench", "ERROR")
 # Tasks run inside the web process, against the double, as they would in a worker.
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
 os.environ.setdefault("SALEOR_HTTP_BACKOFF", "0")

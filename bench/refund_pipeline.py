@@ -14,17 +14,12 @@ Prints the lost answers injected and the Saleor calls per refund and, last,
 import argparse
 import os
 import random
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_returns.settings")
-os.environ.setdefault("SALEOR_RETURNS_DEV", "1")
-os.environ.setdefault("DATA_DIR", str(ROOT / ".data" / "bench"))
-os.environ.setdefault("LOG_LEVEL", "ERROR")
+from _setup import prepare  # bench/ is on the path: run as a script
+
+ROOT = prepare("bench", "ERROR")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
 os.environ.setdefault("SALEOR_HTTP_BACKOFF", "0")
 # The Saleor double listens on loopback.

@@ -4,13 +4,12 @@ import csv
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from saleor_returns.access import MANAGE_ORDERS
 from saleor_returns.analytics.returners import WEIGHTS, check_period, frequent_returners
-from saleor_returns.api.authentication import AuthenticationFailed, authenticate
-from saleor_returns.api.views import unauthenticated
+from saleor_returns.api.errors import errors_from_validation
+from saleor_returns.api.staff_downloads import Refused, period_days, refusal, staff_requestor
 
 PAGE = 500
 
@@ -18,10 +17,6 @@ PAGE = 500
 class _Echo:
     def write(self, value):
         return value
-
-
-def _refused(message: str, status: int) -> HttpResponse:
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 def _returner_rows(installation, first: date, last: date):
@@ -49,21 +44,19 @@ def _returner_rows(installation, first: date, last: date):
 
 @require_GET
 def frequent_returners_csv(request):
-    """Staff with MANAGE_ORDERS, authenticated as for the GraphQL API: ?from=YYYY-MM-DD&to=YYYY-MM-DD."""
+    """Staff with MANAGE_ORDERS, authenticated as for the GraphQL API: ?from=YYYY-MM-DD&to=YYYY-MM-DD.
+
+    Refusals are JSON, shaped like the API's errors (`staff_downloads`)."""
     try:
-        requestor = authenticate(request)
-    except AuthenticationFailed as error:
-        return unauthenticated(str(error))
-    if requestor.installation is None or not requestor.is_staff or not requestor.has_permission(MANAGE_ORDERS):
-        return _refused("You need the MANAGE_ORDERS permission in Saleor for this.", 403)
+        requestor = staff_requestor(request)
+        first, last = period_days(request)
+    except Refused as refused:
+        return refused.response
     try:
-        first = date.fromisoformat(request.GET.get("from", ""))
-        last = date.fromisoformat(request.GET.get("to", ""))
         check_period(first, last)
-    except ValueError:
-        return _refused("Give the period as from=YYYY-MM-DD&to=YYYY-MM-DD.", 400)
-    except ValidationError as error:
-        return _refused(error.messages[0], 400)
+    except ValidationError as refused:
+        error = errors_from_validation(refused)[0]
+        return refusal(400, error.field, error.message, error.code.upper())
     response = StreamingHttpResponse(
         _returner_rows(requestor.installation, first, last), content_type="text/csv; charset=utf-8"
     )

@@ -57,12 +57,18 @@ def period_scope(request: HttpRequest, requestor: Requestor) -> Scope:
     return shop_period_scope(request, requestor.installation)
 
 
-def shop_period_scope(request: HttpRequest, installation: Installation) -> Scope:
-    """`period_scope` in a shop named otherwise than by the API's headers (a signed link)."""
+def period_days(request: HttpRequest) -> tuple[date, date]:
+    """The days of ?from=YYYY-MM-DD&to=YYYY-MM-DD; raises Refused naming the one missing or malformed."""
     first, last = _day(request.GET.get("from")), _day(request.GET.get("to"))
     for field, value in (("from", first), ("to", last)):
         if value is None:
             raise Refused(refusal(400, field, "Give a day as YYYY-MM-DD."))
+    return first, last
+
+
+def shop_period_scope(request: HttpRequest, installation: Installation) -> Scope:
+    """`period_scope` in a shop named otherwise than by the API's headers (a signed link)."""
+    first, last = period_days(request)
     try:
         return scope_for(installation, first, last, request.GET.get("channel"))
     except ValidationError as refused:

@@ -260,6 +260,17 @@ def test_the_download_is_refused_to_others_and_without_a_period(request, shop, _
     assert download(request.getfixturevalue(caller), query).status_code == status
 
 
+@pytest.mark.parametrize("query, error", [
+    ("from=2026-03-31&to=2026-03-01", {"field": "to", "code": "INVALID", "message": "The period ends before it starts."}),
+    ("from=2026-03-01&to=March", {"field": "to", "code": "INVALID", "message": "Give a day as YYYY-MM-DD."}),
+])
+def test_a_refused_download_says_which_field_as_the_api_does(as_staff, shop, query, error):
+    response = download(as_staff, query)
+
+    assert (response.status_code, response["Content-Type"]) == (400, "application/json")
+    assert response.json() == {"errors": [error]}
+
+
 def test_staff_see_the_customers_status_on_the_return(as_staff, shop, alice):
     # given: alice is watched
     set_status(shop, "watch", email=alice["email"])

@@ -11,6 +11,16 @@ export class ApiError extends Error {
   }
 }
 
+// Why a download (a CSV, the review's page or PDF) was refused: its JSON errors' messages, else the status.
+export async function downloadRefusal(response) {
+  try {
+    const body = await response.json();
+    return body.errors.map((error) => error.message).join(" ");
+  } catch (error) {
+    return String(response.status);
+  }
+}
+
 export class Api {
   constructor({ endpoint, bridge, language }) {
     this.endpoint = endpoint;

@@ -16,6 +16,7 @@
 // notification marks every ancestor), which lets its window.open past a popup blocker for a few
 // seconds.
 
+import { downloadRefusal } from "../api.js";
 import { locale, register, t } from "../i18n.js";
 import { banner, button, clear, field, h, loadStyle, spinner } from "../ui.js";
 
@@ -102,15 +103,6 @@ function reviewUrl(extension, choice) {
 }
 
 // The reason the app gave (its JSON errors), else the HTTP status.
-async function refusal(response) {
-  try {
-    const body = await response.json();
-    return body.errors.map((error) => error.message).join(" ");
-  } catch (error) {
-    return String(response.status);
-  }
-}
-
 // Opens the printable page in a new tab of the Dashboard's window, where print() is allowed.
 async function printReview(ctx, choice) {
   try {
@@ -128,7 +120,7 @@ async function printReview(ctx, choice) {
 async function downloadPdf(ctx, choice) {
   try {
     const response = await fetch(reviewUrl("pdf", choice), { headers: ctx.api._headers(), credentials: "omit" });
-    if (!response.ok) throw new Error(await refusal(response));
+    if (!response.ok) throw new Error(await downloadRefusal(response));
     const link = h("a", {
       href: URL.createObjectURL(await response.blob()), download: `return-kpi-review-${choice.from}-${choice.to}.pdf`,
     });
@@ -187,7 +179,7 @@ export async function render(ctx) {
     frame.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(reviewUrl("html", chosen), { headers: ctx.api._headers(), credentials: "omit" });
-      if (!response.ok) throw new Error(await refusal(response));
+      if (!response.ok) throw new Error(await downloadRefusal(response));
       const html = await response.text();
       await frameReady;
       if (ticket !== asked || !ctx.isCurrent()) return;

@@ -176,18 +176,25 @@ class Dashboard:
         return [m["payload"]["height"] for m in self.messages("widgetResize")]
 
     def settled_widget_height(self, timeout: float = 10) -> int:
-        """The widget's content height once its last report says so and the box has taken it.
+        """The widget's content height once its last report has said so for a while and the box has taken it.
 
         The widget reports again whenever its content changes (fonts, data, language), so
         one report alone may be an earlier size.
         """
         frame = self.frame
         deadline = time.monotonic() + timeout
+        # the report must match the content for a while: a match between two changes is not settled
+        matched_since, stable_for = None, 0.4
         while True:
             heights = self.reported_heights()
             content = frame.evaluate("() => Math.ceil(document.body.getBoundingClientRect().height)")
             if heights and heights[-1] == content:
-                break
+                if matched_since is None or matched_since[1] != content:
+                    matched_since = (time.monotonic(), content)
+                elif time.monotonic() - matched_since[0] >= stable_for:
+                    break
+            else:
+                matched_since = None
             assert time.monotonic() < deadline, f"last report {heights[-1:]}, content {content}px"
             self.page.wait_for_timeout(50)
         self.page.wait_for_function(

@@ -74,13 +74,18 @@ class ClaimsRow:
 
 
 def up_to_date(scope: Scope) -> None:
-    """Roll up the scope's days the returns sweep has not seen as they are (requests made or removed since)."""
-    refresh_stale_days(scope.installation_id, scope.time_zone, scope.first, scope.last)
+    """Roll up the scope's days the returns sweep has not seen as they are (requests made or removed since);
+    once per scope, however many of its figures ask."""
+    if "returns" not in scope.refreshed:
+        refresh_stale_days(scope.installation_id, scope.time_zone, scope.first, scope.last)
+        scope.refreshed.add("returns")
 
 
 def refunds_up_to_date(scope: Scope) -> None:
-    """Roll up the days of the refunds confirmed or changed since the returns sweep last ran."""
-    refresh_recent_refunds(scope.installation_id, scope.time_zone)
+    """Roll up the days of the refunds confirmed or changed since the returns sweep last ran; once per scope."""
+    if "refunds" not in scope.refreshed:
+        refresh_recent_refunds(scope.installation_id, scope.time_zone)
+        scope.refreshed.add("refunds")
 
 
 def requests_sql(scope: Scope) -> tuple[str, list]:

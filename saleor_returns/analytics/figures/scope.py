@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -26,6 +26,8 @@ class Scope:
     time_zone: ZoneInfo
     start: datetime
     end: datetime
+    # The rollups already brought up to date for this scope ("returns", "refunds"): once per request's scope.
+    refreshed: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def channel_sql(self, column: str) -> tuple[str, list]:
         """A condition on `column` keeping the scope's channel (none without one), and its parameters."""

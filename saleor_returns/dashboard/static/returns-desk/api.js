@@ -38,6 +38,21 @@ export class Api {
     return headers;
   }
 
+  // A staff download (a CSV, the review's PDF): fetched with the desk's headers (a plain link would carry
+  // no token) and saved under the name the app gives it, else `fallbackName`. Throws with the refusal's message.
+  async download(href, fallbackName) {
+    const response = await fetch(href, { headers: this._headers(), credentials: "omit" });
+    if (!response.ok) throw new Error(await downloadRefusal(response));
+    const named = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = named ? named[1] : fallbackName;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }
+
   async _send(body, contentType) {
     const headers = this._headers();
     if (contentType) headers["Content-Type"] = contentType;

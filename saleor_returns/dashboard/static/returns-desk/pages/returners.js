@@ -4,7 +4,6 @@
 // each with how the shop was told (e-mail, webhooks) and a note of what was done about it. The
 // ranking downloads as CSV.
 
-import { downloadRefusal } from "../api.js";
 import { formatNumber, register, t } from "../i18n.js";
 import { banner, button, card, clear, h, runMutation, spinner } from "../ui.js";
 import "../messages.js";
@@ -177,12 +176,7 @@ function alertRow(ctx, alert) {
 
 async function downloadCsv(ctx, from, to) {
   try {
-    const response = await fetch(`/analytics/frequent-returners.csv?from=${from}&to=${to}`,
-      { headers: ctx.api._headers(), credentials: "omit" });
-    if (!response.ok) throw new Error(await downloadRefusal(response));
-    const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `frequent-returners-${from}-${to}.csv` });
-    link.click();
-    URL.revokeObjectURL(link.href);
+    await ctx.api.download(`/analytics/frequent-returners.csv?from=${from}&to=${to}`, `frequent-returners-${from}-${to}.csv`);
   } catch (error) {
     ctx.bridge.notify("error", t("returners.csvFailed"), error.message);
   }

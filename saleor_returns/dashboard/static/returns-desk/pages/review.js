@@ -119,13 +119,7 @@ async function printReview(ctx, choice) {
 
 async function downloadPdf(ctx, choice) {
   try {
-    const response = await fetch(reviewUrl("pdf", choice), { headers: ctx.api._headers(), credentials: "omit" });
-    if (!response.ok) throw new Error(await downloadRefusal(response));
-    const link = h("a", {
-      href: URL.createObjectURL(await response.blob()), download: `return-kpi-review-${choice.from}-${choice.to}.pdf`,
-    });
-    link.click();
-    URL.revokeObjectURL(link.href);
+    await ctx.api.download(reviewUrl("pdf", choice), `return-kpi-review-${choice.from}-${choice.to}.pdf`);
   } catch (error) {
     ctx.bridge.notify("error", t("review.pdfFailed"), error.message);
   }

@@ -1,7 +1,6 @@
 // What the Analytics page's sections share: a section card, its data table, its CSV link,
 // and rates and money in the reader's language.
 
-import { downloadRefusal } from "../../api.js";
 import { formatMoney, formatNumber, t } from "../../i18n.js";
 import { h } from "../../ui.js";
 
@@ -59,14 +58,7 @@ export function csvLink(ctx, table, href) {
       onclick: async (event) => {
         event.preventDefault();
         try {
-          const response = await fetch(href, { headers: ctx.api._headers(), credentials: "omit" });
-          if (!response.ok) throw new Error(await downloadRefusal(response));
-          const filename = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-          const link = h("a", { href: URL.createObjectURL(await response.blob()), download: filename ? filename[1] : `${table}.csv` });
-          document.body.append(link);
-          link.click();
-          link.remove();
-          setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+          await ctx.api.download(href, `${table}.csv`);
         } catch (error) {
           ctx.bridge.notify("error", t("analytics.csvFailed"), error.message);
         }

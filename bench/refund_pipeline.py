@@ -2,13 +2,17 @@
 
 Runs N refunds (default 1 000) end to end: each return is inspected, resolved
 to a refund, and the refund task grants, requests and confirms it in a fake
-Saleor over loopback. One refund in ten loses Saleor's answer after Saleor did
-the work (on the grant or on the refund request), as a timeout would.
+Saleor over loopback. Each return keeps the copy of its order the app reads
+when a return is requested. One refund in ten loses Saleor's answer after
+Saleor did the work (on the grant or on the refund request), as a timeout
+would. With `--stale F`, a share F of the orders also changed after their copy
+was taken: the payment was refunded in full in the Dashboard and the customer
+paid again with another card, so the copy names a payment Saleor will refuse.
 
-    .venv/bin/python bench/refund_pipeline.py [--refunds 1000]
+    .venv/bin/python bench/refund_pipeline.py [--refunds 1000] [--stale 0.1]
 
-Prints the lost answers injected and the Saleor calls per refund and, last,
-`double_refunds=<n>` (must be 0).
+Prints the lost answers and out-of-date copies injected, the Saleor calls per
+refund and, last, `double_refunds=<n>` (must be 0).
 """
 
 import argparse
@@ -39,6 +43,7 @@ from saleor_returns.models import Installation, Refund, ReturnLine, ReturnReason
 from saleor_returns.requestors import SYSTEM  # noqa: E402
 from saleor_returns.requests import actions as request_actions  # noqa: E402
 from saleor_returns.resolutions import actions as resolution_actions  # noqa: E402
+from saleor_returns.saleor import orders  # noqa: E402
 from saleor_returns.states import ReturnStatus  # noqa: E402
 
 
@@ -46,8 +51,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--refunds", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--stale", type=float, default=0.0,
+                        help="share of orders whose payment changed after the return's copy was taken")
     args = parser.parse_args()
     random.seed(args.seed)
+    # Its own sequence, so the lost answers injected are the same whatever --stale is.
+    staleness = random.Random(args.seed + 1000)
     # Retries run in place, as a worker would run them later.
     celery_app.conf.task_eager_propagates = False
     call_command("migrate", interactive=False, verbosity=0)
@@ -63,20 +72,32 @@ def main() -> None:
         policy = installation_actions.current_policy(installation=installation, channel_slug="")
         reason = ReturnReason.objects.get(installation=installation, code="DEFECT")
         customer = saleor.add_customer("bench@example.com")
+        staff = saleor.add_staff("staff@example.com", ["MANAGE_ORDERS", "HANDLE_PAYMENTS"])
+        staff_token = saleor.issue_customer_token(staff)
 
         expected: dict[str, Decimal] = {}
         lost_answers = 0
+        stale_copies = 0
+        outside: dict[str, Decimal] = {}
         started = time.perf_counter()
         for index in range(args.refunds):
             order = saleor.add_order(user=customer, lines=[{"sku": "BENCH", "quantity": 2, "unit_price": Decimal("25.00")}],
                                      shipping=Decimal("10"))
             saleor.fulfill(order)
-            saleor.add_transaction(order, charged=Decimal("60.00"))
+            first_payment = saleor.add_transaction(order, charged=Decimal("60.00"))
+            # The copy the app reads (with its token) when a return is requested, kept with the return.
+            copy = orders.fetch_order(installation, order["id"], use_cache=False)
+            orders.invalidate_order(installation, order["id"])
+            outside[order["id"]] = Decimal("0")
+            if staleness.random() < args.stale:
+                replace_payment(saleor, staff_token, order, first_payment)
+                outside[order["id"]] = Decimal("60.00")
+                stale_copies += 1
             return_request = ReturnRequest.objects.create(
                 installation=installation, number=request_actions._next_number(), status=ReturnStatus.INSPECTED,
                 order_id=order["id"], order_number=str(order["number"]), channel_slug="default-channel", currency="USD",
                 customer_email="bench@example.com", created_by_kind="staff", policy=policy,
-                order_snapshot={"shipping_price_gross": {"amount": "10.00", "currency": "USD"}, "granted_refunds": []},
+                order_snapshot=copy.to_json(),
             )
             ReturnLine.objects.create(
                 return_request=return_request, order_line_id=order["lines"][0]["id"], product_name="Bench", reason=reason,
@@ -102,8 +123,10 @@ def main() -> None:
         for order_id, amount in expected.items():
             order = saleor.lookup(order_id)
             grants = order["grantedRefunds"]
-            refunded = sum(Decimal(str(t["refundedAmount"]["amount"])) for t in order["transactions"])
-            if len(grants) > 1 or refunded > amount:
+            ours = [grant for grant in grants if grant["app"] is not None]
+            # Money that went back to the customer, less what staff refunded in the Dashboard.
+            refunded = sum(Decimal(str(t["refundedAmount"]["amount"])) for t in order["transactions"]) - outside[order_id]
+            if len(ours) > 1 or refunded > amount:
                 doubles += 1
             elif refunded != amount:
                 wrong += 1
@@ -112,12 +135,28 @@ def main() -> None:
         print(f"succeeded={succeeded}")
         print(f"not_refunded_or_wrong_amount={wrong}")
         print(f"seconds={elapsed:.1f}")
-        # Each lost answer is a call Saleor carried out, and its outcome still has to be read
-        # from Saleor: at least one call more than the happy path's three (README, Performance).
+        # The happy path is two calls (grant, request); a lost answer costs one read, an
+        # out-of-date copy a read and a second grant (README, Performance).
         print(f"lost_answers_per_refund={lost_answers / args.refunds:.2f}")
+        print(f"stale_copies_per_refund={stale_copies / args.refunds:.2f}")
         print(f"saleor_calls_per_refund={len(refund_calls) / args.refunds:.2f}")
         print(f"double_refunds={doubles}")
         installation.return_requests.all().delete()
+
+
+DASHBOARD_GRANT = """mutation($id: ID!, $input: OrderGrantRefundCreateInput!) {
+  orderGrantRefundCreate(id: $id, input: $input) { grantedRefund { id } errors { code } } }"""
+DASHBOARD_REQUEST = """mutation($id: ID!) {
+  transactionRequestRefundForGrantedRefund(grantedRefundId: $id) { errors { code } } }"""
+
+
+def replace_payment(saleor, staff_token, order, payment) -> None:
+    """Staff refund the whole payment in the Dashboard; the customer pays again with another card."""
+    _, body = saleor.execute(DASHBOARD_GRANT, {"id": order["id"], "input": {"transactionId": payment["id"], "amount": "60.00"}},
+                             token=staff_token)
+    grant = body["data"]["orderGrantRefundCreate"]["grantedRefund"]
+    saleor.execute(DASHBOARD_REQUEST, {"id": grant["id"]}, token=staff_token)
+    saleor.add_transaction(order, charged=Decimal("60.00"), name="Another card")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,12 @@
 1. `start_refund()` stores the refund (what the preview showed) and queues `process_refund_task`.
 2. The task, one worker at a time per refund (`refund_lock`), pays it:
    - store credit: a gift card, found again by its marker before one is made;
-   - the original payment: a granted refund (found again by its marker, else granted on the
-     transaction that can take it), then its refund requested, then its outcome read back;
+   - the original payment: a granted refund, then its refund requested, the outcome read from
+     that request's answer. On the first run nothing can have been granted yet, so the grant is
+     made at once on the transaction the app's latest copy of the order shows (Saleor refuses it,
+     granting nothing, when the copy is out of date); a later run, or a refused first grant,
+     reads the order: the grant is found again by its marker, else made on the transaction
+     that can take it;
    - the legacy payment path (Saleor's Payments API) when no transaction can take it, told apart
      from anyone else's refund by the order's PAYMENT_REFUNDED events.
    What Saleor made is kept on the refund (`record_refund_progress`) before the next call.
@@ -33,6 +37,8 @@ from saleor_returns.money import money_from_saleor, quantize
 from saleor_returns.notifications import actions as message_actions
 from saleor_returns.requestors import SYSTEM, Actor
 from saleor_returns.saleor.client import SaleorClient, SaleorError, SaleorMutationError
+from saleor_returns.saleor.order_snapshots import OrderDataError, OrderSnapshot
+from saleor_returns.saleor.orders import cached_order
 from saleor_returns.states import ReturnStatus
 from saleor_returns.task_schedule import RETRY_OPTIONS
 
@@ -134,52 +140,47 @@ def _issue_store_credit(client: SaleorClient, refund) -> None:
 
 
 def _refund_original_payment(task, client: SaleorClient, refund) -> None:
-    return_request = refund.return_request
-    order = _refund_state(client, refund)
-    if refund.kind == Refund.Kind.LEGACY_PAYMENT:
-        _refund_legacy_payment(client, refund, order)
-        return
-    grant = _find_grant(order, refund)
+    grant = None
+    order = None
+    if _is_first_run(refund):
+        # No earlier run can have granted: grant at once on the payment in the app's latest copy
+        # of the order. Saleor checks the transaction against the order as it is now; when the
+        # copy is out of date it refuses and grants nothing, and the order is read below.
+        transaction_id = _known_transaction(refund)
+        if transaction_id:
+            try:
+                grant, refund = _grant(client, refund, transaction_id)
+            except SaleorMutationError as error:
+                if not _refused_for_transaction(error):
+                    finish_refund(refund_id=refund.pk, succeeded=False, reason=str(error))
+                    return
     if grant is None:
-        transaction_item = _pick_transaction(order, refund.amount)
-        if transaction_item is None and _legacy_payment(order, refund.amount) is not None:
+        order = _refund_state(client, refund)
+        if refund.kind == Refund.Kind.LEGACY_PAYMENT:
             _refund_legacy_payment(client, refund, order)
             return
-        if transaction_item is None:
-            finish_refund(refund_id=refund.pk, succeeded=False,
-                                  reason="No payment on the order covers this amount.")
-            return
-        preview = refund.preview
-        try:
-            grant = client.mutate(
-                "GrantRefund",
-                {
-                    "orderId": return_request.order_id,
-                    "input": {
-                        "transactionId": transaction_item["id"],
-                        "amount": str(refund.amount),
-                        "grantRefundForShipping": bool(preview.get("shipping_refunded")),
-                        "reason": f"{return_request.rma_number} ({refund.marker})",
-                        "lines": [
-                            {"id": line["order_line_id"], "quantity": line["quantity"], "reason": return_request.rma_number}
-                            for line in preview["lines"]
-                        ],
-                    },
-                },
-            )["orderGrantRefundCreate"]["grantedRefund"]
-        except SaleorMutationError as error:
-            finish_refund(refund_id=refund.pk, succeeded=False, reason=str(error))
-            return
-        refund = record_refund_progress(
-            refund_id=refund.pk, saleor_granted_refund_id=grant["id"], saleor_transaction_id=transaction_item["id"]
-        )
-        # The order read before the grant does not show it.
-        order = None
-    elif not refund.saleor_granted_refund_id:
-        refund = record_refund_progress(
-            refund_id=refund.pk, saleor_granted_refund_id=grant["id"],
-            saleor_transaction_id=(grant.get("transaction") or {}).get("id", ""),
-        )
+        grant = _find_grant(order, refund)
+        if grant is None:
+            transaction_item = _pick_transaction(order, refund.amount)
+            if transaction_item is None and _legacy_payment(order, refund.amount) is not None:
+                _refund_legacy_payment(client, refund, order)
+                return
+            if transaction_item is None:
+                finish_refund(refund_id=refund.pk, succeeded=False,
+                              reason="No payment on the order covers this amount.")
+                return
+            try:
+                grant, refund = _grant(client, refund, transaction_item["id"])
+            except SaleorMutationError as error:
+                finish_refund(refund_id=refund.pk, succeeded=False, reason=str(error))
+                return
+            # The order read before the grant does not show it.
+            order = None
+        elif not refund.saleor_granted_refund_id:
+            refund = record_refund_progress(
+                refund_id=refund.pk, saleor_granted_refund_id=grant["id"],
+                saleor_transaction_id=(grant.get("transaction") or {}).get("id", ""),
+            )
     status = grant.get("status")
     if status == GRANT_DONE:
         finish_refund(refund_id=refund.pk, succeeded=True)
@@ -204,6 +205,69 @@ def _refund_original_payment(task, client: SaleorClient, refund) -> None:
         return
     # When read from Saleor at the start of this run, `order` is the state to confirm from.
     confirm_refund(refund, order=order)
+
+
+def _is_first_run(refund) -> bool:
+    """This run is the refund's first (counted before any call): nothing granted or requested yet."""
+    return (refund.attempts == 1 and refund.kind == Refund.Kind.ORIGINAL_PAYMENT
+            and not refund.saleor_granted_refund_id and refund.refund_requested_at is None)
+
+
+def _known_transaction(refund) -> str | None:
+    """The transaction to grant on by the app's latest copy of the order, without calling Saleor.
+
+    The copy is the order cached in the last minute (dropped on ORDER_UPDATED), else the one
+    taken when the return was requested, read with the app token. None when neither shows a
+    transaction of the refund's currency charged enough.
+    """
+    return_request = refund.return_request
+    copy = cached_order(return_request.installation, return_request.order_id)
+    if copy is None:
+        try:
+            copy = OrderSnapshot.from_json(return_request.order_snapshot)
+        except OrderDataError:
+            return None
+    candidates = [
+        (item.charged.amount, item.id) for item in copy.transactions
+        if item.charged.currency == refund.currency and item.charged.amount >= refund.amount
+    ]
+    return max(candidates)[1] if candidates else None
+
+
+# Saleor's grant refusals about the transaction itself (orderGrantRefundCreate's clean_input): the
+# transaction is not the order's (NOT_FOUND on transactionId) or no longer has the amount charged
+# (AMOUNT_GREATER_THAN_AVAILABLE). Either is checked before anything is granted.
+_TRANSACTION_REFUSALS = {("transactionId", "NOT_FOUND"), ("amount", "AMOUNT_GREATER_THAN_AVAILABLE")}
+
+
+def _refused_for_transaction(error: SaleorMutationError) -> bool:
+    return bool(error.errors) and all((e.field, e.code) in _TRANSACTION_REFUSALS for e in error.errors)
+
+
+def _grant(client: SaleorClient, refund, transaction_id: str) -> tuple[dict, Refund]:
+    """Grant the refund on the transaction; what Saleor made is kept before the next call."""
+    return_request = refund.return_request
+    preview = refund.preview
+    grant = client.mutate(
+        "GrantRefund",
+        {
+            "orderId": return_request.order_id,
+            "input": {
+                "transactionId": transaction_id,
+                "amount": str(refund.amount),
+                "grantRefundForShipping": bool(preview.get("shipping_refunded")),
+                "reason": f"{return_request.rma_number} ({refund.marker})",
+                "lines": [
+                    {"id": line["order_line_id"], "quantity": line["quantity"], "reason": return_request.rma_number}
+                    for line in preview["lines"]
+                ],
+            },
+        },
+    )["orderGrantRefundCreate"]["grantedRefund"]
+    refund = record_refund_progress(
+        refund_id=refund.pk, saleor_granted_refund_id=grant["id"], saleor_transaction_id=transaction_id
+    )
+    return grant, refund
 
 
 def _refund_state(client: SaleorClient, refund) -> dict:

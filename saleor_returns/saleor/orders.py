@@ -311,6 +311,17 @@ def fetch_order_by_number(installation, number: str | int, *, use_cache: bool = 
     return snapshot
 
 
+def cached_order(installation, order_id: str) -> OrderSnapshot | None:
+    """The order as the app last read it, while still cached, without calling Saleor; else None.
+
+    A cached copy is dropped on ORDER_UPDATED, so it is never older than the last change
+    Saleor has told the app about.
+    """
+    if not is_order_id(order_id):
+        return None
+    return _cached(_order_key(installation, order_id))
+
+
 def invalidate_order(installation, order_id: str) -> None:
     """Forget the cached order, e.g. on ORDER_UPDATED or after the app changed it."""
     if is_order_id(order_id):

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from django.utils.datastructures import CaseInsensitiveMapping
+
 from saleor_returns.carriers.errors import WebhookPayloadError, WebhookSignatureError
 from saleor_returns.carriers.tracking import Location
 
@@ -18,8 +20,16 @@ def lower_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}
 
 
+def header(headers: Mapping[str, str], name: str) -> str:
+    """One header's value ("" when absent), whatever the case of its name."""
+    if isinstance(headers, CaseInsensitiveMapping):
+        # Django's request.headers: looked up as it is, without copying every header.
+        return headers.get(name) or ""
+    return lower_headers(headers).get(name.lower(), "")
+
+
 def require_header(headers: Mapping[str, str], name: str) -> str:
-    value = lower_headers(headers).get(name.lower(), "").strip()
+    value = header(headers, name).strip()
     if not value:
         raise WebhookSignatureError(f"Missing {name} header.")
     return value

@@ -5,6 +5,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from django.http.request import HttpHeaders
 
 from saleor_returns.carriers.errors import NotSupported, WebhookPayloadError, WebhookSignatureError
 from saleor_returns.carriers.generic import signature
@@ -57,6 +58,20 @@ def test_a_signed_delivery_is_accepted(sender):
     headers, body = sender.signed_webhook(DOCUMENTED_EVENT, timestamp=SIGNED_AT)
 
     carrier_for().verify_webhook(headers, body, now=NOW)
+
+
+@pytest.mark.parametrize("as_django_sees_them", [False, True])
+def test_header_names_are_matched_whatever_their_case(sender, as_django_sees_them):
+    headers, body = sender.signed_webhook(DOCUMENTED_EVENT, timestamp=SIGNED_AT)
+    headers = {name.upper() if index % 2 else name.lower(): value for index, (name, value) in enumerate(headers.items())}
+    if as_django_sees_them:
+        # request.headers: built from the WSGI environ, looked up case-insensitively.
+        headers = HttpHeaders({"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()})
+
+    carrier_for().verify_webhook(headers, body, now=NOW)
+    tampered = {**headers, "x-returns-timestamp": str(SIGNED_AT + 1)}
+    with pytest.raises(WebhookSignatureError, match="Invalid signature"):
+        carrier_for().verify_webhook(tampered, body, now=NOW)
 
 
 def test_a_fresh_delivery_is_accepted_with_the_real_clock(sender):

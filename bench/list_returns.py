@@ -3,7 +3,8 @@
 Seeds 10 000 return requests (two lines each) in the bench database, then
 times `returnRequests(first: 100)` with lines against a hand-written Django
 JSON view that reads the same 100 rows and lines. Both run in-process, the
-GraphQL one authenticated with an API key as an integrator would be.
+GraphQL one authenticated with an API key as an integrator would be, in turns
+of five runs each, so that other load on the machine weighs on both alike.
 
     .venv/bin/python bench/list_returns.py [--rows 10000] [--repeat 30]
 
@@ -114,14 +115,21 @@ def plain_view(request, installation):
     )
 
 
-def timed(call, repeat: int) -> float:
-    call()  # warm up
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+BLOCK = 5
+
+
+def timed(calls: list, repeat: int) -> list[float]:
+    """The median time of each call over `repeat` runs, taken in turns of BLOCK runs each, so that other load
+    on the machine weighs on each alike while each turn still runs warm."""
+    samples: list[list[float]] = [[] for _ in calls]
+    for _ in range(0, repeat, BLOCK):
+        for call, kept in zip(calls, samples):
+            call()  # warm up again after the other's turn
+            for _ in range(BLOCK):
+                started = time.perf_counter()
+                call()
+                kept.append(time.perf_counter() - started)
+    return [statistics.median(kept) for kept in samples]
 
 
 def main() -> None:
@@ -150,8 +158,7 @@ def main() -> None:
         response = plain_view(factory.get("/plain/"), installation)
         assert len(json.loads(response.content)["rows"]) == 100
 
-    graphql_seconds = timed(graphql_call, args.repeat)
-    plain_seconds = timed(plain_call, args.repeat)
+    graphql_seconds, plain_seconds = timed([graphql_call, plain_call], args.repeat)
     print(f"rows={ReturnRequest.objects.filter(installation=installation).count()}")
     print(f"graphql_ms={graphql_seconds * 1000:.1f}")
     print(f"plain_ms={plain_seconds * 1000:.1f}")

@@ -227,11 +227,11 @@ def _known_transaction(refund) -> str | None:
             copy = OrderSnapshot.from_json(return_request.order_snapshot)
         except OrderDataError:
             return None
-    candidates = [
-        (item.charged.amount, item.id) for item in copy.transactions
-        if item.charged.currency == refund.currency and item.charged.amount >= refund.amount
-    ]
-    return max(candidates)[1] if candidates else None
+    transaction_item = _charged_most(
+        ((item.charged.amount, item) for item in copy.transactions if item.charged.currency == refund.currency),
+        refund.amount,
+    )
+    return transaction_item.id if transaction_item else None
 
 
 # Saleor's grant refusals about the transaction itself (orderGrantRefundCreate's clean_input): the
@@ -287,13 +287,18 @@ def _find_grant(order: dict, refund) -> dict | None:
 
 
 def _pick_transaction(order: dict, amount: Decimal) -> dict | None:
-    """The transaction that can take the refund: the one charged most, if it covers the amount."""
-    candidates = []
-    for transaction_item in order.get("transactions") or []:
-        charged = money_from_saleor(transaction_item["chargedAmount"]).amount
-        if charged >= amount:
-            candidates.append((charged, transaction_item))
-    return max(candidates, key=lambda pair: pair[0])[1] if candidates else None
+    """The transaction that can take the refund, as Saleor reports the order now."""
+    return _charged_most(
+        ((money_from_saleor(item["chargedAmount"]).amount, item) for item in order.get("transactions") or []), amount
+    )
+
+
+def _charged_most(transactions, amount: Decimal):
+    """Of (charged, transaction) pairs, the transaction charged most, if it covers `amount`; else None.
+
+    The one rule for choosing, whether from Saleor's answer or from the app's copy of the order."""
+    covering = [(charged, item) for charged, item in transactions if charged >= amount]
+    return max(covering, key=lambda pair: pair[0])[1] if covering else None
 
 
 def _legacy_payment(order: dict, amount: Decimal) -> dict | None:

@@ -168,6 +168,11 @@ class RefundsMixin:
         ]
 
     def _order_transaction_or_error(self, order: dict, transaction_id: str) -> dict:
+        # As saleor/graphql/order/mutations/order_grant_refund_create.py clean_input: the transaction
+        # is looked up among the order's own (get_transaction_item with qs=order.payment_transactions,
+        # saleor/graphql/payment/mutations/transaction/utils.py), NOT_FOUND on transactionId otherwise;
+        # then an amount above its charged_value is AMOUNT_GREATER_THAN_AVAILABLE. Both come before
+        # anything is granted, which the refund saga relies on when it grants on its copy of the order.
         # A malformed ID escapes Saleor's mutation as a top-level GraphQL error.
         _parse_global_id(transaction_id, "TransactionItem")
         for transaction in order["transactions"]:
